@@ -1,0 +1,223 @@
+package dev.veil.he.rlwe;
+
+import dev.veil.he.ring.BasisConverter;
+import dev.veil.he.ring.Modulus;
+import dev.veil.he.ring.NttTable;
+import dev.veil.he.ring.RingContext;
+
+/**
+ * Hybrid key switching (Han-Ki): a polynomial {@code c} over {@code Q_l} is split into digits,
+ * each digit raised to {@code Q_l P} by fast basis conversion (ModUp), multiplied by the key's
+ * digit and summed, and the sum divided by {@code P} (ModDown). Returns {@code (k0, k1)} with
+ * {@code k0 + k1 s ~ c s'}.
+ *
+ * <p>{@link #decompose} and {@link #apply} expose the split so that one decomposition serves many
+ * automorphism keys (hoisted rotations, Halevi-Shoup): an automorphism permutes the NTT slots of
+ * each digit, which commutes with the decomposition up to multiples that the gadget cancels.
+ */
+public final class KeySwitcher {
+  private final HeContext ctx;
+  private final RingContext ring;
+  private final Parameters params;
+
+  public KeySwitcher(HeContext ctx) {
+    this.ctx = ctx;
+    this.ring = ctx.ring();
+    this.params = ctx.parameters();
+  }
+
+  /** The digits of a polynomial raised to {@code Q_l P}, NTT form; reusable across keys. */
+  public static final class Decomposition {
+    final int level;
+    /** [digit][row of Q_l then P][N]. */
+    final long[][][] digits;
+
+    Decomposition(int level, long[][][] digits) {
+      this.level = level;
+      this.digits = digits;
+    }
+
+    public int level() {
+      return level;
+    }
+  }
+
+  /** Ring index of row r of a polynomial over {@code Q_l P}. */
+  private int ringIndex(int r, int level) {
+    return r <= level ? r : params.qCount() + (r - level - 1);
+  }
+
+  /** Input rows of digit j, in coefficient form and scaled for conversion. */
+  private long[][] digitInput(long[][] c, int j, int level, BasisConverter conv) {
+    int[] src = ctx.digitIndices(j, level);
+    long[][] y = new long[src.length][];
+    ring.parallelFor(
+        src.length,
+        i -> {
+          y[i] = c[src[i]].clone();
+          ring.ntt(src[i]).inverse(y[i]);
+        });
+    conv.prepare(y);
+    return y;
+  }
+
+  /**
+   * Row r of digit j over {@code Q_l P}, NTT form, into {@code out}: the input row itself when it
+   * belongs to the digit, else its conversion.
+   */
+  private long[] digitRow(long[][] c, long[][] y, int j, int level, int r, BasisConverter conv,
+      long[] out) {
+    int from = j * params.alpha();
+    int size = y.length;
+    if (r <= level && r >= from && r < from + size) {
+      return c[r];
+    }
+    int dstRow = r <= level ? (r < from ? r : r - size) : r - size;
+    conv.convertRow(y, dstRow, out);
+    ring.ntt(ringIndex(r, level)).forward(out);
+    return out;
+  }
+
+  /**
+   * Switches {@code c} (NTT form, rows 0..level) with {@code key}; writes {@code k0, k1} (rows
+   * 0..level, NTT form). {@code c} is not modified and may not alias the outputs.
+   */
+  public void switchKey(long[][] c, int level, SwitchingKey key, long[][] k0, long[][] k1) {
+    int rows = level + 1 + params.pCount();
+    long[][] acc0 = new long[rows][params.n()];
+    long[][] acc1 = new long[rows][params.n()];
+    int digits = params.digitsAt(level);
+    for (int j = 0; j < digits; j++) {
+      final int jj = j;
+      BasisConverter conv = ctx.modUpConverter(j, level);
+      long[][] y = digitInput(c, j, level, conv);
+      long[][] kb = key.b(j);
+      long[][] ka = key.a(j);
+      ring.parallelFor(
+          rows,
+          r -> {
+            long[] d = digitRow(c, y, jj, level, r, conv, new long[params.n()]);
+            int ri = ringIndex(r, level);
+            mulAdd2(d, kb[ri], ka[ri], acc0[r], acc1[r], ring.modulus(ri));
+          });
+    }
+    modDown(acc0, level, k0);
+    modDown(acc1, level, k1);
+  }
+
+  /** Decomposes {@code c} (NTT form, rows 0..level) once for several {@link #apply} calls. */
+  public Decomposition decompose(long[][] c, int level) {
+    int rows = level + 1 + params.pCount();
+    int digits = params.digitsAt(level);
+    long[][][] out = new long[digits][rows][];
+    for (int j = 0; j < digits; j++) {
+      final int jj = j;
+      BasisConverter conv = ctx.modUpConverter(j, level);
+      long[][] y = digitInput(c, j, level, conv);
+      ring.parallelFor(
+          rows,
+          r -> {
+            long[] buf = new long[params.n()];
+            long[] d = digitRow(c, y, jj, level, r, conv, buf);
+            out[jj][r] = d == buf ? buf : d.clone();
+          });
+    }
+    return new Decomposition(level, out);
+  }
+
+  /**
+   * Key switching of {@code sigma(c)} from a decomposition of {@code c}, where {@code sigma} is the
+   * NTT-slot permutation {@code perm} (null for none): {@code k0, k1} rows 0..level.
+   */
+  public void apply(Decomposition dec, SwitchingKey key, int[] perm, long[][] k0, long[][] k1) {
+    int level = dec.level;
+    int rows = level + 1 + params.pCount();
+    long[][] acc0 = new long[rows][];
+    long[][] acc1 = new long[rows][];
+    ring.parallelFor(
+        rows,
+        r -> {
+          int ri = ringIndex(r, level);
+          Modulus m = ring.modulus(ri);
+          long[] a0 = new long[params.n()];
+          long[] a1 = new long[params.n()];
+          long[] tmp = perm == null ? null : new long[params.n()];
+          for (int j = 0; j < dec.digits.length; j++) {
+            long[] d = dec.digits[j][r];
+            if (perm != null) {
+              RingContext.permute(d, tmp, perm);
+              d = tmp;
+            }
+            mulAdd2(d, key.b(j)[ri], key.a(j)[ri], a0, a1, m);
+          }
+          acc0[r] = a0;
+          acc1[r] = a1;
+        });
+    modDown(acc0, level, k0);
+    modDown(acc1, level, k1);
+  }
+
+  /**
+   * {@code out = (acc - [acc]_P) / P} over the data primes up to {@code level}: {@code acc} has
+   * rows Q_l then P (NTT form); its P rows are consumed.
+   */
+  public void modDown(long[][] acc, int level, long[][] out) {
+    int k = params.pCount();
+    BasisConverter conv = ctx.modDownConverter(level);
+    long[][] pRows = new long[k][];
+    ring.parallelFor(
+        k,
+        i -> {
+          pRows[i] = acc[level + 1 + i];
+          ring.ntt(params.qCount() + i).inverse(pRows[i]);
+        });
+    conv.prepare(pRows);
+    ring.parallelFor(
+        level + 1,
+        i -> {
+          long[] t = new long[params.n()];
+          conv.convertRow(pRows, i, t);
+          NttTable nt = ring.ntt(i);
+          nt.forward(t);
+          Modulus m = nt.modulus;
+          long q = m.q;
+          long pInv = ctx.pInvModQ(i);
+          long pInvShoup = m.shoup(pInv);
+          long[] a = acc[i];
+          long[] o = out[i];
+          for (int x = 0; x < o.length; x++) {
+            long d = a[x] - t[x] + q; // in (0, 2q)
+            long r = d * pInv - (Math.multiplyHigh(d, pInvShoup) + ((pInvShoup >> 63) & d)) * q;
+            o[x] = r - (q & ((q - 1 - r) >> 63));
+          }
+        });
+  }
+
+  /** {@code acc0 += d * kb, acc1 += d * ka} modulo m, all inputs in [0, q). */
+  static void mulAdd2(long[] d, long[] kb, long[] ka, long[] acc0, long[] acc1, Modulus m) {
+    final long q = m.q;
+    final int bits = m.bits;
+    final long mu = m.mu;
+    final int s1 = 66 - bits;
+    final int s2 = bits - 2;
+    for (int x = 0; x < d.length; x++) {
+      long v = d[x];
+      long y = kb[x];
+      long lo = v * y;
+      long hi = Math.multiplyHigh(v, y);
+      long r = lo - Math.multiplyHigh((hi << s1) | (lo >>> s2), mu) * q;
+      r -= q & ((q - 1 - r) >> 63);
+      r -= q & ((q - 1 - r) >> 63);
+      r += acc0[x];
+      acc0[x] = r - (q & ((q - 1 - r) >> 63));
+      y = ka[x];
+      lo = v * y;
+      hi = Math.multiplyHigh(v, y);
+      r = lo - Math.multiplyHigh((hi << s1) | (lo >>> s2), mu) * q;
+      r -= q & ((q - 1 - r) >> 63);
+      r -= q & ((q - 1 - r) >> 63);
+      r += acc1[x];
+      acc1[x] = r - (q & ((q - 1 - r) >> 63));
+    }
+  }
+}
