@@ -7,6 +7,11 @@ package dev.veil.he.ring;
  * multiple: in ModUp it vanishes against the gadget, in ModDown it becomes an error of at most
  * |A| after the division.
  *
+ * <p>The conversion is centered: it converts {@code [x + floor(A/2)]_A - floor(A/2)}, the
+ * representative of x in (-A/2, A/2]. An uncentered digit has mean A/2; multiplied by an error
+ * polynomial, that constant bias concentrates on the few slots near the root 1 and costs several
+ * bits of precision there.
+ *
  * <p>Works on polynomials in coefficient form; immutable and safe to share between threads.
  */
 public final class BasisConverter {
@@ -17,6 +22,9 @@ public final class BasisConverter {
   private final long[] hatInvShoup;
   /** {@code hatModDst[j][i] = (A / a_i) mod b_j}. */
   private final long[][] hatModDst;
+  /** {@code floor(A/2)} modulo each source and each destination prime. */
+  private final long[] halfModSrc;
+  private final long[] halfModDst;
 
   public BasisConverter(RingContext ring, int[] src, int[] dst) {
     this.ring = ring;
@@ -35,6 +43,19 @@ public final class BasisConverter {
       }
       hatInv[i] = ai.inv(prod);
       hatInvShoup[i] = ai.shoup(hatInv[i]);
+    }
+    java.math.BigInteger bigA = java.math.BigInteger.ONE;
+    for (int i : src) {
+      bigA = bigA.multiply(java.math.BigInteger.valueOf(ring.modulus(i).q));
+    }
+    java.math.BigInteger half = bigA.shiftRight(1);
+    halfModSrc = new long[r];
+    for (int i = 0; i < r; i++) {
+      halfModSrc[i] = half.mod(java.math.BigInteger.valueOf(ring.modulus(src[i]).q)).longValue();
+    }
+    halfModDst = new long[dst.length];
+    for (int j = 0; j < dst.length; j++) {
+      halfModDst[j] = half.mod(java.math.BigInteger.valueOf(ring.modulus(dst[j]).q)).longValue();
     }
     hatModDst = new long[dst.length][r];
     for (int j = 0; j < dst.length; j++) {
@@ -60,15 +81,23 @@ public final class BasisConverter {
   }
 
   /**
-   * First step of a conversion: multiplies row i of {@code in} (values in [0, a_i), coefficient
-   * form) by {@code (A/a_i)^-1} in place.
+   * First step of a conversion: adds {@code floor(A/2)} to row i of {@code in} (values in [0, a_i),
+   * coefficient form) and multiplies it by {@code (A/a_i)^-1}, in place.
    */
   public void prepare(long[][] in) {
     ring.parallelFor(
         src.length,
         i -> {
+          Modulus ai = ring.modulus(src[i]);
+          long q = ai.q;
+          long h = halfModSrc[i];
+          long[] row = in[i];
+          for (int x = 0; x < row.length; x++) {
+            long v = row[x] + h;
+            row[x] = v - (q & ((q - 1 - v) >> 63));
+          }
           if (hatInv[i] != 1) {
-            RingContext.mulScalar(in[i], hatInv[i], in[i], ring.modulus(src[i]));
+            RingContext.mulScalar(row, hatInv[i], row, ai);
           }
         });
   }
@@ -84,6 +113,12 @@ public final class BasisConverter {
     RingContext.mulScalar(prepared[0], c[0], out, bj);
     for (int i = 1; i < c.length; i++) {
       RingContext.mulScalarAdd(prepared[i], c[i], out, bj);
+    }
+    long q = bj.q;
+    long h = halfModDst[j];
+    for (int x = 0; x < out.length; x++) {
+      long v = out[x] - h;
+      out[x] = v + (q & (v >> 63));
     }
   }
 

@@ -158,8 +158,10 @@ public final class KeySwitcher {
   }
 
   /**
-   * {@code out = (acc - [acc]_P) / P} over the data primes up to {@code level}: {@code acc} has
-   * rows Q_l then P (NTT form); its P rows are consumed.
+   * {@code out = round(acc / P)} over the data primes up to {@code level}: {@code acc} has rows
+   * Q_l then P (NTT form); its P rows are consumed. Rounding (rather than flooring) matters: a
+   * floor leaves a bias of 1/2 on every coefficient, which the secret multiplies into an error
+   * concentrated on a few slots.
    */
   public void modDown(long[][] acc, int level, long[][] out) {
     int k = params.pCount();
@@ -168,8 +170,10 @@ public final class KeySwitcher {
     ring.parallelFor(
         k,
         i -> {
-          pRows[i] = acc[level + 1 + i];
-          ring.ntt(params.qCount() + i).inverse(pRows[i]);
+          long[] r = acc[level + 1 + i];
+          NttTable nt = ring.ntt(params.qCount() + i);
+          nt.inverse(r);
+          pRows[i] = r;
         });
     conv.prepare(pRows);
     ring.parallelFor(
@@ -178,9 +182,9 @@ public final class KeySwitcher {
           long[] t = new long[params.n()];
           conv.convertRow(pRows, i, t);
           NttTable nt = ring.ntt(i);
-          nt.forward(t);
           Modulus m = nt.modulus;
           long q = m.q;
+          nt.forward(t); // the centered conversion makes this a rounded division
           long pInv = ctx.pInvModQ(i);
           long pInvShoup = m.shoup(pInv);
           long[] a = acc[i];

@@ -1,0 +1,176 @@
+package dev.veil.he.io;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Little-endian field and bit-packed row reader. Reads exactly the bytes asked for and never more,
+ * so objects may follow each other on one stream. End of input (or an {@link EOFException} from
+ * the stream) becomes a {@link FormatException} naming what was being read and the offset.
+ */
+final class BinaryReader {
+  private static final int CHUNK = 1 << 16;
+
+  private final InputStream in;
+  private final byte[] small = new byte[8];
+  private byte[] chunk;
+  private long offset;
+
+  BinaryReader(InputStream in) {
+    this.in = in;
+  }
+
+  /** Bytes consumed so far. */
+  long offset() {
+    return offset;
+  }
+
+  void readFully(byte[] b, int off, int len, String what) throws IOException {
+    int done = 0;
+    try {
+      while (done < len) {
+        int r = in.read(b, off + done, len - done);
+        if (r == 0) {
+          // a stream that may not block: fall back to the single-byte read, which must
+          int one = in.read();
+          if (one < 0) {
+            r = -1;
+          } else {
+            b[off + done] = (byte) one;
+            r = 1;
+          }
+        }
+        if (r < 0) {
+          throw truncated(what, len, done, null);
+        }
+        done += r;
+      }
+    } catch (EOFException e) {
+      throw truncated(what, len, done, e);
+    }
+    offset += len;
+  }
+
+  private FormatException truncated(String what, int len, int done, Throwable cause) {
+    return new FormatException(
+        "truncated input: "
+            + what
+            + " needs "
+            + len
+            + " bytes at offset "
+            + offset
+            + " but the input ends after "
+            + done,
+        cause);
+  }
+
+  int u8(String what) throws IOException {
+    readFully(small, 0, 1, what);
+    return small[0] & 0xFF;
+  }
+
+  int u16(String what) throws IOException {
+    readFully(small, 0, 2, what);
+    return (small[0] & 0xFF) | (small[1] & 0xFF) << 8;
+  }
+
+  /** A 32-bit little-endian field as a signed int (values of 2^31 and more read negative). */
+  int i32(String what) throws IOException {
+    readFully(small, 0, 4, what);
+    int v = 0;
+    for (int i = 3; i >= 0; i--) {
+      v = (v << 8) | (small[i] & 0xFF);
+    }
+    return v;
+  }
+
+  long i64(String what) throws IOException {
+    readFully(small, 0, 8, what);
+    long v = 0;
+    for (int i = 7; i >= 0; i--) {
+      v = (v << 8) | (small[i] & 0xFF);
+    }
+    return v;
+  }
+
+  double f64(String what) throws IOException {
+    return Double.longBitsToDouble(i64(what));
+  }
+
+  /** {@code len} bytes; callers pass only small constant lengths. */
+  byte[] bytes(int len, String what) throws IOException {
+    byte[] b = new byte[len];
+    readFully(b, 0, len, what);
+    return b;
+  }
+
+  private byte[] chunk() {
+    if (chunk == null) {
+      chunk = new byte[CHUNK];
+    }
+    return chunk;
+  }
+
+  /**
+   * Unpacks {@code n} coefficients of {@code bits(q)} bits each into {@code out}, checking each is
+   * below {@code q}. {@code n} is a multiple of 8, so the row is whole bytes.
+   */
+  void row(long[] out, int n, long q, String what) throws IOException {
+    final int b = Format.bits(q);
+    final long mask = -1L >>> (64 - b);
+    final byte[] buf = chunk();
+    final int groupsPerChunk = CHUNK / b;
+    int groupsLeft = n / 8;
+    int idx = 0;
+    while (groupsLeft > 0) {
+      int groups = Math.min(groupsPerChunk, groupsLeft);
+      long chunkStart = offset;
+      readFully(buf, 0, groups * b, what);
+      int p = 0;
+      for (int g = 0; g < groups; g++) {
+        long acc = 0;
+        int accBits = 0;
+        for (int k = 0; k < 8; k++) {
+          // acc holds fewer than 8 pending bits; pull bytes until b bits are there
+          long v = acc;
+          int have = accBits;
+          int last = 0;
+          while (have < b) {
+            last = buf[p++] & 0xFF;
+            v |= (long) last << have;
+            have += 8;
+          }
+          int extra = have - b;
+          acc = last >>> (8 - extra);
+          accBits = extra;
+          v &= mask;
+          if (v >= q) {
+            throw new FormatException(
+                what
+                    + ": coefficient "
+                    + idx
+                    + " = "
+                    + v
+                    + " is not below its prime "
+                    + q
+                    + " (near offset "
+                    + (chunkStart + p - 1)
+                    + ")");
+          }
+          out[idx++] = v;
+        }
+      }
+      groupsLeft -= groups;
+    }
+  }
+
+  /** Zeroes the internal buffers (after reading secret material). */
+  void wipe() {
+    Arrays.fill(small, (byte) 0);
+    if (chunk != null) {
+      Arrays.fill(chunk, (byte) 0);
+    }
+  }
+}
