@@ -1,0 +1,93 @@
+package dev.veil.cli;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.concurrent.Callable;
+
+import dev.veil.bench.CkksBenchmark;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code veil} command line: the top command and the program's entry point.
+ *
+ * <p>Each command is one class in this package. A new top-level command (keygen, encrypt, train,
+ * serve...) is a class annotated with {@code @Command} that implements {@code Callable<Integer>},
+ * listed in {@code subcommands} below; a group of commands (like {@code bench}) is a command
+ * whose own {@code subcommands} list its members. Commands write to {@link CliContext#out()} and
+ * take the services they call from {@link #context(CommandSpec)}, never from static state, so
+ * that tests can run them with captured streams and fakes. Failures are turned into one-line
+ * messages and exit codes in one place, {@link CliErrors}: a command throws {@code
+ * ParameterException} for bad input and lets {@code IllegalArgumentException} and {@code
+ * IOException} propagate.
+ */
+@Command(
+    name = "veil",
+    mixinStandardHelpOptions = true,
+    versionProvider = VeilVersion.class,
+    description = "Veil: machine learning on homomorphically encrypted data.",
+    subcommands = {VersionCommand.class, BenchCommand.class, HelpCommand.class},
+    exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
+    exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT},
+    footer = {
+      "",
+      "JVM options: the ./veil launcher passes $VEIL_JAVA_OPTS to java "
+          + "(default -Xmx4g -XX:+UseParallelGC)."
+    })
+public final class VeilCli implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  private final CliContext context;
+
+  VeilCli(CliContext context) {
+    this.context = context;
+  }
+
+  public static void main(String[] args) {
+    int code;
+    try {
+      code = commandLine(System.out, System.err).execute(args);
+    } catch (OutOfMemoryError e) {
+      System.err.printf(
+          "veil: out of memory (maximum heap %d MiB); give the JVM more, e.g. "
+              + "VEIL_JAVA_OPTS=-Xmx16g, or choose smaller parameters%n",
+          Runtime.getRuntime().maxMemory() >> 20);
+      code = CliErrors.FAILURE;
+    }
+    System.exit(code);
+  }
+
+  /** The command line writing to {@code out} and {@code err}, with the real services. */
+  public static CommandLine commandLine(PrintStream out, PrintStream err) {
+    return commandLine(new CliContext(out, err, CkksBenchmark::run));
+  }
+
+  static CommandLine commandLine(CliContext context) {
+    CliErrors errors = new CliErrors();
+    return new CommandLine(new VeilCli(context))
+        .setOut(writer(context.out()))
+        .setErr(writer(context.err()))
+        .setParameterExceptionHandler(errors)
+        .setExecutionExceptionHandler(errors);
+  }
+
+  /** The context of the command line that the command {@code spec} belongs to. */
+  static CliContext context(CommandSpec spec) {
+    return ((VeilCli) spec.root().userObject()).context;
+  }
+
+  /** {@code veil} alone: a usage error. */
+  @Override
+  public Integer call() {
+    throw CliErrors.missingSubcommand(spec);
+  }
+
+  private static PrintWriter writer(PrintStream stream) {
+    return new PrintWriter(new OutputStreamWriter(stream, Charset.defaultCharset()), true);
+  }
+}
