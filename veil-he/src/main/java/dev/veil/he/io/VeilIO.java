@@ -210,7 +210,7 @@ public final class VeilIO {
 
   private static void checkPrime(long read, long generated, String what) throws FormatException {
     if (read != generated) {
-      throw new FormatException(what + " in the input (" + read
+      throw new FormatException(what + " in the input (" + Long.toUnsignedString(read)
           + ") differs from the prime its literal generates (" + generated + ")");
     }
   }
