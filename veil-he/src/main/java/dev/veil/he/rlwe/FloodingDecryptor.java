@@ -1,0 +1,148 @@
+package dev.veil.he.rlwe;
+
+import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.veil.he.ring.Modulus;
+import dev.veil.he.ring.Prng;
+import dev.veil.he.ring.RingContext;
+
+/**
+ * Decryption for results that leave the key holder (a shared model, a split-inference
+ * intermediate, a federated aggregate, a contribution score): the exact decryption plus
+ * independent Gaussian flooding noise sized by a {@link FloodingPolicy}, with the policy's
+ * decryption budget enforced.
+ *
+ * <p>What it protects: the secret key against an observer of the published decryptions (the
+ * IND-CPA-D attacks of Li and Micciancio), for up to {@code maxDecryptions} decryptions of
+ * ciphertexts whose noise coefficients stay below {@code 2^noiseBoundBits}. What it does not: a
+ * declared bound that is too small (the caller must bound the noise of its circuit), and
+ * decryptions made with other decryptors of the same key (share one instance, or persist
+ * {@link #used()} across processes).
+ *
+ * <p>Thread-safe. The flooding noise comes from a fresh {@link SecureRandom} seed per call.
+ */
+public final class FloodingDecryptor {
+  private final HeContext ctx;
+  private final Parameters params;
+  private final Decryptor exact;
+  private final FloodingPolicy policy;
+  private final double sigma;
+  private final AtomicLong used;
+  private final SecureRandom random = new SecureRandom();
+
+  public FloodingDecryptor(HeContext ctx, SecretKey sk, FloodingPolicy policy) {
+    this(ctx, sk, policy, 0);
+  }
+
+  /** @param alreadyUsed shared decryptions this key has made before (restored from storage) */
+  public FloodingDecryptor(HeContext ctx, SecretKey sk, FloodingPolicy policy, long alreadyUsed) {
+    this.ctx = ctx;
+    this.params = ctx.parameters();
+    this.exact = new Decryptor(ctx, sk);
+    this.policy = policy;
+    this.sigma = Math.pow(2, policy.log2Sigma(params.logN()));
+    if (alreadyUsed < 0) {
+      throw new IllegalArgumentException("alreadyUsed must be >= 0");
+    }
+    this.used = new AtomicLong(alreadyUsed);
+  }
+
+  public FloodingPolicy policy() {
+    return policy;
+  }
+
+  /** Standard deviation of the flooding noise added to each coefficient. */
+  public double sigma() {
+    return sigma;
+  }
+
+  /** Shared decryptions made so far. */
+  public long used() {
+    return used.get();
+  }
+
+  public long remaining() {
+    return Math.max(0, policy.maxDecryptions() - used.get());
+  }
+
+  /**
+   * Decrypts and floods.
+   *
+   * @throws DecryptionBudgetExhaustedException when the budget is spent (nothing is decrypted)
+   * @throws IllegalArgumentException when the flooding noise would not fit the modulus at the
+   *     ciphertext's level (decrypt at a higher level or with fewer bits of noise)
+   */
+  public Plaintext decrypt(Ciphertext ct) {
+    params.requireSame(ct.parameters(), "flooded decrypt");
+    double logQ = 0;
+    for (int i = 0; i <= ct.level(); i++) {
+      logQ += Math.log(params.q(i)) / Math.log(2);
+    }
+    // the noise, 8 sigma with overwhelming probability, must leave room for the message
+    if (Math.log(8 * sigma) / Math.log(2) + 1 > logQ - 1) {
+      throw new IllegalArgumentException(String.format(
+          "flooded decrypt: flooding noise 2^%.1f does not fit the modulus 2^%.1f at level %d;"
+              + " decrypt at a higher level, lower the noise bound or the decryption budget",
+          Math.log(sigma) / Math.log(2), logQ, ct.level()));
+    }
+    long before;
+    do {
+      before = used.get();
+      if (before >= policy.maxDecryptions()) {
+        throw new DecryptionBudgetExhaustedException(
+            "the key has made its " + policy.maxDecryptions()
+                + " shared decryptions; no more are allowed under this flooding policy");
+      }
+    } while (!used.compareAndSet(before, before + 1));
+    Plaintext pt = exact.decrypt(ct);
+    addFlooding(pt);
+    return pt;
+  }
+
+  private void addFlooding(Plaintext pt) {
+    int n = params.n();
+    int level = pt.level();
+    RingContext ring = ctx.ring();
+    Prng prng = new Prng(Prng.freshSeed(random), 0);
+    double[] noise = new double[n];
+    for (int j = 0; j < n; j += 2) {
+      double u1;
+      do {
+        u1 = prng.nextDouble();
+      } while (u1 <= 0);
+      double u2 = prng.nextDouble();
+      double rad = sigma * Math.sqrt(-2 * Math.log(u1));
+      noise[j] = rad * Math.cos(2 * Math.PI * u2);
+      if (j + 1 < n) {
+        noise[j + 1] = rad * Math.sin(2 * Math.PI * u2);
+      }
+    }
+    // below 2^52 a double holds the rounded integer exactly; above, fill the bits the double
+    // lost with uniform noise so no coefficient has structurally zero low bits
+    int lostBits = Math.max(0, Math.getExponent(8 * sigma) - 51);
+    long[][] e = new long[level + 1][n];
+    long[] low = new long[n];
+    if (lostBits > 0) {
+      long mask = (1L << lostBits) - 1;
+      for (int j = 0; j < n; j++) {
+        low[j] = (prng.nextLong() & mask) - (mask >> 1);
+      }
+    }
+    ring.parallelFor(
+        level + 1,
+        i -> {
+          Modulus m = ring.modulus(i);
+          long[] row = e[i];
+          for (int j = 0; j < n; j++) {
+            double r = Math.rint(noise[j]);
+            long v = Math.abs(r) < 0x1p62 ? m.reduceSigned((long) r)
+                : m.mul(m.reduceSigned((long) Math.scalb(r, -(Math.getExponent(r) - 52))),
+                    m.pow(2, Math.getExponent(r) - 52));
+            row[j] = m.add(v, m.reduceSigned(low[j]));
+          }
+          ring.ntt(i).forward(row);
+        });
+    ring.add(pt.poly(), e, pt.poly(), ctx.qIndices(level));
+  }
+}
