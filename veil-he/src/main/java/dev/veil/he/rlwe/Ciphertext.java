@@ -20,6 +20,7 @@ public final class Ciphertext {
 
   public Ciphertext(Parameters params, int degree, int level, double scale) {
     Plaintext.checkLevel(params, level);
+    Plaintext.checkScale(scale);
     checkDegree(degree);
     this.params = params;
     this.polys = new long[degree + 1][level + 1][params.n()];
@@ -57,6 +58,7 @@ public final class Ciphertext {
   }
 
   public void setScale(double scale) {
+    Plaintext.checkScale(scale);
     this.scale = scale;
   }
 
@@ -73,7 +75,12 @@ public final class Ciphertext {
     return seed == null ? null : seed.clone();
   }
 
+  /** Marks c1 as the expansion of {@code seed} (32 bytes; degree-1 ciphertexts only). */
   public void setSeed(byte[] seed) {
+    if (seed != null && degree != 1) {
+      throw new IllegalArgumentException("only a degree-1 ciphertext can be seeded");
+    }
+    SwitchingKey.checkSeed(seed);
     this.seed = seed == null ? null : seed.clone();
   }
 
@@ -83,6 +90,7 @@ public final class Ciphertext {
    */
   public void reset(int degree, int level, double scale) {
     Plaintext.checkLevel(params, level);
+    Plaintext.checkScale(scale);
     checkDegree(degree);
     if (polys.length < degree + 1 || polys[0].length < level + 1) {
       int rows = Math.max(level + 1, polys[0].length);

@@ -30,7 +30,10 @@ public final class EvaluationKeys {
         if (k.isRelinearization()) {
           throw new IllegalArgumentException("a relinearisation key was given as a Galois key");
         }
-        m.put(k.galoisElement(), k);
+        if (m.put(k.galoisElement(), k) != null) {
+          throw new IllegalArgumentException(
+              "two Galois keys for element " + k.galoisElement());
+        }
       }
     }
     this.galois = Collections.unmodifiableMap(m);

@@ -21,6 +21,14 @@ import dev.veil.he.ring.Primes;
  * the 128-bit HomomorphicEncryption.org bound on {@code log2(QP)}, and refuses an insecure set
  * unless the literal says {@code securityOff}. Primes are generated deterministically from the
  * literal, so the same literal always gives the same parameters and the same {@link #digest()}.
+ *
+ * <p>Security caveat: the bound used is the standard's table for uniform ternary secrets. Sparse
+ * (fixed Hamming weight) secrets are weaker against hybrid attacks; weights below {@value
+ * #MIN_SECURE_HAMMING_WEIGHT} are refused, but a sparse set at the table's limit may fall short
+ * of 128 bits. Prefer uniform ternary secrets unless bootstrapping needs a sparse one.
+ *
+ * <p>Equality is by digest, which covers the generated primes and the resolved {@code dnum};
+ * {@link #literal()} returns what was asked for (dnum 0 means automatic).
  */
 public final class Parameters {
 
@@ -45,7 +53,7 @@ public final class Parameters {
   /**
    * What a user writes: unchecked. Build with {@link #builder()}.
    *
-   * @param logN log2 of the ring degree, 12..16 (10..16 with security off)
+   * @param logN log2 of the ring degree, 12..16 (3..16 with security off, for tests)
    * @param logQ bit sizes of the data primes, q0 first; the chain has logQ.length - 1 levels
    * @param logP bit sizes of the special primes
    * @param logDefaultScale log2 of the default encoding scale
@@ -287,6 +295,10 @@ public final class Parameters {
       throw new InvalidParametersException("secret distribution is missing");
     }
     int n = 1 << l.logN();
+    if (l.secret() == SecretDistribution.UNIFORM_TERNARY && l.hammingWeight() != 0) {
+      throw new InvalidParametersException(
+          "hammingWeight must be 0 for a uniform ternary secret, got " + l.hammingWeight());
+    }
     if (l.secret() == SecretDistribution.FIXED_HAMMING_WEIGHT) {
       if (l.hammingWeight() < 1 || l.hammingWeight() > n) {
         throw new InvalidParametersException(

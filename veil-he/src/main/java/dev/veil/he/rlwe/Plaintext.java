@@ -12,6 +12,7 @@ public final class Plaintext {
 
   public Plaintext(Parameters params, int level, double scale) {
     checkLevel(params, level);
+    checkScale(scale);
     this.params = params;
     this.poly = new long[level + 1][params.n()];
     this.level = level;
@@ -28,6 +29,12 @@ public final class Plaintext {
     this.poly = poly;
     this.level = level;
     this.scale = scale;
+  }
+
+  static void checkScale(double scale) {
+    if (!(scale > 0) || Double.isInfinite(scale)) {
+      throw new IllegalArgumentException("scale must be positive and finite, got " + scale);
+    }
   }
 
   static void checkLevel(Parameters params, int level) {
@@ -50,6 +57,7 @@ public final class Plaintext {
   }
 
   public void setScale(double scale) {
+    checkScale(scale);
     this.scale = scale;
   }
 
@@ -61,6 +69,7 @@ public final class Plaintext {
   /** Reuses the rows for another level (growing them if needed) and sets the scale. */
   public void reset(int level, double scale) {
     checkLevel(params, level);
+    checkScale(scale);
     if (poly.length < level + 1) {
       poly = new long[level + 1][params.n()];
     }

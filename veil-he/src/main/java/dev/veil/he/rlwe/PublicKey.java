@@ -11,6 +11,10 @@ public final class PublicKey {
   private final byte[] seed;
 
   public PublicKey(Parameters params, long[][] b, long[][] a, byte[] seed) {
+    int rows = params.qCount() + params.pCount();
+    SwitchingKey.checkPoly(params, b, rows, "public key b");
+    SwitchingKey.checkPoly(params, a, rows, "public key a");
+    SwitchingKey.checkSeed(seed);
     this.params = params;
     this.b = b;
     this.a = a;

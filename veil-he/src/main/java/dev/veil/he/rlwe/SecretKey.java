@@ -24,10 +24,18 @@ public final class SecretKey {
       throw new IllegalArgumentException(
           "secret key needs " + p.n() + " coefficients, got " + coefficients.length);
     }
+    int weight = 0;
     for (byte c : coefficients) {
       if (c < -1 || c > 1) {
         throw new IllegalArgumentException("secret key coefficient out of {-1, 0, 1}: " + c);
       }
+      weight += c != 0 ? 1 : 0;
+    }
+    if (p.secretDistribution() == Parameters.SecretDistribution.FIXED_HAMMING_WEIGHT
+        && weight != p.hammingWeight()) {
+      throw new IllegalArgumentException(
+          "secret key has Hamming weight " + weight + ", the parameters require "
+              + p.hammingWeight());
     }
     byte[] s = coefficients.clone();
     int[] all = ctx.qpIndices(p.maxLevel());

@@ -18,11 +18,45 @@ public final class SwitchingKey {
 
   public SwitchingKey(
       Parameters params, long galoisElement, long[][][] b, long[][][] a, byte[] seed) {
+    if (galoisElement != 0
+        && (galoisElement < 0 || galoisElement >= 2L * params.n() || (galoisElement & 1) == 0)) {
+      throw new IllegalArgumentException(
+          "Galois element must be 0 (relinearisation) or odd in (0, 2N): " + galoisElement);
+    }
+    if (b.length != params.dnum() || a.length != params.dnum()) {
+      throw new IllegalArgumentException(
+          "switching key needs " + params.dnum() + " digits, got " + b.length + "/" + a.length);
+    }
+    int rows = params.qCount() + params.pCount();
+    for (int j = 0; j < b.length; j++) {
+      checkPoly(params, b[j], rows, "switching key b[" + j + "]");
+      checkPoly(params, a[j], rows, "switching key a[" + j + "]");
+    }
+    checkSeed(seed);
     this.params = params;
     this.galoisElement = galoisElement;
     this.b = b;
     this.a = a;
     this.seed = seed == null ? null : seed.clone();
+  }
+
+  static void checkPoly(Parameters params, long[][] p, int rows, String what) {
+    if (p == null || p.length != rows) {
+      throw new IllegalArgumentException(what + ": expected " + rows + " rows");
+    }
+    for (long[] r : p) {
+      if (r == null || r.length != params.n()) {
+        throw new IllegalArgumentException(what + ": rows must have N = " + params.n()
+            + " coefficients");
+      }
+    }
+  }
+
+  static void checkSeed(byte[] seed) {
+    if (seed != null && seed.length != dev.veil.he.ring.Prng.SEED_BYTES) {
+      throw new IllegalArgumentException(
+          "seed must be " + dev.veil.he.ring.Prng.SEED_BYTES + " bytes, got " + seed.length);
+    }
   }
 
   public Parameters parameters() {
