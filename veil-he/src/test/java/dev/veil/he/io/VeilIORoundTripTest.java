@@ -141,7 +141,9 @@ class VeilIORoundTripTest {
     Ciphertext back = VeilIO.readCiphertext(in(b), CTX);
     assertThat(back.degree()).isEqualTo(2);
     assertThat(back.contentEquals(ct)).isTrue();
-    ct.setSeed(new byte[32]);
+    // a degree-2 ciphertext can neither be marked seeded nor written in seeded form
+    assertThatThrownBy(() -> ct.setSeed(new byte[32]))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> VeilIO.write(new ByteArrayOutputStream(), ct, Form.SEEDED))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(bytes(out -> VeilIO.write(out, ct))).containsExactly(b); // AUTO: full
