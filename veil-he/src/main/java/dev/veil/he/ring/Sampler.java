@@ -79,7 +79,7 @@ public final class Sampler {
           long[] row = out[i];
           for (int j = 0; j < small.length; j++) {
             long v = small[j];
-            row[j] = v >= 0 ? (v < q ? v : m.reduce(v)) : (-v < q ? q + v : m.reduceSigned(v));
+            row[j] = v >= 0 ? (v < q ? v : m.reduce(v)) : (v > -q ? q + v : m.reduceSigned(v));
           }
         });
   }

@@ -47,18 +47,37 @@ public final class KeySwitcher {
     return r <= level ? r : params.qCount() + (r - level - 1);
   }
 
-  /** Input rows of digit j, in coefficient form and scaled for conversion. */
-  private long[][] digitInput(long[][] c, int j, int level, BasisConverter conv) {
-    int[] src = ctx.digitIndices(j, level);
-    long[][] y = new long[src.length][];
+  /**
+   * The inputs of every digit's conversion: all rows of {@code c} in coefficient form (one
+   * inverse NTT per row, in parallel), each digit's rows then scaled in place for its converter.
+   * Returns {@code y[j]} = the prepared rows of digit j.
+   */
+  private long[][][] digitInputs(long[][] c, int level, BasisConverter[] conv) {
+    long[][] coeff = new long[level + 1][];
     ring.parallelFor(
-        src.length,
+        level + 1,
         i -> {
-          y[i] = c[src[i]].clone();
-          ring.ntt(src[i]).inverse(y[i]);
+          coeff[i] = c[i].clone();
+          ring.ntt(i).inverse(coeff[i]);
         });
-    conv.prepare(y);
+    long[][][] y = new long[conv.length][][];
+    for (int j = 0; j < conv.length; j++) {
+      int[] src = ctx.digitIndices(j, level);
+      y[j] = new long[src.length][];
+      for (int i = 0; i < src.length; i++) {
+        y[j][i] = coeff[src[i]];
+      }
+      conv[j].prepare(y[j]);
+    }
     return y;
+  }
+
+  private BasisConverter[] converters(int level) {
+    BasisConverter[] conv = new BasisConverter[params.digitsAt(level)];
+    for (int j = 0; j < conv.length; j++) {
+      conv[j] = ctx.modUpConverter(j, level);
+    }
+    return conv;
   }
 
   /**
@@ -78,29 +97,46 @@ public final class KeySwitcher {
     return out;
   }
 
+  /** Per-thread scratch row, reused across calls to avoid allocating (and zeroing) N longs. */
+  private final ThreadLocal<long[]> scratch = new ThreadLocal<>();
+
+  long[] scratch() {
+    long[] b = scratch.get();
+    if (b == null) {
+      b = new long[params.n()];
+      scratch.set(b);
+    }
+    return b;
+  }
+
   /**
    * Switches {@code c} (NTT form, rows 0..level) with {@code key}; writes {@code k0, k1} (rows
    * 0..level, NTT form). {@code c} is not modified and may not alias the outputs.
+   *
+   * <p>Loop order: output rows in parallel, digits inside, so each row's two accumulators stay in
+   * cache while the key rows stream through once.
    */
   public void switchKey(long[][] c, int level, SwitchingKey key, long[][] k0, long[][] k1) {
     int rows = level + 1 + params.pCount();
-    long[][] acc0 = new long[rows][params.n()];
-    long[][] acc1 = new long[rows][params.n()];
-    int digits = params.digitsAt(level);
-    for (int j = 0; j < digits; j++) {
-      final int jj = j;
-      BasisConverter conv = ctx.modUpConverter(j, level);
-      long[][] y = digitInput(c, j, level, conv);
-      long[][] kb = key.b(j);
-      long[][] ka = key.a(j);
-      ring.parallelFor(
-          rows,
-          r -> {
-            long[] d = digitRow(c, y, jj, level, r, conv, new long[params.n()]);
-            int ri = ringIndex(r, level);
-            mulAdd2(d, kb[ri], ka[ri], acc0[r], acc1[r], ring.modulus(ri));
-          });
-    }
+    BasisConverter[] conv = converters(level);
+    long[][][] y = digitInputs(c, level, conv);
+    long[][] acc0 = new long[rows][];
+    long[][] acc1 = new long[rows][];
+    ring.parallelFor(
+        rows,
+        r -> {
+          int ri = ringIndex(r, level);
+          Modulus m = ring.modulus(ri);
+          long[] a0 = new long[params.n()];
+          long[] a1 = new long[params.n()];
+          long[] buf = scratch();
+          for (int j = 0; j < conv.length; j++) {
+            long[] d = digitRow(c, y[j], j, level, r, conv[j], buf);
+            mulAdd2(d, key.b(j)[ri], key.a(j)[ri], a0, a1, m);
+          }
+          acc0[r] = a0;
+          acc1[r] = a1;
+        });
     modDown(acc0, level, k0);
     modDown(acc1, level, k1);
   }
@@ -108,20 +144,18 @@ public final class KeySwitcher {
   /** Decomposes {@code c} (NTT form, rows 0..level) once for several {@link #apply} calls. */
   public Decomposition decompose(long[][] c, int level) {
     int rows = level + 1 + params.pCount();
-    int digits = params.digitsAt(level);
-    long[][][] out = new long[digits][rows][];
-    for (int j = 0; j < digits; j++) {
-      final int jj = j;
-      BasisConverter conv = ctx.modUpConverter(j, level);
-      long[][] y = digitInput(c, j, level, conv);
-      ring.parallelFor(
-          rows,
-          r -> {
+    BasisConverter[] conv = converters(level);
+    long[][][] y = digitInputs(c, level, conv);
+    long[][][] out = new long[conv.length][rows][];
+    ring.parallelFor(
+        rows,
+        r -> {
+          for (int j = 0; j < conv.length; j++) {
             long[] buf = new long[params.n()];
-            long[] d = digitRow(c, y, jj, level, r, conv, buf);
-            out[jj][r] = d == buf ? buf : d.clone();
-          });
-    }
+            long[] d = digitRow(c, y[j], j, level, r, conv[j], buf);
+            out[j][r] = d == buf ? buf : d.clone();
+          }
+        });
     return new Decomposition(level, out);
   }
 
@@ -141,7 +175,7 @@ public final class KeySwitcher {
           Modulus m = ring.modulus(ri);
           long[] a0 = new long[params.n()];
           long[] a1 = new long[params.n()];
-          long[] tmp = perm == null ? null : new long[params.n()];
+          long[] tmp = perm == null ? null : scratch();
           for (int j = 0; j < dec.digits.length; j++) {
             long[] d = dec.digits[j][r];
             if (perm != null) {
@@ -179,7 +213,7 @@ public final class KeySwitcher {
     ring.parallelFor(
         level + 1,
         i -> {
-          long[] t = new long[params.n()];
+          long[] t = scratch();
           conv.convertRow(pRows, i, t);
           NttTable nt = ring.ntt(i);
           Modulus m = nt.modulus;

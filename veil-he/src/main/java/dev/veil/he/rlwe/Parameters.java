@@ -364,7 +364,16 @@ public final class Parameters {
     } else {
       alpha = (levels + dnum - 1) / dnum;
       dnum = (levels + alpha - 1) / alpha;
+      if (maxDigitBits(lq, alpha) > maxP + 1) {
+        throw new InvalidParametersException(
+            "dnum " + l.dnum() + " makes key-switching digits of " + maxDigitBits(lq, alpha)
+                + " bits, larger than the " + maxP + " bits of the special primes (the"
+                + " key-switching noise would swamp the message): raise dnum or logP");
+      }
     }
+    // balanced digits: the digit size is a function of dnum alone, so equal dnum (which the
+    // digest covers) always means equal digits
+    alpha = (levels + dnum - 1) / dnum;
     long[] primes;
     int[] all = new int[lq.length + lp.length];
     System.arraycopy(lq, 0, all, 0, lq.length);

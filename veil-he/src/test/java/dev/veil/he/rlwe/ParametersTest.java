@@ -250,10 +250,27 @@ class ParametersTest {
   @ParameterizedTest(name = "dnum {0} of 8 primes: alpha {1}, dnum {2}")
   @CsvSource({"1, 8, 1", "2, 4, 2", "3, 3, 3", "4, 2, 4", "5, 2, 4", "8, 1, 8"})
   void an_explicit_dnum_is_rounded_to_equal_digits(int requested, int alpha, int dnum) {
-    Parameters p = Parameters.builder().logN(14).logQ(repeat(40, 8)).logP(61).dnum(requested)
-        .build();
+    // six 61-bit special primes cover even a single digit of all eight data primes
+    Parameters p = Parameters.builder().logN(15).logQ(repeat(40, 8))
+        .logP(61, 61, 61, 61, 61, 61).dnum(requested).build();
     assertThat(p.alpha()).isEqualTo(alpha);
     assertThat(p.dnum()).isEqualTo(dnum);
+  }
+
+  @Test
+  void the_digest_changes_with_dnum() {
+    Parameters.Builder b = Parameters.builder().logN(15).logQ(repeat(40, 8))
+        .logP(61, 61, 61, 61, 61, 61);
+    assertThat(b.dnum(1).build().digestHex()).isNotEqualTo(b.dnum(2).build().digestHex());
+  }
+
+  @Test
+  void an_explicit_dnum_whose_digits_outgrow_the_special_primes_is_refused() {
+    assertThatThrownBy(
+            () -> Parameters.builder().logN(14).logQ(repeat(40, 8)).logP(61).dnum(2).build())
+        .isInstanceOf(InvalidParametersException.class)
+        .hasMessageContaining("dnum 2")
+        .hasMessageContaining("special primes");
   }
 
   @Test
@@ -308,7 +325,6 @@ class ParametersTest {
         () -> base.literal().toBuilder().uniformTernarySecret(),
         () -> base.literal().toBuilder().hammingWeightSecret(201),
         () -> base.literal().toBuilder().sigma(3.3),
-        () -> base.literal().toBuilder().dnum(1),
         () -> base.literal().toBuilder().securityOff());
     Set<String> digests = new HashSet<>();
     Set<Literal> literals = new HashSet<>();
