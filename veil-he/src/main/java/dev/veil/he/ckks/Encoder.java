@@ -277,7 +277,16 @@ public final class Encoder {
       int level = q.length - 1;
       long q0 = q[0].q;
       long x0 = rows[0][j];
-      v[0] = x0 > (q0 >>> 1) ? x0 - q0 : x0;
+      long v0 = x0 > (q0 >>> 1) ? x0 - q0 : x0;
+      // fast path: a value below q0/2 in magnitude has the same residue v0 under every prime
+      boolean small = true;
+      for (int k = 1; k <= level && small; k++) {
+        small = rows[k][j] == q[k].reduceSigned(v0);
+      }
+      if (small) {
+        return v0;
+      }
+      v[0] = v0;
       for (int k = 1; k <= level; k++) {
         Modulus mk = q[k];
         long qk = mk.q;

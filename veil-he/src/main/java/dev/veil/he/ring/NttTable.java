@@ -61,52 +61,92 @@ public final class NttTable {
     return Integer.reverse(x) >>> (32 - bits);
   }
 
-  /** In-place forward transform; input in [0, q) (or [0, 2q)), output in [0, q). */
+  /** In-place forward transform; input in [0, 2q), output in [0, q). */
   public void forward(long[] a) {
     final long q = modulus.q;
     final long twoQ = q << 1;
     final long[] w = fwd;
     final long[] ws = fwdShoup;
+    if (n < 4) {
+      forwardSmall(a);
+      return;
+    }
     int t = n;
-    for (int m = 1; m < n; m <<= 1) {
+    int m = 1;
+    // radix-2 stages down to span 4
+    for (; t > 4; m <<= 1) {
       t >>= 1;
-      if (t >= 4) {
-        for (int i = 0; i < m; i++) {
-          final int j1 = 2 * i * t;
-          final int j2 = j1 + t;
-          final long wi = w[m + i];
-          final long wsi = ws[m + i];
-          for (int j = j1; j < j2; j++) {
-            long x = a[j];
-            long y = a[j + t];
-            x -= twoQ & ((twoQ - 1 - x) >> 63);
-            long tt = y * wi - (Math.multiplyHigh(y, wsi) + ((wsi >> 63) & y)) * q;
-            a[j] = x + tt;
-            a[j + t] = x - tt + twoQ;
-          }
-        }
-      } else {
-        // short butterfly spans (t = 2, 1): one flat loop over groups
-        for (int i = 0; i < m; i++) {
-          final int j1 = 2 * i * t;
-          final long wi = w[m + i];
-          final long wsi = ws[m + i];
-          for (int j = j1; j < j1 + t; j++) {
-            long x = a[j];
-            long y = a[j + t];
-            x -= twoQ & ((twoQ - 1 - x) >> 63);
-            long tt = y * wi - (Math.multiplyHigh(y, wsi) + ((wsi >> 63) & y)) * q;
-            a[j] = x + tt;
-            a[j + t] = x - tt + twoQ;
-          }
+      for (int i = 0; i < m; i++) {
+        final int j1 = 2 * i * t;
+        final int j2 = j1 + t;
+        final long wi = w[m + i];
+        final long wsi = ws[m + i];
+        final long corr = wsi >> 63; // unsigned high product correction, all or nothing
+        for (int j = j1; j < j2; j++) {
+          long x = a[j];
+          long y = a[j + t];
+          x -= twoQ & ((twoQ - 1 - x) >> 63);
+          long tt = y * wi - (Math.multiplyHigh(y, wsi) + (corr & y)) * q;
+          a[j] = x + tt;
+          a[j + t] = x - tt + twoQ;
         }
       }
     }
-    for (int j = 0; j < n; j++) {
-      long x = a[j];
-      x -= twoQ & ((twoQ - 1 - x) >> 63);
-      x -= q & ((q - 1 - x) >> 63);
-      a[j] = x;
+    // the last two stages (spans 2 and 1) fused on blocks of four, with the final reduction
+    for (int i = 0; i < m; i++) {
+      final int j = i << 2;
+      final long w1 = w[m + i];
+      final long w1s = ws[m + i];
+      final long w2 = w[2 * m + 2 * i];
+      final long w2s = ws[2 * m + 2 * i];
+      final long w3 = w[2 * m + 2 * i + 1];
+      final long w3s = ws[2 * m + 2 * i + 1];
+      long x0 = a[j];
+      long x1 = a[j + 1];
+      long x2 = a[j + 2];
+      long x3 = a[j + 3];
+      x0 -= twoQ & ((twoQ - 1 - x0) >> 63);
+      x1 -= twoQ & ((twoQ - 1 - x1) >> 63);
+      long u2 = x2 * w1 - (Math.multiplyHigh(x2, w1s) + ((w1s >> 63) & x2)) * q;
+      long u3 = x3 * w1 - (Math.multiplyHigh(x3, w1s) + ((w1s >> 63) & x3)) * q;
+      long y0 = x0 + u2;
+      long y2 = x0 - u2 + twoQ;
+      long y1 = x1 + u3;
+      long y3 = x1 - u3 + twoQ;
+      y0 -= twoQ & ((twoQ - 1 - y0) >> 63);
+      y2 -= twoQ & ((twoQ - 1 - y2) >> 63);
+      long v1 = y1 * w2 - (Math.multiplyHigh(y1, w2s) + ((w2s >> 63) & y1)) * q;
+      long v3 = y3 * w3 - (Math.multiplyHigh(y3, w3s) + ((w3s >> 63) & y3)) * q;
+      long r0 = y0 + v1;
+      long r1 = y0 - v1 + twoQ;
+      long r2 = y2 + v3;
+      long r3 = y2 - v3 + twoQ;
+      r0 -= twoQ & ((twoQ - 1 - r0) >> 63);
+      r1 -= twoQ & ((twoQ - 1 - r1) >> 63);
+      r2 -= twoQ & ((twoQ - 1 - r2) >> 63);
+      r3 -= twoQ & ((twoQ - 1 - r3) >> 63);
+      a[j] = r0 - (q & ((q - 1 - r0) >> 63));
+      a[j + 1] = r1 - (q & ((q - 1 - r1) >> 63));
+      a[j + 2] = r2 - (q & ((q - 1 - r2) >> 63));
+      a[j + 3] = r3 - (q & ((q - 1 - r3) >> 63));
+    }
+  }
+
+  /** Plain radix-2 forward transform for N < 4. */
+  private void forwardSmall(long[] a) {
+    final long q = modulus.q;
+    int t = n;
+    for (int m = 1; m < n; m <<= 1) {
+      t >>= 1;
+      for (int i = 0; i < m; i++) {
+        long wi = fwd[m + i];
+        for (int j = 2 * i * t; j < 2 * i * t + t; j++) {
+          long y = modulus.mul(a[j + t] % q, wi);
+          long x = a[j] % q;
+          a[j] = modulus.add(x, y);
+          a[j + t] = modulus.sub(x, y);
+        }
+      }
     }
   }
 
@@ -116,13 +156,52 @@ public final class NttTable {
     final long twoQ = q << 1;
     final long[] w = inv;
     final long[] ws = invShoup;
-    int t = 1;
-    for (int m = n >> 1; m > 1; m >>= 1) {
+    if (n < 8) {
+      inverseSmall(a);
+      return;
+    }
+    // the first two stages (spans 1 and 2) fused on blocks of four
+    final int mh = n >> 1;
+    final int mq = n >> 2;
+    for (int i = 0; i < mq; i++) {
+      final int j = i << 2;
+      final long wa = w[mh + 2 * i];
+      final long was = ws[mh + 2 * i];
+      final long wb = w[mh + 2 * i + 1];
+      final long wbs = ws[mh + 2 * i + 1];
+      final long wc = w[mq + i];
+      final long wcs = ws[mq + i];
+      long x0 = a[j];
+      long x1 = a[j + 1];
+      long x2 = a[j + 2];
+      long x3 = a[j + 3];
+      long u0 = x0 + x1;
+      u0 -= twoQ & ((twoQ - 1 - u0) >> 63);
+      long d1 = x0 - x1 + twoQ;
+      long u1 = d1 * wa - (Math.multiplyHigh(d1, was) + ((was >> 63) & d1)) * q;
+      long u2 = x2 + x3;
+      u2 -= twoQ & ((twoQ - 1 - u2) >> 63);
+      long d3 = x2 - x3 + twoQ;
+      long u3 = d3 * wb - (Math.multiplyHigh(d3, wbs) + ((wbs >> 63) & d3)) * q;
+      long s0 = u0 + u2;
+      s0 -= twoQ & ((twoQ - 1 - s0) >> 63);
+      long e2 = u0 - u2 + twoQ;
+      long s1 = u1 + u3;
+      s1 -= twoQ & ((twoQ - 1 - s1) >> 63);
+      long e3 = u1 - u3 + twoQ;
+      a[j] = s0;
+      a[j + 1] = s1;
+      a[j + 2] = e2 * wc - (Math.multiplyHigh(e2, wcs) + ((wcs >> 63) & e2)) * q;
+      a[j + 3] = e3 * wc - (Math.multiplyHigh(e3, wcs) + ((wcs >> 63) & e3)) * q;
+    }
+    int t = 4;
+    for (int m = n >> 3; m > 1; m >>= 1) {
       int j1 = 0;
       for (int i = 0; i < m; i++) {
         final int j2 = j1 + t;
         final long wi = w[m + i];
         final long wsi = ws[m + i];
+        final long corr = wsi >> 63;
         for (int j = j1; j < j2; j++) {
           long x = a[j];
           long y = a[j + t];
@@ -130,13 +209,19 @@ public final class NttTable {
           u -= twoQ & ((twoQ - 1 - u) >> 63);
           long v = x - y + twoQ;
           a[j] = u;
-          a[j + t] = v * wi - (Math.multiplyHigh(v, wsi) + ((wsi >> 63) & v)) * q;
+          a[j + t] = v * wi - (Math.multiplyHigh(v, wsi) + (corr & v)) * q;
         }
         j1 += t << 1;
       }
       t <<= 1;
     }
-    // last stage (m = 1, t = N/2) with 1/N folded into both outputs
+    lastInverseStage(a);
+  }
+
+  /** The last inverse stage (span N/2) with 1/N folded into both outputs. */
+  private void lastInverseStage(long[] a) {
+    final long q = modulus.q;
+    final long twoQ = q << 1;
     final int h = n >> 1;
     final long ni = nInv;
     final long nis = nInvShoup;
@@ -153,6 +238,28 @@ public final class NttTable {
       r1 -= q & ((q - 1 - r1) >> 63);
       a[j] = r0;
       a[j + h] = r1;
+    }
+  }
+
+  /** Plain radix-2 inverse transform for N < 8. */
+  private void inverseSmall(long[] a) {
+    int t = 1;
+    for (int m = n >> 1; m >= 1; m >>= 1) {
+      int j1 = 0;
+      for (int i = 0; i < m; i++) {
+        long wi = inv[m + i];
+        for (int j = j1; j < j1 + t; j++) {
+          long x = a[j] % modulus.q;
+          long y = a[j + t] % modulus.q;
+          a[j] = modulus.add(x, y);
+          a[j + t] = modulus.mul(modulus.sub(x, y), wi);
+        }
+        j1 += t << 1;
+      }
+      t <<= 1;
+    }
+    for (int j = 0; j < n; j++) {
+      a[j] = modulus.mul(a[j], nInv);
     }
   }
 
