@@ -105,6 +105,13 @@ public final class Evaluator {
 
   private void checkScaleFits(double scale, int level, String op) {
     if (!(log2(scale) < logQ(level) - 1)) {
+      if (level == 0) {
+        throw new LevelException(String.format(
+            "%s: result scale 2^%.1f does not fit the last prime (2^%.1f) and no level is left to"
+                + " rescale: the computation is deeper than the parameters allow (choose them"
+                + " with ParameterSelector for the depth you need)",
+            op, log2(scale), logQ(0)));
+      }
       throw new ScaleMismatchException(
           String.format(
               "%s: result scale 2^%.1f does not fit the modulus at level %d (2^%.1f): rescale"
@@ -588,6 +595,11 @@ public final class Evaluator {
     if (level < 0 || level > ct.level()) {
       throw new LevelException(
           "dropToLevel: cannot go from level " + ct.level() + " to level " + level);
+    }
+    if (!(log2(ct.scale()) < logQ(level) - 1)) {
+      throw new ScaleMismatchException(String.format(
+          "dropToLevel: scale 2^%.1f does not fit the modulus at level %d (2^%.1f)",
+          log2(ct.scale()), level, logQ(level)));
     }
     copyInto(ct, out, level);
   }

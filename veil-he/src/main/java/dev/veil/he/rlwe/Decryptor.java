@@ -5,7 +5,7 @@ import dev.veil.he.ring.RingContext;
 /**
  * Decrypts ciphertexts with the secret key: {@code m = c0 + c1 s (+ c2 s^2)}. The result is exact
  * (it still carries the ciphertext's noise); for results that leave the key holder use
- * {@code dev.veil.he.ckks.FloodingDecryptor}, which adds flooding noise.
+ * {@code {@link FloodingDecryptor}}, which adds flooding noise.
  */
 public final class Decryptor {
   private final HeContext ctx;

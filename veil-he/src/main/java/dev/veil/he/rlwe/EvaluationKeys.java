@@ -88,12 +88,16 @@ public final class EvaluationKeys {
     return galois;
   }
 
-  /** A key set with these keys plus {@code more}. */
+  /**
+   * A key set with these keys plus those of {@code more} whose Galois elements are not present
+   * yet (a key already in the set is kept).
+   */
   public EvaluationKeys with(Iterable<SwitchingKey> more) {
-    java.util.List<SwitchingKey> all = new java.util.ArrayList<>(galois.values());
+    java.util.Map<Long, SwitchingKey> all = new TreeMap<>(galois);
     for (SwitchingKey k : more) {
-      all.add(k);
+      params.requireSame(k.parameters(), "Galois key");
+      all.putIfAbsent(k.galoisElement(), k);
     }
-    return new EvaluationKeys(params, relinearization, all);
+    return new EvaluationKeys(params, relinearization, all.values());
   }
 }

@@ -57,6 +57,15 @@ public final class FloodingDecryptor {
     return sigma;
   }
 
+  /**
+   * Bits of precision left in each decoded slot after flooding, for values encoded at {@code
+   * scale}: the flooding noise of one coefficient spreads to about {@code sigma sqrt(N)} in a
+   * slot, so {@code log2(scale) - log2(sigma) - log2(N)/2}.
+   */
+  public double expectedPrecisionBits(double scale) {
+    return Math.log(scale) / Math.log(2) - Math.log(sigma) / Math.log(2) - params.logN() / 2.0;
+  }
+
   /** Shared decryptions made so far. */
   public long used() {
     return used.get();
@@ -85,6 +94,12 @@ public final class FloodingDecryptor {
           "flooded decrypt: flooding noise 2^%.1f does not fit the modulus 2^%.1f at level %d;"
               + " decrypt at a higher level, lower the noise bound or the decryption budget",
           Math.log(sigma) / Math.log(2), logQ, ct.level()));
+    }
+    if (expectedPrecisionBits(ct.scale()) < 1) {
+      throw new IllegalArgumentException(String.format(
+          "flooded decrypt: flooding noise 2^%.1f per coefficient leaves no precision at scale"
+              + " 2^%.1f; encode the shared values at a larger scale",
+          Math.log(sigma) / Math.log(2), Math.log(ct.scale()) / Math.log(2)));
     }
     long before;
     do {

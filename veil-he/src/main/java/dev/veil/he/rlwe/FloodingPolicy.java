@@ -18,8 +18,11 @@ package dev.veil.he.rlwe;
  * s-bit statistical argument of Li, Micciancio, Schultz and Sorrell (CRYPTO 2022).
  *
  * <p>The price is precision: about {@code s/2 + log2(B) + (log2(D) + log2(N))/2} bits of every
- * coefficient. Scale the result up (or decrypt at a level with spare modulus) before a shared
- * decryption; {@link FloodingDecryptor} refuses when the noise would not fit the modulus.
+ * coefficient, relative to the scale. Multiplying the ciphertext by a constant does not help
+ * (the noise grows with it, and so must B); values meant to be shared must be encoded at a large
+ * scale from the start, with modulus to spare at the level where they are decrypted. {@link
+ * FloodingDecryptor} refuses when the noise would not fit the modulus or would drown the scale,
+ * and {@link FloodingDecryptor#expectedPrecisionBits} predicts what is left.
  *
  * @param securityBits statistical security s, at least 40
  * @param noiseBoundBits log2 of the declared bound B on the ciphertext noise's coefficients
