@@ -44,8 +44,8 @@ import dev.veil.he.rlwe.SecretKey;
  * At level 0 only {@code q_0} is left and nothing more can be divided away: a computation of
  * multiplicative depth d needs d levels, i.e. d primes after the first. The evaluator refuses
  * rather than decrypting to garbage: a rescale at level 0 is a {@link LevelException} that says
- * the computation is deeper than the parameters allow, and a product at level 0, whose scale
- * would no longer fit under {@code q_0}, is a {@link ScaleMismatchException}. Choosing enough
+ * the computation is deeper than the parameters allow, and so is a product at level 0 whose
+ * scale would no longer fit under {@code q_0}. Choosing enough
  * levels is the job of {@link ParameterSelector}.
  *
  * <h2>Constants and mismatched scales</h2>

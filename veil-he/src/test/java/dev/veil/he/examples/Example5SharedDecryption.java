@@ -96,17 +96,19 @@ public final class Example5SharedDecryption {
       System.out.println("attack on the exact decryption: " + recovered + " of " + params.n()
           + " secret-key coefficients recovered");
 
-      // The same ciphertext through the flooding decryptor: the attack finds nothing, and at
-      // scale 2^40 the flooding noise also swamps the values (look at the precision).
+      // The same ciphertext through the flooding decryptor: at scale 2^40 the flooding noise
+      // would swamp the values entirely, so the decryptor refuses instead of publishing noise.
       FloodingPolicy policy = FloodingPolicy.of(12, 16);
       FloodingDecryptor flooding = new FloodingDecryptor(ctx, sk, policy);
-      encoder.decode(flooding.decrypt(small), pubRe, pubIm);
-      PrecisionStats floodedSmall = PrecisionStats.of(re, im, pubRe, pubIm);
-      int recoveredFlooded = recoverSecret(ctx, encoder, small, pubRe, pubIm, trueKey);
+      try {
+        flooding.decrypt(small);
+        System.out.println("flooded decryption at scale 2^40: published (unexpected)");
+      } catch (IllegalArgumentException e) {
+        System.out.println("flooded decryption at scale 2^40 refused: " + e.getMessage());
+      }
       System.out.println(String.format(Locale.ROOT,
-          "attack on the flooded decryption: %d of %d recovered; precision at scale 2^40:"
-              + " %.1f bits", recoveredFlooded, params.n(),
-          floodedSmall.meanBits()));
+          "expected precision after flooding at scale 2^40: %.1f bits; at scale 2^80: %.1f bits",
+          flooding.expectedPrecisionBits(0x1p40), flooding.expectedPrecisionBits(0x1p80)));
 
       // (At scale 2^80 the coefficients no longer fit a double, so this naive re-encoding would
       // stumble on rounding: an accident of floating point, not a protection to rely on.)
