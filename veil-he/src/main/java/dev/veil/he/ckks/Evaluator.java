@@ -620,6 +620,10 @@ public final class Evaluator {
     if (ct.level() == 0) {
       throw new LevelException("setScale: needs one level, the ciphertext is at level 0");
     }
+    if (!(targetScale > 0)) {
+      throw new ScaleMismatchException("setScale: target scale must be positive: " + targetScale);
+    }
+    checkScaleFits(targetScale, ct.level() - 1, "setScale");
     double ql = params.q(ct.level());
     double factor = Math.rint(targetScale * ql / ct.scale());
     if (!(factor >= 1) || factor >= 0x1p62) {
@@ -681,7 +685,8 @@ public final class Evaluator {
 
   private static void requirePowerOfTwo(int count) {
     if (count < 1 || Integer.bitCount(count) != 1) {
-      throw new IllegalArgumentException("count must be a power of two, got " + count);
+      throw new IllegalArgumentException(
+          "rotateAndSum: count must be a power of two, got " + count);
     }
   }
 

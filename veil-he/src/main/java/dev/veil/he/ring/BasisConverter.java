@@ -25,6 +25,8 @@ public final class BasisConverter {
   /** {@code floor(A/2)} modulo each source and each destination prime. */
   private final long[] halfModSrc;
   private final long[] halfModDst;
+  /** {@code A mod b_j}. */
+  private final long[] aModDst;
 
   public BasisConverter(RingContext ring, int[] src, int[] dst) {
     this.ring = ring;
@@ -54,8 +56,11 @@ public final class BasisConverter {
       halfModSrc[i] = half.mod(java.math.BigInteger.valueOf(ring.modulus(src[i]).q)).longValue();
     }
     halfModDst = new long[dst.length];
+    aModDst = new long[dst.length];
     for (int j = 0; j < dst.length; j++) {
-      halfModDst[j] = half.mod(java.math.BigInteger.valueOf(ring.modulus(dst[j]).q)).longValue();
+      java.math.BigInteger bj = java.math.BigInteger.valueOf(ring.modulus(dst[j]).q);
+      halfModDst[j] = half.mod(bj).longValue();
+      aModDst[j] = bigA.mod(bj).longValue();
     }
     hatModDst = new long[dst.length][r];
     for (int j = 0; j < dst.length; j++) {
@@ -80,11 +85,19 @@ public final class BasisConverter {
     return dst.clone();
   }
 
+  /** Scaled residues of the input and the per-coefficient overflow count (null for one prime). */
+  public record Prepared(long[][] rows, long[] overflow) {}
+
   /**
    * First step of a conversion: adds {@code floor(A/2)} to row i of {@code in} (values in [0, a_i),
-   * coefficient form) and multiplies it by {@code (A/a_i)^-1}, in place.
+   * coefficient form) and multiplies it by {@code (A/a_i)^-1}, in place; with several source
+   * primes also computes, per coefficient, the overflow {@code u = floor(sum_i y_i / a_i)} of the
+   * fast conversion, so that {@link #convertRow} can remove it. Without that correction the
+   * result would carry {@code u A} with u averaging (|A| - 1)/2: a constant bias that the secret
+   * concentrates on the slots near the root 1. Floating-point rounding can misjudge u by one
+   * only for values within about 2^-50 A of the edges, which adds a harmless multiple of A.
    */
-  public void prepare(long[][] in) {
+  public Prepared prepare(long[][] in) {
     ring.parallelFor(
         src.length,
         i -> {
@@ -100,31 +113,71 @@ public final class BasisConverter {
             RingContext.mulScalar(row, hatInv[i], row, ai);
           }
         });
+    if (src.length == 1) {
+      return new Prepared(in, null);
+    }
+    int n = in[0].length;
+    long[] u = new long[n];
+    double[] inv = new double[src.length];
+    for (int i = 0; i < src.length; i++) {
+      inv[i] = 1.0 / ring.modulus(src[i]).q;
+    }
+    int chunks = Math.max(1, Math.min(ring.threads(), 8));
+    int chunk = (n + chunks - 1) / chunks;
+    ring.parallelFor(
+        chunks,
+        c -> {
+          int end = Math.min(n, (c + 1) * chunk);
+          for (int x = c * chunk; x < end; x++) {
+            double v = 0;
+            for (int i = 0; i < inv.length; i++) {
+              v += in[i][x] * inv[i];
+            }
+            u[x] = (long) v; // floor: v >= 0
+          }
+        });
+    return new Prepared(in, u);
   }
 
   /**
    * Second step: destination row {@code j} (under prime {@code dst[j]}) of the prepared input,
    * written to {@code out} in [0, b_j). Rows are independent: callers may run them in parallel.
    */
-  public void convertRow(long[][] prepared, int j, long[] out) {
+  public void convertRow(Prepared prepared, int j, long[] out) {
     Modulus bj = ring.modulus(dst[j]);
+    long[][] rows = prepared.rows();
     long[] c = hatModDst[j];
     // prepared values may exceed b_j: Shoup's product accepts any input below 2^63
-    RingContext.mulScalar(prepared[0], c[0], out, bj);
+    RingContext.mulScalar(rows[0], c[0], out, bj);
     for (int i = 1; i < c.length; i++) {
-      RingContext.mulScalarAdd(prepared[i], c[i], out, bj);
+      RingContext.mulScalarAdd(rows[i], c[i], out, bj);
     }
     long q = bj.q;
     long h = halfModDst[j];
-    for (int x = 0; x < out.length; x++) {
-      long v = out[x] - h;
-      out[x] = v + (q & (v >> 63));
+    long[] u = prepared.overflow();
+    if (u == null) {
+      for (int x = 0; x < out.length; x++) {
+        long v = out[x] - h;
+        out[x] = v + (q & (v >> 63));
+      }
+    } else {
+      long aModB = aModDst[j];
+      long aShoup = bj.shoup(aModB);
+      for (int x = 0; x < out.length; x++) {
+        long ux = u[x]; // small: below the number of source primes
+        long ua = ux * aModB - (Math.multiplyHigh(ux, aShoup) + ((aShoup >> 63) & ux)) * q;
+        ua -= q & ((q - 1 - ua) >> 63);
+        long v = out[x] - h;
+        v += q & (v >> 63);
+        v -= ua;
+        out[x] = v + (q & (v >> 63));
+      }
     }
   }
 
   /** Both steps for every destination row; {@code in} is overwritten, {@code out} must not alias. */
   public void convert(long[][] in, long[][] out) {
-    prepare(in);
-    ring.parallelFor(dst.length, j -> convertRow(in, j, out[j]));
+    Prepared p = prepare(in);
+    ring.parallelFor(dst.length, j -> convertRow(p, j, out[j]));
   }
 }

@@ -26,6 +26,10 @@ public final class NttTable {
   /** {@code psiInv[1] * nInv}: the last inverse stage's twiddle with 1/N folded in. */
   private final long lastInv;
   private final long lastInvShoup;
+  /** Primes small enough that forward butterflies never need an intermediate reduction. */
+  private final boolean wideForward;
+  /** Primes small enough that inverse butterflies never need an intermediate reduction. */
+  private final boolean wideInverse;
 
   public NttTable(Modulus modulus, int logN) {
     this.modulus = modulus;
@@ -55,6 +59,11 @@ public final class NttTable {
     nInvShoup = modulus.shoup(nInv);
     lastInv = modulus.mul(inv[1], nInv);
     lastInvShoup = modulus.shoup(lastInv);
+    // forward: each stage adds at most 2q, so values stay below 2q (logN + 1) < 2^63;
+    // inverse: each stage doubles the bound, so values stay below q 2^(logN + 1) < 2^63
+    int stageBits = 64 - Integer.numberOfLeadingZeros(2 * (logN + 1));
+    wideForward = modulus.bits + stageBits <= 62 && n >= 4;
+    wideInverse = modulus.bits + logN + 1 <= 62 && n >= 8;
   }
 
   public static int bitReverse(int x, int bits) {
@@ -69,6 +78,10 @@ public final class NttTable {
     final long[] ws = fwdShoup;
     if (n < 4) {
       forwardSmall(a);
+      return;
+    }
+    if (wideForward) {
+      forwardWide(a);
       return;
     }
     int t = n;
@@ -132,6 +145,167 @@ public final class NttTable {
     }
   }
 
+  /**
+   * Forward transform for primes with spare high bits: radix-4 passes (two stages per load and
+   * store of each element) with no reduction between stages (values grow by at most 2q per
+   * stage), and one Barrett reduction fused into the last pass.
+   */
+  private void forwardWide(long[] a) {
+    final long q = modulus.q;
+    final long twoQ = q << 1;
+    final long[] w = fwd;
+    final long[] ws = fwdShoup;
+    int t = n;
+    int m = 1;
+    if ((logN & 1) == 1) { // one radix-2 stage first when logN is odd
+      t >>= 1;
+      final long wi = w[1];
+      final long wsi = ws[1];
+      final long corr = wsi >> 63;
+      for (int j = 0; j < t; j++) {
+        long x = a[j];
+        long y = a[j + t];
+        long tt = y * wi - (Math.multiplyHigh(y, wsi) + (corr & y)) * q;
+        a[j] = x + tt;
+        a[j + t] = x - tt + twoQ;
+      }
+      m = 2;
+    }
+    for (; m < n; m <<= 2) {
+      final int t2 = t >> 1;
+      final int t4 = t >> 2;
+      for (int i = 0; i < m; i++) {
+        final int base = i * t;
+        final long w1 = w[m + i];
+        final long w1s = ws[m + i];
+        final long c1 = w1s >> 63;
+        final long w2 = w[2 * m + 2 * i];
+        final long w2s = ws[2 * m + 2 * i];
+        final long c2 = w2s >> 63;
+        final long w3 = w[2 * m + 2 * i + 1];
+        final long w3s = ws[2 * m + 2 * i + 1];
+        final long c3 = w3s >> 63;
+        for (int j = base; j < base + t4; j++) {
+          long x0 = a[j];
+          long x1 = a[j + t4];
+          long x2 = a[j + t2];
+          long x3 = a[j + t2 + t4];
+          long u2 = x2 * w1 - (Math.multiplyHigh(x2, w1s) + (c1 & x2)) * q;
+          long u3 = x3 * w1 - (Math.multiplyHigh(x3, w1s) + (c1 & x3)) * q;
+          long y0 = x0 + u2;
+          long y2 = x0 - u2 + twoQ;
+          long y1 = x1 + u3;
+          long y3 = x1 - u3 + twoQ;
+          long v1 = y1 * w2 - (Math.multiplyHigh(y1, w2s) + (c2 & y1)) * q;
+          long v3 = y3 * w3 - (Math.multiplyHigh(y3, w3s) + (c3 & y3)) * q;
+          a[j] = y0 + v1;
+          a[j + t4] = y0 - v1 + twoQ;
+          a[j + t2] = y2 + v3;
+          a[j + t2 + t4] = y2 - v3 + twoQ;
+        }
+      }
+      t >>= 2;
+    }
+    // one reduction pass (a separate loop: fusing it into the last pass costs registers)
+    final long mu = modulus.mu;
+    final int sh = modulus.bits - 2;
+    for (int j = 0; j < n; j++) {
+      a[j] = barrett(a[j], q, mu, sh);
+    }
+  }
+
+  /** {@code x mod q} for {@code 0 <= x < 2^63} when q has at least 32 bits (x < q^2). */
+  private static long barrett(long x, long q, long mu, int sh) {
+    long r = x - Math.multiplyHigh(x >>> sh, mu) * q;
+    r -= q & ((q - 1 - r) >> 63);
+    return r - (q & ((q - 1 - r) >> 63));
+  }
+
+  /**
+   * Inverse transform for primes with spare high bits: sums are not reduced between stages (the
+   * bound doubles per stage); differences are offset by the current bound, a multiple of q.
+   */
+  private void inverseWide(long[] a) {
+    final long q = modulus.q;
+    final long[] w = inv;
+    final long[] ws = invShoup;
+    long bound = q << 1; // inputs below 2q
+    int t = 1;
+    int m = n >> 1;
+    if (((logN - 1) & 1) == 1) { // one radix-2 stage first so the rest pairs up
+      final long off = bound;
+      for (int i = 0; i < m; i++) {
+        final int j = i << 1;
+        final long wi = w[m + i];
+        final long wsi = ws[m + i];
+        long x = a[j];
+        long y = a[j + 1];
+        long v = x - y + off;
+        a[j] = x + y;
+        a[j + 1] = v * wi - (Math.multiplyHigh(v, wsi) + ((wsi >> 63) & v)) * q;
+      }
+      bound <<= 1;
+      t = 2;
+      m >>= 1;
+    }
+    for (; m > 1; m >>= 2) {
+      // stages of span t (m groups) and 2t (m/2 groups) on blocks of four elements
+      final long offA = bound;
+      final long offB = bound << 1;
+      final int half = m >> 1;
+      for (int i = 0; i < half; i++) {
+        final int base = 4 * i * t;
+        final long wa = w[m + 2 * i];
+        final long was = ws[m + 2 * i];
+        final long ca = was >> 63;
+        final long wb = w[m + 2 * i + 1];
+        final long wbs = ws[m + 2 * i + 1];
+        final long cb = wbs >> 63;
+        final long wc = w[half + i];
+        final long wcs = ws[half + i];
+        final long cc = wcs >> 63;
+        for (int j = base; j < base + t; j++) {
+          long x0 = a[j];
+          long x1 = a[j + t];
+          long x2 = a[j + 2 * t];
+          long x3 = a[j + 3 * t];
+          long d1 = x0 - x1 + offA;
+          long d3 = x2 - x3 + offA;
+          long u0 = x0 + x1;
+          long u2 = x2 + x3;
+          long u1 = d1 * wa - (Math.multiplyHigh(d1, was) + (ca & d1)) * q;
+          long u3 = d3 * wb - (Math.multiplyHigh(d3, wbs) + (cb & d3)) * q;
+          long e2 = u0 - u2 + offB;
+          long e3 = u1 - u3 + offB;
+          a[j] = u0 + u2;
+          a[j + t] = u1 + u3;
+          a[j + 2 * t] = e2 * wc - (Math.multiplyHigh(e2, wcs) + (cc & e2)) * q;
+          a[j + 3 * t] = e3 * wc - (Math.multiplyHigh(e3, wcs) + (cc & e3)) * q;
+        }
+      }
+      bound <<= 2;
+      t <<= 2;
+    }
+    final int h = n >> 1;
+    final long ni = nInv;
+    final long nis = nInvShoup;
+    final long li = lastInv;
+    final long lis = lastInvShoup;
+    final long off = bound;
+    for (int j = 0; j < h; j++) {
+      long x = a[j];
+      long y = a[j + h];
+      long u = x + y;
+      long v = x - y + off;
+      long r0 = u * ni - (Math.multiplyHigh(u, nis) + ((nis >> 63) & u)) * q;
+      long r1 = v * li - (Math.multiplyHigh(v, lis) + ((lis >> 63) & v)) * q;
+      r0 -= q & ((q - 1 - r0) >> 63);
+      r1 -= q & ((q - 1 - r1) >> 63);
+      a[j] = r0;
+      a[j + h] = r1;
+    }
+  }
+
   /** Plain radix-2 forward transform for N < 4. */
   private void forwardSmall(long[] a) {
     final long q = modulus.q;
@@ -158,6 +332,10 @@ public final class NttTable {
     final long[] ws = invShoup;
     if (n < 8) {
       inverseSmall(a);
+      return;
+    }
+    if (wideInverse) {
+      inverseWide(a);
       return;
     }
     // the first two stages (spans 1 and 2) fused on blocks of four

@@ -52,7 +52,7 @@ public final class KeySwitcher {
    * inverse NTT per row, in parallel), each digit's rows then scaled in place for its converter.
    * Returns {@code y[j]} = the prepared rows of digit j.
    */
-  private long[][][] digitInputs(long[][] c, int level, BasisConverter[] conv) {
+  private BasisConverter.Prepared[] digitInputs(long[][] c, int level, BasisConverter[] conv) {
     long[][] coeff = new long[level + 1][];
     ring.parallelFor(
         level + 1,
@@ -60,14 +60,14 @@ public final class KeySwitcher {
           coeff[i] = c[i].clone();
           ring.ntt(i).inverse(coeff[i]);
         });
-    long[][][] y = new long[conv.length][][];
+    BasisConverter.Prepared[] y = new BasisConverter.Prepared[conv.length];
     for (int j = 0; j < conv.length; j++) {
       int[] src = ctx.digitIndices(j, level);
-      y[j] = new long[src.length][];
+      long[][] rows = new long[src.length][];
       for (int i = 0; i < src.length; i++) {
-        y[j][i] = coeff[src[i]];
+        rows[i] = coeff[src[i]];
       }
-      conv[j].prepare(y[j]);
+      y[j] = conv[j].prepare(rows);
     }
     return y;
   }
@@ -84,10 +84,10 @@ public final class KeySwitcher {
    * Row r of digit j over {@code Q_l P}, NTT form, into {@code out}: the input row itself when it
    * belongs to the digit, else its conversion.
    */
-  private long[] digitRow(long[][] c, long[][] y, int j, int level, int r, BasisConverter conv,
-      long[] out) {
+  private long[] digitRow(long[][] c, BasisConverter.Prepared y, int j, int level, int r,
+      BasisConverter conv, long[] out) {
     int from = j * params.alpha();
-    int size = y.length;
+    int size = y.rows().length;
     if (r <= level && r >= from && r < from + size) {
       return c[r];
     }
@@ -119,7 +119,7 @@ public final class KeySwitcher {
   public void switchKey(long[][] c, int level, SwitchingKey key, long[][] k0, long[][] k1) {
     int rows = level + 1 + params.pCount();
     BasisConverter[] conv = converters(level);
-    long[][][] y = digitInputs(c, level, conv);
+    BasisConverter.Prepared[] y = digitInputs(c, level, conv);
     long[][] acc0 = new long[rows][];
     long[][] acc1 = new long[rows][];
     ring.parallelFor(
@@ -145,7 +145,7 @@ public final class KeySwitcher {
   public Decomposition decompose(long[][] c, int level) {
     int rows = level + 1 + params.pCount();
     BasisConverter[] conv = converters(level);
-    long[][][] y = digitInputs(c, level, conv);
+    BasisConverter.Prepared[] y = digitInputs(c, level, conv);
     long[][][] out = new long[conv.length][rows][];
     ring.parallelFor(
         rows,
@@ -209,12 +209,12 @@ public final class KeySwitcher {
           nt.inverse(r);
           pRows[i] = r;
         });
-    conv.prepare(pRows);
+    BasisConverter.Prepared prepared = conv.prepare(pRows);
     ring.parallelFor(
         level + 1,
         i -> {
           long[] t = scratch();
-          conv.convertRow(pRows, i, t);
+          conv.convertRow(prepared, i, t);
           NttTable nt = ring.ntt(i);
           Modulus m = nt.modulus;
           long q = m.q;

@@ -139,7 +139,7 @@ class EvaluatorMisuseTest {
   }
 
   /**
-   * BUG (open, reported): setScale does not check that the target scale fits the modulus of the
+   * Regression (fixed). Was: setScale does not check that the target scale fits the modulus of the
    * level it lands on, unlike mul, mulPlain, mulConst and dropToLevel. From level 2 at scale 2^90
    * to 2^100, it lands at level 1 (Q = q0 q1, 100 bits) with a scale that does not fit; from
    * level 1 at 2^40 to 2^60 it lands at level 0 above q0 (a 60-bit prime). Either way all slots
@@ -401,7 +401,7 @@ class EvaluatorMisuseTest {
   }
 
   /**
-   * BUG (open, minor, reported): the message for a count that is not a power of two is "count
+   * Regression (fixed). Was: the message for a count that is not a power of two is "count
    * must be a power of two, got 3", which does not name rotateAndSum as every other evaluator
    * message names its operation. The exception type is right.
    */

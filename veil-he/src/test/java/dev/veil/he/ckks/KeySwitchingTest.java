@@ -194,8 +194,8 @@ class KeySwitchingTest {
   }
 
   /**
-   * BUG (open, reported; fails for every case with a fast basis conversion from more than one
-   * prime): the conversion of BasisConverter returns {@code x + u A} with an overflow {@code u}
+   * Regression (fixed: BasisConverter now removes the overflow u). Was, for every fast basis
+   * conversion from more than one prime: the conversion of BasisConverter returns {@code x + u A} with an overflow {@code u}
    * in [0, k) for k source primes. BasisConverter centres its input, but u stays one-sided, with
    * mean about (k - 1) / 2. In ModDown (several special primes) every coefficient of the result
    * is then off by -u; in ModUp (digits of several primes) the digit is off by u A, which the key

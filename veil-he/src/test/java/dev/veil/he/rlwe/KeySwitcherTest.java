@@ -163,7 +163,7 @@ class KeySwitcherTest {
    * coefficient, the same integer under every prime) is the overflow of the fast conversion from
    * the special primes: 0 with one special prime.
    *
-   * <p>BUG (open, reported; fails for two and three special primes): u lies in [-(k-1), 0] for k
+   * <p>Regression (fixed: BasisConverter now removes the overflow u). Was: u lies in [-(k-1), 0] for k
    * special primes and is -1 about half the time with k = 2, so the rounding is biased by about
    * -(k-1)/2 per coefficient instead of being centered. This is the unit-level cause of the
    * slot-0 error concentration shown by KeySwitchingTest.key_switching_noise_has_no_bias.

@@ -350,7 +350,7 @@ class ParametersTest {
   }
 
   /*
-   * BUG (reported, not fixed here): the digest, and so equals() and requireSame(), does not
+   * Regression (fixed: alpha is now a function of dnum, which the digest covers). Was: the digest, and so equals() and requireSame(), does not
    * cover alpha, the number of data primes per key-switching digit. Automatic selection can pick
    * an alpha that an explicit dnum never gives: with ten 40-bit data primes and P = 239 bits,
    * dnum = 0 chooses alpha = 6 (digits of 6 + 4 primes, dnum = 2) while dnum = 2 gives alpha = 5
