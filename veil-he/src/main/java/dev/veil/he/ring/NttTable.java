@@ -61,7 +61,7 @@ public final class NttTable {
     lastInvShoup = modulus.shoup(lastInv);
     // forward: each stage adds at most 2q, so values stay below 2q (logN + 1) < 2^63;
     // inverse: each stage doubles the bound, so values stay below q 2^(logN + 1) < 2^63
-    int stageBits = 64 - Integer.numberOfLeadingZeros(2 * (logN + 1));
+    int stageBits = 32 - Integer.numberOfLeadingZeros(2 * (logN + 1));
     wideForward = modulus.bits + stageBits <= 62 && n >= 4;
     wideInverse = modulus.bits + logN + 1 <= 62 && n >= 8;
   }
@@ -151,13 +151,23 @@ public final class NttTable {
    * stage), and one Barrett reduction fused into the last pass.
    */
   private void forwardWide(long[] a) {
-    final long q = modulus.q;
+    forwardWide(a, fwd, fwdShoup, modulus.q, n);
+    reduceAll(a, modulus.q, modulus.mu, modulus.bits - 2);
+  }
+
+  /** Barrett reduction of every value (below 2^63) into [0, q); its own method on purpose. */
+  private static void reduceAll(long[] a, long q, long mu, int sh) {
+    for (int j = 0; j < a.length; j++) {
+      a[j] = barrett(a[j], q, mu, sh);
+    }
+  }
+
+  /** Static body of {@link #forwardWide(long[])}: every constant in a local or a parameter. */
+  private static void forwardWide(long[] a, long[] w, long[] ws, long q, int n) {
     final long twoQ = q << 1;
-    final long[] w = fwd;
-    final long[] ws = fwdShoup;
     int t = n;
     int m = 1;
-    if ((logN & 1) == 1) { // one radix-2 stage first when logN is odd
+    if ((Integer.numberOfTrailingZeros(n) & 1) == 1) { // one radix-2 stage when logN is odd
       t >>= 1;
       final long wi = w[1];
       final long wsi = ws[1];
@@ -205,12 +215,6 @@ public final class NttTable {
         }
       }
       t >>= 2;
-    }
-    // one reduction pass (a separate loop: fusing it into the last pass costs registers)
-    final long mu = modulus.mu;
-    final int sh = modulus.bits - 2;
-    for (int j = 0; j < n; j++) {
-      a[j] = barrett(a[j], q, mu, sh);
     }
   }
 
