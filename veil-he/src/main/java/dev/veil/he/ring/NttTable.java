@@ -72,87 +72,87 @@ public final class NttTable {
 
   /** In-place forward transform; input in [0, 2q), output in [0, q). */
   public void forward(long[] a) {
-    final long q = modulus.q;
-    final long twoQ = q << 1;
-    final long[] w = fwd;
-    final long[] ws = fwdShoup;
     if (n < 4) {
       forwardSmall(a);
       return;
     }
     if (wideForward) {
-      forwardWide(a);
+      forwardWide(a, fwd, fwdShoup, modulus.q, n);
+      reduceAll(a, modulus.q, modulus.mu, modulus.bits - 2);
       return;
     }
-    int t = n;
-    int m = 1;
-    // radix-2 stages down to span 4
-    for (; t > 4; m <<= 1) {
-      t >>= 1;
-      for (int i = 0; i < m; i++) {
-        final int j1 = 2 * i * t;
-        final int j2 = j1 + t;
-        final long wi = w[m + i];
-        final long wsi = ws[m + i];
-        final long corr = wsi >> 63; // unsigned high product correction, all or nothing
-        for (int j = j1; j < j2; j++) {
-          long x = a[j];
-          long y = a[j + t];
-          x -= twoQ & ((twoQ - 1 - x) >> 63);
-          long tt = y * wi - (Math.multiplyHigh(y, wsi) + (corr & y)) * q;
-          a[j] = x + tt;
-          a[j + t] = x - tt + twoQ;
-        }
-      }
-    }
-    // the last two stages (spans 2 and 1) fused on blocks of four, with the final reduction
-    for (int i = 0; i < m; i++) {
-      final int j = i << 2;
-      final long w1 = w[m + i];
-      final long w1s = ws[m + i];
-      final long w2 = w[2 * m + 2 * i];
-      final long w2s = ws[2 * m + 2 * i];
-      final long w3 = w[2 * m + 2 * i + 1];
-      final long w3s = ws[2 * m + 2 * i + 1];
-      long x0 = a[j];
-      long x1 = a[j + 1];
-      long x2 = a[j + 2];
-      long x3 = a[j + 3];
-      x0 -= twoQ & ((twoQ - 1 - x0) >> 63);
-      x1 -= twoQ & ((twoQ - 1 - x1) >> 63);
-      long u2 = x2 * w1 - (Math.multiplyHigh(x2, w1s) + ((w1s >> 63) & x2)) * q;
-      long u3 = x3 * w1 - (Math.multiplyHigh(x3, w1s) + ((w1s >> 63) & x3)) * q;
-      long y0 = x0 + u2;
-      long y2 = x0 - u2 + twoQ;
-      long y1 = x1 + u3;
-      long y3 = x1 - u3 + twoQ;
-      y0 -= twoQ & ((twoQ - 1 - y0) >> 63);
-      y2 -= twoQ & ((twoQ - 1 - y2) >> 63);
-      long v1 = y1 * w2 - (Math.multiplyHigh(y1, w2s) + ((w2s >> 63) & y1)) * q;
-      long v3 = y3 * w3 - (Math.multiplyHigh(y3, w3s) + ((w3s >> 63) & y3)) * q;
-      long r0 = y0 + v1;
-      long r1 = y0 - v1 + twoQ;
-      long r2 = y2 + v3;
-      long r3 = y2 - v3 + twoQ;
-      r0 -= twoQ & ((twoQ - 1 - r0) >> 63);
-      r1 -= twoQ & ((twoQ - 1 - r1) >> 63);
-      r2 -= twoQ & ((twoQ - 1 - r2) >> 63);
-      r3 -= twoQ & ((twoQ - 1 - r3) >> 63);
-      a[j] = r0 - (q & ((q - 1 - r0) >> 63));
-      a[j + 1] = r1 - (q & ((q - 1 - r1) >> 63));
-      a[j + 2] = r2 - (q & ((q - 1 - r2) >> 63));
-      a[j + 3] = r3 - (q & ((q - 1 - r3) >> 63));
+    forwardHarvey(a, fwd, fwdShoup, modulus.q, n);
+    final long q = modulus.q;
+    final long twoQ = q << 1;
+    for (int j = 0; j < n; j++) {
+      long x = a[j];
+      x -= twoQ & ((twoQ - 1 - x) >> 63);
+      a[j] = x - (q & ((q - 1 - x) >> 63));
     }
   }
 
   /**
-   * Forward transform for primes with spare high bits: radix-4 passes (two stages per load and
-   * store of each element) with no reduction between stages (values grow by at most 2q per
-   * stage), and one Barrett reduction fused into the last pass.
+   * Radix-4 forward passes with Harvey's lazy reduction for primes without spare bits: values in
+   * [0, 4q) between stages, the additive inputs of each butterfly brought to [0, 2q) first.
+   * Output in [0, 4q).
    */
-  private void forwardWide(long[] a) {
-    forwardWide(a, fwd, fwdShoup, modulus.q, n);
-    reduceAll(a, modulus.q, modulus.mu, modulus.bits - 2);
+  private static void forwardHarvey(long[] a, long[] w, long[] ws, long q, int n) {
+    final long twoQ = q << 1;
+    int t = n;
+    int m = 1;
+    if ((Integer.numberOfTrailingZeros(n) & 1) == 1) {
+      t >>= 1;
+      final long wi = w[1];
+      final long wsi = ws[1];
+      final long corr = wsi >> 63;
+      for (int j = 0; j < t; j++) {
+        long x = a[j];
+        long y = a[j + t];
+        long tt = y * wi - (Math.multiplyHigh(y, wsi) + (corr & y)) * q;
+        a[j] = x + tt;
+        a[j + t] = x - tt + twoQ;
+      }
+      m = 2;
+    }
+    for (; m < n; m <<= 2) {
+      final int t2 = t >> 1;
+      final int t4 = t >> 2;
+      for (int i = 0; i < m; i++) {
+        final int base = i * t;
+        final long w1 = w[m + i];
+        final long w1s = ws[m + i];
+        final long c1 = w1s >> 63;
+        final long w2 = w[2 * m + 2 * i];
+        final long w2s = ws[2 * m + 2 * i];
+        final long c2 = w2s >> 63;
+        final long w3 = w[2 * m + 2 * i + 1];
+        final long w3s = ws[2 * m + 2 * i + 1];
+        final long c3 = w3s >> 63;
+        for (int j = base; j < base + t4; j++) {
+          long x0 = a[j];
+          long x1 = a[j + t4];
+          long x2 = a[j + t2];
+          long x3 = a[j + t2 + t4];
+          x0 -= twoQ & ((twoQ - 1 - x0) >> 63);
+          x1 -= twoQ & ((twoQ - 1 - x1) >> 63);
+          long u2 = x2 * w1 - (Math.multiplyHigh(x2, w1s) + (c1 & x2)) * q;
+          long u3 = x3 * w1 - (Math.multiplyHigh(x3, w1s) + (c1 & x3)) * q;
+          long y0 = x0 + u2;
+          long y2 = x0 - u2 + twoQ;
+          long y1 = x1 + u3;
+          long y3 = x1 - u3 + twoQ;
+          y0 -= twoQ & ((twoQ - 1 - y0) >> 63);
+          y2 -= twoQ & ((twoQ - 1 - y2) >> 63);
+          long v1 = y1 * w2 - (Math.multiplyHigh(y1, w2s) + (c2 & y1)) * q;
+          long v3 = y3 * w3 - (Math.multiplyHigh(y3, w3s) + (c3 & y3)) * q;
+          a[j] = y0 + v1;
+          a[j + t4] = y0 - v1 + twoQ;
+          a[j + t2] = y2 + v3;
+          a[j + t2 + t4] = y2 - v3 + twoQ;
+        }
+      }
+      t >>= 2;
+    }
   }
 
   /** Barrett reduction of every value (below 2^63) into [0, q); its own method on purpose. */
@@ -307,6 +307,19 @@ public final class NttTable {
       r1 -= q & ((q - 1 - r1) >> 63);
       a[j] = r0;
       a[j + h] = r1;
+    }
+  }
+
+  /**
+   * Forward transform whose output may be unreduced: congruent to the NTT modulo q and below
+   * {@code 2^62}, for consumers whose Barrett products accept such an operand (key switching's
+   * inner products). Skips the final reduction pass on primes with spare bits.
+   */
+  public void forwardLazy(long[] a) {
+    if (wideForward) {
+      forwardWide(a, fwd, fwdShoup, modulus.q, n);
+    } else {
+      forward(a);
     }
   }
 

@@ -93,8 +93,94 @@ public final class KeySwitcher {
     }
     int dstRow = r <= level ? (r < from ? r : r - size) : r - size;
     conv.convertRow(y, dstRow, out);
-    ring.ntt(ringIndex(r, level)).forward(out);
+    // unreduced output (below 2^62) is fine: it only meets mulAdd2, whose Barrett product
+    // accepts one operand up to 2^62 when the other (the key) is below q
+    ring.ntt(ringIndex(r, level)).forwardLazy(out);
     return out;
+  }
+
+  /**
+   * Whether a row's inner products can be summed unreduced in 128 bits and reduced once. A digit
+   * row is below {@code 2q(logN + 1) < 2^(bits + 6)} (a lazily transformed conversion, or a
+   * reduced input row) and the key below q, so the sum of {@code digits} products stays below
+   * {@code 2^(2 bits + 6 + bitlen(digits))}; the final Barrett reduction takes sums below
+   * {@code 2^(61 + bits)}.
+   */
+  private static boolean lazyRow(Modulus m, int digits) {
+    return m.bits + 6 + (32 - Integer.numberOfLeadingZeros(digits)) <= 61;
+  }
+
+  /** 128-bit accumulators of two inner products over one row. */
+  private static final class Accumulators {
+    final long[] lo0;
+    final long[] hi0;
+    final long[] lo1;
+    final long[] hi1;
+
+    Accumulators(int n) {
+      lo0 = new long[n];
+      hi0 = new long[n];
+      lo1 = new long[n];
+      hi1 = new long[n];
+    }
+
+    void clear() {
+      java.util.Arrays.fill(lo0, 0);
+      java.util.Arrays.fill(hi0, 0);
+      java.util.Arrays.fill(lo1, 0);
+      java.util.Arrays.fill(hi1, 0);
+    }
+
+    /** Adds {@code d * kb} and {@code d * ka} without reduction (all operands below 2^63). */
+    void add(long[] d, long[] kb, long[] ka) {
+      final long[] l0 = lo0;
+      final long[] h0 = hi0;
+      final long[] l1 = lo1;
+      final long[] h1 = hi1;
+      for (int x = 0; x < d.length; x++) {
+        long v = d[x];
+        long b = kb[x];
+        long pl = v * b;
+        long s = l0[x] + pl;
+        h0[x] += Math.multiplyHigh(v, b) + ((s ^ Long.MIN_VALUE) < (pl ^ Long.MIN_VALUE) ? 1 : 0);
+        l0[x] = s;
+        long a = ka[x];
+        pl = v * a;
+        s = l1[x] + pl;
+        h1[x] += Math.multiplyHigh(v, a) + ((s ^ Long.MIN_VALUE) < (pl ^ Long.MIN_VALUE) ? 1 : 0);
+        l1[x] = s;
+      }
+    }
+
+    /** Barrett-reduces both sums into {@code out0, out1}. */
+    void reduceInto(long[] out0, long[] out1, Modulus m) {
+      reduce(lo0, hi0, out0, m);
+      reduce(lo1, hi1, out1, m);
+    }
+
+    private static void reduce(long[] lo, long[] hi, long[] out, Modulus m) {
+      final long q = m.q;
+      final long mu = m.mu;
+      final int s1 = 66 - m.bits;
+      final int s2 = m.bits - 2;
+      for (int x = 0; x < out.length; x++) {
+        long l = lo[x];
+        long r = l - Math.multiplyHigh((hi[x] << s1) | (l >>> s2), mu) * q;
+        r -= q & ((q - 1 - r) >> 63);
+        out[x] = r - (q & ((q - 1 - r) >> 63));
+      }
+    }
+  }
+
+  private final ThreadLocal<Accumulators> accumulators = new ThreadLocal<>();
+
+  private Accumulators accumulators() {
+    Accumulators a = accumulators.get();
+    if (a == null) {
+      a = new Accumulators(params.n());
+      accumulators.set(a);
+    }
+    return a;
   }
 
   /** Per-thread scratch row, reused across calls to avoid allocating (and zeroing) N longs. */
@@ -130,9 +216,19 @@ public final class KeySwitcher {
           long[] a0 = new long[params.n()];
           long[] a1 = new long[params.n()];
           long[] buf = scratch();
-          for (int j = 0; j < conv.length; j++) {
-            long[] d = digitRow(c, y[j], j, level, r, conv[j], buf);
-            mulAdd2(d, key.b(j)[ri], key.a(j)[ri], a0, a1, m);
+          if (lazyRow(m, conv.length)) {
+            Accumulators acc = accumulators();
+            acc.clear();
+            for (int j = 0; j < conv.length; j++) {
+              long[] d = digitRow(c, y[j], j, level, r, conv[j], buf);
+              acc.add(d, key.b(j)[ri], key.a(j)[ri]);
+            }
+            acc.reduceInto(a0, a1, m);
+          } else {
+            for (int j = 0; j < conv.length; j++) {
+              long[] d = digitRow(c, y[j], j, level, r, conv[j], buf);
+              mulAdd2(d, key.b(j)[ri], key.a(j)[ri], a0, a1, m);
+            }
           }
           acc0[r] = a0;
           acc1[r] = a1;
@@ -231,7 +327,11 @@ public final class KeySwitcher {
         });
   }
 
-  /** {@code acc0 += d * kb, acc1 += d * ka} modulo m, all inputs in [0, q). */
+  /**
+   * {@code acc0 += d * kb, acc1 += d * ka} modulo m: kb, ka and the accumulators in [0, q), d
+   * below 2^62 (the Barrett quotient estimate stays within 2 of the truth for products below
+   * {@code 2^(62 + bits)}).
+   */
   static void mulAdd2(long[] d, long[] kb, long[] ka, long[] acc0, long[] acc1, Modulus m) {
     final long q = m.q;
     final int bits = m.bits;
