@@ -576,12 +576,14 @@ public final class Evaluator {
             long r = (ql < q ? last[j] : m.reduce(last[j])) - halfModQ;
             t[j] = r + (q & (r >> 63));
           }
-          ring.ntt(i).forward(t);
+          NttTable nt = ring.ntt(i);
+          nt.forwardLazy(t);
+          long bound = nt.lazyBound();
           long inv = m.inv(m.reduce(ql));
           long invShoup = m.shoup(inv);
           long[] row = p[i];
           for (int j = 0; j < n; j++) {
-            long d = row[j] - t[j] + q;
+            long d = row[j] + (bound - t[j]); // non-negative, below 2^63
             long r = d * inv - (Math.multiplyHigh(d, invShoup) + ((invShoup >> 63) & d)) * q;
             row[j] = r - (q & ((q - 1 - r) >> 63));
           }

@@ -323,6 +323,14 @@ public final class NttTable {
     }
   }
 
+  /**
+   * A multiple of q above every output of {@link #forwardLazy}: {@code bound - x} is then a
+   * non-negative representative of {@code -x}.
+   */
+  public long lazyBound() {
+    return wideForward ? modulus.q << 7 : modulus.q;
+  }
+
   /** Plain radix-2 forward transform for N < 4. */
   private void forwardSmall(long[] a) {
     final long q = modulus.q;

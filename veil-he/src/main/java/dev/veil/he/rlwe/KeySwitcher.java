@@ -314,13 +314,14 @@ public final class KeySwitcher {
           NttTable nt = ring.ntt(i);
           Modulus m = nt.modulus;
           long q = m.q;
-          nt.forward(t); // the centered conversion makes this a rounded division
+          nt.forwardLazy(t); // the centered conversion makes this a rounded division
+          long bound = nt.lazyBound();
           long pInv = ctx.pInvModQ(i);
           long pInvShoup = m.shoup(pInv);
           long[] a = acc[i];
           long[] o = out[i];
           for (int x = 0; x < o.length; x++) {
-            long d = a[x] - t[x] + q; // in (0, 2q)
+            long d = a[x] + (bound - t[x]); // non-negative, below 2^63
             long r = d * pInv - (Math.multiplyHigh(d, pInvShoup) + ((pInvShoup >> 63) & d)) * q;
             o[x] = r - (q & ((q - 1 - r) >> 63));
           }
