@@ -146,6 +146,10 @@ public final class BasisConverter {
   public void convertRow(Prepared prepared, int j, long[] out) {
     Modulus bj = ring.modulus(dst[j]);
     long[][] rows = prepared.rows();
+    if (rows.length == 1) {
+      convertSingle(rows[0], ring.modulus(src[0]).q, bj, halfModDst[j], out);
+      return;
+    }
     long[] c = hatModDst[j];
     // prepared values may exceed b_j: Shoup's product accepts any input below 2^63
     RingContext.mulScalar(rows[0], c[0], out, bj);
@@ -171,6 +175,32 @@ public final class BasisConverter {
         v += q & (v >> 63);
         v -= ua;
         out[x] = v + (q & (v >> 63));
+      }
+    }
+  }
+
+  /**
+   * One source prime: the conversion is just the centered residue {@code y - floor(a/2)} reduced
+   * modulo b, with no multiplication when the primes are of similar size.
+   */
+  private static void convertSingle(long[] y, long a, Modulus bj, long half, long[] out) {
+    final long b = bj.q;
+    if (a <= b) {
+      for (int x = 0; x < out.length; x++) {
+        long v = y[x] - half;
+        out[x] = v + (b & (v >> 63));
+      }
+    } else if (a <= 2 * b) {
+      for (int x = 0; x < out.length; x++) {
+        long v = y[x];
+        v -= b & ((b - 1 - v) >> 63);
+        v -= half;
+        out[x] = v + (b & (v >> 63));
+      }
+    } else {
+      for (int x = 0; x < out.length; x++) {
+        long v = bj.reduce(y[x]) - half;
+        out[x] = v + (b & (v >> 63));
       }
     }
   }

@@ -124,11 +124,21 @@ public final class KeySwitcher {
       hi1 = new long[n];
     }
 
-    void clear() {
-      java.util.Arrays.fill(lo0, 0);
-      java.util.Arrays.fill(hi0, 0);
-      java.util.Arrays.fill(lo1, 0);
-      java.util.Arrays.fill(hi1, 0);
+    /** Starts both sums with {@code d * kb} and {@code d * ka}. */
+    void set(long[] d, long[] kb, long[] ka) {
+      final long[] l0 = lo0;
+      final long[] h0 = hi0;
+      final long[] l1 = lo1;
+      final long[] h1 = hi1;
+      for (int x = 0; x < d.length; x++) {
+        long v = d[x];
+        long b = kb[x];
+        l0[x] = v * b;
+        h0[x] = Math.multiplyHigh(v, b);
+        long a = ka[x];
+        l1[x] = v * a;
+        h1[x] = Math.multiplyHigh(v, a);
+      }
     }
 
     /** Adds {@code d * kb} and {@code d * ka} without reduction (all operands below 2^63). */
@@ -218,10 +228,13 @@ public final class KeySwitcher {
           long[] buf = scratch();
           if (lazyRow(m, conv.length)) {
             Accumulators acc = accumulators();
-            acc.clear();
             for (int j = 0; j < conv.length; j++) {
               long[] d = digitRow(c, y[j], j, level, r, conv[j], buf);
-              acc.add(d, key.b(j)[ri], key.a(j)[ri]);
+              if (j == 0) {
+                acc.set(d, key.b(j)[ri], key.a(j)[ri]);
+              } else {
+                acc.add(d, key.b(j)[ri], key.a(j)[ri]);
+              }
             }
             acc.reduceInto(a0, a1, m);
           } else {
