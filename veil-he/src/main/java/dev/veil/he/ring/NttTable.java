@@ -19,6 +19,8 @@ public final class NttTable {
 
   private final long[] fwd;
   private final long[] fwdShoup;
+  /** {@code floor(w * 2^63 / q)}: Shoup constants below 2^63, for the signed wide transform. */
+  private final long[] fwdShoup63;
   private final long[] inv;
   private final long[] invShoup;
   private final long nInv;
@@ -51,9 +53,11 @@ public final class NttTable {
       pw = modulus.mul(pw, psi);
       pwInv = modulus.mul(pwInv, psiInv);
     }
+    fwdShoup63 = new long[n];
     for (int i = 0; i < n; i++) {
       fwdShoup[i] = modulus.shoup(fwd[i]);
       invShoup[i] = modulus.shoup(inv[i]);
+      fwdShoup63[i] = fwdShoup[i] >>> 1;
     }
     nInv = modulus.inv(n);
     nInvShoup = modulus.shoup(nInv);
@@ -77,8 +81,8 @@ public final class NttTable {
       return;
     }
     if (wideForward) {
-      forwardWide(a, fwd, fwdShoup, modulus.q, n);
-      reduceAll(a, modulus.q, modulus.mu, modulus.bits - 2);
+      forwardWide(a, fwd, fwdShoup63, modulus.q, n, 0);
+      reduceAll(a, modulus.q, modulus.mu, modulus.bits - 2, modulus.q << 6);
       return;
     }
     forwardHarvey(a, fwd, fwdShoup, modulus.q, n);
@@ -156,62 +160,65 @@ public final class NttTable {
   }
 
   /** Barrett reduction of every value (below 2^63) into [0, q); its own method on purpose. */
-  private static void reduceAll(long[] a, long q, long mu, int sh) {
+  private static void reduceAll(long[] a, long q, long mu, int sh, long offset) {
     for (int j = 0; j < a.length; j++) {
-      a[j] = barrett(a[j], q, mu, sh);
+      a[j] = barrett(a[j] + offset, q, mu, sh);
     }
   }
 
-  /** Static body of {@link #forwardWide(long[])}: every constant in a local or a parameter. */
-  private static void forwardWide(long[] a, long[] w, long[] ws, long q, int n) {
-    final long twoQ = q << 1;
+  /**
+   * Forward transform for primes with spare high bits, in signed lazy form: radix-4 passes (two
+   * stages per load and store), no reduction between stages. Each twiddle product is {@code x w
+   * - floor(2x w' / 2^64) q} with {@code w' = floor(w 2^63 / q)}, which lies in (-q, 2q) for any
+   * signed x of magnitude below 2^62, so no correction term and no offsets are needed; magnitudes
+   * grow by at most 2q per stage, to below {@code 2q (logN + 1) < 64q}. {@code offset} (a
+   * multiple of q, 0 or 64q) is added to the outputs of the last pass.
+   */
+  private static void forwardWide(long[] a, long[] w, long[] ws, long q, int n, long offset) {
     int t = n;
     int m = 1;
     if ((Integer.numberOfTrailingZeros(n) & 1) == 1) { // one radix-2 stage when logN is odd
       t >>= 1;
       final long wi = w[1];
       final long wsi = ws[1];
-      final long corr = wsi >> 63;
       for (int j = 0; j < t; j++) {
         long x = a[j];
         long y = a[j + t];
-        long tt = y * wi - (Math.multiplyHigh(y, wsi) + (corr & y)) * q;
+        long tt = y * wi - Math.multiplyHigh(y << 1, wsi) * q;
         a[j] = x + tt;
-        a[j + t] = x - tt + twoQ;
+        a[j + t] = x - tt;
       }
       m = 2;
     }
     for (; m < n; m <<= 2) {
       final int t2 = t >> 1;
       final int t4 = t >> 2;
+      final long off = t4 == 1 ? offset : 0;
       for (int i = 0; i < m; i++) {
         final int base = i * t;
         final long w1 = w[m + i];
         final long w1s = ws[m + i];
-        final long c1 = w1s >> 63;
         final long w2 = w[2 * m + 2 * i];
         final long w2s = ws[2 * m + 2 * i];
-        final long c2 = w2s >> 63;
         final long w3 = w[2 * m + 2 * i + 1];
         final long w3s = ws[2 * m + 2 * i + 1];
-        final long c3 = w3s >> 63;
         for (int j = base; j < base + t4; j++) {
           long x0 = a[j];
           long x1 = a[j + t4];
           long x2 = a[j + t2];
           long x3 = a[j + t2 + t4];
-          long u2 = x2 * w1 - (Math.multiplyHigh(x2, w1s) + (c1 & x2)) * q;
-          long u3 = x3 * w1 - (Math.multiplyHigh(x3, w1s) + (c1 & x3)) * q;
+          long u2 = x2 * w1 - Math.multiplyHigh(x2 << 1, w1s) * q;
+          long u3 = x3 * w1 - Math.multiplyHigh(x3 << 1, w1s) * q;
           long y0 = x0 + u2;
-          long y2 = x0 - u2 + twoQ;
+          long y2 = x0 - u2;
           long y1 = x1 + u3;
-          long y3 = x1 - u3 + twoQ;
-          long v1 = y1 * w2 - (Math.multiplyHigh(y1, w2s) + (c2 & y1)) * q;
-          long v3 = y3 * w3 - (Math.multiplyHigh(y3, w3s) + (c3 & y3)) * q;
-          a[j] = y0 + v1;
-          a[j + t4] = y0 - v1 + twoQ;
-          a[j + t2] = y2 + v3;
-          a[j + t2 + t4] = y2 - v3 + twoQ;
+          long y3 = x1 - u3;
+          long v1 = y1 * w2 - Math.multiplyHigh(y1 << 1, w2s) * q;
+          long v3 = y3 * w3 - Math.multiplyHigh(y3 << 1, w3s) * q;
+          a[j] = y0 + v1 + off;
+          a[j + t4] = y0 - v1 + off;
+          a[j + t2] = y2 + v3 + off;
+          a[j + t2 + t4] = y2 - v3 + off;
         }
       }
       t >>= 2;
@@ -317,7 +324,7 @@ public final class NttTable {
    */
   public void forwardLazy(long[] a) {
     if (wideForward) {
-      forwardWide(a, fwd, fwdShoup, modulus.q, n);
+      forwardWide(a, fwd, fwdShoup63, modulus.q, n, modulus.q << 6);
     } else {
       forward(a);
     }

@@ -101,13 +101,13 @@ public final class KeySwitcher {
 
   /**
    * Whether a row's inner products can be summed unreduced in 128 bits and reduced once. A digit
-   * row is below {@code 2q(logN + 1) < 2^(bits + 6)} (a lazily transformed conversion, or a
-   * reduced input row) and the key below q, so the sum of {@code digits} products stays below
-   * {@code 2^(2 bits + 6 + bitlen(digits))}; the final Barrett reduction takes sums below
-   * {@code 2^(61 + bits)}.
+   * row is below {@code NttTable.lazyBound() = 128 q <= 2^(bits + 7)} (a lazily transformed
+   * conversion, or a reduced input row) and the key below q, so the sum of {@code digits}
+   * products stays below {@code 2^(2 bits + 7 + bitlen(digits))}; the final Barrett reduction
+   * takes sums below {@code 2^(61 + bits)}.
    */
   private static boolean lazyRow(Modulus m, int digits) {
-    return m.bits + 6 + (32 - Integer.numberOfLeadingZeros(digits)) <= 61;
+    return m.bits + 7 + (32 - Integer.numberOfLeadingZeros(digits)) <= 61;
   }
 
   /** 128-bit accumulators of two inner products over one row. */
