@@ -85,7 +85,11 @@ public final class NttTable {
       reduceAll(a, modulus.q, modulus.mu, modulus.bits - 2, modulus.q << 6);
       return;
     }
-    forwardHarvey(a, fwd, fwdShoup, modulus.q, n);
+    if (modulus.bits <= 60) {
+      forwardHarvey63(a, fwd, fwdShoup63, modulus.q, n);
+    } else {
+      forwardHarvey(a, fwd, fwdShoup, modulus.q, n);
+    }
     final long q = modulus.q;
     final long twoQ = q << 1;
     for (int j = 0; j < n; j++) {
@@ -149,6 +153,65 @@ public final class NttTable {
           y2 -= twoQ & ((twoQ - 1 - y2) >> 63);
           long v1 = y1 * w2 - (Math.multiplyHigh(y1, w2s) + (c2 & y1)) * q;
           long v3 = y3 * w3 - (Math.multiplyHigh(y3, w3s) + (c3 & y3)) * q;
+          a[j] = y0 + v1;
+          a[j + t4] = y0 - v1 + twoQ;
+          a[j + t2] = y2 + v3;
+          a[j + t2 + t4] = y2 - v3 + twoQ;
+        }
+      }
+      t >>= 2;
+    }
+  }
+
+  /**
+   * {@link #forwardHarvey} for primes below 2^60: values below 4q < 2^62 can be doubled without
+   * overflow, so the 2^63-scaled Shoup constants need no sign fix-up.
+   */
+  private static void forwardHarvey63(long[] a, long[] w, long[] ws, long q, int n) {
+    final long twoQ = q << 1;
+    int t = n;
+    int m = 1;
+    if ((Integer.numberOfTrailingZeros(n) & 1) == 1) {
+      t >>= 1;
+      final long wi = w[1];
+      final long wsi = ws[1];
+      for (int j = 0; j < t; j++) {
+        long x = a[j];
+        long y = a[j + t];
+        long tt = y * wi - Math.multiplyHigh(y << 1, wsi) * q;
+        a[j] = x + tt;
+        a[j + t] = x - tt + twoQ;
+      }
+      m = 2;
+    }
+    for (; m < n; m <<= 2) {
+      final int t2 = t >> 1;
+      final int t4 = t >> 2;
+      for (int i = 0; i < m; i++) {
+        final int base = i * t;
+        final long w1 = w[m + i];
+        final long w1s = ws[m + i];
+        final long w2 = w[2 * m + 2 * i];
+        final long w2s = ws[2 * m + 2 * i];
+        final long w3 = w[2 * m + 2 * i + 1];
+        final long w3s = ws[2 * m + 2 * i + 1];
+        for (int j = base; j < base + t4; j++) {
+          long x0 = a[j];
+          long x1 = a[j + t4];
+          long x2 = a[j + t2];
+          long x3 = a[j + t2 + t4];
+          x0 -= twoQ & ((twoQ - 1 - x0) >> 63);
+          x1 -= twoQ & ((twoQ - 1 - x1) >> 63);
+          long u2 = x2 * w1 - Math.multiplyHigh(x2 << 1, w1s) * q;
+          long u3 = x3 * w1 - Math.multiplyHigh(x3 << 1, w1s) * q;
+          long y0 = x0 + u2;
+          long y2 = x0 - u2 + twoQ;
+          long y1 = x1 + u3;
+          long y3 = x1 - u3 + twoQ;
+          y0 -= twoQ & ((twoQ - 1 - y0) >> 63);
+          y2 -= twoQ & ((twoQ - 1 - y2) >> 63);
+          long v1 = y1 * w2 - Math.multiplyHigh(y1 << 1, w2s) * q;
+          long v3 = y3 * w3 - Math.multiplyHigh(y3 << 1, w3s) * q;
           a[j] = y0 + v1;
           a[j + t4] = y0 - v1 + twoQ;
           a[j + t2] = y2 + v3;
