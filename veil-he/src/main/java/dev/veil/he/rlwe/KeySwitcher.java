@@ -213,9 +213,25 @@ public final class KeySwitcher {
    * cache while the key rows stream through once.
    */
   public void switchKey(long[][] c, int level, SwitchingKey key, long[][] k0, long[][] k1) {
-    int rows = level + 1 + params.pCount();
     BasisConverter[] conv = converters(level);
     BasisConverter.Prepared[] y = digitInputs(c, level, conv);
+    innerProducts(level, conv.length, key, k0, k1,
+        (j, r, buf) -> digitRow(c, y[j], j, level, r, conv[j], buf));
+  }
+
+  /** Row r of digit j over {@code Q_l P}, NTT form; may use {@code buf} for it. */
+  private interface DigitRows {
+    long[] row(int j, int r, long[] buf);
+  }
+
+  /**
+   * {@code k0, k1 = ModDown(sum_j digit_j * key_j)}: output rows in parallel, digits inside, so
+   * each row's accumulators stay in cache while the key rows stream through once; on rows with
+   * spare bits the sums are kept unreduced in 128 bits and reduced once.
+   */
+  private void innerProducts(int level, int digits, SwitchingKey key, long[][] k0, long[][] k1,
+      DigitRows digit) {
+    int rows = level + 1 + params.pCount();
     long[][] acc0 = new long[rows][];
     long[][] acc1 = new long[rows][];
     ring.parallelFor(
@@ -226,10 +242,10 @@ public final class KeySwitcher {
           long[] a0 = new long[params.n()];
           long[] a1 = new long[params.n()];
           long[] buf = scratch();
-          if (lazyRow(m, conv.length)) {
+          if (lazyRow(m, digits)) {
             Accumulators acc = accumulators();
-            for (int j = 0; j < conv.length; j++) {
-              long[] d = digitRow(c, y[j], j, level, r, conv[j], buf);
+            for (int j = 0; j < digits; j++) {
+              long[] d = digit.row(j, r, buf);
               if (j == 0) {
                 acc.set(d, key.b(j)[ri], key.a(j)[ri]);
               } else {
@@ -238,9 +254,8 @@ public final class KeySwitcher {
             }
             acc.reduceInto(a0, a1, m);
           } else {
-            for (int j = 0; j < conv.length; j++) {
-              long[] d = digitRow(c, y[j], j, level, r, conv[j], buf);
-              mulAdd2(d, key.b(j)[ri], key.a(j)[ri], a0, a1, m);
+            for (int j = 0; j < digits; j++) {
+              mulAdd2(digit.row(j, r, buf), key.b(j)[ri], key.a(j)[ri], a0, a1, m);
             }
           }
           acc0[r] = a0;
@@ -273,31 +288,13 @@ public final class KeySwitcher {
    * NTT-slot permutation {@code perm} (null for none): {@code k0, k1} rows 0..level.
    */
   public void apply(Decomposition dec, SwitchingKey key, int[] perm, long[][] k0, long[][] k1) {
-    int level = dec.level;
-    int rows = level + 1 + params.pCount();
-    long[][] acc0 = new long[rows][];
-    long[][] acc1 = new long[rows][];
-    ring.parallelFor(
-        rows,
-        r -> {
-          int ri = ringIndex(r, level);
-          Modulus m = ring.modulus(ri);
-          long[] a0 = new long[params.n()];
-          long[] a1 = new long[params.n()];
-          long[] tmp = perm == null ? null : scratch();
-          for (int j = 0; j < dec.digits.length; j++) {
-            long[] d = dec.digits[j][r];
-            if (perm != null) {
-              RingContext.permute(d, tmp, perm);
-              d = tmp;
-            }
-            mulAdd2(d, key.b(j)[ri], key.a(j)[ri], a0, a1, m);
-          }
-          acc0[r] = a0;
-          acc1[r] = a1;
-        });
-    modDown(acc0, level, k0);
-    modDown(acc1, level, k1);
+    innerProducts(dec.level, dec.digits.length, key, k0, k1, (j, r, buf) -> {
+      if (perm == null) {
+        return dec.digits[j][r];
+      }
+      RingContext.permute(dec.digits[j][r], buf, perm);
+      return buf;
+    });
   }
 
   /**
