@@ -252,11 +252,10 @@ public final class Evaluator {
     double scale = ct.scale() * pt.scale();
     checkScaleFits(scale, level, "mulPlain");
     int degree = ct.degree();
-    Ciphertext src = ct;
     out.reset(degree, level, scale);
     int[] q = ctx.qIndices(level);
     for (int p = 0; p <= degree; p++) {
-      ring.mul(src.poly(p), pt.poly(), out.poly(p), q);
+      ring.mul(ct.poly(p), pt.poly(), out.poly(p), q);
     }
   }
 

@@ -97,6 +97,16 @@ public final class Sampler {
         });
   }
 
+  /** A fresh rounded-Gaussian error polynomial in NTT form over the ring rows {@code mods}. */
+  public static long[][] gaussianNtt(RingContext ring, double sigma, SecureRandom random,
+      int[] mods) {
+    long[] e = gaussian(ring.n, sigma, random);
+    long[][] poly = ring.newPoly(mods.length);
+    toRns(ring, e, poly, mods);
+    ring.forwardNtt(poly, mods);
+    return poly;
+  }
+
   /** Uniform polynomial in NTT form over {@code mods}, row i from the stream's next words. */
   public static void uniform(Prng prng, long[][] out, RingContext ring, int[] mods) {
     for (int i = 0; i < mods.length; i++) {

@@ -34,13 +34,23 @@ public final class Encryptor {
   }
 
   public static Encryptor withPublicKey(HeContext ctx, PublicKey pk) {
+    return withPublicKey(ctx, pk, new SecureRandom());
+  }
+
+  /** A public-key encryptor drawing its randomness from {@code random}. */
+  public static Encryptor withPublicKey(HeContext ctx, PublicKey pk, SecureRandom random) {
     ctx.parameters().requireSame(pk.parameters(), "public-key encryptor");
-    return new Encryptor(ctx, pk, null, new SecureRandom());
+    return new Encryptor(ctx, pk, null, random);
   }
 
   public static Encryptor withSecretKey(HeContext ctx, SecretKey sk) {
+    return withSecretKey(ctx, sk, new SecureRandom());
+  }
+
+  /** A secret-key encryptor drawing its randomness (and its seeds) from {@code random}. */
+  public static Encryptor withSecretKey(HeContext ctx, SecretKey sk, SecureRandom random) {
     ctx.parameters().requireSame(sk.parameters(), "secret-key encryptor");
-    return new Encryptor(ctx, null, sk, new SecureRandom());
+    return new Encryptor(ctx, null, sk, random);
   }
 
   public Ciphertext encrypt(Plaintext pt) {
@@ -78,8 +88,8 @@ public final class Encryptor {
     long[][] u = ring.newPoly(rows);
     Sampler.toRns(ring, Sampler.ternary(params.n(), random), u, qp);
     ring.forwardNtt(u, qp);
-    long[][] e0 = errorNtt(qp);
-    long[][] e1 = errorNtt(qp);
+    long[][] e0 = Sampler.gaussianNtt(ring, params.sigma(), random, qp);
+    long[][] e1 = Sampler.gaussianNtt(ring, params.sigma(), random, qp);
     long[][] b = pk.b();
     long[][] a = pk.a();
     ring.parallelFor(
@@ -96,7 +106,7 @@ public final class Encryptor {
   private void encryptZeroSk(int level, byte[] seed, long[][] c0, long[][] c1) {
     int[] q = ctx.qIndices(level);
     Sampler.uniform(new Prng(seed, 0), c1, ring, q);
-    long[][] e = errorNtt(q);
+    long[][] e = Sampler.gaussianNtt(ring, params.sigma(), random, q);
     long[][] s = sk.nttForm();
     ring.parallelFor(
         q.length,
@@ -105,14 +115,6 @@ public final class Encryptor {
           RingContext.mul(c1[i], s[i], as, ring.modulus(i));
           RingContext.sub(e[i], as, c0[i], ring.modulus(i).q);
         });
-  }
-
-  private long[][] errorNtt(int[] mods) {
-    long[] e = Sampler.gaussian(params.n(), params.sigma(), random);
-    long[][] poly = ring.newPoly(mods.length);
-    Sampler.toRns(ring, e, poly, mods);
-    ring.forwardNtt(poly, mods);
-    return poly;
   }
 
   /**

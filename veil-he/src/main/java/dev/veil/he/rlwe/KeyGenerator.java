@@ -42,21 +42,12 @@ public final class KeyGenerator {
     params.requireSame(sk.parameters(), "key generation");
   }
 
-  /** Gaussian error in NTT form over the ring rows {@code mods}. */
-  long[][] errorNtt(int[] mods) {
-    long[] e = Sampler.gaussian(params.n(), params.sigma(), random);
-    long[][] poly = ring.newPoly(mods.length);
-    Sampler.toRns(ring, e, poly, mods);
-    ring.forwardNtt(poly, mods);
-    return poly;
-  }
-
   /** {@code (b, a) = (-a s + e, a)} with a from {@code Prng(seed, stream)}, all primes. */
   private long[][][] rlweSample(SecretKey sk, byte[] seed, long stream) {
     int[] all = ctx.qpIndices(params.maxLevel());
     long[][] a = ring.newPoly(all.length);
     Sampler.uniform(new Prng(seed, stream), a, ring, all);
-    long[][] b = errorNtt(all);
+    long[][] b = Sampler.gaussianNtt(ring, params.sigma(), random, all);
     long[][] as = ring.newPoly(all.length);
     ring.mul(a, sk.nttForm(), as, all);
     ring.sub(b, as, b, all);
