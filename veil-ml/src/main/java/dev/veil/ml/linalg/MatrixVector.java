@@ -1,0 +1,565 @@
+package dev.veil.ml.linalg;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.veil.he.ckks.Encoder;
+import dev.veil.he.ckks.Evaluator;
+import dev.veil.he.rlwe.Ciphertext;
+import dev.veil.he.rlwe.Decryptor;
+import dev.veil.he.rlwe.Encryptor;
+import dev.veil.he.rlwe.Parameters;
+import dev.veil.he.rlwe.Plaintext;
+
+/**
+ * A plaintext matrix M (m x k) times an encrypted vector v (length k), by the diagonal method
+ * (Halevi-Shoup) with baby-step giant-step and hoisted rotations.
+ *
+ * <h2>Packing</h2>
+ *
+ * With S slots, the vector is cut into {@code C = ceil(k / S)} chunks of S entries, one
+ * ciphertext each; the result, of length m, comes back in {@code R = ceil(m / S)} ciphertexts,
+ * entry {@code y[r S + j]} in slot j of ciphertext r, zeros in the slots past m. The matrix is cut
+ * into R x C blocks of at most S x S; the partial products of a row of blocks are summed. When
+ * the vector fits one ciphertext it may be packed two ways ({@link Packing}):
+ *
+ * <ul>
+ *   <li>{@link Packing#FIRST_SLOTS}: v in slots 0..k-1, zeros elsewhere. A rotation by i shifts
+ *       the zeros in, so the diagonals needed are those of offsets {@code -(m-1) .. k-1}: m + k - 1
+ *       of them (S when that exceeds S).
+ *   <li>{@link Packing#REPLICATED}: v padded to P = the next power of two of k and repeated over
+ *       all slots. Rotations are cyclic with period P, so P diagonals suffice whatever m is (up to
+ *       S): the better packing when m is large.
+ * </ul>
+ *
+ * <h2>Diagonal method and baby-step giant-step</h2>
+ *
+ * With the diagonals {@code d_i[j] = M[j][(j + i) mod L]} (L the period: S, or P), {@code y = sum_i
+ * d_i * rot_i(v)}. The naive method rotates v once per diagonal: T - 1 key switches for T
+ * diagonals. Baby-step giant-step writes {@code i = lo + g B + b} and
+ *
+ * <pre>  y = sum_g rot_{gB}( sum_b rot_{-gB}(d_{lo+gB+b}) * rot_{lo+b}(v) )</pre>
+ *
+ * so the B baby rotations {@code rot_{lo+b}(v)} come from ONE {@link Evaluator#rotateHoisted}
+ * call (one shared decomposition per vector chunk), the diagonals are pre-rotated by {@code -gB}
+ * once when the matrix is prepared, and only the G - 1 partial sums are rotated by {@code gB}:
+ * about {@code 2 sqrt(T)} key switches instead of T. B is chosen to minimise {@code C (B - 1) +
+ * R (G - 1)}; all-zero diagonals (sparse or banded matrices) are skipped and their rotations not
+ * requested.
+ *
+ * <h2>Level and scale</h2>
+ *
+ * One level: the diagonals are encoded at the vector's level and at the scale of the prime that
+ * the rescale then removes, so y has exactly the scale of v, one level lower. The partial sums are
+ * rescaled before their giant-step rotation (key switching is cheaper one level down).
+ *
+ * <h2>Keys and counts</h2>
+ *
+ * {@link #rotationsNeeded()} lists the rotations of this matrix and method, {@link
+ * #keySwitches()} the number of key switches of one product, {@link #decompositions()} the number
+ * of key-switching decompositions (hoisting shares one among many key switches). Keys are checked
+ * before any work. Immutable apart from the {@link #keySwitchesPerformed()} counter; thread-safe.
+ */
+public final class MatrixVector {
+  /** How the input vector is laid out in its ciphertext(s); see the class documentation. */
+  public enum Packing {
+    FIRST_SLOTS,
+    REPLICATED
+  }
+
+  /** How the rotations are done. */
+  public enum Method {
+    /** One separate rotation per non-zero diagonal (reference). */
+    NAIVE,
+    /** One hoisted call giving the rotations of every diagonal (one decomposition per chunk). */
+    HOISTED,
+    /** Baby-step giant-step: hoisted baby steps, rotated partial sums (the default). */
+    BSGS
+  }
+
+  private final Encoder encoder;
+  private final Parameters params;
+  private final int slots;
+  private final int m;
+  private final int k;
+  private final Packing packing;
+  private final Method method;
+  private final int rowBlocks;
+  private final int colChunks;
+  private final int period;
+  private final int lo;
+  private final int diagonalCount;
+  private final int baby;
+  private final int giant;
+  /** [r][c][t]: slot vector of diagonal lo + t (pre-rotated for BSGS), null when zero. */
+  private final double[][][][] diagonals;
+  /** Rotations of each vector chunk (before the products); sorted, no 0. */
+  private final int[][] chunkRotations;
+  /** Giant-step rotations of each row block; empty unless BSGS. */
+  private final int[][] giantRotations;
+  private final int[] rotations;
+  private final int keySwitches;
+  private final int decompositions;
+  private final AtomicLong performed = new AtomicLong();
+
+  private MatrixVector(Encoder encoder, double[][] matrix, Packing packing, Method method) {
+    this.encoder = Objects.requireNonNull(encoder, "encoder");
+    this.packing = Objects.requireNonNull(packing, "packing");
+    this.method = Objects.requireNonNull(method, "method");
+    this.params = encoder.parameters();
+    this.slots = encoder.slots();
+    Objects.requireNonNull(matrix, "matrix");
+    if (matrix.length == 0 || matrix[0] == null || matrix[0].length == 0) {
+      throw new IllegalArgumentException("matrix must have at least one row and one column");
+    }
+    this.m = matrix.length;
+    this.k = matrix[0].length;
+    for (int i = 0; i < m; i++) {
+      if (matrix[i] == null || matrix[i].length != k) {
+        throw new IllegalArgumentException("matrix row " + i + " has "
+            + (matrix[i] == null ? "no" : String.valueOf(matrix[i].length))
+            + " entries, row 0 has " + k);
+      }
+      for (int j = 0; j < k; j++) {
+        if (!Double.isFinite(matrix[i][j])) {
+          throw new IllegalArgumentException("matrix[" + i + "][" + j + "] is not finite");
+        }
+      }
+    }
+    this.rowBlocks = (m + slots - 1) / slots;
+    this.colChunks = (k + slots - 1) / slots;
+    this.period = packing == Packing.REPLICATED && colChunks == 1
+        ? Layout.nextPowerOfTwo(k) : slots;
+    int mMax = Math.min(m, slots);
+    int kMax = Math.min(k, period);
+    this.diagonalCount = Math.min(period, mMax + kMax - 1);
+    this.lo = diagonalCount == period ? 0 : -(mMax - 1);
+
+    // plain diagonals and which are non-zero
+    double[][][][] d = new double[rowBlocks][colChunks][diagonalCount][];
+    boolean[][] nzChunk = new boolean[colChunks][diagonalCount];
+    boolean[][] nzRow = new boolean[rowBlocks][diagonalCount];
+    for (int r = 0; r < rowBlocks; r++) {
+      int mr = Math.min(slots, m - r * slots);
+      for (int c = 0; c < colChunks; c++) {
+        int kc = Math.min(slots, k - c * slots);
+        for (int t = 0; t < diagonalCount; t++) {
+          int i = lo + t;
+          double[] diag = null;
+          for (int j = 0; j < mr; j++) {
+            int col = Math.floorMod(j + i, period);
+            if (col < kc) {
+              double x = matrix[r * slots + j][c * slots + col];
+              if (x != 0) {
+                if (diag == null) {
+                  diag = new double[slots];
+                }
+                diag[j] = x;
+              }
+            }
+          }
+          d[r][c][t] = diag;
+          if (diag != null) {
+            nzChunk[c][t] = true;
+            nzRow[r][t] = true;
+          }
+        }
+      }
+    }
+
+    // plan
+    if (method == Method.BSGS) {
+      int[] best = chooseBabySteps(nzChunk, nzRow);
+      this.baby = best[0];
+    } else {
+      this.baby = diagonalCount;
+    }
+    this.giant = (diagonalCount + baby - 1) / baby;
+    this.chunkRotations = new int[colChunks][];
+    for (int c = 0; c < colChunks; c++) {
+      List<Integer> rot = new ArrayList<>();
+      for (int b = 0; b < baby; b++) {
+        if (lo + b != 0 && usedBaby(nzChunk[c], b, baby)) {
+          rot.add(lo + b);
+        }
+      }
+      chunkRotations[c] = rot.stream().mapToInt(Integer::intValue).toArray();
+    }
+    this.giantRotations = new int[rowBlocks][];
+    for (int r = 0; r < rowBlocks; r++) {
+      List<Integer> rot = new ArrayList<>();
+      for (int g = 1; g < giant; g++) {
+        if (usedGiant(nzRow[r], g, baby)) {
+          rot.add(g * baby);
+        }
+      }
+      giantRotations[r] = rot.stream().mapToInt(Integer::intValue).toArray();
+    }
+    int ks = 0;
+    int dec = 0;
+    for (int[] rot : chunkRotations) {
+      ks += rot.length;
+      if (rot.length > 0) {
+        dec += method == Method.NAIVE ? rot.length : 1;
+      }
+    }
+    for (int[] rot : giantRotations) {
+      ks += rot.length;
+      dec += rot.length;
+    }
+    this.keySwitches = ks;
+    this.decompositions = dec;
+    int[][] all = new int[colChunks + rowBlocks][];
+    System.arraycopy(chunkRotations, 0, all, 0, colChunks);
+    System.arraycopy(giantRotations, 0, all, colChunks, rowBlocks);
+    this.rotations = Keys.union(all);
+
+    // pre-rotate the diagonals of giant step g by -gB: p[x] = d[(x - gB) mod S]
+    if (method == Method.BSGS) {
+      for (double[][][] row : d) {
+        for (double[][] chunk : row) {
+          for (int t = baby; t < diagonalCount; t++) {
+            if (chunk[t] != null) {
+              int shift = (t / baby) * baby;
+              double[] src = chunk[t];
+              double[] dst = new double[slots];
+              for (int x = 0; x < slots; x++) {
+                dst[x] = src[Math.floorMod(x - shift, slots)];
+              }
+              chunk[t] = dst;
+            }
+          }
+        }
+      }
+    }
+    this.diagonals = d;
+  }
+
+  private static boolean usedBaby(boolean[] nz, int b, int baby) {
+    for (int t = b; t < nz.length; t += baby) {
+      if (nz[t]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean usedGiant(boolean[] nz, int g, int baby) {
+    for (int t = g * baby; t < Math.min(nz.length, (g + 1) * baby); t++) {
+      if (nz[t]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Brute force over B: fewest key switches, then fewest keys. */
+  private int[] chooseBabySteps(boolean[][] nzChunk, boolean[][] nzRow) {
+    int bestB = 1;
+    long bestCost = Long.MAX_VALUE;
+    int bestKeys = Integer.MAX_VALUE;
+    for (int b = 1; b <= diagonalCount; b++) {
+      int g = (diagonalCount + b - 1) / b;
+      long cost = 0;
+      boolean[] babyKey = new boolean[b];
+      boolean[] giantKey = new boolean[g];
+      for (boolean[] nz : nzChunk) {
+        for (int x = 0; x < b; x++) {
+          if (lo + x != 0 && usedBaby(nz, x, b)) {
+            cost++;
+            babyKey[x] = true;
+          }
+        }
+      }
+      for (boolean[] nz : nzRow) {
+        for (int y = 1; y < g; y++) {
+          if (usedGiant(nz, y, b)) {
+            cost++;
+            giantKey[y] = true;
+          }
+        }
+      }
+      int keys = count(babyKey) + count(giantKey);
+      if (cost < bestCost || (cost == bestCost && keys < bestKeys)) {
+        bestCost = cost;
+        bestKeys = keys;
+        bestB = b;
+      }
+    }
+    return new int[] {bestB};
+  }
+
+  private static int count(boolean[] a) {
+    int n = 0;
+    for (boolean x : a) {
+      n += x ? 1 : 0;
+    }
+    return n;
+  }
+
+  // ------------------------------------------------------------------ factories
+
+  /** Prepares {@code matrix} (m x k) for products by the baby-step giant-step method. */
+  public static MatrixVector of(Encoder encoder, double[][] matrix, Packing packing) {
+    return new MatrixVector(encoder, matrix, packing, Method.BSGS);
+  }
+
+  /** Prepares {@code matrix} (m x k) for products by the given method. */
+  public static MatrixVector of(
+      Encoder encoder, double[][] matrix, Packing packing, Method method) {
+    return new MatrixVector(encoder, matrix, packing, method);
+  }
+
+  // ------------------------------------------------------------------ plan
+
+  public int rows() {
+    return m;
+  }
+
+  public int columns() {
+    return k;
+  }
+
+  public Packing packing() {
+    return packing;
+  }
+
+  public Method method() {
+    return method;
+  }
+
+  /** Ciphertexts of the input vector: ceil(k / slots). */
+  public int inputCiphertexts() {
+    return colChunks;
+  }
+
+  /** Ciphertexts of the result: ceil(m / slots). */
+  public int outputCiphertexts() {
+    return rowBlocks;
+  }
+
+  /** Diagonal offsets considered per block (non-zero or not). */
+  public int diagonalCount() {
+    return diagonalCount;
+  }
+
+  /** Baby steps B (equal to the diagonal count for NAIVE and HOISTED). */
+  public int babySteps() {
+    return baby;
+  }
+
+  /** Giant steps G = ceil(diagonals / B) (1 for NAIVE and HOISTED). */
+  public int giantSteps() {
+    return giant;
+  }
+
+  /** The rotations whose Galois keys a product needs: sorted, distinct, no 0. */
+  public int[] rotationsNeeded() {
+    return rotations.clone();
+  }
+
+  /** Key switches (automorphisms with a Galois key) of one product. */
+  public int keySwitches() {
+    return keySwitches;
+  }
+
+  /**
+   * Key-switching decompositions (ModUp) of one product: one per separate rotation, one per
+   * hoisted call.
+   */
+  public int decompositions() {
+    return decompositions;
+  }
+
+  /** Key switches actually performed by this object's products so far (all threads). */
+  public long keySwitchesPerformed() {
+    return performed.get();
+  }
+
+  // ------------------------------------------------------------------ vectors
+
+  /** The slot vectors of {@code v} (length k) in this object's packing. */
+  public double[][] packVector(double[] v) {
+    if (v.length != k) {
+      throw new IllegalArgumentException("vector has " + v.length + " entries, the matrix " + k
+          + " columns");
+    }
+    double[][] out = new double[colChunks][slots];
+    for (int c = 0; c < colChunks; c++) {
+      int kc = Math.min(slots, k - c * slots);
+      for (int j = 0; j < slots; j++) {
+        int src = Math.floorMod(j, period);
+        if (src < kc) {
+          double x = v[c * slots + src];
+          if (!Double.isFinite(x)) {
+            throw new IllegalArgumentException("vector[" + (c * slots + src) + "] is not finite");
+          }
+          out[c][j] = x;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Encrypts {@code v} in this packing at the top level and the default scale. */
+  public Ciphertext[] encryptVector(double[] v, Encryptor encryptor) {
+    double[][] s = packVector(v);
+    Ciphertext[] out = new Ciphertext[s.length];
+    for (int c = 0; c < s.length; c++) {
+      out[c] = encryptor.encrypt(encoder.encode(s[c], params.maxLevel(), params.defaultScale()));
+    }
+    return out;
+  }
+
+  /** The result (length m) read from the decoded slot vectors of a product. */
+  public double[] unpackResult(double[][] slotVectors) {
+    if (slotVectors.length != rowBlocks) {
+      throw new IllegalArgumentException("expected " + rowBlocks + " slot vectors, got "
+          + slotVectors.length);
+    }
+    double[] y = new double[m];
+    for (int r = 0; r < rowBlocks; r++) {
+      System.arraycopy(slotVectors[r], 0, y, r * slots, Math.min(slots, m - r * slots));
+    }
+    return y;
+  }
+
+  /** Decrypts a product to its m values. */
+  public double[] decryptResult(Ciphertext[] y, Decryptor decryptor) {
+    double[][] s = new double[y.length][];
+    for (int r = 0; r < y.length; r++) {
+      s[r] = encoder.decode(decryptor.decrypt(y[r]));
+    }
+    return unpackResult(s);
+  }
+
+  /** {@code M x} in plain arithmetic (for tests and checks). */
+  public static double[] multiplyPlain(double[][] matrix, double[] x) {
+    double[] y = new double[matrix.length];
+    for (int i = 0; i < y.length; i++) {
+      double s = 0;
+      for (int j = 0; j < x.length; j++) {
+        s += matrix[i][j] * x[j];
+      }
+      y[i] = s;
+    }
+    return y;
+  }
+
+  // ------------------------------------------------------------------ product
+
+  /** {@link #multiply(Evaluator, Ciphertext[])} for a vector of one ciphertext. */
+  public Ciphertext[] multiply(Evaluator ev, Ciphertext v) {
+    return multiply(ev, new Ciphertext[] {v});
+  }
+
+  /**
+   * {@code M v}: one level consumed, the scale of v kept.
+   *
+   * @param v {@link #inputCiphertexts()} ciphertexts in this object's packing, equal scales
+   *     (levels may differ: all are brought to the lowest)
+   * @return {@link #outputCiphertexts()} ciphertexts
+   * @throws dev.veil.he.rlwe.MissingKeyException before any work if a rotation key is missing
+   * @throws dev.veil.he.ckks.LevelException before any work if v is at level 0
+   */
+  public Ciphertext[] multiply(Evaluator ev, Ciphertext[] v) {
+    params.requireSame(ev.context().parameters(), "matrix-vector product");
+    if (v.length != colChunks) {
+      throw new IllegalArgumentException("the vector must come in " + colChunks
+          + " ciphertext(s), got " + v.length);
+    }
+    Keys.requireRotations(ev, rotations, "matrix-vector product");
+    int level = Integer.MAX_VALUE;
+    for (Ciphertext ct : v) {
+      level = Math.min(level, ct.level());
+    }
+    if (level == 0) {
+      throw new dev.veil.he.ckks.LevelException("matrix-vector product: needs one level (a"
+          + " plaintext multiplication and a rescale); the vector is at level 0");
+    }
+    double scale = v[0].scale();
+    Ciphertext[] in = new Ciphertext[colChunks];
+    for (int c = 0; c < colChunks; c++) {
+      in[c] = v[c].level() == level ? v[c] : ev.dropToLevelNew(v[c], level);
+    }
+    double ptScale = params.q(level);
+
+    // rotations of each chunk, indexed by t (BSGS: baby index b)
+    Ciphertext[][] rotated = new Ciphertext[colChunks][];
+    for (int c = 0; c < colChunks; c++) {
+      int[] rot = chunkRotations[c];
+      rotated[c] = new Ciphertext[baby];
+      if (-lo < baby) { // lo <= 0: the rotation by 0 is the chunk itself
+        rotated[c][-lo] = in[c];
+      }
+      Ciphertext[] got;
+      if (method == Method.NAIVE) {
+        got = new Ciphertext[rot.length];
+        for (int x = 0; x < rot.length; x++) {
+          got[x] = ev.rotateNew(in[c], rot[x]);
+        }
+      } else {
+        got = rot.length == 0 ? new Ciphertext[0] : ev.rotateHoisted(in[c], rot);
+      }
+      performed.addAndGet(rot.length);
+      for (int x = 0; x < rot.length; x++) {
+        rotated[c][rot[x] - lo] = got[x];
+      }
+    }
+
+    Ciphertext[] out = new Ciphertext[rowBlocks];
+    Ciphertext tmp = Ciphertext.empty(params);
+    for (int r = 0; r < rowBlocks; r++) {
+      Ciphertext result = null;
+      for (int g = 0; g < giant; g++) {
+        Ciphertext inner = null;
+        for (int c = 0; c < colChunks; c++) {
+          for (int b = 0; b < baby && g * baby + b < diagonalCount; b++) {
+            double[] diag = diagonals[r][c][g * baby + b];
+            if (diag == null) {
+              continue;
+            }
+            Plaintext pt = encoder.encode(diag, level, ptScale);
+            if (inner == null) {
+              inner = ev.mulPlainNew(rotated[c][b], pt);
+            } else {
+              ev.mulPlain(rotated[c][b], pt, tmp);
+              ev.add(inner, tmp, inner);
+            }
+          }
+        }
+        if (inner == null) {
+          continue;
+        }
+        ev.rescale(inner, inner);
+        inner.setScale(scale);
+        if (g > 0) {
+          ev.rotate(inner, g * baby, inner);
+          performed.incrementAndGet();
+        }
+        if (result == null) {
+          result = inner;
+        } else {
+          ev.add(result, inner, result);
+        }
+      }
+      if (result == null) { // an all-zero block row: an encryption of zero at the right level
+        result = ev.mulPlainNew(in[0], encoder.encode(new double[0], level, ptScale));
+        ev.rescale(result, result);
+        result.setScale(scale);
+      }
+      out[r] = result;
+    }
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "MatrixVector[" + m + " x " + k + ", " + packing + ", " + method + ", blocks " + rowBlocks
+        + " x " + colChunks + ", period " + period + ", diagonals " + diagonalCount + " from "
+        + lo + ", B " + baby + ", G " + giant + ", key switches " + keySwitches + ", rotations "
+        + rotations.length + "]";
+  }
+}
