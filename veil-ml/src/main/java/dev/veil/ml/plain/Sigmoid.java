@@ -1,0 +1,112 @@
+package dev.veil.ml.plain;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The logistic function {@code sigma(x) = 1 / (1 + e^-x)} or a polynomial approximation of it.
+ *
+ * <p>Encrypted training cannot evaluate {@code e^-x}; it evaluates a polynomial instead. The constants
+ * {@link #KIM_DEGREE_3}, {@link #KIM_DEGREE_5} and {@link #KIM_DEGREE_7} are the least-squares fits on
+ * [-8, 8] published by Kim, Song, Kim, Lee and Cheon (2018):
+ * <pre>
+ * degree 3: 0.5 + 0.15012 x - 0.001593 x^3
+ * degree 5: 0.5 + 0.19131 x - 0.0045963 x^3 + 4.12e-5 x^5
+ * degree 7: 0.5 + 0.216884 x - 0.00819276 x^3 + 1.65861e-4 x^5 - 1.19581e-6 x^7
+ * </pre>
+ * They are accurate only on [-8, 8]; outside it they diverge (the plain trainer does not clamp, exactly
+ * as the encrypted one cannot).
+ */
+public final class Sigmoid {
+    /** The exact logistic function (numerically stable for large |x|). */
+    public static final Sigmoid EXACT = new Sigmoid("exact", null);
+    /** Kim et al. degree 3 on [-8, 8]. */
+    public static final Sigmoid KIM_DEGREE_3 = polynomial("kim3", 0.5, 0.15012, 0, -0.001593);
+    /** Kim et al. degree 5 on [-8, 8]. */
+    public static final Sigmoid KIM_DEGREE_5 = polynomial("kim5", 0.5, 0.19131, 0, -0.0045963, 0, 4.12e-5);
+    /** Kim et al. degree 7 on [-8, 8]. */
+    public static final Sigmoid KIM_DEGREE_7 =
+            polynomial("kim7", 0.5, 0.216884, 0, -0.00819276, 0, 1.65861e-4, 0, -1.19581e-6);
+
+    private final String name;
+    private final double[] coefficients;
+
+    private Sigmoid(String name, double[] coefficients) {
+        this.name = name;
+        this.coefficients = coefficients;
+    }
+
+    /** A polynomial {@code c[0] + c[1] x + c[2] x^2 + ...} (ascending powers). */
+    public static Sigmoid polynomial(String name, double... coefficientsAscending) {
+        Objects.requireNonNull(name, "name");
+        if (coefficientsAscending.length == 0) {
+            throw new IllegalArgumentException("a polynomial needs at least one coefficient");
+        }
+        for (double c : coefficientsAscending) {
+            if (!Double.isFinite(c)) {
+                throw new IllegalArgumentException("non-finite coefficient in " + Arrays.toString(coefficientsAscending));
+            }
+        }
+        return new Sigmoid(name, coefficientsAscending.clone());
+    }
+
+    /** The Kim et al. polynomial of degree 3, 5 or 7. */
+    public static Sigmoid kim(int degree) {
+        switch (degree) {
+            case 3:
+                return KIM_DEGREE_3;
+            case 5:
+                return KIM_DEGREE_5;
+            case 7:
+                return KIM_DEGREE_7;
+            default:
+                throw new IllegalArgumentException("Kim et al. give degrees 3, 5 and 7, not " + degree);
+        }
+    }
+
+    /** The exact logistic function, stable for any finite x. */
+    public static double logistic(double x) {
+        if (x >= 0) {
+            return 1.0 / (1.0 + Math.exp(-x));
+        }
+        double e = Math.exp(x);
+        return e / (1.0 + e);
+    }
+
+    /** Evaluates the function (Horner's rule for a polynomial). */
+    public double apply(double x) {
+        if (coefficients == null) {
+            return logistic(x);
+        }
+        double s = 0;
+        for (int k = coefficients.length - 1; k >= 0; k--) {
+            s = s * x + coefficients[k];
+        }
+        return s;
+    }
+
+    /** Whether this is the exact logistic function. */
+    public boolean isExact() {
+        return coefficients == null;
+    }
+
+    /** Polynomial coefficients, ascending powers (a copy); empty for {@link #EXACT}. */
+    public double[] coefficients() {
+        return coefficients == null ? new double[0] : coefficients.clone();
+    }
+
+    /** Polynomial degree; -1 for {@link #EXACT}. */
+    public int degree() {
+        return coefficients == null ? -1 : coefficients.length - 1;
+    }
+
+    /** Short name, e.g. {@code kim3} or {@code exact}. */
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String toString() {
+        return coefficients == null ? "Sigmoid[exact]" : "Sigmoid[" + name + ": " + Arrays.toString(coefficients) + "]";
+    }
+}
