@@ -38,15 +38,16 @@ import dev.veil.he.rlwe.Plaintext;
  *
  * With the diagonals {@code d_i[j] = M[j][(j + i) mod L]} (L the period: S, or P), {@code y = sum_i
  * d_i * rot_i(v)}. The naive method rotates v once per diagonal: T - 1 key switches for T
- * diagonals. Baby-step giant-step writes {@code i = lo + g B + b} and
+ * diagonals. Baby-step giant-step writes {@code i = g B + b} ({@code 0 <= b < B}, g possibly
+ * negative: the offsets run from {@code lo = -(m-1)} or 0 up) and
  *
- * <pre>  y = sum_g rot_{gB}( sum_b rot_{-gB}(d_{lo+gB+b}) * rot_{lo+b}(v) )</pre>
+ * <pre>  y = sum_g rot_{gB}( sum_b rot_{-gB}(d_{gB+b}) * rot_b(v) )</pre>
  *
- * so the B baby rotations {@code rot_{lo+b}(v)} come from ONE {@link Evaluator#rotateHoisted}
+ * so the B - 1 baby rotations {@code rot_b(v)} come from ONE {@link Evaluator#rotateHoisted}
  * call (one shared decomposition per vector chunk), the diagonals are pre-rotated by {@code -gB}
  * once when the matrix is prepared, and only the G - 1 partial sums are rotated by {@code gB}:
- * about {@code 2 sqrt(T)} key switches instead of T. B is chosen to minimise {@code C (B - 1) +
- * R (G - 1)}; all-zero diagonals (sparse or banded matrices) are skipped and their rotations not
+ * about {@code 2 sqrt(T)} key switches instead of T - 1. B is chosen to minimise {@code C (B - 1)
+ * + R (G - 1)}; all-zero diagonals (sparse or banded matrices) are skipped and their rotations not
  * requested.
  *
  * <h2>Level and scale</h2>
@@ -93,6 +94,10 @@ public final class MatrixVector {
   private final int diagonalCount;
   private final int baby;
   private final int giant;
+  /** Rotation of baby step 0 (0 for BSGS, lo otherwise). */
+  private final int babyBase;
+  /** First giant-step index (may be negative). */
+  private final int gLo;
   /** [r][c][t]: slot vector of diagonal lo + t (pre-rotated for BSGS), null when zero. */
   private final double[][][][] diagonals;
   /** Rotations of each vector chunk (before the products); sorted, no 0. */
@@ -169,20 +174,24 @@ public final class MatrixVector {
       }
     }
 
-    // plan
+    // plan: diagonal i = babyBase + g B + b, b in [0, B), g in [gLo, gLo + G)
     if (method == Method.BSGS) {
-      int[] best = chooseBabySteps(nzChunk, nzRow);
-      this.baby = best[0];
+      this.baby = chooseBabySteps(nzChunk, nzRow);
+      this.babyBase = 0;
+      this.gLo = Math.floorDiv(lo, baby);
+      this.giant = Math.floorDiv(lo + diagonalCount - 1, baby) - gLo + 1;
     } else {
       this.baby = diagonalCount;
+      this.babyBase = lo;
+      this.gLo = 0;
+      this.giant = 1;
     }
-    this.giant = (diagonalCount + baby - 1) / baby;
     this.chunkRotations = new int[colChunks][];
     for (int c = 0; c < colChunks; c++) {
       List<Integer> rot = new ArrayList<>();
       for (int b = 0; b < baby; b++) {
-        if (lo + b != 0 && usedBaby(nzChunk[c], b, baby)) {
-          rot.add(lo + b);
+        if (babyBase + b != 0 && usedBaby(nzChunk[c], b, baby, babyBase, gLo, giant)) {
+          rot.add(babyBase + b);
         }
       }
       chunkRotations[c] = rot.stream().mapToInt(Integer::intValue).toArray();
@@ -190,8 +199,8 @@ public final class MatrixVector {
     this.giantRotations = new int[rowBlocks][];
     for (int r = 0; r < rowBlocks; r++) {
       List<Integer> rot = new ArrayList<>();
-      for (int g = 1; g < giant; g++) {
-        if (usedGiant(nzRow[r], g, baby)) {
+      for (int g = gLo; g < gLo + giant; g++) {
+        if (g != 0 && usedGiant(nzRow[r], g, baby, babyBase)) {
           rot.add(g * baby);
         }
       }
@@ -217,19 +226,17 @@ public final class MatrixVector {
     this.rotations = Keys.union(all);
 
     // pre-rotate the diagonals of giant step g by -gB: p[x] = d[(x - gB) mod S]
-    if (method == Method.BSGS) {
-      for (double[][][] row : d) {
-        for (double[][] chunk : row) {
-          for (int t = baby; t < diagonalCount; t++) {
-            if (chunk[t] != null) {
-              int shift = (t / baby) * baby;
-              double[] src = chunk[t];
-              double[] dst = new double[slots];
-              for (int x = 0; x < slots; x++) {
-                dst[x] = src[Math.floorMod(x - shift, slots)];
-              }
-              chunk[t] = dst;
+    for (double[][][] row : d) {
+      for (double[][] chunk : row) {
+        for (int t = 0; t < diagonalCount; t++) {
+          int shift = Math.floorDiv(lo + t - babyBase, baby) * baby;
+          if (chunk[t] != null && shift != 0) {
+            double[] src = chunk[t];
+            double[] dst = new double[slots];
+            for (int x = 0; x < slots; x++) {
+              dst[x] = src[Math.floorMod(x - shift, slots)];
             }
+            chunk[t] = dst;
           }
         }
       }
@@ -237,18 +244,30 @@ public final class MatrixVector {
     this.diagonals = d;
   }
 
-  private static boolean usedBaby(boolean[] nz, int b, int baby) {
-    for (int t = b; t < nz.length; t += baby) {
-      if (nz[t]) {
+  /** Index t of diagonal {@code babyBase + g B + b} among the considered ones, or -1. */
+  private static int diagonalIndex(int g, int b, int baby, int babyBase, int lo, int count) {
+    int t = babyBase + g * baby + b - lo;
+    return t >= 0 && t < count ? t : -1;
+  }
+
+  private int diagonalIndex(int g, int b) {
+    return diagonalIndex(g, b, baby, babyBase, lo, diagonalCount);
+  }
+
+  private boolean usedBaby(boolean[] nz, int b, int baby, int babyBase, int gLo, int giant) {
+    for (int g = gLo; g < gLo + giant; g++) {
+      int t = diagonalIndex(g, b, baby, babyBase, lo, nz.length);
+      if (t >= 0 && nz[t]) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean usedGiant(boolean[] nz, int g, int baby) {
-    for (int t = g * baby; t < Math.min(nz.length, (g + 1) * baby); t++) {
-      if (nz[t]) {
+  private boolean usedGiant(boolean[] nz, int g, int baby, int babyBase) {
+    for (int b = 0; b < baby; b++) {
+      int t = diagonalIndex(g, b, baby, babyBase, lo, nz.length);
+      if (t >= 0 && nz[t]) {
         return true;
       }
     }
@@ -256,28 +275,29 @@ public final class MatrixVector {
   }
 
   /** Brute force over B: fewest key switches, then fewest keys. */
-  private int[] chooseBabySteps(boolean[][] nzChunk, boolean[][] nzRow) {
+  private int chooseBabySteps(boolean[][] nzChunk, boolean[][] nzRow) {
     int bestB = 1;
     long bestCost = Long.MAX_VALUE;
     int bestKeys = Integer.MAX_VALUE;
     for (int b = 1; b <= diagonalCount; b++) {
-      int g = (diagonalCount + b - 1) / b;
+      int g0 = Math.floorDiv(lo, b);
+      int g = Math.floorDiv(lo + diagonalCount - 1, b) - g0 + 1;
       long cost = 0;
       boolean[] babyKey = new boolean[b];
       boolean[] giantKey = new boolean[g];
       for (boolean[] nz : nzChunk) {
-        for (int x = 0; x < b; x++) {
-          if (lo + x != 0 && usedBaby(nz, x, b)) {
+        for (int x = 1; x < b; x++) {
+          if (usedBaby(nz, x, b, 0, g0, g)) {
             cost++;
             babyKey[x] = true;
           }
         }
       }
       for (boolean[] nz : nzRow) {
-        for (int y = 1; y < g; y++) {
-          if (usedGiant(nz, y, b)) {
+        for (int y = g0; y < g0 + g; y++) {
+          if (y != 0 && usedGiant(nz, y, b, 0)) {
             cost++;
-            giantKey[y] = true;
+            giantKey[y - g0] = true;
           }
         }
       }
@@ -288,7 +308,7 @@ public final class MatrixVector {
         bestB = b;
       }
     }
-    return new int[] {bestB};
+    return bestB;
   }
 
   private static int count(boolean[] a) {
@@ -491,8 +511,8 @@ public final class MatrixVector {
     for (int c = 0; c < colChunks; c++) {
       int[] rot = chunkRotations[c];
       rotated[c] = new Ciphertext[baby];
-      if (-lo < baby) { // lo <= 0: the rotation by 0 is the chunk itself
-        rotated[c][-lo] = in[c];
+      if (-babyBase < baby) { // babyBase <= 0: the rotation by 0 is the chunk itself
+        rotated[c][-babyBase] = in[c];
       }
       Ciphertext[] got;
       if (method == Method.NAIVE) {
@@ -505,7 +525,7 @@ public final class MatrixVector {
       }
       performed.addAndGet(rot.length);
       for (int x = 0; x < rot.length; x++) {
-        rotated[c][rot[x] - lo] = got[x];
+        rotated[c][rot[x] - babyBase] = got[x];
       }
     }
 
@@ -513,11 +533,12 @@ public final class MatrixVector {
     Ciphertext tmp = Ciphertext.empty(params);
     for (int r = 0; r < rowBlocks; r++) {
       Ciphertext result = null;
-      for (int g = 0; g < giant; g++) {
+      for (int g = gLo; g < gLo + giant; g++) {
         Ciphertext inner = null;
         for (int c = 0; c < colChunks; c++) {
-          for (int b = 0; b < baby && g * baby + b < diagonalCount; b++) {
-            double[] diag = diagonals[r][c][g * baby + b];
+          for (int b = 0; b < baby; b++) {
+            int t = diagonalIndex(g, b);
+            double[] diag = t < 0 ? null : diagonals[r][c][t];
             if (diag == null) {
               continue;
             }
@@ -535,7 +556,7 @@ public final class MatrixVector {
         }
         ev.rescale(inner, inner);
         inner.setScale(scale);
-        if (g > 0) {
+        if (g != 0) {
           ev.rotate(inner, g * baby, inner);
           performed.incrementAndGet();
         }
@@ -559,7 +580,7 @@ public final class MatrixVector {
   public String toString() {
     return "MatrixVector[" + m + " x " + k + ", " + packing + ", " + method + ", blocks " + rowBlocks
         + " x " + colChunks + ", period " + period + ", diagonals " + diagonalCount + " from "
-        + lo + ", B " + baby + ", G " + giant + ", key switches " + keySwitches + ", rotations "
+        + lo + ", B " + baby + ", G " + giant + " from " + gLo + ", key switches " + keySwitches + ", rotations "
         + rotations.length + "]";
   }
 }

@@ -33,9 +33,11 @@ final class HeFixture {
   /**
    * N = 2^10 (512 slots), one level at 2^40: small enough that matrices larger than the slots
    * stay cheap. Test-only, {@code securityOff()} (the 128-bit bound at N = 2^10 is 27 bits).
+   * Primes of 60/40/61 bits: with a 50..57-bit prime in the chain, veil-he's key switching
+   * currently returns garbage (reported; see the linalg report), so avoid those sizes here.
    */
   static final HeFixture N10 = new HeFixture(
-      Parameters.builder().logN(10).logQ(55, 40).logP(56).securityOff().build());
+      Parameters.builder().logN(10).logQ(60, 40).logP(61).securityOff().build());
 
   final Parameters params;
   final HeContext ctx;
