@@ -106,6 +106,14 @@ class MatrixVectorTest {
     System.out.println("hoisted vs separate rotations: " + hoistedVsPlain + "; BSGS vs plain: "
         + bsgsVsPlain + "; naive vs plain: " + PrecisionStats.of(rn.expected(), rn.actual()));
     assertThat(hoistedVsPlain.meanBits()).isGreaterThan(floor(f, 64));
+
+    // on the same ciphertext, hoisted and separate rotations give the same values
+    Evaluator ev = f.evaluator(naive.rotationsNeeded());
+    Ciphertext[] v = naive.encryptVector(x, f.pkEncryptor);
+    PrecisionStats same = PrecisionStats.of(naive.decryptResult(naive.multiply(ev, v), f.decryptor),
+        hoisted.decryptResult(hoisted.multiply(ev, v), f.decryptor));
+    System.out.println("same input, hoisted vs separate rotations: " + same);
+    assertThat(same.meanBits()).as(same.toString()).isGreaterThan(floor(f, 64) + 4);
     assertThat(PrecisionStats.of(rh.expected(), rh.actual()).meanBits())
         .isGreaterThan(floor(f, 64));
     assertThat(bsgsVsPlain.meanBits()).isGreaterThan(floor(f, 64));
