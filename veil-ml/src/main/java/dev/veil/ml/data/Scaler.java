@@ -17,8 +17,10 @@ import java.util.Objects;
  *       Values of other rows outside the training range land outside [-1, 1] unless {@link #clip()} is set,
  *       in which case results are clamped to [-1, 1].</li>
  *   <li>{@link Kind#STANDARD}: offset = mean, scale = population standard deviation.</li>
+ *   <li>{@link Kind#MAX_ABS}: offset = 0, scale = largest absolute value (Kim et al.'s normalisation; also
+ *       within [-1, 1], and keeps 0/1 columns as 0/1).</li>
  * </ul>
- * A constant training column (range or standard deviation 0) gets scale 1, so it maps to 0 without any
+ * A constant training column (range, standard deviation or maximum 0) gets scale 1, so it maps to 0 without any
  * division by zero.
  *
  * @param kind how it was fitted
@@ -33,7 +35,12 @@ public record Scaler(Kind kind, double[] offsets, double[] scales, boolean clip)
         /** Training range mapped onto [-1, 1]. */
         MIN_MAX,
         /** Zero mean, unit (population) variance on the training rows. */
-        STANDARD
+        STANDARD,
+        /**
+         * Division by the largest absolute training value, no shift (offset 0): values land in [-1, 1] and
+         * zeros stay zero, so 0/1 columns stay 0/1. This is the normalisation of Kim et al.'s iDASH code.
+         */
+        MAX_ABS
     }
 
     /** Validates and copies the arrays. */
@@ -61,7 +68,14 @@ public record Scaler(Kind kind, double[] offsets, double[] scales, boolean clip)
         double[] offsets = new double[d];
         double[] scales = new double[d];
         for (int j = 0; j < d; j++) {
-            if (kind == Kind.MIN_MAX) {
+            if (kind == Kind.MAX_ABS) {
+                double max = 0;
+                for (double[] r : rows) {
+                    max = Math.max(max, Math.abs(r[j]));
+                }
+                offsets[j] = 0;
+                scales[j] = max;
+            } else if (kind == Kind.MIN_MAX) {
                 double min = Double.POSITIVE_INFINITY;
                 double max = Double.NEGATIVE_INFINITY;
                 for (double[] r : rows) {

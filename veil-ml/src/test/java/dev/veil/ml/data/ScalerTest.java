@@ -22,6 +22,14 @@ class ScalerTest {
     }
 
     @Test
+    void maxAbsKeepsZerosAndBinaryColumns() {
+        Scaler s = Scaler.fit(Scaler.Kind.MAX_ABS, new double[][] {{0, -4, 0}, {1, 2, 0}});
+        assertThat(s.offsets()).containsExactly(0, 0, 0);
+        assertThat(s.scales()).containsExactly(1, 4, 1);
+        assertThat(s.transform(new double[] {1, -4, 0})).containsExactly(1, -1, 0);
+    }
+
+    @Test
     void standardisation() {
         Scaler s = Scaler.fit(Scaler.Kind.STANDARD, TRAIN);
         double sd = Math.sqrt(8.0 / 3);
