@@ -30,6 +30,10 @@ public final class NttTable {
   private final long lastInvShoup;
   /** Primes small enough that forward butterflies never need an intermediate reduction. */
   private final boolean wideForward;
+  /** {@code 2q (logN + 1)}: a multiple of q above every magnitude of the signed wide transform. */
+  private final long wideOffset;
+  /** Whether {@link #forwardLazy} leaves its output unreduced (below {@link #lazyBound}). */
+  private final boolean lazyOutput;
   /** Primes small enough that inverse butterflies never need an intermediate reduction. */
   private final boolean wideInverse;
 
@@ -67,6 +71,10 @@ public final class NttTable {
     // inverse: each stage doubles the bound, so values stay below q 2^(logN + 1) < 2^63
     int stageBits = 32 - Integer.numberOfLeadingZeros(2 * (logN + 1));
     wideForward = modulus.bits + stageBits <= 62 && n >= 4;
+    wideOffset = 2 * q * (logN + 1);
+    // unreduced outputs lie in [0, 2 wideOffset); consumers (Barrett products with an operand
+    // below q, differences offset by the bound) need them, plus q, below 2^61
+    lazyOutput = wideForward && modulus.bits + stageBits + 1 <= 60;
     wideInverse = modulus.bits + logN + 1 <= 62 && n >= 8;
   }
 
@@ -82,7 +90,7 @@ public final class NttTable {
     }
     if (wideForward) {
       forwardWide(a, fwd, fwdShoup63, modulus.q, n, 0);
-      reduceAll(a, modulus.q, modulus.mu, modulus.bits - 2, modulus.q << 6);
+      reduceAll(a, modulus.q, modulus.mu, modulus.bits - 2, wideOffset);
       return;
     }
     if (modulus.bits <= 60) {
@@ -234,8 +242,9 @@ public final class NttTable {
    * stages per load and store), no reduction between stages. Each twiddle product is {@code x w
    * - floor(2x w' / 2^64) q} with {@code w' = floor(w 2^63 / q)}, which lies in (-q, 2q) for any
    * signed x of magnitude below 2^62, so no correction term and no offsets are needed; magnitudes
-   * grow by at most 2q per stage, to below {@code 2q (logN + 1) < 64q}. {@code offset} (a
-   * multiple of q, 0 or 64q) is added to the outputs of the last pass.
+   * grow by at most 2q per stage, to below {@code 2q (logN + 1)} (below 2^62 by the choice of the
+   * primes that take this path). {@code offset} (a multiple of q: 0, or that bound to make the
+   * output non-negative) is added to the outputs of the last pass.
    */
   private static void forwardWide(long[] a, long[] w, long[] ws, long q, int n, long offset) {
     int t = n;
@@ -381,24 +390,25 @@ public final class NttTable {
   }
 
   /**
-   * Forward transform whose output may be unreduced: congruent to the NTT modulo q and below
-   * {@code 2^62}, for consumers whose Barrett products accept such an operand (key switching's
-   * inner products). Skips the final reduction pass on primes with spare bits.
+   * Forward transform whose output may be unreduced: non-negative, congruent to the NTT modulo
+   * q and below {@link #lazyBound()} (itself below 2^60), for consumers that reduce anyway (key
+   * switching's inner products, rescaling). Skips the final reduction pass on primes with spare
+   * bits; on the others it is {@link #forward}.
    */
   public void forwardLazy(long[] a) {
-    if (wideForward) {
-      forwardWide(a, fwd, fwdShoup63, modulus.q, n, modulus.q << 6);
+    if (lazyOutput) {
+      forwardWide(a, fwd, fwdShoup63, modulus.q, n, wideOffset);
     } else {
       forward(a);
     }
   }
 
   /**
-   * A multiple of q above every output of {@link #forwardLazy}: {@code bound - x} is then a
-   * non-negative representative of {@code -x}.
+   * A multiple of q above every output of {@link #forwardLazy}, below 2^60: {@code bound - x} is
+   * a non-negative representative of {@code -x}. q itself when the output is reduced.
    */
   public long lazyBound() {
-    return wideForward ? modulus.q << 7 : modulus.q;
+    return lazyOutput ? 2 * wideOffset : modulus.q;
   }
 
   /** Plain radix-2 forward transform for N < 4. */

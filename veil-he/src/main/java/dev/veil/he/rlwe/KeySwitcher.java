@@ -101,13 +101,15 @@ public final class KeySwitcher {
 
   /**
    * Whether a row's inner products can be summed unreduced in 128 bits and reduced once. A digit
-   * row is below {@code NttTable.lazyBound() = 128 q <= 2^(bits + 7)} (a lazily transformed
-   * conversion, or a reduced input row) and the key below q, so the sum of {@code digits}
-   * products stays below {@code 2^(2 bits + 7 + bitlen(digits))}; the final Barrett reduction
-   * takes sums below {@code 2^(61 + bits)}.
+   * row is below the transform's {@link NttTable#lazyBound()} (a lazily transformed conversion,
+   * or a reduced input row) and the key below q, so the sum of {@code digits} products stays
+   * below {@code 2^(bitlen(bound) + bitlen(digits) + bits)}; the final Barrett reduction takes
+   * sums below {@code 2^(61 + bits)}.
    */
-  private static boolean lazyRow(Modulus m, int digits) {
-    return m.bits + 7 + (32 - Integer.numberOfLeadingZeros(digits)) <= 61;
+  private static boolean lazyRow(NttTable nt, int digits) {
+    long bound = Math.max(nt.lazyBound(), nt.modulus.q);
+    return (64 - Long.numberOfLeadingZeros(bound)) + (32 - Integer.numberOfLeadingZeros(digits))
+        <= 61;
   }
 
   /** 128-bit accumulators of two inner products over one row. */
@@ -242,7 +244,7 @@ public final class KeySwitcher {
           long[] a0 = new long[params.n()];
           long[] a1 = new long[params.n()];
           long[] buf = scratch();
-          if (lazyRow(m, digits)) {
+          if (lazyRow(ring.ntt(ri), digits)) {
             Accumulators acc = accumulators();
             for (int j = 0; j < digits; j++) {
               long[] d = digit.row(j, r, buf);
@@ -340,8 +342,7 @@ public final class KeySwitcher {
 
   /**
    * {@code acc0 += d * kb, acc1 += d * ka} modulo m: kb, ka and the accumulators in [0, q), d
-   * below 2^62 (the Barrett quotient estimate stays within 2 of the truth for products below
-   * {@code 2^(62 + bits)}).
+   * below 2^61 (the Barrett reduction takes products below {@code 2^(61 + bits)}).
    */
   static void mulAdd2(long[] d, long[] kb, long[] ka, long[] acc0, long[] acc1, Modulus m) {
     final long q = m.q;
