@@ -194,6 +194,11 @@ public final class PolynomialEvaluator {
     if (!(outputScale > 0) || Double.isInfinite(outputScale)) {
       throw new IllegalArgumentException("output scale must be positive, got " + outputScale);
     }
+    if (ct.degree() != 1) {
+      throw new IllegalArgumentException(
+          "PolynomialEvaluator: needs a degree-1 ciphertext, got degree " + ct.degree()
+              + " (relinearize first)");
+    }
     Prepared prep = prepare(p, ct);
     Plan plan = prep.plan;
     if (plan.levelsNeeded() > ct.level()) {

@@ -142,4 +142,136 @@ class PolynomialEvaluatorTest {
     assertThat(plan.affineLevels()).isZero(); // [-1, 1]: nothing to map
     assertThat(PolynomialEvaluator.levelsNeeded(degree, -1, 1)).isEqualTo(plan.levelsNeeded());
   }
+
+  @Test
+  void sigmoidOnMinusEightEightWithTheAffineLevel() {
+    double[] x = uniform(-8, 8, 42);
+    for (int d : new int[] {3, 5, 7}) {
+      SigmoidApproximation kim = SigmoidApproximation.kimEtAl(d);
+      PolynomialEvaluator.Plan plan = run(kim.series(), x, "kim-et-al [-8,8]").plan();
+      // alpha = 1/8 cannot be folded into the scale: one level for the map, then the minimum
+      assertThat(plan.affineLevels()).isOne();
+      assertThat(plan.polynomialDepth()).isEqualTo(ceilLog2DegreePlusOne(d));
+      assertThat(PolynomialEvaluator.levelsNeeded(d, -8, 8)).isEqualTo(plan.levelsNeeded());
+    }
+    SigmoidApproximation ls = SigmoidApproximation.leastSquares(-8, 8, 15);
+    PolynomialEvaluator.Result res = run(ls.series(), x, "least-squares-15 [-8,8]");
+    assertThat(res.plan().levelsNeeded()).isEqualTo(5);
+    assertThat(res.ciphertext().level()).isZero();
+    // and the encrypted result approximates the true sigmoid within the fit's error
+    double[] got = encoder.decode(decryptor.decrypt(res.ciphertext()));
+    for (int i = 0; i < x.length; i++) {
+      assertThat(Math.abs(got[i] - SigmoidApproximation.sigmoid(x[i])))
+          .isLessThan(ls.maxError() + 1e-6);
+    }
+  }
+
+  @Test
+  void foldedAffineMapsCostNoLevel() {
+    // [0, 1]: alpha = 2, beta = -1: T_1 = 2x - 1 by mulInt and addConst
+    ChebyshevSeries p = randomSeries(7, 0, 1, 5);
+    PolynomialEvaluator.Plan plan = run(p, uniform(0, 1, 6), "random [0,1]").plan();
+    assertThat(plan.affineLevels()).isZero();
+    assertThat(plan.foldFactor()).isEqualTo(2);
+    assertThat(PolynomialEvaluator.levelsNeeded(7, 0, 1)).isEqualTo(3);
+    // an input at a scale below the primes (2^30 against 40-bit primes) is raised to the
+    // primes' size by the integer of the fold: q / 2^30 ~ 1024
+    double[] x = uniform(-1, 1, 8);
+    Ciphertext ct = encryptor.encrypt(encoder.encode(x, PARAMS.maxLevel(), 0x1p30));
+    ChebyshevSeries p5 = randomSeries(5, -1, 1, 9);
+    PolynomialEvaluator.Result res = poly.evaluateWithReport(ct, p5, 0x1p30);
+    assertThat(res.plan().affineLevels()).isZero();
+    assertThat(res.plan().foldFactor()).isBetween(1000L, 1050L);
+    assertThat(res.ciphertext().scale()).isEqualTo(0x1p30);
+    double[] got = encoder.decode(decryptor.decrypt(res.ciphertext()));
+    PrecisionStats st = PrecisionStats.of(p5.evaluate(x), got);
+    System.out.println("scale 2^30 input, degree 5: " + st);
+    assertThat(st.meanBits()).isGreaterThan(meanFloor(p5, 0x1p30));
+  }
+
+  @Test
+  void randomPolynomialOnAShiftedInterval() {
+    // [-2, 6]: alpha = 1/4, beta = -1/2, the map takes one level
+    ChebyshevSeries p = randomSeries(13, -2, 6, 77);
+    PolynomialEvaluator.Plan plan = run(p, uniform(-2, 6, 78), "random [-2,6]").plan();
+    assertThat(plan.levelsNeeded()).isEqualTo(5);
+    assertThat(plan.affineLevels()).isOne();
+  }
+
+  @Test
+  void multiplicationCountsAreAboutTwiceTheSquareRootOfTheDegree() {
+    Ciphertext ct = encryptor.encrypt(encoder.encode(uniform(-1, 1, 1)));
+    StringBuilder table = new StringBuilder("degree: non-scalar multiplications, baby steps\n");
+    for (int d = 1; d <= 31; d++) {
+      PolynomialEvaluator.Plan plan = poly.plan(randomSeries(d, -1, 1, d), ct);
+      table.append(String.format(Locale.ROOT, "%2d: %2d, T_1..T_%d%n", d,
+          plan.nonScalarMultiplications(), plan.babyStepBound()));
+      // Paterson-Stockmeyer order: 2 sqrt(d) plus the extra splits of the depth-tight chain
+      assertThat(plan.nonScalarMultiplications())
+          .isLessThanOrEqualTo((int) Math.ceil(2 * Math.sqrt(d) + PolynomialEvaluator.depth(d)));
+      assertThat(plan.polynomialDepth()).isEqualTo(ceilLog2DegreePlusOne(d));
+    }
+    System.out.print(table);
+  }
+
+  @Test
+  void constantPolynomialCostsNothing() {
+    double[] x = uniform(-1, 1, 3);
+    Ciphertext ct = encryptor.encrypt(encoder.encode(x));
+    PolynomialEvaluator.Result res =
+        poly.evaluateWithReport(ct, new ChebyshevSeries(-1, 1, new double[] {0.75, 0, 0}), 0x1p40);
+    assertThat(res.plan().levelsNeeded()).isZero();
+    assertThat(res.ciphertext().level()).isEqualTo(ct.level());
+    double[] got = encoder.decode(decryptor.decrypt(res.ciphertext()));
+    assertThat(PrecisionStats.of(new double[] {0.75, 0.75, 0.75}, got).minBits()).isGreaterThan(25);
+  }
+
+  @Test
+  void tooFewLevelsFailsBeforeAnyWork() {
+    double[] x = uniform(-8, 8, 4);
+    Ciphertext ct = encryptor.encrypt(encoder.encode(x, 3, PARAMS.defaultScale()));
+    Ciphertext before = ct.copy();
+    ChebyshevSeries p = SigmoidApproximation.kimEtAl(7).series(); // 3 + 1 levels
+    assertThat(poly.levelsNeeded(p, ct)).isEqualTo(4);
+    // veil-he would fail mid-way with its own LevelException at level 0; this type and message
+    // come from the up-front check
+    assertThatThrownBy(() -> poly.evaluate(ct, p))
+        .isInstanceOf(InsufficientLevelsException.class)
+        .hasMessageContaining("needs 4 levels")
+        .hasMessageContaining("1 for the affine map")
+        .hasMessageContaining("at level 3")
+        .satisfies(e -> {
+          InsufficientLevelsException ile = (InsufficientLevelsException) e;
+          assertThat(ile.levelsNeeded()).isEqualTo(4);
+          assertThat(ile.levelsAvailable()).isEqualTo(3);
+        });
+    assertThat(ct.contentEquals(before)).isTrue();
+    // the same polynomial on [-1, 1] data fits: no affine level
+    ChebyshevSeries unit = new ChebyshevSeries(-1, 1, p.coefficients());
+    assertThat(poly.evaluate(ct, unit).level()).isZero();
+  }
+
+  @Test
+  void needsTheRelinearisationKeyOnly() {
+    PolynomialEvaluator noKeys = new PolynomialEvaluator(new Evaluator(ctx));
+    Ciphertext ct = encryptor.encrypt(encoder.encode(uniform(-1, 1, 2)));
+    assertThatThrownBy(() -> noKeys.evaluate(ct, randomSeries(3, -1, 1, 1)))
+        .isInstanceOf(MissingKeyException.class).hasMessageContaining("relinearisation key");
+    // degree 1 needs no product at all
+    assertThat(noKeys.evaluate(ct, randomSeries(1, -1, 1, 1)).level())
+        .isEqualTo(ct.level() - 1);
+  }
+
+  @Test
+  void staticPlanningHelpers() {
+    assertThat(PolynomialEvaluator.depth(0)).isZero();
+    assertThat(PolynomialEvaluator.depth(1)).isOne();
+    assertThat(PolynomialEvaluator.depth(7)).isEqualTo(3);
+    assertThat(PolynomialEvaluator.depth(8)).isEqualTo(4);
+    assertThat(PolynomialEvaluator.depth(63)).isEqualTo(6);
+    assertThat(PolynomialEvaluator.levelsNeeded(15, -1, 1)).isEqualTo(4);
+    assertThat(PolynomialEvaluator.levelsNeeded(15, -0.5, 0.5)).isEqualTo(4); // alpha = 2
+    assertThat(PolynomialEvaluator.levelsNeeded(15, -8, 8)).isEqualTo(5);
+    assertThat(PolynomialEvaluator.levelsNeeded(3, -1.5, 1.5)).isEqualTo(3); // alpha = 2/3
+  }
 }
