@@ -127,12 +127,15 @@ class PolynomialEvaluatorTest {
     assertThat(res.nonScalarMultiplications()).isEqualTo(plan.nonScalarMultiplications());
     assertThat(res.scalarMultiplications()).isEqualTo(plan.scalarMultiplications());
     assertThat(st.meanBits()).isGreaterThan(meanFloor(p, ct.scale()));
-    assertThat(st.minBits()).isGreaterThan(meanFloor(p, ct.scale()) - 4);
+    // the worst of N/2 slots sits in the tail of the error distribution (about 4 sigma for
+    // 2048 Gaussian slots, 2-3 bits below the typical slot; the ends of the interval, where
+    // every |T_k| = 1 and the errors of the terms align, lose a little more): 6 bits more
+    assertThat(st.minBits()).isGreaterThan(meanFloor(p, ct.scale()) - 6);
     return res;
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {1, 2, 3, 4, 5, 7, 8, 15})
+  @ValueSource(ints = {1, 2, 3, 4, 5, 7, 8, 15, 16, 31})
   void matchesDoubleEvaluationAtMinimalDepth(int degree) {
     ChebyshevSeries p = randomSeries(degree, -1, 1, 100 + degree);
     PolynomialEvaluator.Result res = run(p, uniform(-1, 1, degree), "random [-1,1]");
