@@ -1,0 +1,94 @@
+package dev.veil.ml.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.veil.he.rlwe.Ciphertext;
+import dev.veil.he.rlwe.Parameters;
+import dev.veil.ml.data.Metrics;
+import dev.veil.ml.linalg.TablePacker;
+import dev.veil.ml.plain.LogisticModel;
+import dev.veil.ml.plain.NesterovLogisticRegression;
+import dev.veil.ml.plain.Sigmoid;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two iterations of encrypted Nesterov logistic regression against the plain trainer's trace.
+ *
+ * <p>Parameters: N = 2^12, primes 60 + 10 x 40, special prime 61: log2(QP) = 521 bits, far above
+ * the 128-bit bound of 109 bits at N = 2^12, hence {@code securityOff()}. Test-only: ten levels at
+ * scale 2^40 (two iterations of five levels with the degree-3 sigmoid) at the precision of
+ * production sets, fast enough for two shared cores.
+ */
+class EncryptedLogisticRegressionTest {
+  static final int ROWS = 300;
+  static final int D = 4;
+  static final Parameters PARAMS = Parameters.builder().logN(12)
+      .logQ(60, 40, 40, 40, 40, 40, 40, 40, 40, 40, 40).logP(61).securityOff().build();
+  static TrainingPlan plan;
+  static TrainFixture f;
+  static double[][] x;
+  static double[] y;
+  static Ciphertext[] z;
+
+  @BeforeAll
+  static void setUp() {
+    plan = Planner.logistic(ROWS, D).withIterations(2).withLambda0(0.01).withL2(0.01)
+        .withParameters(PARAMS).plan();
+    f = new TrainFixture(PARAMS, plan.rotations());
+    x = TrainFixture.features(ROWS, D, 7);
+    y = TrainFixture.labels(x, 8);
+    z = new TablePacker(f.encoder, plan.layout())
+        .encrypt(EncryptedLogisticRegression.design(x, y), f.encryptor);
+  }
+
+  @Test
+  void twoIterationsMatchThePlainTrace() {
+    NesterovLogisticRegression plain = NesterovLogisticRegression.defaults().withIterations(2)
+        .withLambda0(0.01).withL2(0.01).withSigmoid(Sigmoid.KIM_DEGREE_3);
+    NesterovLogisticRegression.Trace trace = plain.trace(x, y);
+    EncryptedLogisticRegression trainer =
+        new EncryptedLogisticRegression(f.evaluator, f.encoder, plan);
+    int[] calls = new int[1];
+    EncryptedLogisticRegression.Result r = trainer.train(z, null, (i, k) -> calls[0]++);
+    double[] w = EncryptedLogisticRegression.decryptWeights(r.weights(), f.encoder, f.decryptor,
+        D);
+    double[] expected = trace.betas().get(2);
+    double err = 0;
+    for (int j = 0; j <= D; j++) {
+      err = Math.max(err, Math.abs(w[j] - expected[j]));
+    }
+    TrainingReport rep = r.report();
+    System.out.printf("encrypted LR: %s%n  weights %s%n  plain   %s%n  max error %.3g, ms/iter %s%n",
+        plan, java.util.Arrays.toString(w), java.util.Arrays.toString(expected), err,
+        java.util.Arrays.toString(rep.iterationMillis()));
+    assertThat(calls[0]).isEqualTo(2);
+    // levels: the plan's depth is what the run consumed
+    assertThat(rep.levelsUsed()).isEqualTo(plan.totalLevels()).isEqualTo(10);
+    assertThat(rep.inputLevel() - rep.outputLevel()).isEqualTo(plan.totalLevels());
+    assertThat(r.weights().level()).isEqualTo(plan.outputLevel());
+    // CKKS error: 2^-40 per slot, grown by sqrt(N) (encoding/rescale noise in a slot), by the n
+    // rows summed into the gradient and by the depth: 2^(-40 + logN/2 + log2 n + log2 depth)
+    double tol = Math.pow(2, -40 + PARAMS.logN() / 2.0 + log2(ROWS) + log2(plan.totalLevels()));
+    assertThat(err).isLessThan(tol);
+    // AUC of the encrypted model equals the plain one's
+    double[] pe = scores(new LogisticModel(w));
+    double[] pp = scores(trace.model());
+    double aucE = Metrics.auc(y, pe);
+    double aucP = Metrics.auc(y, pp);
+    System.out.printf("  AUC encrypted %.4f plain %.4f%n", aucE, aucP);
+    assertThat(Math.abs(aucE - aucP)).isLessThan(0.01);
+  }
+
+  static double log2(double v) {
+    return Math.log(v) / Math.log(2);
+  }
+
+  static double[] scores(LogisticModel m) {
+    double[] s = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      s[i] = m.probability(x[i]);
+    }
+    return s;
+  }
+}
