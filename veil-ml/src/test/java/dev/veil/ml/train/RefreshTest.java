@@ -1,0 +1,76 @@
+package dev.veil.ml.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.veil.he.rlwe.Ciphertext;
+import dev.veil.he.rlwe.Parameters;
+import dev.veil.ml.data.Metrics;
+import dev.veil.ml.linalg.TablePacker;
+import dev.veil.ml.plain.LogisticModel;
+import dev.veil.ml.plain.NesterovLogisticRegression;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two iterations with five levels: one iteration per segment, one refresh through the key
+ * holder's flooding decryptor.
+ *
+ * <p>Parameters: N = 2^12, primes 60 + 5 x 40, special 61: log2(QP) = 321 bits, above the 128-bit
+ * bound of 109 bits at N = 2^12, hence {@code securityOff()} (test only).
+ *
+ * <p>The flooding policy declares a noise bound of 2 bits: this tests the flow and the precision
+ * the flooding leaves, not a security claim (see {@link KeyHolderRefresher} on honest bounds).
+ */
+class RefreshTest {
+  static final Parameters PARAMS = Parameters.builder().logN(12)
+      .logQ(60, 40, 40, 40, 40, 40).logP(61).securityOff().build();
+
+  @Test
+  void aPlanThatNeedsRefreshesRunsAndCountsThem() {
+    int rows = 128;
+    int d = 3;
+    TrainingPlan plan = Planner.logistic(rows, d).withIterations(2).withLambda0(0.01)
+        .withParameters(PARAMS).allowRefresh(true).plan();
+    assertThat(plan.refreshes()).isEqualTo(1);
+    assertThat(plan.iterationsPerSegment()).isEqualTo(1);
+    TrainFixture f = new TrainFixture(PARAMS, plan.rotations());
+    double[][] x = TrainFixture.features(rows, d, 11);
+    double[] y = TrainFixture.labels(x, 12);
+    Ciphertext[] z = new TablePacker(f.encoder, plan.layout())
+        .encrypt(EncryptedLogisticRegression.design(x, y), f.encryptor);
+    EncryptedLogisticRegression trainer =
+        new EncryptedLogisticRegression(f.evaluator, f.encoder, plan);
+    assertThatThrownBy(() -> trainer.train(z))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refresher");
+    KeyHolderRefresher refresher = new KeyHolderRefresher(f.ctx, f.sk, f.pk,
+        KeyHolderRefresher.policy(2, plan.refreshes()));
+    EncryptedLogisticRegression.Result r = trainer.train(z, refresher, null);
+    assertThat(r.report().refreshes()).isEqualTo(1);
+    assertThat(refresher.refreshes()).isEqualTo(1);
+    assertThat(refresher.ciphertextsRefreshed()).isEqualTo(2);
+    assertThat(r.report().levelsUsed()).isEqualTo(plan.totalLevels()).isEqualTo(10);
+    assertThat(r.weights().level()).isEqualTo(plan.outputLevel()).isEqualTo(0);
+
+    NesterovLogisticRegression.Trace trace = NesterovLogisticRegression.defaults()
+        .withIterations(2).withLambda0(0.01).trace(x, y);
+    double[] w = EncryptedLogisticRegression.decryptWeights(r.weights(), f.encoder, f.decryptor,
+        d);
+    double[] expected = trace.betas().get(2);
+    double err = 0;
+    for (int j = 0; j <= d; j++) {
+      err = Math.max(err, Math.abs(w[j] - expected[j]));
+    }
+    double bits = refresher.expectedPrecisionBits(PARAMS.defaultScale());
+    System.out.printf("refresh: flooding leaves %.1f bits; max weight error %.3g; ms/iter %s%n",
+        bits, err, java.util.Arrays.toString(r.report().iterationMillis()));
+    // the flooded slot error 2^-bits, carried through one more iteration (a factor below 8)
+    assertThat(err).isLessThan(8 * Math.pow(2, -bits));
+    double[] pe = new double[rows];
+    double[] pp = new double[rows];
+    for (int i = 0; i < rows; i++) {
+      pe[i] = new LogisticModel(w).probability(x[i]);
+      pp[i] = trace.model().probability(x[i]);
+    }
+    assertThat(Math.abs(Metrics.auc(y, pe) - Metrics.auc(y, pp))).isLessThan(0.01);
+  }
+}
