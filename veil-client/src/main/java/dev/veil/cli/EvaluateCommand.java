@@ -1,0 +1,45 @@
+package dev.veil.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import dev.veil.cli.Meta.ModelFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code veil evaluate}: accuracy, AUC and confusion matrix of a decrypted model on a CSV. */
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    versionProvider = VeilVersion.class,
+    sortOptions = false,
+    description = {
+      "Evaluate a decrypted model on a labelled CSV (the model's feature and label columns): "
+          + "accuracy at threshold 1/2, AUC and the confusion matrix."
+    },
+    exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
+    exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT})
+final class EvaluateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "FILE",
+      description = "The plain model from veil decrypt.")
+  Path model;
+
+  @Option(names = "--csv", required = true, paramLabel = "FILE",
+      description = "A labelled CSV with the model's columns.")
+  Path csv;
+
+  @Override
+  public Integer call() throws Exception {
+    CliContext ctx = VeilCli.context(spec);
+    ModelFile m = Workflow.readModel(model);
+    Workflow.Scored s = Workflow.score(m, csv, true);
+    Workflow.Evaluation e = Workflow.Evaluation.of(s.labels(), s.probabilities());
+    ctx.out().print(e.format(Workflow.classNames(m.label())));
+    ctx.out().flush();
+    return CliErrors.OK;
+  }
+}

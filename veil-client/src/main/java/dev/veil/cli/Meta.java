@@ -1,0 +1,72 @@
+package dev.veil.cli;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.veil.ml.data.Scaler;
+
+/**
+ * The public metadata files of the file-based workflow, as JSON records. None of them holds a
+ * secret: they describe shapes, parameters, the owner's scaling and, for a decrypted model, its
+ * weights. Each carries a {@code format} tag that readers check.
+ */
+final class Meta {
+  private Meta() {}
+
+  static final String KEYS_FORMAT = "veil-keys/1";
+  static final String DATA_FORMAT = "veil-data/1";
+  static final String ENCRYPTED_MODEL_FORMAT = "veil-encrypted-model/1";
+  static final String MODEL_FORMAT = "veil-model/1";
+
+  /**
+   * {@code KEYDIR/plan.json}: what the keys were generated for.
+   *
+   * @param keyId the first 16 hex digits of SHA-256 of {@code public.key}: names the key pair, so
+   *     that a file encrypted under another key pair of the same parameters is refused
+   * @param paramsDigest {@code Parameters.digestHex()}
+   * @param rotations the Galois rotations in {@code evaluation.keys}
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record KeysInfo(String format, String model, int rows, int features, int iterations, int degree,
+      int logN, int levels, int scaleBits, String paramsDigest, String keyId,
+      int[] rotations) {}
+
+  /** A scaler as JSON: kind, offsets, scales (x' = (x - offset) / scale). */
+  record ScalerInfo(String kind, double[] offsets, double[] scales) {
+    static ScalerInfo of(Scaler s) {
+      return new ScalerInfo(s.kind().name(), s.offsets(), s.scales());
+    }
+
+    Scaler scaler() {
+      return new Scaler(Scaler.Kind.valueOf(kind), offsets, scales, false);
+    }
+  }
+
+  /**
+   * The label encoding: {@code classes} null for numeric 0/1 labels, else the two class names,
+   * the second one positive.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record LabelInfo(String name, List<String> classes) {}
+
+  /** {@code data.veil/meta.json}: the encrypted data set's public description. */
+  record DataInfo(String format, String model, int rows, int features, List<String> featureNames,
+      LabelInfo label, ScalerInfo scaler, int iterations, int degree, int slots,
+      int ciphertexts, String paramsDigest, String keyId) {}
+
+  /** The training report in the encrypted model's metadata. */
+  record TrainingInfo(int iterations, int degree, int levelsPerIteration, int inputLevel,
+      int outputLevel, double[] iterationMillis, double totalSeconds) {}
+
+  /** {@code model.veil/meta.json}: the encrypted model's public description. */
+  record EncryptedModelInfo(String format, String model, int features,
+      List<String> featureNames, LabelInfo label, ScalerInfo scaler, TrainingInfo training,
+      String paramsDigest, String keyId) {}
+
+  /**
+   * {@code model.json}: a decrypted model. {@code weights[0]} is the intercept, then one weight per
+   * feature, applied to the scaled features: {@code p = sigmoid(w0 + sum_j w_j x'_j)}.
+   */
+  record ModelFile(String format, String model, List<String> featureNames, LabelInfo label,
+      ScalerInfo scaler, double[] weights, TrainingInfo training) {}
+}
