@@ -8,6 +8,8 @@ import java.util.concurrent.Callable;
 import dev.veil.cli.Meta.DataInfo;
 import dev.veil.ml.data.Scaler;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,10 +46,23 @@ final class EncryptCommand implements Callable<Integer> {
       description = "Feature columns (default: all but the label).")
   String features;
 
-  @Option(names = "--scaling", defaultValue = "MIN_MAX", paramLabel = "KIND",
-      description = "Feature scaling fitted on this table: ${COMPLETION-CANDIDATES} (default: "
-          + "${DEFAULT-VALUE}, onto [-1, 1]).")
+  @Option(names = "--scaling", defaultValue = "min-max", paramLabel = "KIND",
+      converter = ScalingConverter.class,
+      description = "Feature scaling fitted on this table: min-max (default, onto [-1, 1]), "
+          + "max-abs or standard.")
   Scaler.Kind scaling;
+
+  /** min-max, max-abs, standard (case-insensitive, '_' or '-'). */
+  static final class ScalingConverter implements ITypeConverter<Scaler.Kind> {
+    @Override
+    public Scaler.Kind convert(String value) {
+      try {
+        return Scaler.Kind.valueOf(value.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException("'" + value + "': use min-max, max-abs or standard");
+      }
+    }
+  }
 
   @Option(names = "--out", required = true, paramLabel = "DIR",
       description = "The encrypted data set directory to write.")

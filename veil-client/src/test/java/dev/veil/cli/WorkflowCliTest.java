@@ -280,7 +280,27 @@ class WorkflowCliTest {
     assertBadInput(veil("encrypt", "--keys", k, "--csv", dir.resolve("none.csv").toString(),
         "--out", o.toString()), "no such file");
 
+    assertBadInput(veil("encrypt", "--keys", k, "--csv", trainCsv.toString(), "--scaling",
+        "bogus", "--out", o.toString()), "--scaling", "bogus");
+
     assertOnly(dir, "in");
+  }
+
+  @Test
+  void scalingIsChosenByTheOwnerAndSavedInThePublicMetadata() throws IOException {
+    Path data = dir.resolve("d.veil");
+    assertThat(veil("encrypt", "--keys", keys.toString(), "--csv", trainCsv.toString(),
+        "--label", "y", "--features", "c,a", "--scaling", "MAX-ABS", "--out", data.toString()))
+        .as(err()).isZero();
+    Meta.DataInfo info = Workflow.readDataInfo(data);
+    assertThat(info.featureNames()).containsExactly("c", "a");
+    assertThat(info.scaler().kind()).isEqualTo("MAX_ABS");
+    assertThat(info.scaler().offsets()).containsExactly(0, 0);
+    // encrypting again replaces the data set as a whole
+    assertThat(veil("encrypt", "--keys", keys.toString(), "--csv", trainCsv.toString(),
+        "--label", "y", "--features", "a,b,c", "--out", data.toString())).isZero();
+    assertThat(Workflow.readDataInfo(data).features()).isEqualTo(3);
+    assertOnly(dir, "d.veil");
   }
 
   @Test
