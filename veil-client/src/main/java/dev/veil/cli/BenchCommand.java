@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VeilVersion.class,
     description = "Measure the engine.",
-    subcommands = {BenchCkksCommand.class})
+    subcommands = {BenchCkksCommand.class, BenchHelrCommand.class})
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
