@@ -97,6 +97,61 @@ public final class Sampler {
         });
   }
 
+  /**
+   * Flooding noise: rounded Gaussian coefficients of a large standard deviation {@code sigma}
+   * (any size the moduli can hold), drawn from a fresh AES-CTR stream keyed from {@code random},
+   * returned in NTT form over the ring rows {@code mods}. A double carries 53 bits: where the
+   * samples exceed 2^52, the bits it cannot hold are filled with independent uniform bits, so no
+   * coefficient has structurally zero low bits.
+   */
+  public static long[][] floodingNtt(RingContext ring, double sigma, SecureRandom random,
+      int[] mods) {
+    int n = ring.n;
+    Prng prng = new Prng(Prng.freshSeed(random), 0);
+    double[] noise = new double[n];
+    for (int j = 0; j < n; j += 2) {
+      double u1;
+      do {
+        u1 = prng.nextDouble();
+      } while (u1 <= 0);
+      double u2 = prng.nextDouble();
+      double rad = sigma * Math.sqrt(-2 * Math.log(u1));
+      noise[j] = Math.rint(rad * Math.cos(2 * Math.PI * u2));
+      if (j + 1 < n) {
+        noise[j + 1] = Math.rint(rad * Math.sin(2 * Math.PI * u2));
+      }
+    }
+    int lostBits = Math.max(0, Math.min(62, Math.getExponent(8 * sigma) - 51));
+    long[] low = new long[n];
+    if (lostBits > 0) {
+      long mask = (1L << lostBits) - 1;
+      for (int j = 0; j < n; j++) {
+        low[j] = (prng.nextLong() & mask) - (mask >> 1);
+      }
+    }
+    long[][] e = ring.newPoly(mods.length);
+    ring.parallelFor(
+        mods.length,
+        i -> {
+          Modulus m = ring.modulus(mods[i]);
+          long[] row = e[i];
+          for (int j = 0; j < n; j++) {
+            row[j] = m.add(exactResidue(noise[j], m), m.reduceSigned(low[j]));
+          }
+          ring.ntt(mods[i]).forward(row);
+        });
+    return e;
+  }
+
+  /** {@code v mod q} for an integer-valued double of any magnitude, exactly. */
+  static long exactResidue(double v, Modulus m) {
+    if (Math.abs(v) < 0x1p62) {
+      return m.reduceSigned((long) v);
+    }
+    int e = Math.getExponent(v) - 52; // v = mant * 2^e exactly, |mant| < 2^53
+    return m.mul(m.reduceSigned((long) Math.scalb(v, -e)), m.pow(2, e));
+  }
+
   /** A fresh rounded-Gaussian error polynomial in NTT form over the ring rows {@code mods}. */
   public static long[][] gaussianNtt(RingContext ring, double sigma, SecureRandom random,
       int[] mods) {

@@ -3,9 +3,7 @@ package dev.veil.he.rlwe;
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.veil.he.ring.Modulus;
-import dev.veil.he.ring.Prng;
-import dev.veil.he.ring.RingContext;
+import dev.veil.he.ring.Sampler;
 
 /**
  * Decryption for results that leave the key holder (a shared model, a split-inference
@@ -116,48 +114,9 @@ public final class FloodingDecryptor {
   }
 
   private void addFlooding(Plaintext pt) {
-    int n = params.n();
-    int level = pt.level();
-    RingContext ring = ctx.ring();
-    Prng prng = new Prng(Prng.freshSeed(random), 0);
-    double[] noise = new double[n];
-    for (int j = 0; j < n; j += 2) {
-      double u1;
-      do {
-        u1 = prng.nextDouble();
-      } while (u1 <= 0);
-      double u2 = prng.nextDouble();
-      double rad = sigma * Math.sqrt(-2 * Math.log(u1));
-      noise[j] = rad * Math.cos(2 * Math.PI * u2);
-      if (j + 1 < n) {
-        noise[j + 1] = rad * Math.sin(2 * Math.PI * u2);
-      }
-    }
-    // below 2^52 a double holds the rounded integer exactly; above, fill the bits the double
-    // lost with uniform noise so no coefficient has structurally zero low bits
-    int lostBits = Math.max(0, Math.getExponent(8 * sigma) - 51);
-    long[][] e = new long[level + 1][n];
-    long[] low = new long[n];
-    if (lostBits > 0) {
-      long mask = (1L << lostBits) - 1;
-      for (int j = 0; j < n; j++) {
-        low[j] = (prng.nextLong() & mask) - (mask >> 1);
-      }
-    }
-    ring.parallelFor(
-        level + 1,
-        i -> {
-          Modulus m = ring.modulus(i);
-          long[] row = e[i];
-          for (int j = 0; j < n; j++) {
-            double r = Math.rint(noise[j]);
-            long v = Math.abs(r) < 0x1p62 ? m.reduceSigned((long) r)
-                : m.mul(m.reduceSigned((long) Math.scalb(r, -(Math.getExponent(r) - 52))),
-                    m.pow(2, Math.getExponent(r) - 52));
-            row[j] = m.add(v, m.reduceSigned(low[j]));
-          }
-          ring.ntt(i).forward(row);
-        });
-    ring.add(pt.poly(), e, pt.poly(), ctx.qIndices(level));
+    int[] q = ctx.qIndices(pt.level());
+    long[][] e = Sampler.floodingNtt(ctx.ring(), sigma, random, q);
+    ctx.ring().add(pt.poly(), e, pt.poly(), q);
   }
+
 }

@@ -6,8 +6,7 @@ import java.util.Objects;
 import dev.veil.he.ckks.Encoder;
 import dev.veil.he.ckks.Evaluator;
 import dev.veil.he.ckks.LevelException;
-import dev.veil.he.ring.Modulus;
-import dev.veil.he.ring.Prng;
+import dev.veil.he.ring.Sampler;
 import dev.veil.he.rlwe.Ciphertext;
 import dev.veil.he.rlwe.Encryptor;
 import dev.veil.he.rlwe.FloodingPolicy;
@@ -250,45 +249,8 @@ public final class OutputSanitizer {
    * level-0 plaintext at {@code scale} (NTT form).
    */
   Plaintext floodingPlaintext(double scale) {
-    int n = params.n();
-    Prng prng = new Prng(Prng.freshSeed(random), 0);
-    long[] coeffs = gaussian(prng, n, sigma);
-    Modulus m = ctx.ring().modulus(0);
-    long[] row = new long[n];
-    for (int j = 0; j < n; j++) {
-      row[j] = m.reduceSigned(coeffs[j]);
-    }
-    ctx.ring().ntt(0).forward(row);
-    return new Plaintext(params, new long[][] {row}, 0, scale);
-  }
-
-  /**
-   * n rounded Gaussian integers of standard deviation sigma (Box-Muller). A double carries 53
-   * bits: above 2^52 the bits it cannot hold are filled with independent uniform bits, so no
-   * coefficient has structurally zero low bits.
-   */
-  static long[] gaussian(Prng prng, int n, double sigma) {
-    long[] out = new long[n];
-    int lostBits = Math.max(0, Math.getExponent(8 * sigma) - 51);
-    long lowMask = lostBits == 0 ? 0 : (1L << lostBits) - 1;
-    for (int j = 0; j < n; j += 2) {
-      double u1;
-      do {
-        u1 = prng.nextDouble();
-      } while (u1 <= 0);
-      double u2 = prng.nextDouble();
-      double rad = sigma * Math.sqrt(-2 * Math.log(u1));
-      out[j] = (long) Math.rint(rad * Math.cos(2 * Math.PI * u2));
-      if (j + 1 < n) {
-        out[j + 1] = (long) Math.rint(rad * Math.sin(2 * Math.PI * u2));
-      }
-    }
-    if (lostBits > 0) {
-      for (int j = 0; j < n; j++) {
-        out[j] += (prng.nextLong() & lowMask) - (lowMask >> 1);
-      }
-    }
-    return out;
+    long[][] row = Sampler.floodingNtt(ctx.ring(), sigma, random, new int[] {0});
+    return new Plaintext(params, row, 0, scale);
   }
 
   private static double log2(double x) {
