@@ -17,6 +17,17 @@ public final class OneVsRest {
     }
 
     /**
+     * A one-vs-rest model from already trained per-class classifiers (class {@code c}'s classifier
+     * at index c), e.g. decrypted from encrypted training.
+     */
+    public static OneVsRest of(List<? extends BinaryClassifier> classifiers) {
+        if (classifiers.size() < 2) {
+            throw new IllegalArgumentException("need at least 2 classes, got " + classifiers.size());
+        }
+        return new OneVsRest(new ArrayList<>(classifiers));
+    }
+
+    /**
      * Trains {@code numClasses} binary classifiers.
      *
      * @param classes class index of each row, in {@code [0, numClasses)}

@@ -11,6 +11,7 @@ import dev.veil.he.rlwe.Decryptor;
 import dev.veil.he.rlwe.Encryptor;
 import dev.veil.ml.linalg.TablePacker;
 import dev.veil.ml.plain.LogisticModel;
+import dev.veil.ml.plain.OneVsRest;
 
 /**
  * Multiclass logistic regression on encrypted data by one-vs-rest: the encrypted counterpart of
@@ -53,70 +54,6 @@ public final class EncryptedOneVsRest {
         w.add(r.weights());
       }
       return w;
-    }
-  }
-
-  /** Decrypted one-vs-rest model: {@code weights[c]} is {@code (intercept, w_1..w_d)} of class c. */
-  public record Model(double[][] weights) {
-    public Model {
-      if (weights.length < 2) {
-        throw new IllegalArgumentException("need at least 2 classes, got " + weights.length);
-      }
-      double[][] copy = new double[weights.length][];
-      for (int c = 0; c < weights.length; c++) {
-        copy[c] = weights[c].clone();
-        if (copy[c].length != copy[0].length) {
-          throw new IllegalArgumentException("class weight vectors differ in length");
-        }
-      }
-      weights = copy;
-    }
-
-    @Override
-    public double[][] weights() {
-      double[][] copy = new double[weights.length][];
-      for (int c = 0; c < weights.length; c++) {
-        copy[c] = weights[c].clone();
-      }
-      return copy;
-    }
-
-    public int numClasses() {
-      return weights.length;
-    }
-
-    /** Class {@code c}'s binary model. */
-    public LogisticModel classifier(int c) {
-      return new LogisticModel(weights[c]);
-    }
-
-    /** Per-class linear scores {@code beta_c . (1, row)}. */
-    public double[] scores(double[] row) {
-      double[] s = new double[weights.length];
-      for (int c = 0; c < s.length; c++) {
-        s[c] = classifier(c).score(row);
-      }
-      return s;
-    }
-
-    /** The argmax of the scores (lowest index on ties). */
-    public int predict(double[] row) {
-      double[] s = scores(row);
-      int best = 0;
-      for (int c = 1; c < s.length; c++) {
-        if (s[c] > s[best]) {
-          best = c;
-        }
-      }
-      return best;
-    }
-
-    public int[] predict(double[][] rows) {
-      int[] out = new int[rows.length];
-      for (int i = 0; i < rows.length; i++) {
-        out[i] = predict(rows[i]);
-      }
-      return out;
     }
   }
 
@@ -212,14 +149,18 @@ public final class EncryptedOneVsRest {
     return new Result(results);
   }
 
-  /** Key holder: decrypts the {@code K} weight vectors ({@code features + 1} values each). */
-  public static Model decrypt(Result result, Encoder encoder, Decryptor decryptor, int features) {
-    List<Ciphertext> w = result.weights();
-    double[][] weights = new double[w.size()][];
-    for (int c = 0; c < weights.length; c++) {
-      weights[c] = EncryptedLogisticRegression.decryptWeights(w.get(c), encoder, decryptor,
-          features);
+  /**
+   * Key holder: decrypts the {@code K} weight vectors ({@code features + 1} values each) into a
+   * plain one-vs-rest model; its prediction, the argmax of the per-class probabilities, is the
+   * argmax of the linear scores (lowest class index on ties).
+   */
+  public static OneVsRest decrypt(Result result, Encoder encoder, Decryptor decryptor,
+      int features) {
+    List<LogisticModel> models = new ArrayList<>();
+    for (Ciphertext w : result.weights()) {
+      models.add(new LogisticModel(
+          EncryptedLogisticRegression.decryptWeights(w, encoder, decryptor, features)));
     }
-    return new Model(weights);
+    return OneVsRest.of(models);
   }
 }

@@ -67,7 +67,7 @@ class EncryptedOneVsRestTest {
     // untrusted node
     EncryptedOneVsRest.Result result = new EncryptedOneVsRest(f.evaluator, f.encoder, plan).train(z);
     // key holder
-    EncryptedOneVsRest.Model model = EncryptedOneVsRest.decrypt(result, f.encoder, f.decryptor, d);
+    OneVsRest model = EncryptedOneVsRest.decrypt(result, f.encoder, f.decryptor, d);
     double seconds = (System.nanoTime() - start) / 1e9;
 
     assertThat(model.numClasses()).isEqualTo(k);
@@ -80,7 +80,7 @@ class EncryptedOneVsRestTest {
     double err = 0;
     for (int c = 0; c < k; c++) {
       double[] expected = ((LogisticModel) plain.classifiers().get(c)).weights();
-      double[] got = model.weights()[c];
+      double[] got = ((LogisticModel) model.classifiers().get(c)).weights();
       for (int j = 0; j <= d; j++) {
         err = Math.max(err, Math.abs(got[j] - expected[j]));
       }
@@ -93,7 +93,7 @@ class EncryptedOneVsRestTest {
         ITERATIONS, cTest.length, accE, accP, err, tol, seconds, k);
     for (int c = 0; c < k; c++) {
       System.out.printf(Locale.ROOT, "  class %s: %s%n", iris.classNames().get(c),
-          Arrays.toString(model.weights()[c]));
+          Arrays.toString(((LogisticModel) model.classifiers().get(c)).weights()));
     }
     assertThat(err).isLessThan(tol);
     assertThat(Math.abs(accE - accP)).isLessThanOrEqualTo(0.02);
@@ -117,8 +117,8 @@ class EncryptedOneVsRestTest {
 
   @Test
   void modelPredictsArgmaxLowestOnTies() {
-    EncryptedOneVsRest.Model m = new EncryptedOneVsRest.Model(new double[][] {
-        {0, 1}, {0, 1}, {0, -1}});
+    OneVsRest m = OneVsRest.of(java.util.List.of(new LogisticModel(new double[] {0, 1}),
+        new LogisticModel(new double[] {0, 1}), new LogisticModel(new double[] {0, -1})));
     assertThat(m.predict(new double[] {2})).isEqualTo(0);
     assertThat(m.predict(new double[] {-2})).isEqualTo(2);
   }
