@@ -1,0 +1,81 @@
+package dev.veil.server;
+
+import java.util.Objects;
+
+/**
+ * A refusal by a service, carrying the HTTP status the API answers with and a stable machine-readable
+ * code. Every service throws only this type for expected failures (bad input, missing or foreign
+ * objects, lack of funds...); the HTTP layer maps it to {@code {"error": code, "message": message}}
+ * in one place. The message names the problem for the user and never contains secrets.
+ */
+public final class ServiceException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final int status;
+  private final String code;
+
+  public ServiceException(int status, String code, String message) {
+    super(Objects.requireNonNull(message, "message"));
+    if (status < 400 || status > 599) {
+      throw new IllegalArgumentException("not an error status: " + status);
+    }
+    this.status = status;
+    this.code = Objects.requireNonNull(code, "code");
+  }
+
+  /** 400: the request is malformed or a value is out of range. */
+  public static ServiceException badRequest(String message) {
+    return new ServiceException(400, "bad_request", message);
+  }
+
+  /** 401: no valid token or credentials. */
+  public static ServiceException unauthorized(String message) {
+    return new ServiceException(401, "unauthorized", message);
+  }
+
+  /** 402: the balance does not cover the charge. */
+  public static ServiceException paymentRequired(String message) {
+    return new ServiceException(402, "payment_required", message);
+  }
+
+  /** 403: authenticated, but this user may not do this. */
+  public static ServiceException forbidden(String message) {
+    return new ServiceException(403, "forbidden", message);
+  }
+
+  /**
+   * 404: no such object, or one the caller may not know about (foreign objects are reported as
+   * missing so that ids cannot be probed).
+   */
+  public static ServiceException notFound(String what, String id) {
+    return new ServiceException(404, "not_found", what + " '" + id + "' does not exist");
+  }
+
+  /** 409: the object's state does not allow this (duplicate name, job already finished...). */
+  public static ServiceException conflict(String message) {
+    return new ServiceException(409, "conflict", message);
+  }
+
+  /** 413: an upload or body over its size limit. */
+  public static ServiceException tooLarge(String message) {
+    return new ServiceException(413, "too_large", message);
+  }
+
+  /** 415: a body of the wrong content type. */
+  public static ServiceException unsupportedMediaType(String message) {
+    return new ServiceException(415, "unsupported_media_type", message);
+  }
+
+  /** 429: a query budget or rate limit is exhausted. */
+  public static ServiceException tooManyRequests(String message) {
+    return new ServiceException(429, "budget_exhausted", message);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+}
