@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.veil.he.rlwe.Parameters;
-import dev.veil.ml.data.Scaler;
+import dev.veil.ml.data.Scaling;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,7 +52,7 @@ class HelrBenchmarkTest {
     Files.writeString(data.resolve("notes.txt"), "not a data set");
     Path json = dir.resolve("out/helr.json");
     HelrBenchmark.Config config =
-        new HelrBenchmark.Config(data, 2, 2, 3, 2, Scaler.Kind.MAX_ABS, json);
+        new HelrBenchmark.Config(data, 2, 2, 3, 2, Scaling.MAX_ABS, json);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -94,11 +94,11 @@ class HelrBenchmarkTest {
 
   @Test
   void refusesBadConfigurations() {
-    assertThatThrownBy(() -> new HelrBenchmark.Config(dir, 1, 7, 3, 1, Scaler.Kind.MAX_ABS, null))
+    assertThatThrownBy(() -> new HelrBenchmark.Config(dir, 1, 7, 3, 1, Scaling.MAX_ABS, null))
         .hasMessageContaining("folds");
-    assertThatThrownBy(() -> new HelrBenchmark.Config(dir, 5, 0, 3, 1, Scaler.Kind.MAX_ABS, null))
+    assertThatThrownBy(() -> new HelrBenchmark.Config(dir, 5, 0, 3, 1, Scaling.MAX_ABS, null))
         .hasMessageContaining("iterations");
-    assertThatThrownBy(() -> new HelrBenchmark.Config(dir, 5, 7, 4, 1, Scaler.Kind.MAX_ABS, null))
+    assertThatThrownBy(() -> new HelrBenchmark.Config(dir, 5, 7, 4, 1, Scaling.MAX_ABS, null))
         .hasMessageContaining("degree");
     assertThatThrownBy(() -> HelrBenchmark.run(HelrBenchmark.Config.defaults(dir), SMALL,
         System.out, System.err)).hasMessageContaining("no .csv files");

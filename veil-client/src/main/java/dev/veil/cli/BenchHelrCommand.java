@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import dev.veil.bench.HelrBenchmark;
-import dev.veil.ml.data.Scaler;
+import dev.veil.ml.data.Scaling;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code veil bench helr --data DIR [--folds 5] [--iterations 7] [--degree 3] [--threads T]
- * [--scaling max-abs|min-max] [--json FILE]}: checks its options, then hands over to {@code
+ * [--scaling whiten|max-abs|min-max|standard] [--json FILE]}: checks its options, then hands over to {@code
  * dev.veil.bench.HelrBenchmark.run} and exits with its code. The option names and the JSON fields
  * are a contract (issue 3): scripts call them.
  */
@@ -85,9 +85,10 @@ final class BenchHelrCommand implements Callable<Integer> {
   @Option(
       names = "--scaling",
       paramLabel = "KIND",
-      defaultValue = "max-abs",
-      description = {"Feature scaling fitted on each training fold: max-abs (Kim et al.'s, the "
-          + "default) or min-max (to [-1, 1])."})
+      defaultValue = "whiten",
+      description = {"Feature scaling fitted on each training fold: whiten (the default:"
+          + " decorrelated, equal variances, in [-1, 1]), max-abs (Kim et al.'s), min-max (to"
+          + " [-1, 1]) or standard."})
   String scaling;
 
   @Option(
@@ -125,11 +126,12 @@ final class BenchHelrCommand implements Callable<Integer> {
     if (t < 1) {
       throw bad("--threads", "must be at least 1, got " + t);
     }
-    Scaler.Kind kind = switch (scaling.strip().toLowerCase(Locale.ROOT)) {
-      case "max-abs", "max_abs", "maxabs" -> Scaler.Kind.MAX_ABS;
-      case "min-max", "min_max", "minmax" -> Scaler.Kind.MIN_MAX;
-      default -> throw bad("--scaling", "must be max-abs or min-max, got '" + scaling + "'");
-    };
+    Scaling kind;
+    try {
+      kind = Scaling.parse(scaling);
+    } catch (IllegalArgumentException e) {
+      throw bad("--scaling", e.getMessage());
+    }
     Path report = json == null ? null : writableFile(json);
     CliContext context = VeilCli.context(spec);
     HelrBenchmark.Config config =

@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 
 import dev.veil.cli.Meta.KeysInfo;
 import dev.veil.cli.Meta.ModelFile;
-import dev.veil.ml.data.Scaler;
+import dev.veil.ml.data.FeatureTransform;
+import dev.veil.ml.data.Scaling;
 import dev.veil.ml.data.Table;
 import dev.veil.ml.plain.LogisticModel;
 import dev.veil.ml.plain.NesterovLogisticRegression;
@@ -124,7 +125,7 @@ final class DemoCommand implements Callable<Integer> {
     Files.copy(keys.resolve(Workflow.EVALUATION_KEYS), node.resolve(Workflow.EVALUATION_KEYS));
 
     t = System.nanoTime();
-    Workflow.encrypt(keys, trainCsv, "y", null, Scaler.Kind.MIN_MAX, data, err);
+    Workflow.encrypt(keys, trainCsv, "y", null, Scaling.MIN_MAX, data, err);
     seconds.put("encrypt", Opts.seconds(t));
 
     t = System.nanoTime();
@@ -143,7 +144,7 @@ final class DemoCommand implements Callable<Integer> {
 
     // The same algorithm in double precision, on the same scaled rows.
     Table trainTable = Workflow.readTable(trainCsv, "y", null);
-    Scaler scaler = m.scaler().scaler();
+    FeatureTransform scaler = m.scaler().transform();
     LogisticModel plain = NesterovLogisticRegression.defaults().withIterations(iterations)
         .withSigmoid(Workflow.sigmoid(degree))
         .fit(scaler.transform(trainTable.features()), Workflow.binaryLabels(trainTable));

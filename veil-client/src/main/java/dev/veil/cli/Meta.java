@@ -3,7 +3,10 @@ package dev.veil.cli;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.veil.ml.data.FeatureTransform;
 import dev.veil.ml.data.Scaler;
+import dev.veil.ml.data.Scaling;
+import dev.veil.ml.data.Whitening;
 
 /**
  * The public metadata files of the file-based workflow, as JSON records. None of them holds a
@@ -31,13 +34,37 @@ final class Meta {
       int logN, int levels, int scaleBits, String paramsDigest, String keyId,
       int[] rotations) {}
 
-  /** A scaler as JSON: kind, offsets, scales (x' = (x - offset) / scale). */
-  record ScalerInfo(String kind, double[] offsets, double[] scales) {
-    static ScalerInfo of(Scaler s) {
-      return new ScalerInfo(s.kind().name(), s.offsets(), s.scales());
+  /**
+   * The owner's feature transform as JSON. Per-feature scalers ({@code MIN_MAX}, {@code MAX_ABS},
+   * {@code STANDARD}): {@code x' = (x - offsets) / scales}. {@code WHITEN}: {@code x' = matrix (x -
+   * offsets)}, {@code scales} absent.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record ScalerInfo(String kind, double[] offsets, double[] scales, double[][] matrix) {
+    static ScalerInfo of(FeatureTransform t) {
+      if (t instanceof Scaler s) {
+        return new ScalerInfo(s.kind().name(), s.offsets(), s.scales(), null);
+      }
+      if (t instanceof Whitening w) {
+        return new ScalerInfo(Scaling.WHITEN.name(), w.mean(), null, w.matrix());
+      }
+      throw new IllegalArgumentException("no JSON form for " + t.getClass().getSimpleName());
     }
 
-    Scaler scaler() {
+    /** The transform; malformed metadata is an IllegalArgumentException naming the problem. */
+    FeatureTransform transform() {
+      if (kind == null || offsets == null) {
+        throw new IllegalArgumentException("scaler: 'kind' and 'offsets' are required");
+      }
+      if (Scaling.WHITEN.name().equals(kind)) {
+        if (matrix == null) {
+          throw new IllegalArgumentException("scaler: WHITEN needs 'matrix'");
+        }
+        return new Whitening(offsets, matrix);
+      }
+      if (scales == null) {
+        throw new IllegalArgumentException("scaler: " + kind + " needs 'scales'");
+      }
       return new Scaler(Scaler.Kind.valueOf(kind), offsets, scales, false);
     }
   }

@@ -37,7 +37,8 @@ import dev.veil.ml.data.ConfusionMatrix;
 import dev.veil.ml.data.CsvReader;
 import dev.veil.ml.data.DataFormatException;
 import dev.veil.ml.data.Metrics;
-import dev.veil.ml.data.Scaler;
+import dev.veil.ml.data.FeatureTransform;
+import dev.veil.ml.data.Scaling;
 import dev.veil.ml.data.Table;
 import dev.veil.ml.linalg.TablePacker;
 import dev.veil.ml.plain.LogisticModel;
@@ -189,7 +190,7 @@ final class Workflow {
    * with the public key and writes the encrypted data set directory.
    */
   static DataInfo encrypt(Path keysDir, Path csv, String label, List<String> features,
-      Scaler.Kind scaling, Path out, PrintStream err) throws IOException {
+      Scaling scaling, Path out, PrintStream err) throws IOException {
     KeysInfo keys = readKeysInfo(keysDir);
     Path dir = Store.outputDir(out, META);
     Table t = readTable(csv, label, features);
@@ -213,7 +214,7 @@ final class Workflow {
             + " with --rows " + n + " --features " + d);
       }
     }
-    Scaler scaler = Scaler.fit(scaling, t.features());
+    FeatureTransform scaler = scaling.fit(t.features());
     double[][] x = scaler.transform(t.features());
     double[] y = binaryLabels(t);
     double[][] z = EncryptedLogisticRegression.design(x, y);
@@ -390,6 +391,15 @@ final class Workflow {
         || m.weights().length != m.featureNames().size() + 1) {
       throw Store.bad(file + ": needs " + "one weight per feature plus the intercept");
     }
+    FeatureTransform t;
+    try {
+      t = m.scaler() == null ? null : m.scaler().transform();
+    } catch (IllegalArgumentException e) {
+      throw Store.bad(file + ": " + e.getMessage());
+    }
+    if (t == null || t.dimension() != m.featureNames().size()) {
+      throw Store.bad(file + ": needs a scaler with one entry per feature");
+    }
     return m;
   }
 
@@ -429,7 +439,7 @@ final class Workflow {
       }
       labels = binaryLabels(t);
     }
-    Scaler scaler = m.scaler().scaler();
+    FeatureTransform scaler = m.scaler().transform();
     LogisticModel model = new LogisticModel(m.weights());
     double[][] x = scaler.transform(t.features());
     double[] p = new double[x.length];

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.veil.bench.HelrBenchmark;
-import dev.veil.ml.data.Scaler;
+import dev.veil.ml.data.Scaling;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,7 +67,7 @@ class BenchHelrCommandTest {
     assertThat(c.iterations()).isEqualTo(7);
     assertThat(c.degree()).isEqualTo(3);
     assertThat(c.threads()).isEqualTo(Runtime.getRuntime().availableProcessors());
-    assertThat(c.scaling()).isEqualTo(Scaler.Kind.MAX_ABS);
+    assertThat(c.scaling()).isEqualTo(Scaling.WHITEN);
     assertThat(c.json()).isNull();
   }
 
@@ -82,7 +82,7 @@ class BenchHelrCommandTest {
     assertThat(c.iterations()).isEqualTo(4);
     assertThat(c.degree()).isEqualTo(5);
     assertThat(c.threads()).isEqualTo(1);
-    assertThat(c.scaling()).isEqualTo(Scaler.Kind.MIN_MAX);
+    assertThat(c.scaling()).isEqualTo(Scaling.MIN_MAX);
     assertThat(c.json()).isEqualTo(json.toAbsolutePath().normalize());
     assertThat(Files.isDirectory(json.getParent())).isTrue();
   }

@@ -28,7 +28,7 @@ import java.util.Objects;
  * @param scales per-feature scales (divided by), all finite and positive
  * @param clip whether transformed values are clamped to [-1, 1]
  */
-public record Scaler(Kind kind, double[] offsets, double[] scales, boolean clip) {
+public record Scaler(Kind kind, double[] offsets, double[] scales, boolean clip) implements FeatureTransform {
 
     /** How a scaler is fitted. */
     public enum Kind {
@@ -125,6 +125,7 @@ public record Scaler(Kind kind, double[] offsets, double[] scales, boolean clip)
     }
 
     /** Number of features. */
+    @Override
     public int dimension() {
         return scales.length;
     }
@@ -140,6 +141,7 @@ public record Scaler(Kind kind, double[] offsets, double[] scales, boolean clip)
     }
 
     /** Scales one row (a new array). */
+    @Override
     public double[] transform(double[] row) {
         check(row);
         double[] out = new double[row.length];
@@ -148,27 +150,6 @@ public record Scaler(Kind kind, double[] offsets, double[] scales, boolean clip)
             out[j] = clip ? Math.max(-1.0, Math.min(1.0, v)) : v;
         }
         return out;
-    }
-
-    /** Scales every row (new arrays). */
-    public double[][] transform(double[][] rows) {
-        double[][] out = new double[rows.length][];
-        for (int i = 0; i < rows.length; i++) {
-            out[i] = transform(rows[i]);
-        }
-        return out;
-    }
-
-    /** A table with scaled features, same labels and names. */
-    public Table transform(Table table) {
-        if (table.columns() != dimension()) {
-            throw new IllegalArgumentException("scaler has " + dimension() + " features, table has " + table.columns());
-        }
-        double[][] f = new double[table.rows()][];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = transform(table.row(i));
-        }
-        return Table.owning(table.featureNames(), f, table.labelName(), table.labels(), table.classNames());
     }
 
     /** Undoes {@link #transform(double[])} (exact up to rounding, unless clipping changed the value). */

@@ -2,7 +2,8 @@ package dev.veil.ml.plain;
 
 import dev.veil.ml.data.Folds;
 import dev.veil.ml.data.Metrics;
-import dev.veil.ml.data.Scaler;
+import dev.veil.ml.data.FeatureTransform;
+import dev.veil.ml.data.Scaling;
 import dev.veil.ml.data.Table;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class CrossValidation {
      *
      * @param table a binary table ({@link Table#isBinary()}); a categorical table with two classes has class 1 positive
      */
-    public static Result binary(Table table, int k, long seed, Scaler.Kind scaling, BinaryTrainer trainer) {
+    public static Result binary(Table table, int k, long seed, Scaling scaling, BinaryTrainer trainer) {
         if (!table.isBinary()) {
             throw new IllegalArgumentException("binary cross validation needs 0/1 labels or two classes; column '"
                     + table.labelName() + "' has values " + java.util.Arrays.toString(table.distinctLabels()));
@@ -44,7 +45,7 @@ public final class CrossValidation {
         for (int f = 0; f < k; f++) {
             Table train = table.select(folds.train(f));
             Table test = table.select(folds.test(f));
-            Scaler scaler = Scaler.fit(scaling, train);
+            FeatureTransform scaler = scaling.fit(train.features());
             BinaryClassifier model = trainer.fit(scaler.transform(train.features()), train.labels());
             double[] p = model.probabilities(scaler.transform(test.features()));
             double[] y = test.labels();
@@ -54,14 +55,14 @@ public final class CrossValidation {
     }
 
     /** Multiclass classification by {@link OneVsRest} over {@code trainer}: accuracy per fold (AUC is NaN). */
-    public static Result multiclass(Table table, int k, long seed, Scaler.Kind scaling, BinaryTrainer trainer) {
+    public static Result multiclass(Table table, int k, long seed, Scaling scaling, BinaryTrainer trainer) {
         int numClasses = table.numClasses();
         Folds folds = Folds.of(table, k, seed);
         List<FoldResult> results = new ArrayList<>();
         for (int f = 0; f < k; f++) {
             Table train = table.select(folds.train(f));
             Table test = table.select(folds.test(f));
-            Scaler scaler = Scaler.fit(scaling, train);
+            FeatureTransform scaler = scaling.fit(train.features());
             OneVsRest model = OneVsRest.fit(trainer, scaler.transform(train.features()), train.classIndices(), numClasses);
             int[] predicted = model.predict(scaler.transform(test.features()));
             results.add(new FoldResult(f, train.rows(), test.rows(), Metrics.accuracy(test.classIndices(), predicted),
