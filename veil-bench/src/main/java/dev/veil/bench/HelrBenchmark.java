@@ -6,7 +6,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,18 +19,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.veil.he.ckks.Encoder;
-import dev.veil.he.ckks.Evaluator;
 import dev.veil.he.rlwe.Ciphertext;
-import dev.veil.he.rlwe.Decryptor;
-import dev.veil.he.rlwe.Encryptor;
-import dev.veil.he.rlwe.EvaluationKeys;
-import dev.veil.he.rlwe.HeContext;
-import dev.veil.he.rlwe.KeyGenerator;
 import dev.veil.he.rlwe.Parameters;
-import dev.veil.he.rlwe.PublicKey;
-import dev.veil.he.rlwe.SecretKey;
-import dev.veil.he.rlwe.SwitchingKey;
 import dev.veil.ml.data.CsvReader;
 import dev.veil.ml.data.Folds;
 import dev.veil.ml.data.Metrics;
@@ -178,7 +167,7 @@ public final class HelrBenchmark {
     }
     err.printf(Locale.ROOT, "helr: %d data set(s), %d folds, %d iterations, sigmoid degree %d,"
         + " %s scaling, %d threads%n", files.size(), config.folds(), config.iterations(),
-        config.degree(), config.scaling(), config.threads());
+        config.degree(), config.scaling().cliName(), config.threads());
     out.println(header());
     List<DatasetResult> results = new ArrayList<>();
     for (Path f : files) {
@@ -244,7 +233,7 @@ public final class HelrBenchmark {
     double keygenSeconds = 0;
     double encryptSeconds = 0;
     double maxWeightError = 0;
-    Keys keys = null;
+    BenchKeys keys = null;
     TrainingPlan lastPlan = null;
     try {
       for (int f = 0; f < k; f++) {
@@ -282,12 +271,12 @@ public final class HelrBenchmark {
         }
 
         // key holder
-        if (keys == null || !keys.fits(plan)) {
+        if (keys == null || !keys.fits(plan.params(), plan.rotations())) {
           if (keys != null) {
             keys.close();
           }
           long t0 = System.nanoTime();
-          keys = new Keys(plan, config.threads());
+          keys = new BenchKeys(plan.params(), plan.rotations(), config.threads());
           double s = (System.nanoTime() - t0) / 1e9;
           keygenSeconds += s;
           err.printf(Locale.ROOT, "helr: %s: keys (secret, public, relinearisation, %d Galois)"
@@ -363,47 +352,6 @@ public final class HelrBenchmark {
       s += x;
     }
     return s / v.length;
-  }
-
-  /** The key holder's keys for one plan, and the objects built on them. */
-  private static final class Keys implements AutoCloseable {
-    final TrainingPlan plan;
-    final HeContext ctx;
-    final SecretKey sk;
-    final PublicKey pk;
-    final Encoder encoder;
-    final Encryptor encryptor;
-    final Decryptor decryptor;
-    final Evaluator evaluator;
-
-    Keys(TrainingPlan plan, int threads) {
-      this.plan = plan;
-      Parameters params = plan.params();
-      this.ctx = new HeContext(params, threads);
-      KeyGenerator kg = new KeyGenerator(ctx, new SecureRandom());
-      this.sk = kg.secretKey();
-      this.pk = kg.publicKey(sk);
-      this.encoder = new Encoder(ctx);
-      this.encryptor = Encryptor.withPublicKey(ctx, pk);
-      this.decryptor = new Decryptor(ctx, sk);
-      List<SwitchingKey> galois = new ArrayList<>();
-      for (long e : Evaluator.galoisElements(params, plan.rotations())) {
-        galois.add(kg.galoisKey(sk, e));
-      }
-      this.evaluator =
-          new Evaluator(ctx, new EvaluationKeys(params, kg.relinearizationKey(sk), galois));
-    }
-
-    /** Whether these keys serve {@code other}: same parameters and rotations. */
-    boolean fits(TrainingPlan other) {
-      return other.params().equals(plan.params())
-          && Arrays.equals(other.rotations(), plan.rotations());
-    }
-
-    @Override
-    public void close() {
-      ctx.close();
-    }
   }
 
   // ------------------------------------------------------------------ JSON

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VeilVersion.class,
     description = "Measure the engine.",
-    subcommands = {BenchCkksCommand.class, BenchHelrCommand.class})
+    subcommands = {BenchCkksCommand.class, BenchHelrCommand.class, BenchIrisCommand.class})
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
