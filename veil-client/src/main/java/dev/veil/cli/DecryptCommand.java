@@ -54,7 +54,8 @@ final class DecryptCommand implements Callable<Integer> {
     }
     CliContext ctx = VeilCli.context(spec);
     if (predictions != null) {
-      Scoring.Outputs o = Inference.decryptPredictions(keys, predictions, out);
+      Scoring.Outputs o = Inference.decryptPredictions(keys, predictions, out,
+          ctx.err());
       ctx.out().printf(Locale.ROOT, "decrypted %d predictions (%s) from %s into %s%n",
           o.values().length, o.kind().id(), predictions, out);
       ctx.out().flush();

@@ -9,7 +9,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code veil evaluate}: accuracy, AUC and confusion matrix of a decrypted model on a CSV. */
+/**
+ * {@code veil evaluate}: a decrypted model on a labelled CSV: accuracy, AUC and confusion matrix
+ * (logistic), RMSE and R2 (linear), accuracy and the k x k confusion matrix (ovr).
+ */
 @Command(
     name = "evaluate",
     mixinStandardHelpOptions = true,

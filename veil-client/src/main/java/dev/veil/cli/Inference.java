@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 import dev.veil.cli.Meta.KeysInfo;
@@ -469,8 +468,8 @@ final class Inference {
    * sigmoid; polynomial probabilities are clamped to [0, 1]; a linear model's standardised
    * predictions are mapped back to the label's units.
    */
-  static Scoring.Outputs decryptPredictions(Path keysDir, Path predsDir, Path out)
-      throws IOException {
+  static Scoring.Outputs decryptPredictions(Path keysDir, Path predsDir, Path out,
+      PrintStream err) throws IOException {
     KeysInfo keys = Workflow.readKeysInfo(keysDir);
     ModelKind keysKind = Workflow.kindOf(keys, keysDir);
     PredictionsInfo p = readPredictionsInfo(predsDir);
@@ -502,16 +501,19 @@ final class Inference {
       SecretKey sk = Store.readVeil(keysDir.resolve(Workflow.SECRET_KEY),
           in -> VeilIO.readSecretKey(in, ctx));
       ResultReader reader = new ResultReader(new Encoder(ctx), new Decryptor(ctx, sk));
-      for (int b = 0; b < p.batches(); b++) {
-        int rows = rowsIn(b, p.rows(), p.slots());
-        ResultDescriptor descriptor = new ResultDescriptor(Layout.of(params, rows, 1),
-            output.result, true);
-        for (int c = 0; c < p.columns(); c++) {
-          Path file = predsDir.resolve(resultFile(c, b));
-          Ciphertext ct = Store.readVeil(file, in -> VeilIO.readCiphertext(in, ctx));
-          double[] v = reader.read(new EncryptedResult(new Ciphertext[] {ct}, descriptor));
-          for (int i = 0; i < rows; i++) {
-            values[b * p.slots() + i][c] = value(v[i], kind, output, p.label());
+      try (ProgressBar bar = Bars.start(err, "decrypt", (long) p.batches() * p.columns())) {
+        for (int b = 0; b < p.batches(); b++) {
+          int rows = rowsIn(b, p.rows(), p.slots());
+          ResultDescriptor descriptor = new ResultDescriptor(Layout.of(params, rows, 1),
+              output.result, true);
+          for (int c = 0; c < p.columns(); c++) {
+            Path file = predsDir.resolve(resultFile(c, b));
+            Ciphertext ct = Store.readVeil(file, in -> VeilIO.readCiphertext(in, ctx));
+            double[] v = reader.read(new EncryptedResult(new Ciphertext[] {ct}, descriptor));
+            for (int i = 0; i < rows; i++) {
+              values[b * p.slots() + i][c] = value(v[i], kind, output, p.label());
+            }
+            bar.step();
           }
         }
       }

@@ -96,9 +96,14 @@ final class Meta {
       LabelInfo label, ScalerInfo scaler, int iterations, int degree, int slots,
       int ciphertexts, String paramsDigest, String keyId) {}
 
-  /** The training report in the encrypted model's metadata. */
+  /**
+   * The training report in the encrypted model's metadata: {@code iterationMillis} holds every
+   * iteration's time, class after class for one-vs-rest; {@code learningRate} is linear
+   * regression's constant step (absent for the logistic models, whose steps are Kim et al.'s).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   record TrainingInfo(int iterations, int degree, int levelsPerIteration, int inputLevel,
-      int outputLevel, double[] iterationMillis, double totalSeconds) {}
+      int outputLevel, double[] iterationMillis, double totalSeconds, Double learningRate) {}
 
   /** {@code model.veil/meta.json}: the encrypted model's public description. */
   record EncryptedModelInfo(String format, String model, int features,

@@ -23,9 +23,9 @@ import dev.veil.ml.plain.LogisticModel;
 import dev.veil.ml.plain.OneVsRest;
 
 /**
- * A decrypted model (model.json) applied to plaintext rows, for every model kind: the predictions
- * CSV of {@code veil predict --csv} (also written by {@code veil decrypt --predictions}, in the same
- * columns) and the report of {@code veil evaluate}.
+ * A decrypted model (model.json) applied to plaintext rows, for every model kind: the
+ * predictions CSV of {@code veil predict --csv} (also written by {@code veil decrypt
+ * --predictions}, in the same columns) and the report of {@code veil evaluate}.
  *
  * <p>Predictions CSV columns: logistic {@code probability,predicted} (predicted 1 for the positive
  * class, probability at least 1/2); linear {@code prediction}; one-vs-rest {@code

@@ -46,6 +46,12 @@ final class TrainCommand implements Callable<Integer> {
           + "logistic and ovr).")
   Integer degree;
 
+  @Option(names = "--learning-rate", paramLabel = "A",
+      description = "Linear regression only: the constant step size (default: "
+          + Workflow.LINEAR_LEARNING_RATE + "; the step must stay below 2 / the largest "
+          + "eigenvalue of the design's covariance).")
+  Double learningRate;
+
   @Option(names = "--model", paramLabel = "KIND", converter = ModelKind.TrainingConverter.class,
       description = "logistic, linear or ovr: must be the kind the data set was encrypted for "
           + "(default: that kind).")
@@ -61,11 +67,11 @@ final class TrainCommand implements Callable<Integer> {
       Opts.atLeast(spec, "--iterations", iterations, 1);
     }
     CliContext ctx = VeilCli.context(spec);
-    Workflow.TrainResult r = Workflow.train(data, evalKeys, model, iterations, degree, out,
-        ctx.err());
+    Workflow.TrainResult r = Workflow.train(data, evalKeys, model, iterations, degree,
+        learningRate, out, ctx.err());
     TrainingInfo t = r.info().training();
     String what = switch (ModelKind.of(r.info().model(), out)) {
-      case LINEAR -> "linear regression";
+      case LINEAR -> String.format(Locale.ROOT, "linear regression, step %s", t.learningRate());
       case OVR -> String.format(Locale.ROOT, "one-vs-rest, %d classes, sigmoid degree %d",
           r.info().label().classes().size(), t.degree());
       default -> "sigmoid degree " + t.degree();

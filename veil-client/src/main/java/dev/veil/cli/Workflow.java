@@ -86,7 +86,7 @@ final class Workflow {
   static final double SIGMOID_B = 8;
   /** Scale of the training ciphertexts, 2^40. */
   static final int TRAINING_SCALE_BITS = Planner.DEFAULT_SCALE_BITS;
-  /** Linear regression's constant step size (plain.LinearRegression's default). */
+  /** Linear regression's default constant step size (plain.LinearRegression's default). */
   static final double LINEAR_LEARNING_RATE = 0.5;
 
   /** The logistic design's file: ciphertext c of z. */
@@ -466,10 +466,10 @@ final class Workflow {
   /** The trained, still encrypted model. */
   record TrainResult(EncryptedModelInfo info, TrainingPlan plan) {}
 
-  /** {@link #train(Path, Path, ModelKind, Integer, Integer, Path, PrintStream)} for any kind. */
+  /** {@link #train(Path, Path, ModelKind, Integer, Integer, Double, Path, PrintStream)}. */
   static TrainResult train(Path dataDir, Path evalKeys, Integer iterations, Integer degree,
       Path out, PrintStream err) throws IOException {
-    return train(dataDir, evalKeys, null, iterations, degree, out, err);
+    return train(dataDir, evalKeys, null, iterations, degree, null, out, err);
   }
 
   /**
@@ -479,10 +479,11 @@ final class Workflow {
    * @param model null: the data set's kind; else it must be the data set's kind
    * @param iterations null: the ones the keys were planned for
    * @param degree null: the one the keys were planned for (logistic, ovr only)
+   * @param learningRate linear regression's constant step; null: {@value #LINEAR_LEARNING_RATE}
    * @return the training plan (null for linear regression, which has no planner)
    */
   static TrainResult train(Path dataDir, Path evalKeys, ModelKind model, Integer iterations,
-      Integer degree, Path out, PrintStream err) throws IOException {
+      Integer degree, Double learningRate, Path out, PrintStream err) throws IOException {
     DataInfo data = readDataInfo(dataDir);
     ModelKind kind = ModelKind.of(data.model(), dataDir.resolve(META));
     if (model != null && model != kind) {
@@ -493,6 +494,14 @@ final class Workflow {
     if (kind == ModelKind.LINEAR && degree != null) {
       throw Store.bad("--degree applies to logistic and ovr models only (linear regression"
           + " has no sigmoid)");
+    }
+    if (kind != ModelKind.LINEAR && learningRate != null) {
+      throw Store.bad("--learning-rate applies to linear regression only (" + kind.id()
+          + " uses Kim et al.'s step sizes)");
+    }
+    double alpha = learningRate == null ? LINEAR_LEARNING_RATE : learningRate;
+    if (!(alpha > 0) || !Double.isFinite(alpha)) {
+      throw Store.bad("--learning-rate must be finite and > 0, got " + learningRate);
     }
     Path dir = Store.outputDir(out, META);
     Store.requireFile(evalKeys);
@@ -548,7 +557,7 @@ final class Workflow {
       int levelsPerIteration;
       if (kind == ModelKind.LINEAR) {
         EncryptedLinearRegression trainer = new EncryptedLinearRegression(ev, encoder, n, d, it,
-            LearningRate.constant(LINEAR_LEARNING_RATE), 0);
+            LearningRate.constant(alpha), 0);
         EncryptedLogisticRegression.Result r;
         // no per-iteration callback: an indefinite bar that shows the time
         try (ProgressBar bar = Bars.start(err, "train", -1)) {
@@ -578,7 +587,8 @@ final class Workflow {
       double[] millis = reports.stream().flatMapToDouble(rep ->
           Arrays.stream(rep.iterationMillis())).toArray();
       TrainingInfo report = new TrainingInfo(it, kind == ModelKind.LINEAR ? 0 : deg,
-          levelsPerIteration, first.inputLevel(), first.outputLevel(), millis, seconds);
+          levelsPerIteration, first.inputLevel(), first.outputLevel(), millis, seconds,
+          kind == ModelKind.LINEAR ? alpha : null);
       EncryptedModelInfo info = new EncryptedModelInfo(Meta.ENCRYPTED_MODEL_FORMAT, kind.id(),
           d, data.featureNames(), data.label(), data.scaler(), report, data.paramsDigest(),
           data.keyId());

@@ -120,7 +120,7 @@ class ModelsCliTest {
     Path model = node.resolve("model.veil");
     assertThat(cli.ok("train", "--data", data.toString(), "--eval-keys",
         node.resolve("evaluation.keys").toString(), "--out", model.toString()))
-        .contains("trained 2 iterations (linear regression, 3 levels each)");
+        .contains("trained 2 iterations (linear regression, step 0.5, 3 levels each)");
     assertOnly(node, "evaluation.keys", "data.veil", "model.veil");
 
     Path json = dir.resolve("model.json");
@@ -194,6 +194,9 @@ class ModelsCliTest {
     cli.assertBadInput(cli.veil("train", "--data", data.toString(), "--eval-keys",
         node.resolve("evaluation.keys").toString(), "--iterations", "3", "--out",
         dir.resolve("m").toString()), "3 iterations need 9 levels", "at most 2");
+    cli.assertBadInput(cli.veil("train", "--data", data.toString(), "--eval-keys",
+        node.resolve("evaluation.keys").toString(), "--learning-rate", "-1", "--out",
+        dir.resolve("m").toString()), "--learning-rate must be finite and > 0");
     // a model trained on it decrypts only with linear keys
     Path model = node.resolve("model.veil");
     cli.ok("train", "--data", data.toString(), "--eval-keys",
@@ -315,6 +318,9 @@ class ModelsCliTest {
     cli.assertBadInput(cli.veil("train", "--data", data.toString(), "--eval-keys",
         ovrKeys.resolve("evaluation.keys").toString(), "--model", "inference", "--out",
         dir.resolve("m").toString()), "--model", "not a model to train");
+    cli.assertBadInput(cli.veil("train", "--data", data.toString(), "--eval-keys",
+        ovrKeys.resolve("evaluation.keys").toString(), "--learning-rate", "2", "--out",
+        dir.resolve("m").toString()), "--learning-rate applies to linear regression only");
     assertOnly(dir, "one.csv", "logistic", "data.veil");
   }
 }
