@@ -194,6 +194,34 @@ class InferenceCliTest {
   }
 
   @Test
+  void rowsSpanningTwoBatchesComeBackInOrder() throws IOException {
+    int n = 8192 + 100;
+    Path many = dir.resolve("many.csv");
+    WorkflowCliTest.writeData(many, n, 3);
+    Path rows = dir.resolve("rows.veil");
+    assertThat(cli.ok("encrypt", "--keys", scoreKeys.toString(), "--csv", many.toString(),
+        "--schema", logisticJson.toString(), "--out", rows.toString()))
+        .contains("into 2 batches of up to 8192 rows");
+    Path preds = dir.resolve("preds.veil");
+    cli.ok("predict", "--model", logisticJson.toString(), "--data", rows.toString(),
+        "--result-budget", "2", "--out", preds.toString());
+    assertOnly(preds, "meta.json", "out-000-00000.ct", "out-000-00001.ct");
+    Path csv = dir.resolve("p.csv");
+    cli.ok("decrypt", "--keys", scoreKeys.toString(), "--predictions", preds.toString(),
+        "--out", csv.toString());
+    Path plainCsv = dir.resolve("plain.csv");
+    cli.ok("predict", "--model", logisticJson.toString(), "--csv", many.toString(), "--out",
+        plainCsv.toString());
+    List<String[]> got = CliHarness.rows(csv);
+    List<String[]> plain = CliHarness.rows(plainCsv);
+    assertThat(got).hasSize(n);
+    for (int i = 0; i < n; i += i < 8180 ? 97 : 1) {
+      assertThat(Double.parseDouble(got.get(i)[0])).as("row " + i)
+          .isCloseTo(Double.parseDouble(plain.get(i)[0]), within(1e-3));
+    }
+  }
+
+  @Test
   void oneVsRestGivesEveryClassAProbability() throws IOException {
     Table t = CsvReader.defaults().withLabel("cls").withFeatures("a", "b", "c").read(trainCsv);
     OneVsRest ovr = OneVsRest.fit(NesterovLogisticRegression.defaults().withIterations(3)
