@@ -6,12 +6,14 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import dev.veil.cli.Meta.DataInfo;
+import dev.veil.cli.Meta.RowsInfo;
 import dev.veil.ml.data.Scaling;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code veil encrypt}: CSV in, encrypted data set directory out (data owner's side). */
@@ -21,8 +23,11 @@ import picocli.CommandLine.Spec;
     versionProvider = VeilVersion.class,
     sortOptions = false,
     description = {
-      "Encrypt a CSV training table with the public key: the scaler is fitted here, on the owner's"
-          + " side, and saved in the data set's public metadata with the shape and column names."
+      "Encrypt a CSV training table with the public key for the model the keys were made for"
+          + " (logistic, linear or ovr): the scaler is fitted here, on the owner's side, and saved"
+          + " in the data set's public metadata with the shape and column names.",
+      "With --schema (keys made with --model inference): encrypt rows for a model instead, "
+          + "scaled with the model's public input schema, feature-major, no label."
     },
     exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
     exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT})
@@ -38,8 +43,9 @@ final class EncryptCommand implements Callable<Integer> {
   Path csv;
 
   @Option(names = "--label", paramLabel = "COLUMN",
-      description = "The label column: 0/1 or two class names, the second in sorted order "
-          + "positive (default: the last column).")
+      description = "The label column (default: the last column). Logistic: 0/1 or two class "
+          + "names, the second in sorted order positive; ovr: k class names (or values); linear: "
+          + "numbers (standardised before encryption).")
   String label;
 
   @Option(names = "--features", paramLabel = "A,B,...",
@@ -66,19 +72,41 @@ final class EncryptCommand implements Callable<Integer> {
     }
   }
 
+  @Option(names = "--schema", paramLabel = "FILE",
+      description = "Encrypt rows for inference: the model's input schema from veil schema (or "
+          + "the model file itself) names the feature columns and the scaler; needs keys made "
+          + "with --model inference; --label, --features and --scaling do not apply.")
+  Path schema;
+
   @Option(names = "--out", required = true, paramLabel = "DIR",
-      description = "The encrypted data set directory to write.")
+      description = "The encrypted data set (or rows) directory to write.")
   Path out;
 
   @Override
   public Integer call() throws Exception {
     CliContext ctx = VeilCli.context(spec);
     long t0 = System.nanoTime();
+    if (schema != null) {
+      for (String o : new String[] {"--label", "--features", "--scaling"}) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+          throw new ParameterException(spec.commandLine(), "Option '" + o + "' does not apply"
+              + " with --schema: the schema names the features and the scaler");
+        }
+      }
+      RowsInfo r = Inference.encryptRows(keys, csv, schema, out, ctx.err());
+      ctx.out().printf(Locale.ROOT, "encrypted %d rows x %d features for inference (%s) into %d"
+              + " batches of up to %d rows in %s, in %.1f s%n", r.rows(), r.features(),
+          r.output(), r.batches(), r.slots(), out, Opts.seconds(t0));
+      ctx.out().flush();
+      return CliErrors.OK;
+    }
     List<String> cols = Opts.columns(features);
     DataInfo info = Workflow.encrypt(keys, csv, label, cols, scaling, out, ctx.err());
-    ctx.out().printf(Locale.ROOT, "encrypted %d rows x %d features (label '%s') into %d"
+    ctx.out().printf(Locale.ROOT, "encrypted %d rows x %d features (label '%s', %s) into %d"
             + " ciphertexts in %s, in %.1f s%n", info.rows(), info.features(),
-        info.label().name(), info.ciphertexts(), out, Opts.seconds(t0));
+        info.label().name(), info.model(), Workflow.tables(ModelKind.of(info.model(), out),
+            info.label().classes() == null ? 0 : info.label().classes().size()).size()
+            * info.ciphertexts(), out, Opts.seconds(t0));
     ctx.out().flush();
     return CliErrors.OK;
   }

@@ -9,15 +9,19 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code veil evaluate}: accuracy, AUC and confusion matrix of a decrypted model on a CSV. */
+/**
+ * {@code veil evaluate}: a decrypted model on a labelled CSV: accuracy, AUC and confusion matrix
+ * (logistic), RMSE and R2 (linear), accuracy and the k x k confusion matrix (ovr).
+ */
 @Command(
     name = "evaluate",
     mixinStandardHelpOptions = true,
     versionProvider = VeilVersion.class,
     sortOptions = false,
     description = {
-      "Evaluate a decrypted model on a labelled CSV (the model's feature and label columns): "
-          + "accuracy at threshold 1/2, AUC and the confusion matrix."
+      "Evaluate a decrypted model on a labelled CSV (the model's feature and label columns). "
+          + "Logistic: accuracy at threshold 1/2, AUC and the confusion matrix; linear: RMSE and "
+          + "R2; ovr: accuracy and the k x k confusion matrix with the class names."
     },
     exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
     exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT})
@@ -36,9 +40,7 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CliContext ctx = VeilCli.context(spec);
     ModelFile m = Workflow.readModel(model);
-    Workflow.Scored s = Workflow.score(m, csv, true);
-    Workflow.Evaluation e = Workflow.Evaluation.of(s.labels(), s.probabilities());
-    ctx.out().print(e.format(Workflow.classNames(m.label())));
+    ctx.out().print(Scoring.evaluate(m, csv));
     ctx.out().flush();
     return CliErrors.OK;
   }

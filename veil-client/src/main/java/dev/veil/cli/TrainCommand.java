@@ -18,9 +18,11 @@ import picocli.CommandLine.Spec;
     versionProvider = VeilVersion.class,
     sortOptions = false,
     description = {
-      "Train logistic regression (Kim et al.'s Nesterov method with a polynomial sigmoid) on an "
-          + "encrypted data set. Needs only the data set and the evaluation keys: never the "
-          + "secret key. Writes the encrypted model directory."
+      "Train on an encrypted data set the model it was encrypted for: logistic regression (Kim "
+          + "et al.'s Nesterov method with a polynomial sigmoid), linear regression (gradient "
+          + "descent, step 0.5) or one-vs-rest (one logistic regression per class). Needs only "
+          + "the data set and the evaluation keys: never the secret key. Writes the encrypted "
+          + "model directory."
     },
     exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
     exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT})
@@ -40,12 +42,20 @@ final class TrainCommand implements Callable<Integer> {
   Integer iterations;
 
   @Option(names = "--degree", paramLabel = "K",
-      description = "Sigmoid degree 3, 5 or 7 (default: the one the keys were planned for).")
+      description = "Sigmoid degree 3, 5 or 7 (default: the one the keys were planned for; "
+          + "logistic and ovr).")
   Integer degree;
 
-  @Option(names = "--model", defaultValue = "logistic", paramLabel = "KIND",
-      description = "The model: logistic (the only one so far).")
-  String model;
+  @Option(names = "--learning-rate", paramLabel = "A",
+      description = "Linear regression only: the constant step size (default: "
+          + Workflow.LINEAR_LEARNING_RATE + "; the step must stay below 2 / the largest "
+          + "eigenvalue of the design's covariance).")
+  Double learningRate;
+
+  @Option(names = "--model", paramLabel = "KIND", converter = ModelKind.TrainingConverter.class,
+      description = "logistic, linear or ovr: must be the kind the data set was encrypted for "
+          + "(default: that kind).")
+  ModelKind model;
 
   @Option(names = "--out", required = true, paramLabel = "DIR",
       description = "The encrypted model directory to write.")
@@ -53,20 +63,22 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Workflow.LOGISTIC.equals(model)) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "Invalid value for option '--model': only 'logistic' is supported so far, got '"
-              + model + "'");
-    }
     if (iterations != null) {
       Opts.atLeast(spec, "--iterations", iterations, 1);
     }
     CliContext ctx = VeilCli.context(spec);
-    Workflow.TrainResult r = Workflow.train(data, evalKeys, iterations, degree, out, ctx.err());
+    Workflow.TrainResult r = Workflow.train(data, evalKeys, model, iterations, degree,
+        learningRate, out, ctx.err());
     TrainingInfo t = r.info().training();
-    ctx.out().printf(Locale.ROOT, "trained %d iterations (sigmoid degree %d, %d levels each) on"
-            + " %s: %.2f s per iteration, %.1f s in all; encrypted model in %s%n",
-        t.iterations(), t.degree(), t.levelsPerIteration(), data,
+    String what = switch (ModelKind.of(r.info().model(), out)) {
+      case LINEAR -> String.format(Locale.ROOT, "linear regression, step %s", t.learningRate());
+      case OVR -> String.format(Locale.ROOT, "one-vs-rest, %d classes, sigmoid degree %d",
+          r.info().label().classes().size(), t.degree());
+      default -> "sigmoid degree " + t.degree();
+    };
+    ctx.out().printf(Locale.ROOT, "trained %d iterations (%s, %d levels each) on %s: %.2f s per"
+            + " iteration, %.1f s in all; encrypted model in %s%n", t.iterations(), what,
+        t.levelsPerIteration(), data,
         Arrays.stream(t.iterationMillis()).average().orElse(0) / 1000, t.totalSeconds(), out);
     ctx.out().flush();
     return CliErrors.OK;

@@ -33,8 +33,8 @@ import picocli.CommandLine.Spec;
     description = "Veil: machine learning on homomorphically encrypted data.",
     subcommands = {
       VersionCommand.class, KeygenCommand.class, EncryptCommand.class, TrainCommand.class,
-      DecryptCommand.class, PredictCommand.class, EvaluateCommand.class, DemoCommand.class,
-      BenchCommand.class, HelpCommand.class
+      DecryptCommand.class, PredictCommand.class, EvaluateCommand.class, SchemaCommand.class,
+      DemoCommand.class, BenchCommand.class, HelpCommand.class
     },
     exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
     exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT},
