@@ -37,7 +37,7 @@ public final class TestCrypto {
       Parameters.builder().logN(10).logQ(40, 30).logP(44).logDefaultScale(30).securityOff().build();
   /** A 128-bit-secure set (the server refuses insecure ones unless allowed). */
   public static final Parameters SECURE_PARAMS =
-      Parameters.builder().logN(12).logQ(40, 30).logP(40).logDefaultScale(30).build();
+      Parameters.builder().logN(12).logQ(40, 30).logP(38).logDefaultScale(30).build();
 
   public static final byte[] PARAMS_BIN;
   public static final byte[] OTHER_PARAMS_BIN;
