@@ -81,6 +81,11 @@ public final class App implements AutoCloseable {
    * @throws UncheckedIOException if the data directory cannot be created
    */
   public static App create(ServerConfig config) {
+    return create(config, List.of());
+  }
+
+  /** {@link #create(ServerConfig)} with more route modules (tests). */
+  static App create(ServerConfig config, List<ApiModule> extraModules) {
     Objects.requireNonNull(config, "config");
     List<AutoCloseable> closeables = new ArrayList<>();
     Database db = null;
@@ -117,12 +122,13 @@ public final class App implements AutoCloseable {
 
       // HTTP
       Requests requests = new Requests(mapper, config.maxJsonBytes(), config.maxUploadBytes());
-      List<ApiModule> modules = List.of(
+      List<ApiModule> modules = new ArrayList<>(List.of(
           new AccountRoutes(accounts, requests),
           new AuditRoutes(audit, audit, mapper),
           new KeyRoutes(keys, requests),
           new DatasetRoutes(datasets, requests),
-          new DocsRoutes());
+          new DocsRoutes()));
+      modules.addAll(extraModules);
       Javalin javalin = Javalin.create(cfg -> {
         cfg.startup.showJavalinBanner = false;
         cfg.startup.showOldJavalinVersionWarning = false;
