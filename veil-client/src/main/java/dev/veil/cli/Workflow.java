@@ -43,6 +43,7 @@ import dev.veil.ml.linalg.TablePacker;
 import dev.veil.ml.plain.LogisticModel;
 import dev.veil.ml.plain.Sigmoid;
 import dev.veil.ml.train.EncryptedLogisticRegression;
+import dev.veil.ml.train.LogisticTraining;
 import dev.veil.ml.train.Planner;
 import dev.veil.ml.train.TrainingPlan;
 import me.tongfei.progressbar.ProgressBar;
@@ -71,9 +72,6 @@ final class Workflow {
   static final String WEIGHTS = "weights.ct";
 
   static final String LOGISTIC = "logistic";
-  /** The interval the sigmoid's argument is assumed in (Kim et al.). */
-  static final double SIGMOID_A = -8;
-  static final double SIGMOID_B = 8;
 
   static String tableFile(int c) {
     return String.format(Locale.ROOT, "z-%05d.ct", c);
@@ -85,16 +83,17 @@ final class Workflow {
 
   static Sigmoid sigmoid(int degree) {
     try {
-      return Sigmoid.kim(degree);
+      return LogisticTraining.sigmoid(degree);
     } catch (IllegalArgumentException e) {
       throw Store.bad("--degree must be 3, 5 or 7 (Kim et al.'s sigmoid approximations), got "
           + degree);
     }
   }
 
+  /** The run {@link LogisticTraining} plans, the degree checked with the option's name. */
   static Planner planner(int rows, int features, int iterations, int degree) {
-    return Planner.logistic(rows, features).withIterations(iterations)
-        .withSigmoid(sigmoid(degree), SIGMOID_A, SIGMOID_B);
+    sigmoid(degree);
+    return LogisticTraining.planner(rows, features, iterations, degree);
   }
 
   // ================================================================== keygen
@@ -298,14 +297,10 @@ final class Workflow {
     long start = System.nanoTime();
     try (HeContext ctx = new HeContext(params, threads())) {
       EvaluationKeys evk = Store.readVeil(evalKeys, in -> VeilIO.readEvaluationKeys(in, ctx));
-      for (int r : plan.rotations()) {
-        if (!evk.hasGaloisKey(Evaluator.galoisElement(params, r))) {
-          throw Store.bad(evalKeys + ": no Galois key for the rotation by " + r + " that training"
-              + " on " + data.rows() + " rows x " + data.features() + " features needs");
-        }
-      }
-      if (!evk.hasRelinearizationKey()) {
-        throw Store.bad(evalKeys + ": no relinearisation key");
+      try {
+        LogisticTraining.requireKeys(plan, evk);
+      } catch (IllegalArgumentException e) {
+        throw Store.bad(evalKeys + ": " + e.getMessage());
       }
       Ciphertext[] z = new Ciphertext[data.ciphertexts()];
       for (int c = 0; c < z.length; c++) {
@@ -315,12 +310,9 @@ final class Workflow {
               + ", expected the top level " + params.maxLevel());
         }
       }
-      Encoder encoder = new Encoder(ctx);
-      Evaluator ev = new Evaluator(ctx, evk);
-      EncryptedLogisticRegression trainer = new EncryptedLogisticRegression(ev, encoder, plan);
       EncryptedLogisticRegression.Result r;
       try (ProgressBar bar = Bars.start(err, "train", plan.iterations())) {
-        r = trainer.train(z, null, (i, k) -> bar.stepTo(i));
+        r = LogisticTraining.train(ctx, evk, plan, z, (i, k) -> bar.stepTo(i));
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       TrainingInfo report = new TrainingInfo(it, deg, plan.levelsPerIteration(),
