@@ -4,9 +4,11 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 
 import dev.veil.bench.CkksBenchmark;
+import dev.veil.cli.spi.CommandProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -25,6 +27,9 @@ import picocli.CommandLine.Spec;
  * messages and exit codes in one place, {@link CliErrors}: a command throws {@code
  * ParameterException} for bad input and lets {@code IllegalArgumentException} and {@code
  * IOException} propagate.
+ *
+ * <p>Layers above the command line (the server's {@code veil serve}) add their commands through
+ * {@link CommandProvider}, found on the class path with {@link ServiceLoader}.
  */
 @Command(
     name = "veil",
@@ -72,8 +77,23 @@ public final class VeilCli implements Callable<Integer> {
   }
 
   static CommandLine commandLine(CliContext context) {
+    return commandLine(context, ServiceLoader.load(CommandProvider.class));
+  }
+
+  /** The command line with the commands of {@code providers} added to the built-in ones. */
+  static CommandLine commandLine(CliContext context, Iterable<CommandProvider> providers) {
     CliErrors errors = new CliErrors();
-    return new CommandLine(new VeilCli(context))
+    CommandLine cl = new CommandLine(new VeilCli(context));
+    for (CommandProvider provider : providers) {
+      for (Object command : provider.commands()) {
+        CommandLine sub = new CommandLine(command);
+        if (!cl.getSubcommands().containsKey(sub.getCommandName())) {
+          cl.addSubcommand(sub);
+        }
+      }
+    }
+    // set after adding, so that the added commands share the streams and the error handling
+    return cl
         .setOut(writer(context.out()))
         .setErr(writer(context.err()))
         .setParameterExceptionHandler(errors)

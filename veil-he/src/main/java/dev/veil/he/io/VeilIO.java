@@ -649,6 +649,12 @@ public final class VeilIO {
     return all;
   }
 
+  /** Receives the keys of an evaluation-key set one at a time; see {@link #scanEvaluationKeys}. */
+  @FunctionalInterface
+  public interface KeyVisitor {
+    void visit(SwitchingKey key) throws IOException;
+  }
+
   /**
    * Reads an evaluation-key set made under the context's parameters.
    *
@@ -659,6 +665,32 @@ public final class VeilIO {
    */
   public static EvaluationKeys readEvaluationKeys(InputStream in, HeContext ctx)
       throws IOException {
+    SwitchingKey[] relin = new SwitchingKey[1];
+    List<SwitchingKey> galois = new ArrayList<>();
+    scanEvaluationKeys(in, ctx, k -> {
+      if (k.galoisElement() == 0) {
+        relin[0] = k;
+      } else {
+        galois.add(k);
+      }
+    });
+    return new EvaluationKeys(ctx.parameters(), relin[0], galois);
+  }
+
+  /**
+   * Reads an evaluation-key set made under the context's parameters one key at a time, with every
+   * check of {@link #readEvaluationKeys}, handing each key to {@code visitor} as soon as it is read
+   * and keeping none: memory stays at one key whatever the size of the set (for checking an
+   * uploaded set without holding it). Keys arrive in the set's order, the relinearisation key (if
+   * any) first. A visitor that throws stops the scan.
+   *
+   * @return the number of keys read
+   * @throws FormatException as {@link #readEvaluationKeys} does
+   * @throws IOException from the stream or the visitor
+   */
+  public static int scanEvaluationKeys(InputStream in, HeContext ctx, KeyVisitor visitor)
+      throws IOException {
+    Objects.requireNonNull(visitor, "visitor");
     Parameters params = ctx.parameters();
     BinaryReader r = new BinaryReader(in);
     readHeader(r, Type.EVALUATION_KEYS, params);
@@ -669,8 +701,6 @@ public final class VeilIO {
       throw new FormatException("evaluation-key set claims " + unsigned(count)
           + " keys, at most " + max + " (relinearisation + N Galois keys) exist");
     }
-    SwitchingKey relin = null;
-    List<SwitchingKey> galois = new ArrayList<>();
     long previous = -1;
     for (int i = 0; i < count; i++) {
       int flags = r.u8("key flags");
@@ -685,13 +715,9 @@ public final class VeilIO {
       }
       SwitchingKey k = readKeyRecord(r, ctx, flags == Format.FLAG_SEEDED, g);
       previous = g;
-      if (g == 0) {
-        relin = k;
-      } else {
-        galois.add(k);
-      }
+      visitor.visit(k);
     }
-    return new EvaluationKeys(params, relin, galois);
+    return count;
   }
 
   /** Bytes {@link #write(OutputStream, EvaluationKeys)} produces. */

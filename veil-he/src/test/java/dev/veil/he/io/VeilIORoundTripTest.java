@@ -238,6 +238,28 @@ class VeilIORoundTripTest {
   }
 
   @Test
+  void scanningAnEvaluationKeySetVisitsEachKeyInOrderAndConsumesExactlyTheSet() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    VeilIO.write(out, EVAL);
+    VeilIO.write(out, PARAMS);
+    ByteArrayInputStream in = in(out.toByteArray());
+    List<Long> elements = new java.util.ArrayList<>();
+    int count = VeilIO.scanEvaluationKeys(in, CTX, k -> {
+      elements.add(k.galoisElement());
+      SwitchingKey expected = k.galoisElement() == 0 ? RELIN : EVAL.galoisKey(k.galoisElement(), "test");
+      assertSameKey(k, expected);
+    });
+    assertThat(count).isEqualTo(3);
+    assertThat(elements).containsExactly(0L, 5L, 2L * PARAMS.n() - 1);
+    assertThat(VeilIO.readParameters(in)).isEqualTo(PARAMS);
+    // a visitor that throws stops the scan
+    assertThatThrownBy(() -> VeilIO.scanEvaluationKeys(in(bytes(o -> VeilIO.write(o, EVAL))), CTX,
+        k -> {
+          throw new java.io.IOException("stop at " + k.galoisElement());
+        })).hasMessage("stop at 0");
+  }
+
+  @Test
   void objectsFollowEachOtherOnOneStream() throws Exception {
     Ciphertext ct = Encryptor.withSecretKey(CTX, SK)
         .encrypt(IoFixtures.randomPlaintext(PARAMS, 1, PARAMS.defaultScale(), 5));

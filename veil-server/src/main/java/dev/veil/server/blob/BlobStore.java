@@ -2,6 +2,7 @@ package dev.veil.server.blob;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 
 /**
  * Content-addressed storage of large byte strings (ciphertexts, keys, results), named by the SHA-256 of
@@ -23,11 +24,45 @@ public interface BlobStore {
    */
   BlobRef put(InputStream in, long maxBytes, String expectedSha256) throws IOException;
 
+  /**
+   * Starts a blob written piece by piece, for callers that check the bytes while they arrive (a
+   * ciphertext parsed as it is uploaded): the bytes go to a temporary file as they are written, and
+   * become a blob only on {@link Writer#commit}. Closing an uncommitted writer discards them.
+   *
+   * @param maxBytes the largest accepted size; writing more fails with a 413 {@code
+   *     ServiceException}
+   */
+  Writer writer(long maxBytes) throws IOException;
+
   /** Opens a stored blob for reading; a 404 {@code ServiceException} if absent. */
   InputStream open(String sha256) throws IOException;
 
   /** Whether a blob with this digest is stored. */
   boolean exists(String sha256);
+
+  /**
+   * A blob being written. Not thread-safe. Use in try-with-resources: {@link #close} without
+   * {@link #commit} leaves nothing behind.
+   */
+  interface Writer extends AutoCloseable {
+    /** The stream to write the bytes to; it need not be closed. */
+    OutputStream stream();
+
+    /** Bytes written so far. */
+    long size();
+
+    /**
+     * Checks the digest and moves the bytes into place (or drops them if the same blob exists).
+     *
+     * @param expectedSha256 lowercase hex digest the bytes must have, or null for no check; a
+     *     mismatch fails with a 400 {@code ServiceException} and leaves nothing behind
+     */
+    BlobRef commit(String expectedSha256) throws IOException;
+
+    /** Discards the bytes unless committed. */
+    @Override
+    void close() throws IOException;
+  }
 
   /** A stored blob: lowercase hex SHA-256 and size in bytes. */
   record BlobRef(String sha256, long size) {}

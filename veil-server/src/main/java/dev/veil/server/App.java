@@ -1,0 +1,232 @@
+package dev.veil.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.server.account.AccountRoutes;
+import dev.veil.server.account.AccountService;
+import dev.veil.server.account.JdbiTokenRepository;
+import dev.veil.server.account.JdbiUserRepository;
+import dev.veil.server.account.PasswordHasher;
+import dev.veil.server.audit.AuditRoutes;
+import dev.veil.server.audit.JdbiAuditLog;
+import dev.veil.server.blob.FileBlobStore;
+import dev.veil.server.dataset.DatasetRoutes;
+import dev.veil.server.dataset.DatasetService;
+import dev.veil.server.dataset.JdbiDatasetRepository;
+import dev.veil.server.db.Database;
+import dev.veil.server.he.HeContexts;
+import dev.veil.server.http.ApiErrors;
+import dev.veil.server.http.ApiModule;
+import dev.veil.server.http.DocsRoutes;
+import dev.veil.server.http.Json;
+import dev.veil.server.http.Requests;
+import dev.veil.server.http.Routes;
+import dev.veil.server.keys.JdbiKeySetRepository;
+import dev.veil.server.keys.KeyRoutes;
+import dev.veil.server.keys.KeyService;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Veil server, wired in one place: {@link #create} builds the database, the blob store and the
+ * audit log, then the repositories, the services on them, and the HTTP modules on the services,
+ * each taking what it needs in its constructor. Nothing is static; two apps in one JVM (tests) do
+ * not share state.
+ *
+ * <p>HTTP: every route lies under {@code /api/} and needs {@code Authorization: Bearer <token>}
+ * except registration, login, health and the docs ({@link Routes}); every failure is a JSON {@code
+ * {"error", "message"}} body with its status ({@link ApiErrors}); uploads stream from the request
+ * body to the blob store, never held in memory (Javalin's {@code maxRequestSize} limits only bodies
+ * read whole, and this server reads JSON through its own limit).
+ *
+ * <p>On first start with an empty database an operator account is created ({@link
+ * ServerConfig#operatorUsername}); its password is the configured one or a generated one, which
+ * {@link #bootstrapPassword} returns (once per process: it is stored only as a hash).
+ */
+public final class App implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(App.class);
+
+  private final ServerConfig config;
+  private final Database database;
+  private final Javalin javalin;
+  private final String bootstrapPassword;
+  private final List<AutoCloseable> closeables;
+  private boolean started;
+
+  private App(ServerConfig config, Database database, Javalin javalin, String bootstrapPassword,
+      List<AutoCloseable> closeables) {
+    this.config = config;
+    this.database = database;
+    this.javalin = javalin;
+    this.bootstrapPassword = bootstrapPassword;
+    this.closeables = closeables;
+  }
+
+  /**
+   * Builds the server (and migrates the database) without starting it.
+   *
+   * @throws IllegalStateException if the database cannot be reached or migrated
+   * @throws UncheckedIOException if the data directory cannot be created
+   */
+  public static App create(ServerConfig config) {
+    return create(config, List.of());
+  }
+
+  /** {@link #create(ServerConfig)} with more route modules (tests). */
+  static App create(ServerConfig config, List<ApiModule> extraModules) {
+    Objects.requireNonNull(config, "config");
+    List<AutoCloseable> closeables = new ArrayList<>();
+    Database db = null;
+    try {
+      Files.createDirectories(config.dataDir());
+      db = Database.open(config, Math.min(config.workerThreads(), 16));
+      closeables.add(db);
+      Clock clock = Clock.systemUTC();
+      SecureRandom random = new SecureRandom();
+      ObjectMapper mapper = Json.mapper();
+
+      // storage
+      FileBlobStore blobs = new FileBlobStore(config.blobDir());
+      JdbiAuditLog audit = new JdbiAuditLog(db.jdbi(), clock);
+      HeContexts contexts = new HeContexts(8);
+
+      // services
+      AccountService accounts = new AccountService(new JdbiUserRepository(db.jdbi()),
+          new JdbiTokenRepository(db.jdbi()),
+          new PasswordHasher(config.passwordHashing(), random), audit, clock, random,
+          new AccountService.Policy(config.openRegistration(), config.loginTokenTtl()));
+      KeyService keys = new KeyService(new JdbiKeySetRepository(db.jdbi()), blobs, contexts,
+          audit, clock, new KeyService.Policy(config.maxUploadBytes(),
+              config.allowInsecureParameters()));
+      DatasetService datasets = new DatasetService(new JdbiDatasetRepository(db.jdbi()), keys,
+          blobs, contexts, audit, clock, mapper,
+          new DatasetService.Policy(config.maxUploadBytes(), config.maxDatasetParts()));
+
+      String generated = accounts.bootstrapOperator(config.operatorUsername(),
+          config.operatorPassword()).orElse(null);
+      if (generated != null || config.operatorPassword() != null) {
+        LOG.info("created the operator account '{}'", config.operatorUsername());
+      }
+
+      // HTTP
+      Requests requests = new Requests(mapper, config.maxJsonBytes(), config.maxUploadBytes());
+      List<ApiModule> modules = new ArrayList<>(List.of(
+          new AccountRoutes(accounts, requests),
+          new AuditRoutes(audit, audit, mapper),
+          new KeyRoutes(keys, requests),
+          new DatasetRoutes(datasets, requests),
+          new DocsRoutes()));
+      modules.addAll(extraModules);
+      Javalin javalin = Javalin.create(cfg -> {
+        cfg.startup.showJavalinBanner = false;
+        cfg.startup.showOldJavalinVersionWarning = false;
+        cfg.jsonMapper(new JavalinJackson(mapper, false));
+        // applies to bodies read whole (ctx.body()); uploads stream and have their own limit
+        cfg.http.maxRequestSize = config.maxJsonBytes();
+        cfg.http.defaultContentType = "application/json";
+        cfg.jetty.host = config.host();
+        cfg.jetty.port = config.port();
+        QueuedThreadPool pool = new QueuedThreadPool(config.workerThreads(), 4, 60_000);
+        pool.setName("veil-http");
+        cfg.jetty.threadPool = pool;
+        cfg.requestLogger.http((ctx, ms) -> LOG.debug("{} {} -> {} in {} ms", ctx.method(),
+            ctx.path(), ctx.statusCode(), Math.round(ms)));
+        cfg.routes.before(ctx -> {
+          ctx.header("Cache-Control", "no-store");
+          ctx.header("X-Content-Type-Options", "nosniff");
+        });
+        ApiErrors.install(cfg.routes, mapper);
+        Routes routes = new Routes(cfg.routes, accounts::authenticate);
+        modules.forEach(m -> m.register(routes));
+      });
+      return new App(config, db, javalin, generated, closeables);
+    } catch (IOException e) {
+      closeQuietly(closeables);
+      throw new UncheckedIOException("cannot set up the data directory " + config.dataDir(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(closeables);
+      throw e;
+    }
+  }
+
+  /** Starts listening; {@link #port} then tells where. */
+  public synchronized App start() {
+    if (!started) {
+      javalin.start();
+      started = true;
+      LOG.info("Veil server listening on {} (data in {})", url(), config.dataDir());
+    }
+    return this;
+  }
+
+  /** The port listened on (the actual one when configured with 0). */
+  public int port() {
+    return javalin.port();
+  }
+
+  /** The base URL, e.g. {@code http://127.0.0.1:8080}. */
+  public String url() {
+    String host = config.host();
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      host = "127.0.0.1";
+    } else if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return "http://" + host + ":" + port();
+  }
+
+  /**
+   * The generated password of the operator account created by this start, or empty (the account
+   * existed, or its password was configured).
+   */
+  public Optional<String> bootstrapPassword() {
+    return Optional.ofNullable(bootstrapPassword);
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  /** The database (for tests and tools). */
+  public Database database() {
+    return database;
+  }
+
+  /** Javalin (for tests that inspect the registered routes). */
+  public Javalin javalin() {
+    return javalin;
+  }
+
+  /** Stops serving (waiting for requests under way) and closes the database. */
+  @Override
+  public synchronized void close() {
+    try {
+      javalin.stop();
+    } finally {
+      closeQuietly(closeables);
+    }
+  }
+
+  private static void closeQuietly(List<AutoCloseable> closeables) {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      try {
+        closeables.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("closing {} failed", closeables.get(i), e);
+      }
+    }
+    closeables.clear();
+  }
+}

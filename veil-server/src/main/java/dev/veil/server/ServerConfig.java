@@ -1,0 +1,251 @@
+package dev.veil.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+import dev.veil.server.account.PasswordHasher;
+
+/**
+ * Everything the server is configured with; {@link #builder} gives the defaults. Immutable and
+ * validated on construction, so that {@code App.create} never starts on a nonsensical value.
+ *
+ * @param host the address to listen on (default {@code 127.0.0.1}: put a TLS proxy in front
+ *     before exposing the server)
+ * @param port the port, 0 for any free one (default 8080)
+ * @param dataDir the data directory: the blob store ({@code blobs/}) and the embedded database
+ * @param jdbcUrl the database, or null for the embedded H2 database in {@code dataDir/db}
+ * @param dbUser the database user, or null
+ * @param dbPassword the database password, or null
+ * @param dbSchema the database schema the server's tables live in (created if missing), or null
+ *     for the connection's default; tests use a fresh one per run
+ * @param maxUploadBytes the largest single upload (a key file, one part of a data set)
+ * @param maxJsonBytes the largest JSON request body
+ * @param workerThreads the most requests served at once (each upload holds one thread)
+ * @param openRegistration whether anyone may register as data owner, model seller or buyer;
+ *     when false only an operator creates accounts
+ * @param allowInsecureParameters whether key sets with parameters below 128-bit security (made
+ *     with {@code securityOff}) are accepted; for tests and experiments only
+ * @param operatorUsername the operator account created on first start with an empty database
+ * @param operatorPassword its password, or null to generate one (reported once by {@code App})
+ * @param passwordHashing the Argon2id cost for new password hashes
+ * @param loginTokenTtl how long a token from {@code POST /api/login} is valid
+ * @param maxDatasetParts the most ciphertext parts one data set may have
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    Path dataDir,
+    String jdbcUrl,
+    String dbUser,
+    String dbPassword,
+    String dbSchema,
+    long maxUploadBytes,
+    int maxJsonBytes,
+    int workerThreads,
+    boolean openRegistration,
+    boolean allowInsecureParameters,
+    String operatorUsername,
+    String operatorPassword,
+    PasswordHasher.Params passwordHashing,
+    Duration loginTokenTtl,
+    int maxDatasetParts) {
+
+  public ServerConfig {
+    Objects.requireNonNull(host, "host");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
+    }
+    dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath().normalize();
+    if (dbSchema != null && !dbSchema.matches("[a-z_][a-z0-9_]{0,62}")) {
+      throw new IllegalArgumentException("dbSchema must be a lower-case SQL identifier, got '"
+          + dbSchema + "'");
+    }
+    if (maxUploadBytes < 1024) {
+      throw new IllegalArgumentException("maxUploadBytes must be at least 1024, got "
+          + maxUploadBytes);
+    }
+    if (maxJsonBytes < 1024) {
+      throw new IllegalArgumentException("maxJsonBytes must be at least 1024, got "
+          + maxJsonBytes);
+    }
+    if (workerThreads < 4) {
+      throw new IllegalArgumentException("workerThreads must be at least 4, got "
+          + workerThreads);
+    }
+    Objects.requireNonNull(operatorUsername, "operatorUsername");
+    Objects.requireNonNull(passwordHashing, "passwordHashing");
+    if (loginTokenTtl == null || loginTokenTtl.isNegative() || loginTokenTtl.isZero()) {
+      throw new IllegalArgumentException("loginTokenTtl must be positive, got " + loginTokenTtl);
+    }
+    if (maxDatasetParts < 1) {
+      throw new IllegalArgumentException("maxDatasetParts must be positive, got "
+          + maxDatasetParts);
+    }
+  }
+
+  /** The JDBC URL in use: {@link #jdbcUrl}, or the embedded H2 database in the data directory. */
+  public String effectiveJdbcUrl() {
+    if (jdbcUrl != null) {
+      return jdbcUrl;
+    }
+    // PostgreSQL mode and lower-case names, so that the same migrations and SQL run on both
+    return "jdbc:h2:file:" + dataDir.resolve("db").resolve("veil")
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE";
+  }
+
+  /** The blob store's directory. */
+  public Path blobDir() {
+    return dataDir.resolve("blobs");
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.host = host;
+    b.port = port;
+    b.dataDir = dataDir;
+    b.jdbcUrl = jdbcUrl;
+    b.dbUser = dbUser;
+    b.dbPassword = dbPassword;
+    b.dbSchema = dbSchema;
+    b.maxUploadBytes = maxUploadBytes;
+    b.maxJsonBytes = maxJsonBytes;
+    b.workerThreads = workerThreads;
+    b.openRegistration = openRegistration;
+    b.allowInsecureParameters = allowInsecureParameters;
+    b.operatorUsername = operatorUsername;
+    b.operatorPassword = operatorPassword;
+    b.passwordHashing = passwordHashing;
+    b.loginTokenTtl = loginTokenTtl;
+    b.maxDatasetParts = maxDatasetParts;
+    return b;
+  }
+
+  @Override
+  public String toString() {
+    // never print the passwords
+    return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", jdbcUrl="
+        + effectiveJdbcUrl() + ", dbUser=" + dbUser + ", dbSchema=" + dbSchema
+        + ", maxUploadBytes=" + maxUploadBytes + ", maxJsonBytes=" + maxJsonBytes
+        + ", workerThreads=" + workerThreads + ", openRegistration=" + openRegistration
+        + ", allowInsecureParameters=" + allowInsecureParameters + "]";
+  }
+
+  /** A builder starting from the defaults; only {@link #dataDir} has none. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port = 8080;
+    private Path dataDir;
+    private String jdbcUrl;
+    private String dbUser;
+    private String dbPassword;
+    private String dbSchema;
+    private long maxUploadBytes = 4L << 30;
+    private int maxJsonBytes = 1 << 20;
+    private int workerThreads = 32;
+    private boolean openRegistration = true;
+    private boolean allowInsecureParameters;
+    private String operatorUsername = "operator";
+    private String operatorPassword;
+    private PasswordHasher.Params passwordHashing = PasswordHasher.Params.DEFAULT;
+    private Duration loginTokenTtl = Duration.ofDays(7);
+    private int maxDatasetParts = 100_000;
+
+    private Builder() {}
+
+    public Builder host(String v) {
+      host = v;
+      return this;
+    }
+
+    public Builder port(int v) {
+      port = v;
+      return this;
+    }
+
+    public Builder dataDir(Path v) {
+      dataDir = v;
+      return this;
+    }
+
+    public Builder jdbcUrl(String v) {
+      jdbcUrl = v;
+      return this;
+    }
+
+    public Builder dbUser(String v) {
+      dbUser = v;
+      return this;
+    }
+
+    public Builder dbPassword(String v) {
+      dbPassword = v;
+      return this;
+    }
+
+    public Builder dbSchema(String v) {
+      dbSchema = v;
+      return this;
+    }
+
+    public Builder maxUploadBytes(long v) {
+      maxUploadBytes = v;
+      return this;
+    }
+
+    public Builder maxJsonBytes(int v) {
+      maxJsonBytes = v;
+      return this;
+    }
+
+    public Builder workerThreads(int v) {
+      workerThreads = v;
+      return this;
+    }
+
+    public Builder openRegistration(boolean v) {
+      openRegistration = v;
+      return this;
+    }
+
+    public Builder allowInsecureParameters(boolean v) {
+      allowInsecureParameters = v;
+      return this;
+    }
+
+    public Builder operatorUsername(String v) {
+      operatorUsername = v;
+      return this;
+    }
+
+    public Builder operatorPassword(String v) {
+      operatorPassword = v;
+      return this;
+    }
+
+    public Builder passwordHashing(PasswordHasher.Params v) {
+      passwordHashing = v;
+      return this;
+    }
+
+    public Builder loginTokenTtl(Duration v) {
+      loginTokenTtl = v;
+      return this;
+    }
+
+    public Builder maxDatasetParts(int v) {
+      maxDatasetParts = v;
+      return this;
+    }
+
+    public ServerConfig build() {
+      return new ServerConfig(host, port, dataDir, jdbcUrl, dbUser, dbPassword, dbSchema,
+          maxUploadBytes, maxJsonBytes, workerThreads, openRegistration, allowInsecureParameters,
+          operatorUsername, operatorPassword, passwordHashing, loginTokenTtl, maxDatasetParts);
+    }
+  }
+}

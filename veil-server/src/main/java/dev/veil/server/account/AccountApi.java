@@ -1,0 +1,67 @@
+package dev.veil.server.account;
+
+import java.util.List;
+
+/** The JSON bodies of the account routes (requests and responses). */
+public final class AccountApi {
+  private AccountApi() {}
+
+  /** {@code POST /api/register} and {@code POST /api/users}. */
+  public record RegisterRequest(String username, String password, List<Role> roles) {
+    @Override
+    public String toString() {
+      return "RegisterRequest[" + username + ", " + roles + "]";
+    }
+  }
+
+  /** {@code POST /api/login}; {@code tokenName} names the token issued (default {@code login}). */
+  public record LoginRequest(String username, String password, String tokenName) {
+    @Override
+    public String toString() {
+      return "LoginRequest[" + username + "]";
+    }
+  }
+
+  /** {@code POST /api/tokens}; {@code expiresInDays} null for a token that does not expire. */
+  public record CreateTokenRequest(String name, Integer expiresInDays) {}
+
+  /** A user as the API shows it: never the password hash. */
+  public record UserView(String id, String username, List<Role> roles, String createdAt) {
+    static UserView of(User u) {
+      return new UserView(u.id(), u.username(), u.roles().stream().sorted().toList(),
+          u.createdAt().toString());
+    }
+  }
+
+  /** A token as listed: never the token nor its hash. Times are ISO-8601, absent ones null. */
+  public record TokenView(String id, String name, String createdAt, String expiresAt,
+      String lastUsedAt) {
+    static TokenView of(ApiToken t) {
+      return new TokenView(t.id(), t.name(), t.createdAt().toString(), str(t.expiresAt()),
+          str(t.lastUsedAt()));
+    }
+
+    private static String str(Object o) {
+      return o == null ? null : o.toString();
+    }
+  }
+
+  /** A new token: {@code token} is shown this once and cannot be retrieved again. */
+  public record NewToken(String token, TokenView info) {
+    @Override
+    public String toString() {
+      return "NewToken[" + info + "]";
+    }
+  }
+
+  /** The answer to a login: a new token and who it belongs to. */
+  public record LoginResponse(String token, TokenView info, UserView user) {
+    @Override
+    public String toString() {
+      return "LoginResponse[" + info + ", " + user + "]";
+    }
+  }
+
+  /** The user list of {@code GET /api/tokens}. */
+  public record TokenList(List<TokenView> tokens) {}
+}

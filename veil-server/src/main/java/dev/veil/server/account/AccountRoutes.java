@@ -1,0 +1,57 @@
+package dev.veil.server.account;
+
+import java.util.Objects;
+
+import dev.veil.server.ServiceException;
+import dev.veil.server.account.AccountApi.CreateTokenRequest;
+import dev.veil.server.account.AccountApi.LoginRequest;
+import dev.veil.server.account.AccountApi.RegisterRequest;
+import dev.veil.server.account.AccountApi.TokenList;
+import dev.veil.server.http.ApiModule;
+import dev.veil.server.http.Requests;
+import dev.veil.server.http.Routes;
+import io.javalin.http.HandlerType;
+
+/**
+ * Account routes: {@code POST /api/register} and {@code POST /api/login} (no token), {@code POST
+ * /api/logout}, {@code GET /api/me}, {@code POST /api/users} (operators), {@code GET/POST
+ * /api/tokens}, {@code DELETE /api/tokens/{id}}.
+ */
+public final class AccountRoutes implements ApiModule {
+  private final AccountService accounts;
+  private final Requests requests;
+
+  public AccountRoutes(AccountService accounts, Requests requests) {
+    this.accounts = Objects.requireNonNull(accounts, "accounts");
+    this.requests = Objects.requireNonNull(requests, "requests");
+  }
+
+  @Override
+  public void register(Routes r) {
+    r.anonymous(HandlerType.POST, "/api/register", ctx ->
+        ctx.status(201).json(accounts.register(null, requests.json(ctx, RegisterRequest.class))));
+    r.anonymous(HandlerType.POST, "/api/login", ctx -> {
+      LoginRequest req = requests.json(ctx, LoginRequest.class);
+      ctx.json(accounts.login(req.username(), req.password(), req.tokenName()));
+    });
+    r.post("/api/logout", (ctx, p) -> {
+      accounts.logout(p, Routes.bearerToken(ctx));
+      ctx.status(204);
+    });
+    r.get("/api/me", (ctx, p) -> ctx.json(accounts.me(p)));
+    r.post("/api/users", (ctx, p) -> {
+      if (!p.has(Role.OPERATOR)) {
+        throw ServiceException.forbidden("only operators create accounts for others");
+      }
+      ctx.status(201).json(accounts.register(p, requests.json(ctx, RegisterRequest.class)));
+    });
+    r.get("/api/tokens", (ctx, p) -> ctx.json(new TokenList(accounts.tokens(p))));
+    r.post("/api/tokens", (ctx, p) ->
+        ctx.status(201).json(accounts.createToken(p, requests.json(ctx,
+            CreateTokenRequest.class))));
+    r.delete("/api/tokens/{id}", (ctx, p) -> {
+      accounts.revokeToken(p, ctx.pathParam("id"));
+      ctx.status(204);
+    });
+  }
+}

@@ -1,0 +1,318 @@
+package dev.veil.server.account;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import dev.veil.server.Ids;
+import dev.veil.server.ServiceException;
+import dev.veil.server.account.AccountApi.LoginResponse;
+import dev.veil.server.account.AccountApi.NewToken;
+import dev.veil.server.account.AccountApi.RegisterRequest;
+import dev.veil.server.account.AccountApi.TokenView;
+import dev.veil.server.account.AccountApi.UserView;
+import dev.veil.server.audit.AuditLog;
+
+/**
+ * Accounts, passwords and API tokens.
+ *
+ * <p>Guarantees: passwords are stored only as Argon2id hashes; tokens only as SHA-256 hashes, the
+ * token itself being returned once; a login with an unknown user takes as long as one with a wrong
+ * password and both answer the same 401; revoked and expired tokens authenticate nothing; a user
+ * sees and revokes only their own tokens. Registration policy: when {@code openRegistration} is
+ * on, anyone may register as data owner, model seller and/or buyer; operator accounts are created
+ * only by an operator (or by {@link #bootstrapOperator} on an empty database). Every registration,
+ * login (failed ones too), token creation and revocation is written to the audit log.
+ */
+public final class AccountService {
+  /** Lower case letters, digits, '.', '_' and '-', 3 to 32 characters, starting alphanumeric. */
+  private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{2,31}");
+  static final int MIN_PASSWORD = 10;
+  static final int MAX_PASSWORD = 1024;
+  private static final int MAX_TOKEN_NAME = 100;
+  private static final int MAX_TOKEN_DAYS = 3650;
+  /** A token's last use is written at most this often. */
+  private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(5);
+  private static final Set<Role> SELF_SERVICE =
+      EnumSet.of(Role.DATA_OWNER, Role.MODEL_SELLER, Role.BUYER);
+
+  /**
+   * The account rules.
+   *
+   * @param openRegistration whether anyone may register (without operator role)
+   * @param loginTokenTtl lifetime of the token a login issues
+   */
+  public record Policy(boolean openRegistration, Duration loginTokenTtl) {}
+
+  private final UserRepository users;
+  private final TokenRepository tokens;
+  private final PasswordHasher hasher;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final Policy policy;
+
+  public AccountService(UserRepository users, TokenRepository tokens, PasswordHasher hasher,
+      AuditLog audit, Clock clock, SecureRandom random, Policy policy) {
+    this.users = Objects.requireNonNull(users, "users");
+    this.tokens = Objects.requireNonNull(tokens, "tokens");
+    this.hasher = Objects.requireNonNull(hasher, "hasher");
+    this.audit = Objects.requireNonNull(audit, "audit");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.random = Objects.requireNonNull(random, "random");
+    this.policy = Objects.requireNonNull(policy, "policy");
+  }
+
+  /**
+   * Creates an account.
+   *
+   * @param caller the authenticated caller, or null for self-registration
+   */
+  public UserView register(Principal caller, RegisterRequest req) {
+    if (req == null) {
+      throw ServiceException.badRequest("a body {username, password, roles} is required");
+    }
+    boolean byOperator = caller != null && caller.has(Role.OPERATOR);
+    if (caller != null && !byOperator) {
+      throw ServiceException.forbidden("only an operator creates accounts for others");
+    }
+    String username = username(req.username());
+    checkPassword(req.password(), username);
+    Set<Role> roles = roles(req.roles());
+    if (!byOperator) {
+      if (!policy.openRegistration()) {
+        throw ServiceException.forbidden("registration is closed on this server: ask an operator"
+            + " for an account");
+      }
+      if (!SELF_SERVICE.containsAll(roles)) {
+        throw ServiceException.forbidden("only an operator can create " + Role.OPERATOR
+            + " accounts; register as " + SELF_SERVICE);
+      }
+    }
+    User user = new User(Ids.next("usr"), username, hasher.hash(req.password()), roles, now());
+    users.insert(user);
+    audit.record(caller == null ? user.id() : caller.userId(), "user.register", user.id(),
+        details("username", username, "roles", sorted(roles), "byOperator", byOperator));
+    return UserView.of(user);
+  }
+
+  /**
+   * Creates the operator account on an empty database.
+   *
+   * @param password the password, or null to generate one
+   * @return the generated password (to show once), or empty if none was generated or the
+   *     database already has users
+   */
+  public Optional<String> bootstrapOperator(String username, String password) {
+    if (users.count() > 0) {
+      return Optional.empty();
+    }
+    String name = username(username);
+    String pw = password;
+    if (pw == null) {
+      pw = Tokens.generate(random).substring(Tokens.PREFIX.length(), Tokens.PREFIX.length() + 24);
+    } else {
+      checkPassword(pw, name);
+    }
+    User user = new User(Ids.next("usr"), name, hasher.hash(pw), EnumSet.of(Role.OPERATOR),
+        now());
+    users.insert(user);
+    audit.record(null, "user.bootstrap", user.id(), details("username", name));
+    return password == null ? Optional.of(pw) : Optional.empty();
+  }
+
+  /** Checks the credentials and issues a token; the same 401 for an unknown user or password. */
+  public LoginResponse login(String username, String password, String tokenName) {
+    String name = username == null ? "" : username.strip().toLowerCase(java.util.Locale.ROOT);
+    String pw = password == null ? "" : password;
+    if (pw.length() > MAX_PASSWORD) {
+      throw ServiceException.badRequest("password longer than " + MAX_PASSWORD + " characters");
+    }
+    Optional<User> user = USERNAME.matcher(name).matches() ? users.byUsername(name)
+        : Optional.empty();
+    boolean ok = hasher.verify(pw, user.map(User::passwordHash).orElse(null));
+    if (!ok) {
+      audit.record(user.map(User::id).orElse(null), "user.login.failed", user.map(User::id)
+          .orElse(null), details("username", name.length() > 64 ? name.substring(0, 64) : name,
+              "reason", user.isPresent() ? "wrong password" : "unknown user"));
+      throw ServiceException.unauthorized("wrong username or password");
+    }
+    User u = user.get();
+    if (hasher.needsRehash(u.passwordHash())) {
+      users.updatePasswordHash(u.id(), hasher.hash(pw));
+    }
+    String label = tokenName == null ? "login" : tokenName(tokenName);
+    NewToken t = issue(u.id(), label, now().plus(policy.loginTokenTtl()));
+    audit.record(u.id(), "user.login", u.id(), details("tokenId", t.info().id()));
+    return new LoginResponse(t.token(), t.info(), UserView.of(u));
+  }
+
+  /**
+   * The principal a bearer token stands for.
+   *
+   * @throws ServiceException 401 for a malformed, unknown, revoked or expired token, or one whose
+   *     user no longer exists
+   */
+  public Principal authenticate(String token) {
+    if (!Tokens.wellFormed(token)) {
+      throw ServiceException.unauthorized("malformed API token");
+    }
+    String hash = Tokens.hash(token);
+    Instant now = now();
+    ApiToken t = tokens.byHash(hash)
+        .filter(x -> Tokens.sameHash(x.tokenHash(), hash))
+        .orElseThrow(() -> ServiceException.unauthorized("unknown API token"));
+    if (!t.activeAt(now)) {
+      throw ServiceException.unauthorized(t.revokedAt() != null ? "the API token was revoked"
+          : "the API token expired at " + t.expiresAt() + ": log in again");
+    }
+    User u = users.byId(t.userId())
+        .orElseThrow(() -> ServiceException.unauthorized("unknown API token"));
+    if (t.lastUsedAt() == null || t.lastUsedAt().plus(TOUCH_INTERVAL).isBefore(now)) {
+      tokens.touch(t.id(), now);
+    }
+    return u.principal();
+  }
+
+  /** The caller's account. */
+  public UserView me(Principal p) {
+    return UserView.of(users.byId(p.userId())
+        .orElseThrow(() -> ServiceException.unauthorized("the account no longer exists")));
+  }
+
+  /** Issues a token for the caller. */
+  public NewToken createToken(Principal p, AccountApi.CreateTokenRequest req) {
+    if (req == null) {
+      throw ServiceException.badRequest("a body {name, expiresInDays} is required");
+    }
+    String name = tokenName(req.name());
+    Instant expires = null;
+    if (req.expiresInDays() != null) {
+      int d = req.expiresInDays();
+      if (d < 1 || d > MAX_TOKEN_DAYS) {
+        throw ServiceException.badRequest("expiresInDays must be in [1, " + MAX_TOKEN_DAYS
+            + "] or absent (no expiry), got " + d);
+      }
+      expires = now().plus(Duration.ofDays(d));
+    }
+    NewToken t = issue(p.userId(), name, expires);
+    audit.record(p.userId(), "token.create", t.info().id(), details("name", name, "expiresAt",
+        t.info().expiresAt()));
+    return t;
+  }
+
+  /** The caller's active tokens, newest first (never the tokens themselves). */
+  public List<TokenView> tokens(Principal p) {
+    Instant now = now();
+    return tokens.byUser(p.userId()).stream().filter(t -> t.activeAt(now)).map(TokenView::of)
+        .toList();
+  }
+
+  /** Revokes one of the caller's tokens; 404 for another user's or an unknown one. */
+  public void revokeToken(Principal p, String tokenId) {
+    if (!Ids.looksLike("tok", tokenId) || !tokens.revoke(tokenId, p.userId(), now())) {
+      throw ServiceException.notFound("token", String.valueOf(tokenId));
+    }
+    audit.record(p.userId(), "token.revoke", tokenId, Map.of());
+  }
+
+  /** Revokes the token the caller authenticated with (a logout). */
+  public void logout(Principal p, String token) {
+    if (!Tokens.wellFormed(token)) {
+      throw ServiceException.unauthorized("malformed API token");
+    }
+    ApiToken t = tokens.byHash(Tokens.hash(token))
+        .filter(x -> x.userId().equals(p.userId()))
+        .orElseThrow(() -> ServiceException.unauthorized("unknown API token"));
+    if (tokens.revoke(t.id(), p.userId(), now())) {
+      audit.record(p.userId(), "user.logout", t.id(), Map.of());
+    }
+  }
+
+  private NewToken issue(String userId, String name, Instant expiresAt) {
+    String token = Tokens.generate(random);
+    ApiToken t = new ApiToken(Ids.next("tok"), userId, name, Tokens.hash(token), now(), expiresAt,
+        null, null);
+    tokens.insert(t);
+    return new NewToken(token, TokenView.of(t));
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private static String username(String raw) {
+    if (raw == null || raw.isBlank()) {
+      throw ServiceException.badRequest("username is required");
+    }
+    String u = raw.strip().toLowerCase(java.util.Locale.ROOT);
+    if (!USERNAME.matcher(u).matches()) {
+      throw ServiceException.badRequest("username must be 3 to 32 characters: letters, digits,"
+          + " '.', '_' or '-', starting with a letter or digit");
+    }
+    return u;
+  }
+
+  private static void checkPassword(String pw, String username) {
+    if (pw == null || pw.length() < MIN_PASSWORD) {
+      throw ServiceException.badRequest("password must have at least " + MIN_PASSWORD
+          + " characters");
+    }
+    if (pw.length() > MAX_PASSWORD) {
+      throw ServiceException.badRequest("password must have at most " + MAX_PASSWORD
+          + " characters");
+    }
+    if (pw.strip().equalsIgnoreCase(username)) {
+      throw ServiceException.badRequest("password must differ from the username");
+    }
+  }
+
+  private static Set<Role> roles(List<Role> roles) {
+    if (roles == null || roles.isEmpty()) {
+      throw ServiceException.badRequest("roles must name at least one of " + List.of(Role.values()));
+    }
+    EnumSet<Role> set = EnumSet.noneOf(Role.class);
+    for (Role r : roles) {
+      if (r == null) {
+        throw ServiceException.badRequest("roles must not contain null");
+      }
+      set.add(r);
+    }
+    return set;
+  }
+
+  private static String tokenName(String name) {
+    if (name == null || name.isBlank()) {
+      throw ServiceException.badRequest("token name is required");
+    }
+    String n = name.strip();
+    if (n.length() > MAX_TOKEN_NAME || n.chars().anyMatch(Character::isISOControl)) {
+      throw ServiceException.badRequest("token name must be at most " + MAX_TOKEN_NAME
+          + " printable characters");
+    }
+    return n;
+  }
+
+  private static List<String> sorted(Set<Role> roles) {
+    return roles.stream().sorted().map(Role::name).toList();
+  }
+
+  /** A small ordered details map that allows null values. */
+  static Map<String, Object> details(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.veil.server.audit;
+
+import java.util.List;
+import java.util.Objects;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.server.ServiceException;
+import dev.veil.server.account.Principal;
+import dev.veil.server.account.Role;
+import dev.veil.server.http.ApiModule;
+import dev.veil.server.http.Requests;
+import dev.veil.server.http.Routes;
+
+/** Operator-only audit routes: {@code GET /api/audit} (paged) and {@code GET /api/audit/verify}. */
+public final class AuditRoutes implements ApiModule {
+  /** One record as the API shows it; {@code details} as a JSON object. */
+  public record RecordView(long seq, String recordedAt, String actor, String action,
+      String subject, JsonNode details, String prevHash, String hash) {}
+
+  /** A page of records; {@code next} is the {@code after} of the next page, null at the end. */
+  public record RecordPage(List<RecordView> records, Long next) {}
+
+  private final AuditLog log;
+  private final AuditQuery query;
+  private final ObjectMapper mapper;
+
+  public AuditRoutes(AuditLog log, AuditQuery query, ObjectMapper mapper) {
+    this.log = Objects.requireNonNull(log, "log");
+    this.query = Objects.requireNonNull(query, "query");
+    this.mapper = Objects.requireNonNull(mapper, "mapper");
+  }
+
+  @Override
+  public void register(Routes r) {
+    r.get("/api/audit", (ctx, p) -> {
+      requireOperator(p);
+      long after = Requests.queryLong(ctx, "after", 0, 0, Long.MAX_VALUE);
+      int limit = (int) Requests.queryLong(ctx, "limit", 100, 1, 1000);
+      List<AuditRecord> records = query.after(after, limit);
+      List<RecordView> views = records.stream().map(this::view).toList();
+      Long next = records.size() < limit ? null : records.get(records.size() - 1).seq();
+      ctx.json(new RecordPage(views, next));
+    });
+    r.get("/api/audit/verify", (ctx, p) -> {
+      requireOperator(p);
+      AuditLog.Verification v = log.verify();
+      log.record(p.userId(), "audit.verify", null, java.util.Map.of("ok", v.ok(), "records",
+          v.records()));
+      ctx.json(v);
+    });
+  }
+
+  private static void requireOperator(Principal p) {
+    if (!p.has(Role.OPERATOR)) {
+      throw ServiceException.forbidden("only operators read the audit log");
+    }
+  }
+
+  private RecordView view(AuditRecord r) {
+    JsonNode details;
+    try {
+      details = mapper.readTree(r.details());
+    } catch (JsonProcessingException e) {
+      details = mapper.getNodeFactory().textNode(r.details());
+    }
+    return new RecordView(r.seq(), r.recordedAt().toString(), r.actor(), r.action(), r.subject(),
+        details, r.prevHash(), r.hash());
+  }
+}

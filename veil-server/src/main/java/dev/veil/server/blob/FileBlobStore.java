@@ -1,0 +1,225 @@
+package dev.veil.server.blob;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+import dev.veil.server.ServiceException;
+
+/**
+ * {@link BlobStore} on the file system: blob {@code abcdef...} lives in {@code root/ab/cdef...}.
+ *
+ * <p>Bytes are streamed into a new file under {@code root/tmp/} (the same file system, so the final
+ * move is an atomic rename) while they are counted and hashed with a fixed 64 KiB buffer: memory
+ * does not grow with the blob's size. The size limit is enforced while streaming; the digest is
+ * checked at the end; the file is forced to disk and only then renamed into place. On any failure
+ * (too large, wrong digest, the input's {@code IOException}, a crash) the temporary file is
+ * deleted, or left under {@code tmp/} where {@link #FileBlobStore} removes it on the next start: a
+ * blob at its final path is always complete. Identical content is stored once.
+ */
+public final class FileBlobStore implements BlobStore {
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+  private static final int BUFFER = 1 << 16;
+
+  private final Path root;
+  private final Path tmp;
+
+  /** Opens (creating) the store in {@code root}, deleting temporary files left by a crash. */
+  public FileBlobStore(Path root) throws IOException {
+    this.root = root.toAbsolutePath().normalize();
+    this.tmp = this.root.resolve("tmp");
+    Files.createDirectories(tmp);
+    try (var leftovers = Files.list(tmp)) {
+      for (Path p : (Iterable<Path>) leftovers::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** Whether {@code s} is a lowercase hex SHA-256. */
+  public static boolean isDigest(String s) {
+    return s != null && SHA256.matcher(s).matches();
+  }
+
+  @Override
+  public BlobRef put(InputStream in, long maxBytes, String expectedSha256) throws IOException {
+    Objects.requireNonNull(in, "in");
+    try (Writer w = writer(maxBytes)) {
+      byte[] buf = new byte[BUFFER];
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        w.stream().write(buf, 0, n);
+      }
+      return w.commit(expectedSha256);
+    }
+  }
+
+  @Override
+  public Writer writer(long maxBytes) throws IOException {
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException("maxBytes must not be negative");
+    }
+    return new FileWriter(maxBytes);
+  }
+
+  @Override
+  public InputStream open(String sha256) throws IOException {
+    if (!isDigest(sha256)) {
+      throw ServiceException.notFound("blob", String.valueOf(sha256));
+    }
+    try {
+      return new BufferedInputStream(Files.newInputStream(path(sha256)), BUFFER);
+    } catch (NoSuchFileException e) {
+      throw ServiceException.notFound("blob", sha256);
+    }
+  }
+
+  @Override
+  public boolean exists(String sha256) {
+    return isDigest(sha256) && Files.isRegularFile(path(sha256));
+  }
+
+  /** The file of a blob (which may not exist). */
+  Path path(String sha256) {
+    return root.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2));
+  }
+
+  /** The directory of temporary files (for tests: it is empty when no upload is under way). */
+  Path tmpDir() {
+    return tmp;
+  }
+
+  private final class FileWriter implements Writer {
+    private final long maxBytes;
+    private final Path file;
+    private final FileChannel channel;
+    private final MessageDigest md;
+    private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+    private long size;
+    private boolean done;
+    private final OutputStream stream = new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        append(b, off, len);
+      }
+    };
+
+    FileWriter(long maxBytes) throws IOException {
+      this.maxBytes = maxBytes;
+      try {
+        this.md = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+      this.file = Files.createTempFile(tmp, "upload-", ".tmp");
+      FileChannel ch = null;
+      try {
+        ch = FileChannel.open(file, StandardOpenOption.WRITE);
+      } finally {
+        if (ch == null) {
+          Files.deleteIfExists(file);
+        }
+      }
+      this.channel = ch;
+    }
+
+    private void append(byte[] b, int off, int len) throws IOException {
+      Objects.checkFromIndexSize(off, len, b.length);
+      if (done) {
+        throw new IOException("the blob writer is closed");
+      }
+      if (len > maxBytes - size) {
+        throw ServiceException.tooLarge("upload larger than the limit of " + maxBytes + " bytes");
+      }
+      md.update(b, off, len);
+      size += len;
+      while (len > 0) {
+        int n = Math.min(len, buffer.remaining());
+        buffer.put(b, off, n);
+        off += n;
+        len -= n;
+        if (!buffer.hasRemaining()) {
+          flushBuffer();
+        }
+      }
+    }
+
+    private void flushBuffer() throws IOException {
+      buffer.flip();
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      buffer.clear();
+    }
+
+    @Override
+    public OutputStream stream() {
+      return stream;
+    }
+
+    @Override
+    public long size() {
+      return size;
+    }
+
+    @Override
+    public BlobRef commit(String expectedSha256) throws IOException {
+      if (done) {
+        throw new IOException("the blob writer is closed");
+      }
+      String sha = HexFormat.of().formatHex(md.digest());
+      if (expectedSha256 != null && !MessageDigest.isEqual(sha.getBytes(),
+          expectedSha256.toLowerCase(java.util.Locale.ROOT).getBytes())) {
+        throw ServiceException.badRequest("digest mismatch: the " + size + " bytes received have"
+            + " SHA-256 " + sha + ", expected " + expectedSha256
+            + " (a truncated or corrupted upload?)");
+      }
+      flushBuffer();
+      channel.force(true);
+      channel.close();
+      Path target = path(sha);
+      if (!Files.isRegularFile(target)) {
+        Files.createDirectories(target.getParent());
+        try {
+          Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      close(); // deletes the temporary file if the blob already existed
+      return new BlobRef(sha, size);
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (done) {
+        return;
+      }
+      done = true;
+      try {
+        channel.close();
+      } finally {
+        Files.deleteIfExists(file);
+      }
+    }
+  }
+}

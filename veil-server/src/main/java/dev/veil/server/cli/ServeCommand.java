@@ -1,0 +1,155 @@
+package dev.veil.server.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import dev.veil.server.App;
+import dev.veil.server.ServerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code veil serve}: runs the server until Ctrl-C (or SIGTERM), when a shutdown hook stops it
+ * cleanly (requests under way finish, the database closes). Added to {@code veil} through {@link
+ * ServeCommands}.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Run the Veil server: the REST API under /api/ (docs at /api/docs) with the embedded"
+          + " database and the blob store in DIR, or PostgreSQL with --jdbc-url.",
+      "On first start with an empty database an operator account is created; its password is"
+          + " $VEIL_OPERATOR_PASSWORD or a generated one printed once."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stopped", "1:failure (cannot listen, database unreachable)",
+        "2:bad input (unknown option, invalid value)"})
+public final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--port", defaultValue = "8080", paramLabel = "P",
+      description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}; put a TLS proxy in front"
+          + " before listening on a public one).")
+  String host;
+
+  @Option(names = "--data", defaultValue = "veil-data", paramLabel = "DIR",
+      description = "Data directory: blobs and the embedded database (default: ./${DEFAULT-VALUE}).")
+  Path data;
+
+  @Option(names = "--jdbc-url", paramLabel = "URL",
+      description = "Database instead of the embedded one, e.g."
+          + " jdbc:postgresql://127.0.0.1:5432/veil")
+  String jdbcUrl;
+
+  @Option(names = "--db-user", paramLabel = "USER", description = "Database user.")
+  String dbUser;
+
+  @Option(names = "--max-upload-mb", defaultValue = "4096", paramLabel = "MB",
+      description = "Largest single upload (a key file, one data-set part) in MiB"
+          + " (default: ${DEFAULT-VALUE}).")
+  long maxUploadMb;
+
+  @Option(names = "--closed-registration",
+      description = "Only operators create accounts (default: anyone may register as data"
+          + " owner, model seller or buyer).")
+  boolean closedRegistration;
+
+  @Option(names = "--allow-insecure-parameters",
+      description = "Accept key sets below 128-bit security (experiments only).")
+  boolean allowInsecure;
+
+  /** Counted down when the server has stopped; tests count it down to stop the command. */
+  final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile App app;
+
+  @Override
+  public Integer call() throws Exception {
+    if (port < 0 || port > 65535) {
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '--port': must"
+          + " be in [0, 65535], got " + port);
+    }
+    if (maxUploadMb < 1) {
+      throw new ParameterException(spec.commandLine(), "Invalid value for option"
+          + " '--max-upload-mb': must be at least 1, got " + maxUploadMb);
+    }
+    ServerConfig config = ServerConfig.builder()
+        .host(host)
+        .port(port)
+        .dataDir(data)
+        .jdbcUrl(jdbcUrl)
+        .dbUser(dbUser)
+        .dbPassword(System.getenv("VEIL_DB_PASSWORD"))
+        .maxUploadBytes(maxUploadMb << 20)
+        .openRegistration(!closedRegistration)
+        .allowInsecureParameters(allowInsecure)
+        .operatorPassword(blankToNull(System.getenv("VEIL_OPERATOR_PASSWORD")))
+        .build();
+    try {
+      app = App.create(config);
+    } catch (IllegalStateException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    try {
+      app.start();
+    } catch (RuntimeException e) {
+      app.close();
+      throw new IOException("cannot listen on " + host + ":" + port + ": " + rootMessage(e), e);
+    }
+    Thread hook = new Thread(this::stop, "veil-serve-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("Veil server listening on " + app.url() + " (data in " + config.dataDir() + ")");
+    out.println("API docs: " + app.url() + "/api/docs");
+    app.bootstrapPassword().ifPresent(pw -> out.println("Created the operator account '"
+        + config.operatorUsername() + "' with password " + pw
+        + "  (shown only now: store it)"));
+    out.println("Press Ctrl-C to stop.");
+    out.flush();
+    stopped.await();
+    stop();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the JVM is exiting: the hook runs or ran
+    }
+    return 0;
+  }
+
+  /** The running app, once started (tests). */
+  App app() {
+    return app;
+  }
+
+  private synchronized void stop() {
+    App a = app;
+    if (a != null) {
+      app = null;
+      a.close();
+    }
+    stopped.countDown();
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+}

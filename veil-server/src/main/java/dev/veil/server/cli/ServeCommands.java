@@ -1,0 +1,13 @@
+package dev.veil.server.cli;
+
+import java.util.List;
+
+import dev.veil.cli.spi.CommandProvider;
+
+/** Adds {@code veil serve} to the command line (listed in {@code META-INF/services}). */
+public final class ServeCommands implements CommandProvider {
+  @Override
+  public List<Object> commands() {
+    return List.of(new ServeCommand());
+  }
+}

@@ -1,0 +1,48 @@
+package dev.veil.server.dataset;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A stored encrypted data set.
+ *
+ * @param id {@code ds_...}
+ * @param ownerId the data owner
+ * @param ownerName the owner's username (shown in listings)
+ * @param keySetId the owner's key set the data is encrypted under
+ * @param name a label
+ * @param description free text
+ * @param meta the public description, as stored JSON
+ * @param rows training rows
+ * @param features feature columns
+ * @param partsExpected ciphertext parts
+ * @param paramsDigest the parameters' digest
+ * @param pricePerTraining price of one training job, in integer minor units
+ * @param listed whether others may find it (and, with the jobs, pay to train on it) once READY
+ * @param state {@link State}
+ * @param createdAt when it was created
+ * @param completedAt when its upload completed, or null
+ */
+public record Dataset(String id, String ownerId, String ownerName, String keySetId, String name,
+    String description, String meta, long rows, int features, int partsExpected,
+    String paramsDigest, long pricePerTraining, boolean listed, State state, Instant createdAt,
+    Instant completedAt) {
+  /** The life of a data set. */
+  public enum State {
+    /** Parts are being uploaded; invisible to others. */
+    UPLOADING,
+    /** Every part is there; a listed one is visible to others. */
+    READY
+  }
+
+  public Dataset {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(ownerId, "ownerId");
+    Objects.requireNonNull(state, "state");
+  }
+
+  /** Whether users other than the owner may see it. */
+  public boolean visibleToOthers() {
+    return listed && state == State.READY;
+  }
+}

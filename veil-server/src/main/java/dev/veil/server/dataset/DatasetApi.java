@@ -1,0 +1,58 @@
+package dev.veil.server.dataset;
+
+import java.util.List;
+
+/** The JSON bodies of the data-set routes. */
+public final class DatasetApi {
+  private DatasetApi() {}
+
+  /**
+   * {@code POST /api/datasets}.
+   *
+   * @param name a label
+   * @param description free text (optional)
+   * @param keySetId the caller's complete key set the data is encrypted under
+   * @param meta the data set's {@code meta.json} from {@code veil encrypt}
+   * @param pricePerTraining price of one training job in integer minor units (0 for free)
+   * @param listed whether others may find it once READY (default false)
+   */
+  public record CreateDatasetRequest(String name, String description, String keySetId,
+      DatasetMeta meta, Long pricePerTraining, Boolean listed) {}
+
+  /** {@code PATCH /api/datasets/{id}}: the listing fields to change (absent ones stay). */
+  public record UpdateDatasetRequest(String name, String description, Long pricePerTraining,
+      Boolean listed) {}
+
+  /**
+   * A data set as the caller may see it. For users other than the owner: only listed READY data
+   * sets, and without key set, scaler, upload progress or sizes.
+   *
+   * @param owner the owner's username
+   * @param owned whether the caller owns it
+   * @param keySetId the key set (owner only)
+   * @param partsUploaded parts received so far (owner only, in {@code GET /api/datasets/{id}})
+   * @param sizeBytes total bytes of the parts received (owner only, likewise)
+   */
+  public record DatasetView(String id, String name, String description, String owner,
+      boolean owned, String keySetId, DatasetMeta meta, long rows, int features,
+      int partsExpected, Integer partsUploaded, Long sizeBytes, long pricePerTraining,
+      boolean listed, String state, String createdAt, String completedAt) {}
+
+  /** {@code GET /api/datasets}. */
+  public record DatasetList(List<DatasetView> datasets) {}
+
+  /** An uploaded part. */
+  public record PartView(int index, String sha256, long size, String uploadedAt) {
+    static PartView of(DatasetPart p) {
+      return new PartView(p.index(), p.sha256(), p.size(), p.uploadedAt().toString());
+    }
+  }
+
+  /**
+   * {@code GET /api/datasets/{id}/parts}: the parts received and the first missing indices.
+   *
+   * @param missing up to 1000 indices not yet uploaded, ascending
+   * @param missingCount how many are missing in all
+   */
+  public record PartList(List<PartView> parts, List<Integer> missing, int missingCount) {}
+}

@@ -1,0 +1,44 @@
+package dev.veil.server.dataset;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Storage of data sets and their parts. */
+public interface DatasetRepository {
+  void insert(Dataset d);
+
+  Optional<Dataset> byId(String id);
+
+  /** The user's own data sets and the others' listed READY ones, newest first. */
+  List<Dataset> visibleTo(String userId);
+
+  /**
+   * Stores a part, replacing one with the same index, if the data set is still UPLOADING (checked
+   * in the same statement).
+   *
+   * @return false if the data set is not UPLOADING (or no longer exists)
+   */
+  boolean putPart(DatasetPart part);
+
+  /** The parts uploaded so far, by index. */
+  List<DatasetPart> parts(String datasetId);
+
+  /**
+   * Marks an UPLOADING data set READY if all its {@code partsExpected} parts are there.
+   *
+   * @return false if it was not UPLOADING or lacks parts
+   */
+  boolean complete(String id, Instant at);
+
+  /** Updates the listing fields. */
+  void updateListing(String id, String name, String description, long pricePerTraining,
+      boolean listed);
+
+  /**
+   * Deletes a data set and its parts (their blobs stay in the store).
+   *
+   * @return false if it did not exist
+   */
+  boolean delete(String id);
+}

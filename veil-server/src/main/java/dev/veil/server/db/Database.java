@@ -1,0 +1,128 @@
+package dev.veil.server.db;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Objects;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.veil.server.ServerConfig;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The database: a HikariCP connection pool, the schema brought up to date by Flyway from {@code
+ * classpath:db/migration} on {@link #open}, and a {@link Jdbi} over the pool.
+ *
+ * <p>The same migrations and SQL run on the embedded H2 database (PostgreSQL mode, lower-case
+ * names) and on PostgreSQL: they use only portable types (VARCHAR, BIGINT, INT, BOOLEAN, TIMESTAMP
+ * WITH TIME ZONE) and statements. Migration files are {@code V<n>__<what>.sql}; a file that has
+ * run is never edited, a change is a new file.
+ */
+public final class Database implements AutoCloseable {
+  private final HikariDataSource pool;
+  private final Jdbi jdbi;
+  private final boolean postgres;
+
+  private Database(HikariDataSource pool, boolean postgres) {
+    this.pool = pool;
+    this.jdbi = Jdbi.create(pool);
+    this.postgres = postgres;
+  }
+
+  /**
+   * Connects and migrates.
+   *
+   * @param maxConnections the pool size
+   * @throws IllegalStateException naming the database when it cannot be reached or migrated
+   */
+  public static Database open(ServerConfig config, int maxConnections) {
+    String url = config.effectiveJdbcUrl();
+    HikariConfig hc = new HikariConfig();
+    hc.setPoolName("veil-db");
+    hc.setJdbcUrl(url);
+    if (config.dbUser() != null) {
+      hc.setUsername(config.dbUser());
+    }
+    if (config.dbPassword() != null) {
+      hc.setPassword(config.dbPassword());
+    }
+    hc.setMaximumPoolSize(maxConnections);
+    hc.setMinimumIdle(Math.min(2, maxConnections));
+    hc.setConnectionTimeout(10_000);
+    if (config.dbSchema() != null) {
+      if (url.startsWith("jdbc:h2:")) {
+        // H2 cannot switch to a schema that does not exist yet: create it on connect
+        hc.setConnectionInitSql("CREATE SCHEMA IF NOT EXISTS " + config.dbSchema());
+      }
+      hc.setSchema(config.dbSchema());
+    }
+    HikariDataSource ds;
+    try {
+      ds = new HikariDataSource(hc);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot connect to the database " + redact(url) + ": "
+          + rootMessage(e), e);
+    }
+    try {
+      var fc = Flyway.configure()
+          .dataSource(ds)
+          .locations("classpath:db/migration")
+          .failOnMissingLocations(true);
+      if (config.dbSchema() != null) {
+        fc = fc.schemas(config.dbSchema()).defaultSchema(config.dbSchema()).createSchemas(true);
+      }
+      fc.load().migrate();
+      boolean pg;
+      try (Connection c = ds.getConnection()) {
+        pg = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT)
+            .contains("postgres");
+      }
+      return new Database(ds, pg);
+    } catch (RuntimeException | SQLException e) {
+      ds.close();
+      throw new IllegalStateException("cannot migrate the database " + redact(url) + ": "
+          + rootMessage(e), e);
+    }
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  /** Whether this is PostgreSQL (else the embedded H2). */
+  public boolean isPostgres() {
+    return postgres;
+  }
+
+  /**
+   * Drops a schema and everything in it (tests: each PostgreSQL run uses a fresh schema).
+   *
+   * @param schema a lower-case SQL identifier
+   */
+  public void dropSchema(String schema) {
+    Objects.requireNonNull(schema, "schema");
+    if (!schema.matches("[a-z_][a-z0-9_]{0,62}")) {
+      throw new IllegalArgumentException("not a schema name: " + schema);
+    }
+    jdbi.useHandle(h -> h.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE"));
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  /** The URL without a password parameter. */
+  static String redact(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return String.valueOf(t.getMessage());
+  }
+}

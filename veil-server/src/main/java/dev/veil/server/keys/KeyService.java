@@ -1,0 +1,264 @@
+package dev.veil.server.keys;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import dev.veil.he.io.FormatException;
+import dev.veil.he.io.VeilIO;
+import dev.veil.he.rlwe.HeContext;
+import dev.veil.he.rlwe.Parameters;
+import dev.veil.server.Ids;
+import dev.veil.server.ServiceException;
+import dev.veil.server.account.Principal;
+import dev.veil.server.audit.AuditLog;
+import dev.veil.server.blob.BlobStore;
+import dev.veil.server.blob.BlobStore.BlobRef;
+import dev.veil.server.he.HeContexts;
+import dev.veil.server.he.VeilObjects;
+import dev.veil.server.keys.KeyApi.CreateKeySetRequest;
+import dev.veil.server.keys.KeyApi.KeySetView;
+
+/**
+ * Key sets: parameters, public keys and evaluation keys uploaded by their owner.
+ *
+ * <p>Guarantees: only the owner sees or uses a key set (others get 404, as for a missing one); a
+ * file in the secret-key format is refused from its header, before any byte of it is stored; every
+ * file is parsed in full by veil-he's hardened readers while it streams to the blob store, and must
+ * be made under the key set's parameters, with no trailing bytes, or nothing is stored; evaluation
+ * keys are checked one key at a time, so memory stays at one key whatever the set's size;
+ * parameters below 128-bit security are refused unless the server allows them. A key set's public
+ * key and evaluation keys are each set once (a different upload is a 409; the same bytes again are
+ * accepted, for retries).
+ */
+public final class KeyService {
+  private static final int MAX_NAME = 200;
+  /** params.bin is a few hundred bytes; anything near this is not one. */
+  private static final int MAX_PARAMS_BYTES = 16 * 1024;
+
+  /**
+   * @param maxUploadBytes the largest public key or evaluation-key file
+   * @param allowInsecureParameters whether parameters made with {@code securityOff} are accepted
+   */
+  public record Policy(long maxUploadBytes, boolean allowInsecureParameters) {}
+
+  private final KeySetRepository repo;
+  private final BlobStore blobs;
+  private final HeContexts contexts;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final Policy policy;
+  /** Parsed parameters by blob digest (parsing regenerates the primes). */
+  private final Map<String, Parameters> params = new LinkedHashMap<>(16, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Parameters> e) {
+      return size() > 16;
+    }
+  };
+
+  public KeyService(KeySetRepository repo, BlobStore blobs, HeContexts contexts, AuditLog audit,
+      Clock clock, Policy policy) {
+    this.repo = Objects.requireNonNull(repo, "repo");
+    this.blobs = Objects.requireNonNull(blobs, "blobs");
+    this.contexts = Objects.requireNonNull(contexts, "contexts");
+    this.audit = Objects.requireNonNull(audit, "audit");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.policy = Objects.requireNonNull(policy, "policy");
+  }
+
+  /** Creates a key set from its parameters (the public and evaluation keys follow). */
+  public KeySetView create(Principal p, CreateKeySetRequest req) throws IOException {
+    if (req == null) {
+      throw ServiceException.badRequest("a body {name, params} is required");
+    }
+    String name = name(req.name());
+    if (req.params() == null || req.params().isEmpty()) {
+      throw ServiceException.badRequest("params is required: params.bin of the key directory,"
+          + " base64");
+    }
+    if (req.params().length() > MAX_PARAMS_BYTES * 4 / 3 + 4) {
+      throw ServiceException.badRequest("params is too long for a params.bin");
+    }
+    byte[] bytes;
+    try {
+      bytes = Base64.getDecoder().decode(req.params().strip());
+    } catch (IllegalArgumentException e) {
+      throw ServiceException.badRequest("params is not valid base64: " + e.getMessage());
+    }
+    Parameters prm = parse(bytes);
+    if (prm.securityOff() && !policy.allowInsecureParameters()) {
+      throw ServiceException.badRequest("params: parameters below 128-bit security (made with"
+          + " securityOff) are refused by this server; make keys with veil keygen");
+    }
+    BlobRef ref = blobs.put(new ByteArrayInputStream(bytes), MAX_PARAMS_BYTES, null);
+    KeySet k = new KeySet(Ids.next("ks"), p.userId(), name, ref.sha256(), ref.size(),
+        prm.digestHex(), prm.logN(), prm.maxLevel(), prm.slots(), prm.securityOff(), null, null,
+        null, null, null, null, null, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+    repo.insert(k);
+    audit.record(p.userId(), "keys.create", k.id(), Map.of("paramsDigest", k.paramsDigest(),
+        "logN", k.logN(), "insecure", k.insecure()));
+    return KeySetView.of(k);
+  }
+
+  /**
+   * Stores the public key of the caller's key set.
+   *
+   * @param body the file's bytes (read to the end)
+   * @param expectedSha256 the digest the client announced, or null
+   */
+  public KeySetView uploadPublicKey(Principal p, String id, InputStream body,
+      String expectedSha256) throws IOException {
+    KeySet k = owned(p, id);
+    if (k.publicKeySha256() != null) {
+      return alreadySet(k, "public key", k.publicKeySha256(), expectedSha256);
+    }
+    HeContext ctx = contexts.of(parameters(k));
+    InputStream in = VeilObjects.expect(body, VeilObjects.Type.PUBLIC_KEY, "public key");
+    BlobRef ref;
+    try (BlobStore.Writer w = blobs.writer(policy.maxUploadBytes())) {
+      InputStream t = VeilObjects.tee(in, w.stream());
+      try {
+        VeilIO.readPublicKey(t, ctx);
+      } catch (FormatException e) {
+        throw ServiceException.badRequest("public key: " + e.getMessage() + " (nothing was"
+            + " stored)");
+      }
+      requireEnd(t, "public key");
+      ref = w.commit(expectedSha256);
+    }
+    String keyId = ref.sha256().substring(0, 16);
+    if (!repo.setPublicKey(k.id(), ref, keyId)) {
+      KeySet now = repo.byId(k.id()).orElseThrow();
+      return alreadySet(now, "public key", now.publicKeySha256(), ref.sha256());
+    }
+    audit.record(p.userId(), "keys.upload_public", k.id(), Map.of("sha256", ref.sha256(),
+        "size", ref.size(), "keyId", keyId));
+    return KeySetView.of(repo.byId(k.id()).orElseThrow());
+  }
+
+  /** Stores the evaluation keys of the caller's key set; see {@link #uploadPublicKey}. */
+  public KeySetView uploadEvaluationKeys(Principal p, String id, InputStream body,
+      String expectedSha256) throws IOException {
+    KeySet k = owned(p, id);
+    if (k.evaluationKeysSha256() != null) {
+      return alreadySet(k, "evaluation keys", k.evaluationKeysSha256(), expectedSha256);
+    }
+    HeContext ctx = contexts.of(parameters(k));
+    InputStream in = VeilObjects.expect(body, VeilObjects.Type.EVALUATION_KEYS,
+        "evaluation keys");
+    BlobRef ref;
+    List<Long> elements = new ArrayList<>();
+    boolean[] relin = new boolean[1];
+    try (BlobStore.Writer w = blobs.writer(policy.maxUploadBytes())) {
+      InputStream t = VeilObjects.tee(in, w.stream());
+      try {
+        VeilIO.scanEvaluationKeys(t, ctx, key -> {
+          if (key.galoisElement() == 0) {
+            relin[0] = true;
+          } else {
+            elements.add(key.galoisElement());
+          }
+        });
+      } catch (FormatException e) {
+        throw ServiceException.badRequest("evaluation keys: " + e.getMessage() + " (nothing was"
+            + " stored)");
+      }
+      requireEnd(t, "evaluation keys");
+      ref = w.commit(expectedSha256);
+    }
+    if (!repo.setEvaluationKeys(k.id(), ref, relin[0], elements)) {
+      KeySet now = repo.byId(k.id()).orElseThrow();
+      return alreadySet(now, "evaluation keys", now.evaluationKeysSha256(), ref.sha256());
+    }
+    audit.record(p.userId(), "keys.upload_evaluation", k.id(), Map.of("sha256", ref.sha256(),
+        "size", ref.size(), "relinearization", relin[0], "galoisKeys", elements.size()));
+    return KeySetView.of(repo.byId(k.id()).orElseThrow());
+  }
+
+  /** The caller's key sets. */
+  public List<KeySetView> list(Principal p) {
+    return repo.byOwner(p.userId()).stream().map(KeySetView::of).toList();
+  }
+
+  /** One of the caller's key sets. */
+  public KeySetView get(Principal p, String id) {
+    return KeySetView.of(owned(p, id));
+  }
+
+  /** The caller's key set; 404 for a missing one or another user's. */
+  public KeySet owned(Principal p, String id) {
+    if (!Ids.looksLike("ks", id)) {
+      throw ServiceException.notFound("key set", String.valueOf(id));
+    }
+    return repo.byId(id).filter(k -> k.ownerId().equals(p.userId()))
+        .orElseThrow(() -> ServiceException.notFound("key set", id));
+  }
+
+  /** The parameters of a key set, read from its {@code params.bin} blob. */
+  public Parameters parameters(KeySet k) throws IOException {
+    synchronized (params) {
+      Parameters cached = params.get(k.paramsSha256());
+      if (cached != null) {
+        return cached;
+      }
+    }
+    Parameters prm;
+    try (InputStream in = blobs.open(k.paramsSha256())) {
+      prm = VeilIO.readParameters(in);
+    }
+    synchronized (params) {
+      params.put(k.paramsSha256(), prm);
+    }
+    return prm;
+  }
+
+  private KeySetView alreadySet(KeySet k, String what, String stored, String offered) {
+    if (offered != null && offered.equalsIgnoreCase(stored)) {
+      return KeySetView.of(k); // a retry of the same upload
+    }
+    throw ServiceException.conflict("key set " + k.id() + " already has its " + what
+        + " (sha256 " + stored + "); create a new key set for other keys");
+  }
+
+  private static Parameters parse(byte[] bytes) throws IOException {
+    InputStream in = VeilObjects.expect(new ByteArrayInputStream(bytes),
+        VeilObjects.Type.PARAMETERS, "params");
+    try {
+      Parameters prm = VeilIO.readParameters(in);
+      requireEnd(in, "params");
+      return prm;
+    } catch (FormatException e) {
+      throw ServiceException.badRequest("params: " + e.getMessage());
+    }
+  }
+
+  /** Refuses bytes after the object: a file is exactly one object. */
+  static void requireEnd(InputStream in, String what) throws IOException {
+    if (in.read() >= 0) {
+      throw ServiceException.badRequest(what + ": trailing bytes after the object (nothing was"
+          + " stored)");
+    }
+  }
+
+  private static String name(String raw) {
+    if (raw == null || raw.isBlank()) {
+      throw ServiceException.badRequest("name is required");
+    }
+    String n = raw.strip();
+    if (n.length() > MAX_NAME || n.chars().anyMatch(Character::isISOControl)) {
+      throw ServiceException.badRequest("name must be at most " + MAX_NAME
+          + " printable characters");
+    }
+    return n;
+  }
+}

@@ -1,0 +1,236 @@
+package dev.veil.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.veil.server.testing.TestCrypto;
+import dev.veil.server.testing.TestServer;
+import dev.veil.server.testing.TestServer.Response;
+import io.javalin.http.HandlerType;
+import io.javalin.router.ParsedEndpoint;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every route registered in Javalin, taken from its router (so that a route added later is checked
+ * too): without a token, with a malformed, unknown or revoked one, it answers 401; with another
+ * user's objects, 404 (or 403) and the objects stay as they were; operator routes answer 403 to
+ * others. A path parameter this test does not know fails it: give the new route's objects below.
+ */
+class AuthorizationHttpTest {
+  /** The routes that need no token. */
+  static final Set<String> ANONYMOUS = Set.of("POST /api/register", "POST /api/login",
+      "GET /api/health", "GET /api/openapi.yaml", "GET /api/docs", "GET /api/docs/{asset}");
+  /** The routes only operators may call. */
+  static final Set<String> OPERATOR_ONLY = Set.of("GET /api/audit", "GET /api/audit/verify",
+      "POST /api/users");
+  private static final Pattern PARAM = Pattern.compile("\\{([a-zA-Z]+)\\}");
+
+  @TempDir static Path dir;
+  static TestServer server;
+  static String alice;
+  static String bob;
+  static String revoked;
+  static String aliceKeySet;
+  static String aliceUploading;
+  static String aliceListed;
+  static String aliceTokenId;
+
+  @BeforeAll
+  static void start() {
+    server = new TestServer(TestServer.config(dir).build());
+    alice = server.user("alice", "DATA_OWNER", "BUYER");
+    bob = server.user("bob", "DATA_OWNER", "BUYER", "MODEL_SELLER");
+    aliceKeySet = server.keySet(alice);
+    aliceUploading = server.dataset(alice, aliceKeySet, 2, true);
+    aliceListed = server.dataset(alice, aliceKeySet, 1, true);
+    server.uploadAll(alice, aliceListed, 1);
+    aliceTokenId = TestServer.expect(server.post("/api/tokens", alice,
+        Map.of("name", "ci")), 201).json().get("info").get("id").asText();
+    revoked = server.login("bob", TestServer.PASSWORD);
+    TestServer.expect(server.post("/api/logout", revoked, "{}"), 204);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  record Route(HandlerType method, String path) {
+    String key() {
+      return method + " " + path;
+    }
+  }
+
+  static List<Route> routes() {
+    List<Route> out = new ArrayList<>();
+    for (ParsedEndpoint e : server.app().javalin().unsafe.internalRouter.allHttpHandlers()) {
+      HandlerType m = e.endpoint.method;
+      if (m == HandlerType.GET || m == HandlerType.POST || m == HandlerType.PUT
+          || m == HandlerType.PATCH || m == HandlerType.DELETE) {
+        out.add(new Route(m, e.endpoint.path));
+      }
+    }
+    return out;
+  }
+
+  /** The path with alice's objects in its parameters. */
+  static String aliceObjects(Route r, String datasetId) {
+    Matcher m = PARAM.matcher(r.path());
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      String name = m.group(1);
+      String value;
+      if (name.equals("id") && r.path().startsWith("/api/keys/")) {
+        value = aliceKeySet;
+      } else if (name.equals("id") && r.path().startsWith("/api/datasets/")) {
+        value = datasetId;
+      } else if (name.equals("id") && r.path().startsWith("/api/tokens/")) {
+        value = aliceTokenId;
+      } else if (name.equals("index")) {
+        value = "0";
+      } else if (name.equals("asset")) {
+        value = "swagger-ui.css";
+      } else {
+        throw new AssertionError("AuthorizationHttpTest does not know the parameter {" + name
+            + "} of " + r.key() + ": give it an object of alice's");
+      }
+      m.appendReplacement(sb, Matcher.quoteReplacement(value));
+    }
+    m.appendTail(sb);
+    return sb.toString();
+  }
+
+  static Response call(Route r, String path, String token) {
+    return switch (r.method().name()) {
+      case "GET" -> server.get(path, token);
+      case "DELETE" -> server.delete(path, token);
+      case "PUT" -> server.send("PUT", path, token, "application/octet-stream",
+          HttpRequest.BodyPublishers.ofByteArray(TestCrypto.ciphertext(1)), Map.of());
+      default -> server.json(r.method().name(), path, token, "{}");
+    };
+  }
+
+  @Test
+  void theRouterHasTheRoutesThisTestExpects() {
+    List<String> keys = routes().stream().map(Route::key).toList();
+    assertThat(keys).containsAll(ANONYMOUS).containsAll(OPERATOR_ONLY)
+        .contains("PUT /api/datasets/{id}/parts/{index}", "DELETE /api/tokens/{id}");
+  }
+
+  @Test
+  void everyRouteButTheAnonymousOnesRefusesRequestsWithoutAValidToken() {
+    Map<String, String> badTokens = new LinkedHashMap<>();
+    badTokens.put("no token", null);
+    badTokens.put("a malformed token", "not-a-token");
+    badTokens.put("an unknown token", "veil_" + "x".repeat(43));
+    badTokens.put("a revoked token", revoked);
+    int checked = 0;
+    for (Route r : routes()) {
+      if (ANONYMOUS.contains(r.key())) {
+        continue;
+      }
+      String path = aliceObjects(r, aliceUploading);
+      for (Map.Entry<String, String> bad : badTokens.entrySet()) {
+        Response resp = call(r, path, bad.getValue());
+        assertThat(resp.status()).as(r.key() + " with " + bad.getKey() + ": " + resp)
+            .isEqualTo(401);
+        assertThat(resp.error()).isEqualTo("unauthorized");
+        assertThat(resp.header("WWW-Authenticate")).as(r.key()).startsWith("Bearer");
+      }
+      checked++;
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(20);
+  }
+
+  @Test
+  void aBasicAuthorizationHeaderIsNotAToken() {
+    Response r = server.send("GET", "/api/me", null, null, null,
+        Map.of("Authorization", "Basic YWxpY2U6cGFzc3dvcmQ="));
+    assertThat(r.status()).isEqualTo(401);
+  }
+
+  @Test
+  void anotherUsersObjectsAnswer404AndStayAsTheyWere() {
+    int checked = 0;
+    for (Route r : routes()) {
+      if (ANONYMOUS.contains(r.key()) || !r.path().contains("{")) {
+        continue;
+      }
+      for (String ds : List.of(aliceUploading, aliceListed)) {
+        String path = aliceObjects(r, ds);
+        Response resp = call(r, path, bob);
+        boolean publicRead = r.method() == HandlerType.GET && path.equals("/api/datasets/"
+            + aliceListed);
+        if (publicRead) {
+          // a listed READY data set is visible, without its key set or scaler
+          assertThat(resp.status()).isEqualTo(200);
+          assertThat(resp.json().get("owned").asBoolean()).isFalse();
+          assertThat(resp.json().get("keySetId").isNull()).isTrue();
+          assertThat(resp.json().get("meta").has("scaler")).isFalse();
+        } else {
+          assertThat(resp.status()).as(r.key() + " as bob on " + path + ": " + resp)
+              .isIn(403, 404);
+        }
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(12);
+    // nothing of alice's changed
+    Response ks = server.get("/api/keys/" + aliceKeySet, alice);
+    assertThat(ks.json().get("complete").asBoolean()).isTrue();
+    Response up = server.get("/api/datasets/" + aliceUploading, alice);
+    assertThat(up.json().get("state").asText()).isEqualTo("UPLOADING");
+    assertThat(up.json().get("partsUploaded").asInt()).isZero();
+    assertThat(up.json().get("name").asText()).isEqualTo("data");
+    assertThat(server.get("/api/datasets/" + aliceListed, alice).status()).isEqualTo(200);
+    assertThat(server.get("/api/tokens", alice).json().get("tokens").toString())
+        .contains(aliceTokenId);
+  }
+
+  @Test
+  void operatorRoutesAnswer403ToOthersAnd200ToTheOperator() {
+    String op = server.login("operator", "operator-password");
+    for (Route r : routes()) {
+      if (!OPERATOR_ONLY.contains(r.key())) {
+        continue;
+      }
+      Response resp = call(r, r.path(), alice);
+      assertThat(resp.status()).as(r.key()).isEqualTo(403);
+      assertThat(resp.error()).isEqualTo("forbidden");
+    }
+    assertThat(server.get("/api/audit", op).status()).isEqualTo(200);
+    assertThat(server.get("/api/audit/verify", op).json().get("ok").asBoolean()).isTrue();
+    Response made = server.post("/api/users", op, Map.of("username", "second-operator",
+        "password", TestServer.PASSWORD, "roles", List.of("OPERATOR")));
+    assertThat(made.status()).isEqualTo(201);
+  }
+
+  @Test
+  void selfRegistrationCannotMakeAnOperator() {
+    Response r = server.post("/api/register", null, Map.of("username", "mallory",
+        "password", TestServer.PASSWORD, "roles", List.of("OPERATOR")));
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(server.post("/api/login", null, Map.of("username", "mallory",
+        "password", TestServer.PASSWORD)).status()).isEqualTo(401);
+  }
+
+  @Test
+  void aBuyerCannotCreateDataSets() {
+    String buyer = server.user("just-a-buyer", "BUYER");
+    Response r = server.post("/api/datasets", buyer, Map.of("name", "x", "keySetId",
+        aliceKeySet, "meta", TestCrypto.meta(1), "pricePerTraining", 1));
+    assertThat(r.status()).isEqualTo(403);
+  }
+}

@@ -1,0 +1,75 @@
+package dev.veil.server.testing;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.veil.server.ServerConfig;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The databases the tests run against: the embedded H2 (a file in the data directory, or in
+ * memory) and a PostgreSQL server at 127.0.0.1:5432, database {@code test}, user {@code postgres}
+ * or {@code root} with trust authentication, where one answers. Each PostgreSQL use gets a fresh
+ * schema, dropped afterwards. Without a server the PostgreSQL tests are skipped, unless the system
+ * property {@code veil.test.requirePostgres=true} is set: then they fail.
+ */
+public final class TestDatabases {
+  private TestDatabases() {}
+
+  public static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+  private static final String[] PG_USERS = {"postgres", "root"};
+  private static Optional<String> pgUser;
+  private static String pgProblem;
+
+  /** A URL of a private in-memory H2 database in PostgreSQL mode. */
+  public static String h2MemoryUrl() {
+    return "jdbc:h2:mem:t" + UUID.randomUUID().toString().replace("-", "")
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
+  }
+
+  /** A fresh schema name. */
+  public static String freshSchema() {
+    return "veil_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16)
+        .toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The user to connect to the test PostgreSQL with; skips the test (or fails it, with {@code
+   * veil.test.requirePostgres=true}) when no server answers.
+   */
+  public static synchronized String requirePostgres() {
+    if (pgUser == null) {
+      pgUser = Optional.empty();
+      StringBuilder problems = new StringBuilder();
+      for (String user : PG_USERS) {
+        try (Connection c = DriverManager.getConnection(PG_URL + "?connectTimeout=3&user="
+            + user)) {
+          if (c.isValid(3)) {
+            pgUser = Optional.of(user);
+            break;
+          }
+        } catch (SQLException e) {
+          problems.append(user).append(": ").append(e.getMessage()).append("; ");
+        }
+      }
+      pgProblem = "no PostgreSQL at " + PG_URL + " (" + problems + ")";
+    }
+    if (pgUser.isEmpty()) {
+      if (Boolean.getBoolean("veil.test.requirePostgres")) {
+        throw new AssertionError(pgProblem + " and veil.test.requirePostgres=true");
+      }
+      Assumptions.abort(pgProblem);
+    }
+    return pgUser.get();
+  }
+
+  /** A config on the test PostgreSQL in a fresh schema (skips the test without a server). */
+  public static ServerConfig.Builder postgres(ServerConfig.Builder b) {
+    String user = requirePostgres();
+    return b.jdbcUrl(PG_URL).dbUser(user).dbSchema(freshSchema());
+  }
+}
