@@ -74,7 +74,7 @@ public final class TrainingJobs {
   private Admission admit(Principal p, TrainingRequest req) {
     DatasetRef ds = TrainingSetup.dataset(catalog, req.datasetId());
     boolean own = ds.ownerId().equals(p.userId());
-    if (!own && !ds.listed()) {
+    if (!own && !(ds.listed() && ds.ready())) {
       throw ServiceException.notFound("data set", ds.id());
     }
     if (!own && !p.has(Role.BUYER)) {

@@ -36,6 +36,13 @@ final class TrainingSetup {
     return catalog.dataset(id).orElseThrow(() -> ServiceException.notFound("data set", id));
   }
 
+  static void requireReady(DatasetRef ds) {
+    if (!ds.ready()) {
+      throw ServiceException.conflict("data set " + ds.id() + " is still uploading: upload every"
+          + " part and complete it first");
+    }
+  }
+
   static DatasetMetadata metadata(ObjectMapper json, DatasetRef ds) {
     DatasetMetadata meta;
     try {
@@ -56,6 +63,7 @@ final class TrainingSetup {
 
   static Resolved resolve(Catalog catalog, BlobStore blobs, ObjectMapper json, DatasetRef ds,
       int iterations, int degree, double l2) {
+    requireReady(ds);
     DatasetMetadata meta = metadata(json, ds);
     KeySetRef ks = catalog.keySet(ds.keySetId()).orElseThrow(() -> ServiceException.conflict(
         "data set " + ds.id() + ": its key set " + ds.keySetId() + " is missing"));

@@ -36,6 +36,44 @@ public final class MemoryBlobStore implements BlobStore {
     return new BlobRef(sha, bytes.length);
   }
 
+  @Override
+  public Writer writer(long maxBytes) {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    java.io.OutputStream limited = new java.io.OutputStream() {
+      @Override
+      public void write(int b) {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        if (buf.size() + (long) len > maxBytes) {
+          throw ServiceException.tooLarge("more than " + maxBytes + " bytes");
+        }
+        buf.write(b, off, len);
+      }
+    };
+    return new Writer() {
+      @Override
+      public java.io.OutputStream stream() {
+        return limited;
+      }
+
+      @Override
+      public long size() {
+        return buf.size();
+      }
+
+      @Override
+      public BlobRef commit(String expectedSha256) throws IOException {
+        return put(new ByteArrayInputStream(buf.toByteArray()), maxBytes, expectedSha256);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
   /** Stores bytes directly. */
   public BlobRef put(byte[] bytes) {
     try {

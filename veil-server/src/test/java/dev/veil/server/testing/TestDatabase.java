@@ -4,25 +4,18 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Locale;
-import java.util.UUID;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.Assumptions;
 
 /**
- * A fresh, migrated database for one test class or test: H2 in memory (PostgreSQL mode), or
- * PostgreSQL at 127.0.0.1:5432, database {@code test} (trust authentication, user postgres) in a
- * schema of its own that {@link #close()} drops. Without a PostgreSQL server the PostgreSQL
- * variant skips the test (a JUnit assumption) unless {@code -Dveil.test.requirePostgres=true}.
+ * A fresh, migrated database for repository and service tests, without the app: H2 in memory
+ * (PostgreSQL mode), or the test PostgreSQL of {@link TestDatabases} in a schema of its own that
+ * {@link #close()} drops (skipped without a server unless {@code veil.test.requirePostgres=true}).
  */
 public final class TestDatabase implements AutoCloseable {
-  public static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
-  public static final String PG_USER = "postgres";
-
   /** Which database a parameterised test runs on. */
   public enum Kind {
     H2,
@@ -33,13 +26,13 @@ public final class TestDatabase implements AutoCloseable {
   private final Jdbi jdbi;
   private final Kind kind;
   private final String schema;
-  private final String url;
+  private final String user;
 
-  private TestDatabase(HikariDataSource pool, Kind kind, String schema) {
+  private TestDatabase(HikariDataSource pool, Kind kind, String schema, String user) {
     this.pool = pool;
-    this.url = pool.getJdbcUrl();
     this.kind = kind;
     this.schema = schema;
+    this.user = user;
     Flyway.configure().dataSource(pool).locations("classpath:db/migration")
         .schemas(schema == null ? new String[0] : new String[] {schema}).load().migrate();
     this.jdbi = Jdbi.create(pool);
@@ -51,33 +44,26 @@ public final class TestDatabase implements AutoCloseable {
 
   public static TestDatabase h2() {
     HikariConfig c = new HikariConfig();
-    c.setJdbcUrl("jdbc:h2:mem:" + UUID.randomUUID()
-        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1");
+    c.setJdbcUrl(TestDatabases.h2MemoryUrl());
     c.setMaximumPoolSize(16);
-    return new TestDatabase(new HikariDataSource(c), Kind.H2, null);
+    return new TestDatabase(new HikariDataSource(c), Kind.H2, null, null);
   }
 
   public static TestDatabase postgres() {
-    boolean required = Boolean.getBoolean("veil.test.requirePostgres");
-    String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16)
-        .toLowerCase(Locale.ROOT);
-    DriverManager.setLoginTimeout(3);
-    try (Connection conn = DriverManager.getConnection(PG_URL, PG_USER, "");
+    String user = TestDatabases.requirePostgres();
+    String schema = TestDatabases.freshSchema();
+    try (Connection conn = DriverManager.getConnection(TestDatabases.PG_URL, user, "");
         Statement st = conn.createStatement()) {
       st.execute("CREATE SCHEMA " + schema);
     } catch (SQLException e) {
-      if (required) {
-        throw new IllegalStateException("PostgreSQL is required (veil.test.requirePostgres) but "
-            + PG_URL + " does not answer: " + e.getMessage(), e);
-      }
-      Assumptions.abort("no PostgreSQL at " + PG_URL + ": " + e.getMessage());
+      throw new IllegalStateException("cannot create the test schema " + schema, e);
     }
     HikariConfig c = new HikariConfig();
-    c.setJdbcUrl(PG_URL);
-    c.setUsername(PG_USER);
+    c.setJdbcUrl(TestDatabases.PG_URL);
+    c.setUsername(user);
     c.setSchema(schema);
     c.setMaximumPoolSize(16);
-    return new TestDatabase(new HikariDataSource(c), Kind.POSTGRES, schema);
+    return new TestDatabase(new HikariDataSource(c), Kind.POSTGRES, schema, user);
   }
 
   public Jdbi jdbi() {
@@ -90,8 +76,9 @@ public final class TestDatabase implements AutoCloseable {
 
   @Override
   public void close() {
+    String url = pool.getJdbcUrl();
+    pool.close();
     if (kind == Kind.H2) {
-      pool.close();
       try (Connection conn = DriverManager.getConnection(url);
           Statement st = conn.createStatement()) {
         st.execute("SHUTDOWN");
@@ -99,10 +86,7 @@ public final class TestDatabase implements AutoCloseable {
         throw new IllegalStateException("could not shut the test database down", e);
       }
     } else {
-      pool.close();
-    }
-    if (schema != null) {
-      try (Connection conn = DriverManager.getConnection(PG_URL, PG_USER, "");
+      try (Connection conn = DriverManager.getConnection(TestDatabases.PG_URL, user, "");
           Statement st = conn.createStatement()) {
         st.execute("DROP SCHEMA " + schema + " CASCADE");
       } catch (SQLException e) {

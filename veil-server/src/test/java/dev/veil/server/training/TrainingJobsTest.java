@@ -129,9 +129,9 @@ class TrainingJobsTest {
     meta.put("keyId", "0123456789abcdef");
     String metaJson = JSON.writeValueAsString(meta);
     listed = catalog.add(new DatasetRef(Ids.next("ds"), OWNER.userId(), owner.keySet.id(), true,
-        500, metaJson, parts));
+        true, 500, metaJson, parts));
     unlisted = catalog.add(new DatasetRef(Ids.next("ds"), OWNER.userId(), owner.keySet.id(),
-        false, 500, metaJson, parts));
+        false, true, 500, metaJson, parts));
   }
 
   @BeforeEach
