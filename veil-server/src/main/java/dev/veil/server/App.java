@@ -127,7 +127,7 @@ public final class App implements AutoCloseable {
       // storage
       FileBlobStore blobs = new FileBlobStore(config.blobDir());
       JdbiAuditLog audit = new JdbiAuditLog(db.jdbi(), clock);
-      HeContexts contexts = new HeContexts(8);
+      HeContexts contexts = new HeContexts(4);
 
       // services
       JdbiUserRepository users = new JdbiUserRepository(db.jdbi());

@@ -21,19 +21,22 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "serve",
-    mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
       "Run the Veil server: the REST API under /api/ (docs at /api/docs) with the embedded"
           + " database and the blob store in DIR, or PostgreSQL with --jdbc-url.",
       "On first start with an empty database an operator account is created; its password is"
-          + " $VEIL_OPERATOR_PASSWORD or a generated one printed once."
+          + " $VEIL_OPERATOR_PASSWORD or a generated one printed once. The database password, if"
+          + " any, is read from $VEIL_DB_PASSWORD."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped", "1:failure (cannot listen, database unreachable)",
         "2:bad input (unknown option, invalid value)"})
 public final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
 
   @Option(names = "--port", defaultValue = "8080", paramLabel = "P",
       description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")

@@ -52,8 +52,7 @@ public final class Database implements AutoCloseable {
     hc.setConnectionTimeout(10_000);
     if (config.dbSchema() != null) {
       if (url.startsWith("jdbc:h2:")) {
-        // H2 cannot switch to a schema that does not exist yet: create it on connect
-        hc.setConnectionInitSql("CREATE SCHEMA IF NOT EXISTS " + config.dbSchema());
+        createH2Schema(config, url); // H2 cannot switch to a schema that does not exist yet
       }
       hc.setSchema(config.dbSchema());
     }
@@ -83,6 +82,16 @@ public final class Database implements AutoCloseable {
       ds.close();
       throw new IllegalStateException("cannot migrate the database " + redact(url) + ": "
           + rootMessage(e), e);
+    }
+  }
+
+  private static void createH2Schema(ServerConfig config, String url) {
+    try (Connection c = java.sql.DriverManager.getConnection(url, config.dbUser(),
+        config.dbPassword()); java.sql.Statement st = c.createStatement()) {
+      st.execute("CREATE SCHEMA IF NOT EXISTS " + config.dbSchema()); // a checked identifier
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create the schema " + config.dbSchema() + " in "
+          + redact(url) + ": " + e.getMessage(), e);
     }
   }
 

@@ -67,8 +67,13 @@ public final class Requests {
     } catch (MismatchedInputException e) {
       if (e.getPath().isEmpty()) {
         String m = String.valueOf(e.getOriginalMessage());
-        throw ServiceException.badRequest(m.contains("end-of-input")
-            ? "a JSON body is required" : "the JSON body must be an object: " + firstLine(m));
+        if (m.contains("end-of-input")) {
+          throw ServiceException.badRequest("a JSON body is required");
+        }
+        if (m.startsWith("Cannot deserialize") || m.startsWith("Cannot construct")) {
+          throw ServiceException.badRequest("the JSON body must be an object: " + firstLine(m));
+        }
+        throw ServiceException.badRequest("invalid JSON body: " + firstLine(m));
       }
       throw ServiceException.badRequest("field '" + path(e) + "' has the wrong type: "
           + firstLine(e.getOriginalMessage()));

@@ -70,6 +70,10 @@ class ApiErrorsHttpTest {
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().get("message").asText()).contains("must be an object");
 
+    r = server.post("/api/keys", token, "{\"name\": \"x\"} {}");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().get("message").asText()).contains("invalid JSON body", "Trailing");
+
     r = server.post("/api/keys", token, "");
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().get("message").asText()).contains("JSON body is required");

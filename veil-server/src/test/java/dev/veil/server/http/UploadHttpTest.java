@@ -37,7 +37,9 @@ class UploadHttpTest {
 
   @BeforeAll
   static void start() {
-    server = new TestServer(TestServer.config(dir).maxUploadBytes(LIMIT).build());
+    // JSON bodies limited to 1 KiB (Javalin's maxRequestSize): uploads, far bigger, stream past it
+    server = new TestServer(TestServer.config(dir).maxUploadBytes(LIMIT).maxJsonBytes(1024)
+        .build());
     owner = server.user("uploader", "DATA_OWNER");
     keySet = server.keySet(owner);
   }

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Assumptions;
 public final class TestDatabases {
   private TestDatabases() {}
 
-  public static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+  /** The test server; {@code -Dveil.test.postgresUrl=...} points elsewhere. */
+  public static final String PG_URL =
+      System.getProperty("veil.test.postgresUrl", "jdbc:postgresql://127.0.0.1:5432/test");
   private static final String[] PG_USERS = {"postgres", "root"};
   private static Optional<String> pgUser;
   private static String pgProblem;
