@@ -131,6 +131,12 @@ public final class JobRoutes implements ApiModule, AutoCloseable {
   private void events(Context ctx, Principal p) throws Exception {
     String id = ctx.pathParam("id");
     jobs.get(p, id); // 404 as JSON before the stream starts
+    String accept = ctx.header("Accept");
+    if (accept == null || !accept.contains("text/event-stream")) {
+      throw new ServiceException(406, "not_acceptable", "this route streams server-sent events:"
+          + " send 'Accept: text/event-stream' (as EventSource does), or poll GET /api/jobs/"
+          + id);
+    }
     new SseHandler(0, client -> {
       client.keepAlive();
       JobEvents.Subscription sub = jobs.subscribe(p, id,
