@@ -26,7 +26,7 @@ final class Json {
 
   static final ObjectMapper MAPPER = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .changeDefaultPropertyInclusion(v -> JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
+      .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
           JsonInclude.Include.NON_NULL))
       .addModule(new SimpleModule("veil-instants")
           .addSerializer(Instant.class, new JsonSerializer<>() {
