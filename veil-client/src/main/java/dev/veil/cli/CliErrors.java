@@ -6,6 +6,9 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 
+import dev.veil.client.VeilApiException;
+import dev.veil.client.VeilConnectionException;
+import dev.veil.client.VeilException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -24,6 +27,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
  *       exit code {@value #BAD_INPUT}.
  *   <li>An {@link IOException} (or {@link UncheckedIOException}): one line, exit code {@value
  *       #FAILURE}.
+ *   <li>A refusal by a Veil server ({@link VeilApiException}): the server's message in one line,
+ *       exit code {@value #BAD_INPUT} for a 4xx (what was asked: a bad value, no or a wrong
+ *       token, a missing object, no funds), {@value #FAILURE} for a 5xx. A server that cannot be
+ *       reached ({@link VeilConnectionException}) or another failed exchange ({@link
+ *       VeilException}): one line, exit code {@value #FAILURE}.
  *   <li>Anything else is a bug: picocli prints the stack trace, exit code {@value #FAILURE}.
  * </ul>
  *
@@ -40,6 +48,11 @@ final class CliErrors implements IParameterExceptionHandler, IExecutionException
   static final String EXIT_FAILURE = "1:failure (an I/O error, a failed run, a bug)";
   static final String EXIT_BAD_INPUT =
       "2:bad input (unknown option, invalid value, unusable path)";
+  // The remote commands' exit codes.
+  static final String EXIT_REMOTE_FAILURE =
+      "1:failure (server unreachable, a server error, a job that failed)";
+  static final String EXIT_REMOTE_BAD_INPUT =
+      "2:bad input (invalid value, not logged in, refused by the server: 4xx)";
 
   @Override
   public int handleParseException(ParameterException ex, String[] args) {
@@ -61,6 +74,19 @@ final class CliErrors implements IParameterExceptionHandler, IExecutionException
     if (ex instanceof IllegalArgumentException) {
       report(cmd, messageOf(ex));
       return BAD_INPUT;
+    }
+    if (ex instanceof VeilApiException api) {
+      String hint = api.status() == 401 ? "; log in again (veil login) or check $VEIL_TOKEN" : "";
+      report(cmd, api.getMessage() + hint);
+      return api.isClientError() ? BAD_INPUT : FAILURE;
+    }
+    if (ex instanceof VeilConnectionException c) {
+      report(cmd, c.getMessage() + "; is the server running, and is the URL right?");
+      return FAILURE;
+    }
+    if (ex instanceof VeilException v) {
+      report(cmd, messageOf(v));
+      return FAILURE;
     }
     IOException io =
         ex instanceof UncheckedIOException unchecked

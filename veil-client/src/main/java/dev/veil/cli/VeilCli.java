@@ -1,9 +1,11 @@
 package dev.veil.cli;
 
+import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 
@@ -28,6 +30,11 @@ import picocli.CommandLine.Spec;
  * ParameterException} for bad input and lets {@code IllegalArgumentException} and {@code
  * IOException} propagate.
  *
+ * <p>The remote commands ({@code login}, {@code dataset}, {@code job}...) talk to a Veil server
+ * through the SDK ({@link dev.veil.client.VeilClient}), with the server and token that {@code veil
+ * login} saved ({@link Credentials}) or {@code VEIL_SERVER} and {@code VEIL_TOKEN} ({@link
+ * Remote}).
+ *
  * <p>Layers above the command line (the server's {@code veil serve}) add their commands through
  * {@link CommandProvider}, found on the class path with {@link ServiceLoader}.
  */
@@ -39,7 +46,10 @@ import picocli.CommandLine.Spec;
     subcommands = {
       VersionCommand.class, KeygenCommand.class, EncryptCommand.class, TrainCommand.class,
       DecryptCommand.class, PredictCommand.class, EvaluateCommand.class, SchemaCommand.class,
-      DemoCommand.class, BenchCommand.class, HelpCommand.class
+      DemoCommand.class, BenchCommand.class, LoginCommand.class, LogoutCommand.class,
+      RegisterCommand.class, KeysCommand.class, DatasetCommand.class, ModelCommand.class,
+      InferCommand.class, JobCommand.class, BalanceCommand.class, AuditCommand.class,
+      HelpCommand.class
     },
     exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
     exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT},
@@ -74,6 +84,17 @@ public final class VeilCli implements Callable<Integer> {
   /** The command line writing to {@code out} and {@code err}, with the real services. */
   public static CommandLine commandLine(PrintStream out, PrintStream err) {
     return commandLine(new CliContext(out, err, CkksBenchmark::run));
+  }
+
+  /**
+   * The command line with its own standard input and environment instead of the process's: for
+   * embedding and tests ({@code env} replaces the whole environment, e.g. {@code VEIL_SERVER},
+   * {@code VEIL_TOKEN}, {@code VEIL_HOME}).
+   */
+  public static CommandLine commandLine(PrintStream out, PrintStream err, InputStream in,
+      Map<String, String> env) {
+    Map<String, String> copy = Map.copyOf(env);
+    return commandLine(new CliContext(out, err, CkksBenchmark::run, in, copy::get));
   }
 
   static CommandLine commandLine(CliContext context) {
