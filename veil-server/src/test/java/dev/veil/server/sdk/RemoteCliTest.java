@@ -1,0 +1,346 @@
+package dev.veil.server.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.cli.VeilCli;
+import dev.veil.client.VeilClient;
+import dev.veil.client.api.DepositRequest;
+import dev.veil.ml.data.CsvReader;
+import dev.veil.ml.data.Scaler;
+import dev.veil.ml.data.Table;
+import dev.veil.ml.plain.LogisticModel;
+import dev.veil.ml.plain.NesterovLogisticRegression;
+import dev.veil.ml.plain.Sigmoid;
+import dev.veil.ml.poly.SigmoidApproximation;
+import dev.veil.server.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The remote commands of {@code veil} against the real server on port 0: accounts, keys and a
+ * data set made by the real {@code veil keygen} and {@code veil encrypt} (128-bit-secure keys at
+ * the smallest plan, N = 2^14), paid remote training downloaded and decrypted by the data owner
+ * with {@code veil decrypt}, a model published and bought through {@code veil infer --remote},
+ * balances, the audit chain; and the errors a user sees, one line each. The commands run
+ * in-process with their own environment ({@code VEIL_HOME} per user, so that nothing touches
+ * {@code ~/.veil}).
+ */
+class RemoteCliTest {
+  static final int ROWS = 120;
+  static final int TEST_ROWS = 80;
+  static final String PASSWORD = "cli-password-1";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path shared;
+  static TestServer server;
+  static Path trainCsv;
+  static Path testCsv;
+  static Path ownerKeys;
+  static Path buyerKeys;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void serverKeysAndData() throws IOException {
+    server = new TestServer(TestServer.config(shared.resolve("server")).build());
+    trainCsv = shared.resolve("train.csv");
+    testCsv = shared.resolve("test.csv");
+    writeData(trainCsv, ROWS, 1);
+    writeData(testCsv, TEST_ROWS, 2);
+    Cli cli = new Cli(Map.of());
+    ownerKeys = shared.resolve("owner-keys");
+    cli.ok("keygen", "--out", ownerKeys.toString(), "--rows", "" + ROWS, "--features", "3",
+        "--iterations", "1");
+    buyerKeys = shared.resolve("buyer-keys");
+    cli.ok("keygen", "--model", "inference", "--features", "3", "--out", buyerKeys.toString());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** Columns a, b, c, label y (as veil-client's workflow tests write them). */
+  static void writeData(Path file, int rows, long seed) throws IOException {
+    Random r = new Random(seed);
+    StringBuilder sb = new StringBuilder("a,b,c,y\n");
+    for (int i = 0; i < rows; i++) {
+      double a = 2 * r.nextDouble() - 1;
+      double b = 2 * r.nextDouble() - 1;
+      double c = 2 * r.nextDouble() - 1;
+      double s = 2.5 * a - 1.5 * b + 0.8 * c + 0.3 * r.nextGaussian();
+      sb.append(String.format(Locale.ROOT, "%.5f,%.5f,%.5f,%d%n", 10 * a + 3, b / 4, 100 * c,
+          s > 0 ? 1 : 0));
+    }
+    Files.writeString(file, sb.toString());
+  }
+
+  /** {@code veil} in-process with an environment of its own and captured streams. */
+  static final class Cli {
+    final Map<String, String> env;
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    Cli(Map<String, String> env) {
+      this.env = env;
+    }
+
+    int input(String stdin, String... args) {
+      out.reset();
+      err.reset();
+      return VeilCli.commandLine(new PrintStream(out, true, StandardCharsets.UTF_8),
+          new PrintStream(err, true, StandardCharsets.UTF_8),
+          new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), env).execute(args);
+    }
+
+    int run(String... args) {
+      return input("", args);
+    }
+
+    String ok(String... args) {
+      int rc = run(args);
+      assertThat(rc).as(String.join(" ", args) + "\n" + err()).isZero();
+      return out();
+    }
+
+    String withPassword(String... args) {
+      int rc = input(PASSWORD + "\n", args);
+      assertThat(rc).as(String.join(" ", args) + "\n" + err()).isZero();
+      return out();
+    }
+
+    String out() {
+      return out.toString(StandardCharsets.UTF_8);
+    }
+
+    String err() {
+      return err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Exit code {@code code} and one line on standard error naming the problem. */
+    void fails(int rc, int code, String... mentions) {
+      assertThat(rc).as(err()).isEqualTo(code);
+      assertThat(err().lines().filter(l -> !l.isBlank())).as(err()).hasSize(1);
+      assertThat(err()).startsWith("veil ").contains(mentions)
+          .doesNotContain("Exception", "\tat ");
+    }
+  }
+
+  /** A user's command line: its own configuration directory. */
+  private Cli user(String name) throws IOException {
+    Map<String, String> env = new HashMap<>();
+    env.put("VEIL_HOME", Files.createDirectories(dir.resolve("home-" + name)).toString());
+    return new Cli(env);
+  }
+
+  private static String id(String prefix, String text) {
+    Matcher m = Pattern.compile("\\b(" + prefix + "_[a-z2-7]+)\\b").matcher(text);
+    assertThat(m.find()).as("no " + prefix + "_ id in: " + text).isTrue();
+    return m.group(1);
+  }
+
+  @Test
+  void theMarketplaceFromTheCommandLine() throws Exception {
+    Cli owner = user("olivia");
+    Cli buyer = user("bruno");
+    Cli op = user("operator");
+    String url = server.url();
+
+    // accounts: registered and logged in, the token saved for the owner only
+    assertThat(owner.withPassword("register", "--server", url, "--username", "olivia",
+        "--role", "data-owner,model-seller", "--password-stdin"))
+        .contains("registered olivia [DATA_OWNER, MODEL_SELLER]", "token saved in");
+    Path creds = Path.of(owner.env.get("VEIL_HOME")).resolve("credentials.json");
+    assertThat(Files.readString(creds)).contains("\"server\"", url, "veil_");
+    if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(creds)))
+          .isEqualTo("rw-------");
+    }
+    buyer.withPassword("register", "--server", url, "--username", "bruno", "--role", "buyer",
+        "--password-stdin");
+    assertThat(op.input("operator-password\n", "login", "--server", url, "--username",
+        "operator", "--password-stdin")).as(op.err()).isZero();
+    assertThat(op.out()).contains("logged in to " + url + " as operator [OPERATOR]");
+
+    // the data owner: keys and an encrypted data set, listed for 500
+    Path data = dir.resolve("data.veil");
+    owner.ok("encrypt", "--keys", ownerKeys.toString(), "--csv", trainCsv.toString(),
+        "--label", "y", "--out", data.toString());
+    String keySet = id("ks", owner.ok("keys", "upload", "--keys", ownerKeys.toString()));
+    assertThat(owner.ok("keys", "upload", "--keys", ownerKeys.toString()))
+        .contains("key set " + keySet, "is already on");
+    assertThat(owner.ok("keys", "list")).contains(keySet, "2^14", "yes");
+    String ds = id("ds", owner.ok("dataset", "upload", "--data", data.toString(), "--name",
+        "clinic", "--description", "visits", "--price", "500", "--listed"));
+    assertThat(owner.out()).contains("120 rows x 3 features", "listed, price 500");
+
+    // the buyer finds it, is credited by the operator, trains on it and waits
+    assertThat(buyer.ok("dataset", "list")).contains(ds, "clinic", "olivia", "500", "READY");
+    assertThat(buyer.ok("dataset", "show", ds)).contains("[a, b, c]", "500 per training job")
+        .doesNotContain("key set");
+    VeilClient.connect(url, JSON.readTree(Files.readString(Path.of(op.env.get("VEIL_HOME"))
+        .resolve("credentials.json"))).get("token").asText())
+        .deposit(DepositRequest.toUser("bruno", 10_000, "card"));
+    assertThat(buyer.ok("balance")).contains("available 10000, held 0", "DEPOSIT", "card");
+    Path bought = dir.resolve("bought.veil");
+    String trained = buyer.ok("train", "--remote", ds, "--wait", "--out", bought.toString());
+    String trainJob = id("job", trained);
+    assertThat(trained).contains("training job " + trainJob + " queued on data set " + ds
+        + ", price 500", "SUCCEEDED", "encrypted model (logistic, 3 features) in " + bought);
+    assertThat(buyer.err()).contains("train", "100%");
+    try (Stream<Path> s = Files.list(bought)) {
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+          "meta.json", "weights.ct");
+    }
+
+    // the data owner sees the job, downloads the model and decrypts it: the plain algorithm's
+    assertThat(owner.ok("job", "list")).contains(trainJob, "training", "SUCCEEDED");
+    Path mine = dir.resolve("model.veil");
+    assertThat(owner.ok("job", "result", trainJob, "--out", mine.toString()))
+        .contains("encrypted model");
+    assertThat(Files.readAllBytes(mine.resolve("weights.ct")))
+        .isEqualTo(Files.readAllBytes(bought.resolve("weights.ct")));
+    Path modelJson = dir.resolve("model.json");
+    owner.ok("decrypt", "--keys", ownerKeys.toString(), "--model", mine.toString(), "--out",
+        modelJson.toString());
+    JsonNode model = JSON.readTree(modelJson.toFile());
+    Table t = CsvReader.defaults().withLabel("y").withFeatures("a", "b", "c").read(trainCsv);
+    Scaler scaler = Scaler.fit(Scaler.Kind.MIN_MAX, t.features());
+    LogisticModel plain = NesterovLogisticRegression.defaults().withIterations(1)
+        .withSigmoid(Sigmoid.KIM_DEGREE_3).fit(scaler.transform(t.features()), t.labels());
+    for (int j = 0; j < 4; j++) {
+      assertThat(model.get("weights").get(j).asDouble()).isCloseTo(plain.weights()[j],
+          within(1e-4));
+    }
+
+    // the owner sells the model; the buyer encrypts rows with its schema and buys predictions
+    String mdl = id("mdl", owner.ok("model", "publish", "--model", modelJson.toString(),
+        "--name", "risk", "--description", "visit risk", "--price", "2", "--max-queries", "5",
+        "--max-rows", "100"));
+    assertThat(owner.out()).contains("logistic on 3 features, price 2 per row");
+    assertThat(buyer.ok("model", "list")).contains(mdl, "risk", "logistic");
+    Path schema = dir.resolve("schema.json");
+    assertThat(buyer.ok("model", "show", mdl, "--schema", schema.toString()))
+        .contains("[a, b, c]", "MIN_MAX", "2 per row", "0 queries, 0 rows");
+    assertThat(Files.readString(schema)).contains("veil-schema/1").doesNotContain("weights");
+    buyer.ok("keys", "upload", "--keys", buyerKeys.toString());
+    Path rows = dir.resolve("rows.veil");
+    buyer.ok("encrypt", "--keys", buyerKeys.toString(), "--csv", testCsv.toString(), "--schema",
+        schema.toString(), "--out", rows.toString());
+    Path preds = dir.resolve("preds.veil");
+    String inferred = buyer.ok("infer", "--remote", mdl, "--data", rows.toString(), "--wait",
+        "--out", preds.toString());
+    String inferJob = id("job", inferred);
+    assertThat(inferred).contains("probabilities of 80 rows through model " + mdl
+        + ", price 160", "SUCCEEDED", "encrypted predictions");
+    Path csv = dir.resolve("p.csv");
+    buyer.ok("decrypt", "--keys", buyerKeys.toString(), "--predictions", preds.toString(),
+        "--out", csv.toString());
+    List<String> lines = Files.readAllLines(csv);
+    assertThat(lines).hasSize(TEST_ROWS + 1).first().isEqualTo("probability,predicted");
+    // the server's sigmoid: least squares of degree 3 on [-8, 8]
+    double[] w = new double[4];
+    for (int j = 0; j < 4; j++) {
+      w[j] = model.get("weights").get(j).asDouble();
+    }
+    LogisticModel sold = new LogisticModel(w);
+    SigmoidApproximation sig = SigmoidApproximation.leastSquares(-8, 8, 3);
+    Table test = CsvReader.defaults().withLabel("y").withFeatures("a", "b", "c").read(testCsv);
+    double[][] x = scaler.transform(test.features());
+    for (int i = 0; i < TEST_ROWS; i++) {
+      double expected = Math.min(1, Math.max(0, sig.evaluate(sold.score(x[i]))));
+      assertThat(Double.parseDouble(lines.get(i + 1).split(",")[0])).as("row " + i)
+          .isCloseTo(expected, within(0.02));
+    }
+
+    // money and the rest
+    assertThat(buyer.ok("balance")).contains("available 9340, held 0");
+    assertThat(buyer.ok("job", "status", inferJob)).contains(inferJob, "inference SUCCEEDED",
+        "100%", "price 160", "SHA-256");
+    buyer.fails(buyer.run("job", "cancel", inferJob), 2, "veil job cancel:", "HTTP 409");
+    assertThat(buyer.ok("model", "show", mdl)).contains("1 queries, 80 rows");
+    assertThat(op.ok("audit", "verify")).contains("audit log intact");
+    buyer.fails(buyer.run("audit", "verify"), 2, "only operators", "HTTP 403");
+    assertThat(owner.ok("logout")).contains("logged out of " + url);
+    assertThat(creds).doesNotExist();
+    owner.fails(owner.run("dataset", "list"), 2, "not logged in", "veil login");
+  }
+
+  @Test
+  void errorsAreOneLineThatNameTheProblem() throws Exception {
+    Cli nobody = user("nobody");
+    nobody.fails(nobody.run("dataset", "list"), 2, "veil dataset list: not logged in",
+        "VEIL_SERVER");
+    nobody.fails(nobody.run("login", "--server", server.url(), "--username", "operator"), 2,
+        "no terminal", "--password-stdin");
+    nobody.fails(nobody.input("not-the-password\n", "login", "--server", server.url(),
+        "--username", "operator", "--password-stdin"), 2, "HTTP 401");
+    assertThat(Path.of(nobody.env.get("VEIL_HOME")).resolve("credentials.json"))
+        .doesNotExist();
+
+    Map<String, String> env = new HashMap<>(nobody.env);
+    env.put("VEIL_SERVER", server.url());
+    env.put("VEIL_TOKEN", "veil_not_a_real_token");
+    Cli forged = new Cli(env);
+    forged.fails(forged.run("balance"), 2, "veil balance:", "HTTP 401", "veil login");
+
+    Cli user = user("uma");
+    user.withPassword("register", "--server", server.url(), "--username", "uma", "--role",
+        "data-owner", "--password-stdin");
+    user.fails(user.run("dataset", "show", "ds_nope"), 2,
+        "veil dataset show: data set 'ds_nope' does not exist (HTTP 404 not_found)");
+    user.fails(user.run("job", "status", "job_nope"), 2, "HTTP 404");
+    user.fails(user.run("train", "--remote", "ds_nope", "--data", "x"), 2,
+        "Option '--data' does not apply with --remote");
+    user.fails(user.run("train", "--remote", "ds_nope", "--out", "x"), 2, "needs --wait");
+    user.fails(user.run("train", "--iterations", "2"), 2,
+        "Missing required options: '--data=DIR', '--eval-keys=FILE', '--out=DIR'");
+    user.fails(user.run("train", "--remote", "ds_nope"), 2, "veil train:", "ds_nope");
+    user.fails(user.run("dataset", "upload", "--data", dir.toString(), "--name", "x"), 2,
+        "meta.json");
+    user.fails(user.run("keys", "upload", "--keys", dir.resolve("none").toString()), 2,
+        "no such directory");
+    user.fails(user.run("register", "--server", server.url(), "--username", "x", "--role",
+        "king", "--password-stdin"), 2, "unknown role 'king'");
+
+    // a saved token goes only to its own server
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Map<String, String> elsewhere = new HashMap<>(user.env);
+    elsewhere.put("VEIL_SERVER", "http://127.0.0.1:" + port);
+    Cli moved = new Cli(elsewhere);
+    moved.fails(moved.run("balance"), 2, "not logged in to http://127.0.0.1:" + port);
+    elsewhere.put("VEIL_TOKEN", "veil_x");
+    Cli down = new Cli(elsewhere);
+    down.fails(down.run("balance"), 1, "cannot reach the Veil server at http://127.0.0.1:"
+        + port, "connection refused", "is the server running");
+  }
+}
