@@ -502,6 +502,17 @@ class SdkIntegrationTest {
   }
 
   @Test
+  void theReadmeExampleRunsAgainstTheServer() throws Exception {
+    Path model = dir.resolve("model.veil");
+    SdkReadmeExample.run(server.url(), PASSWORD, ownerKeys, trainingData, model);
+    assertThat(JSON.readTree(model.resolve(VeilFiles.META).toFile()).get("format").asText())
+        .isEqualTo("veil-encrypted-model/1");
+    try (InputStream in = Files.newInputStream(model.resolve(VeilFiles.WEIGHTS))) {
+      assertThat(VeilIO.readCiphertext(in, owner.ctx).level()).isGreaterThanOrEqualTo(0);
+    }
+  }
+
+  @Test
   void waitingByPollingAloneFollowsAJobToItsEnd() throws Exception {
     VeilClient hal = user("hal", Role.DATA_OWNER);
     KeySet ks = hal.uploadKeySet(ownerKeys, "k");
