@@ -105,6 +105,8 @@ public final class App implements AutoCloseable {
    * Builds the server (and migrates the database) without starting it.
    *
    * @throws IllegalStateException if the database cannot be reached or migrated
+   * @throws IllegalArgumentException if the configured operator account is invalid (e.g. a
+   *     password too short)
    * @throws UncheckedIOException if the data directory cannot be created
    */
   public static App create(ServerConfig config) {
@@ -167,8 +169,14 @@ public final class App implements AutoCloseable {
               config.soleJobRunner(), Duration.ofSeconds(30)));
       closeables.add(workers);
 
-      String generated = accounts.bootstrapOperator(config.operatorUsername(),
-          config.operatorPassword()).orElse(null);
+      String generated;
+      try {
+        generated = accounts.bootstrapOperator(config.operatorUsername(),
+            config.operatorPassword()).orElse(null);
+      } catch (ServiceException e) {
+        throw new IllegalArgumentException("cannot create the operator account '"
+            + config.operatorUsername() + "': " + e.getMessage(), e);
+      }
       if (generated != null || config.operatorPassword() != null) {
         LOG.info("created the operator account '{}'", config.operatorUsername());
       }
@@ -276,6 +284,10 @@ public final class App implements AutoCloseable {
       javalin.stop();
     } finally {
       closeQuietly(closeables);
+    }
+    if (started) {
+      started = false;
+      LOG.info("Veil server stopped");
     }
   }
 

@@ -68,6 +68,13 @@ class AppTest {
   }
 
   @Test
+  void aConfiguredOperatorPasswordThatIsTooShortIsBadInput() {
+    ServerConfig config = TestServer.config(dir).operatorPassword("short").build();
+    assertThatThrownBy(() -> App.create(config)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("operator account 'operator'").hasMessageContaining("at least 10");
+  }
+
+  @Test
   void anUnreachableDatabaseFailsCreateWithAClearMessage() {
     ServerConfig config = TestServer.config(dir)
         .jdbcUrl("jdbc:postgresql://127.0.0.1:1/nothing?connectTimeout=1")

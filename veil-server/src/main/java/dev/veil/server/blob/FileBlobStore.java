@@ -1,5 +1,7 @@
 package dev.veil.server.blob;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -187,8 +189,8 @@ public final class FileBlobStore implements BlobStore {
         throw new IOException("the blob writer is closed");
       }
       String sha = HexFormat.of().formatHex(md.digest());
-      if (expectedSha256 != null && !MessageDigest.isEqual(sha.getBytes(),
-          expectedSha256.toLowerCase(java.util.Locale.ROOT).getBytes())) {
+      if (expectedSha256 != null && !MessageDigest.isEqual(sha.getBytes(US_ASCII),
+          expectedSha256.toLowerCase(java.util.Locale.ROOT).getBytes(US_ASCII))) {
         throw ServiceException.badRequest("digest mismatch: the " + size + " bytes received have"
             + " SHA-256 " + sha + ", expected " + expectedSha256
             + " (a truncated or corrupted upload?)");

@@ -40,6 +40,14 @@ class ApiErrorsHttpTest {
   }
 
   @Test
+  void aServices404KeepsItsOwnMessage() {
+    Response r = server.get("/api/keys/ks_aaaaaaaaaaaaaaaaaaaa", token);
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.json().get("message").asText())
+        .isEqualTo("key set 'ks_aaaaaaaaaaaaaaaaaaaa' does not exist");
+  }
+
+  @Test
   void malformedJsonIs400NamingWhereItBroke() {
     Response r = server.post("/api/keys", token, "{\"name\": \"x\", ");
     assertThat(r.status()).isEqualTo(400);

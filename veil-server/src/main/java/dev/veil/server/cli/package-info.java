@@ -1,0 +1,2 @@
+/** {@code veil serve}, added to the command line through {@code dev.veil.cli.spi}. */
+package dev.veil.server.cli;

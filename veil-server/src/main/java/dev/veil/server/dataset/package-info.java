@@ -1,0 +1,2 @@
+/** Encrypted data sets: public metadata, streamed ciphertext parts, listings with a price. */
+package dev.veil.server.dataset;
