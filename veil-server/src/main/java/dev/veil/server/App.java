@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -19,6 +20,9 @@ import dev.veil.server.account.PasswordHasher;
 import dev.veil.server.audit.AuditRoutes;
 import dev.veil.server.audit.JdbiAuditLog;
 import dev.veil.server.blob.FileBlobStore;
+import dev.veil.server.budget.QueryBudgets;
+import dev.veil.server.catalog.Catalog;
+import dev.veil.server.catalog.RepositoryCatalog;
 import dev.veil.server.dataset.DatasetRoutes;
 import dev.veil.server.dataset.DatasetService;
 import dev.veil.server.dataset.JdbiDatasetRepository;
@@ -30,9 +34,26 @@ import dev.veil.server.http.DocsRoutes;
 import dev.veil.server.http.Json;
 import dev.veil.server.http.Requests;
 import dev.veil.server.http.Routes;
+import dev.veil.server.inference.InferenceInputs;
+import dev.veil.server.inference.InferenceJobs;
+import dev.veil.server.inference.InferenceRunner;
+import dev.veil.server.inference.InferenceSettings;
+import dev.veil.server.inference.InputRoutes;
+import dev.veil.server.job.JobEvents;
+import dev.veil.server.job.JobService;
+import dev.veil.server.job.JobSignal;
+import dev.veil.server.job.WorkerPool;
+import dev.veil.server.job.http.JobRoutes;
 import dev.veil.server.keys.JdbiKeySetRepository;
 import dev.veil.server.keys.KeyRoutes;
 import dev.veil.server.keys.KeyService;
+import dev.veil.server.ledger.Ledger;
+import dev.veil.server.ledger.LedgerRoutes;
+import dev.veil.server.model.ModelRoutes;
+import dev.veil.server.model.ModelService;
+import dev.veil.server.model.WeightsVault;
+import dev.veil.server.training.TrainingJobs;
+import dev.veil.server.training.TrainingRunner;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -51,6 +72,10 @@ import org.slf4j.LoggerFactory;
  * body to the blob store, never held in memory (Javalin's {@code maxRequestSize} limits only bodies
  * read whole, and this server reads JSON through its own limit).
  *
+ * <p>Jobs run on a {@link WorkerPool} that {@link #start} starts (first recovering the jobs a
+ * previous process left running) and {@link #close} stops (running jobs go back to the queue).
+ * Models' weights are sealed under the master key {@code dataDir/model-weights.key}.
+ *
  * <p>On first start with an empty database an operator account is created ({@link
  * ServerConfig#operatorUsername}); its password is the configured one or a generated one, which
  * {@link #bootstrapPassword} returns (once per process: it is stored only as a hash).
@@ -63,15 +88,17 @@ public final class App implements AutoCloseable {
   private final Javalin javalin;
   private final String bootstrapPassword;
   private final List<AutoCloseable> closeables;
+  private final WorkerPool workers;
   private boolean started;
 
   private App(ServerConfig config, Database database, Javalin javalin, String bootstrapPassword,
-      List<AutoCloseable> closeables) {
+      List<AutoCloseable> closeables, WorkerPool workers) {
     this.config = config;
     this.database = database;
     this.javalin = javalin;
     this.bootstrapPassword = bootstrapPassword;
     this.closeables = closeables;
+    this.workers = workers;
   }
 
   /**
@@ -105,16 +132,42 @@ public final class App implements AutoCloseable {
       HeContexts contexts = new HeContexts(4);
 
       // services
-      AccountService accounts = new AccountService(new JdbiUserRepository(db.jdbi()),
+      JdbiUserRepository users = new JdbiUserRepository(db.jdbi());
+      JdbiKeySetRepository keySets = new JdbiKeySetRepository(db.jdbi());
+      JdbiDatasetRepository datasetRepo = new JdbiDatasetRepository(db.jdbi());
+      AccountService accounts = new AccountService(users,
           new JdbiTokenRepository(db.jdbi()),
           new PasswordHasher(config.passwordHashing(), random), audit, clock, random,
           new AccountService.Policy(config.openRegistration(), config.loginTokenTtl()));
-      KeyService keys = new KeyService(new JdbiKeySetRepository(db.jdbi()), blobs, contexts,
+      KeyService keys = new KeyService(keySets, blobs, contexts,
           audit, clock, new KeyService.Policy(config.maxUploadBytes(),
               config.allowInsecureParameters()));
-      DatasetService datasets = new DatasetService(new JdbiDatasetRepository(db.jdbi()), keys,
+      DatasetService datasets = new DatasetService(datasetRepo, keys,
           blobs, contexts, audit, clock, mapper,
           new DatasetService.Policy(config.maxUploadBytes(), config.maxDatasetParts()));
+
+      // the ledger, models and jobs
+      Ledger ledger = new Ledger(db.jdbi(), clock, config.feeBasisPoints());
+      QueryBudgets budgets = new QueryBudgets(db.jdbi(), clock);
+      WeightsVault vault = WeightsVault.openOrCreate(config.dataDir());
+      ModelService models = new ModelService(db.jdbi(), vault, budgets, audit, clock, mapper);
+      Catalog catalog = new RepositoryCatalog(keySets, datasetRepo);
+      JobSignal signal = new JobSignal();
+      JobService jobs = new JobService(db.jdbi(), ledger, budgets, blobs, audit,
+          new JobEvents(), signal, clock, config.jobMaxAttempts());
+      InferenceInputs inputs = new InferenceInputs(db.jdbi(), blobs, audit, clock,
+          config.maxUploadBytes());
+      InferenceSettings inferenceSettings = InferenceSettings.defaults();
+      TrainingJobs training = new TrainingJobs(jobs, catalog, blobs, mapper);
+      InferenceJobs inference = new InferenceJobs(jobs, models, inputs, catalog, blobs,
+          inferenceSettings, mapper);
+      WorkerPool workers = new WorkerPool(jobs, signal, List.of(
+          new TrainingRunner(catalog, blobs, mapper),
+          new InferenceRunner(models, vault, catalog, blobs, inferenceSettings, mapper)),
+          new WorkerPool.Settings(config.jobWorkers(), config.jobThreads(),
+              Duration.ofSeconds(1), config.jobLease(), config.dataDir().resolve("work"),
+              config.soleJobRunner(), Duration.ofSeconds(30)));
+      closeables.add(workers);
 
       String generated;
       try {
@@ -130,11 +183,17 @@ public final class App implements AutoCloseable {
 
       // HTTP
       Requests requests = new Requests(mapper, config.maxJsonBytes(), config.maxUploadBytes());
+      JobRoutes jobRoutes = new JobRoutes(jobs, training, inference, requests, mapper);
+      closeables.add(jobRoutes);
       List<ApiModule> modules = new ArrayList<>(List.of(
           new AccountRoutes(accounts, requests),
           new AuditRoutes(audit, audit, mapper),
           new KeyRoutes(keys, requests),
           new DatasetRoutes(datasets, requests),
+          new ModelRoutes(models, requests),
+          new InputRoutes(inputs, requests),
+          jobRoutes,
+          new LedgerRoutes(ledger, users, audit, requests),
           new DocsRoutes()));
       modules.addAll(extraModules);
       Javalin javalin = Javalin.create(cfg -> {
@@ -159,7 +218,7 @@ public final class App implements AutoCloseable {
         Routes routes = new Routes(cfg.routes, accounts::authenticate);
         modules.forEach(m -> m.register(routes));
       });
-      return new App(config, db, javalin, generated, closeables);
+      return new App(config, db, javalin, generated, closeables, workers);
     } catch (IOException e) {
       closeQuietly(closeables);
       throw new UncheckedIOException("cannot set up the data directory " + config.dataDir(), e);
@@ -172,6 +231,7 @@ public final class App implements AutoCloseable {
   /** Starts listening; {@link #port} then tells where. */
   public synchronized App start() {
     if (!started) {
+      workers.start();
       javalin.start();
       started = true;
       LOG.info("Veil server listening on {} (data in {})", url(), config.dataDir());

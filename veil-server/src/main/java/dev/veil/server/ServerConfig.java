@@ -31,6 +31,15 @@ import dev.veil.server.account.PasswordHasher;
  * @param passwordHashing the Argon2id cost for new password hashes
  * @param loginTokenTtl how long a token from {@code POST /api/login} is valid
  * @param maxDatasetParts the most ciphertext parts one data set may have
+ * @param feeBasisPoints the platform's fee on every payment to a data owner or seller, in 1/10000
+ *     of the amount (default 1000: 10%)
+ * @param jobWorkers jobs run at once (default 2)
+ * @param jobThreads threads each job's homomorphic work uses (default: the processors divided
+ *     among the workers)
+ * @param jobMaxAttempts starts of a job a server restart may interrupt before it ends FAILED
+ * @param jobLease how long a worker's claim on a job lasts without a heartbeat; with a shared
+ *     PostgreSQL another server takes over a dead one's jobs after it (the embedded database has
+ *     one process, which takes over every running job at start)
  */
 public record ServerConfig(
     String host,
@@ -49,7 +58,12 @@ public record ServerConfig(
     String operatorPassword,
     PasswordHasher.Params passwordHashing,
     Duration loginTokenTtl,
-    int maxDatasetParts) {
+    int maxDatasetParts,
+    int feeBasisPoints,
+    int jobWorkers,
+    int jobThreads,
+    int jobMaxAttempts,
+    Duration jobLease) {
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -82,6 +96,25 @@ public record ServerConfig(
       throw new IllegalArgumentException("maxDatasetParts must be positive, got "
           + maxDatasetParts);
     }
+    if (feeBasisPoints < 0 || feeBasisPoints > 10_000) {
+      throw new IllegalArgumentException("feeBasisPoints must be in [0, 10000], got "
+          + feeBasisPoints);
+    }
+    if (jobWorkers < 1 || jobThreads < 1 || jobMaxAttempts < 1) {
+      throw new IllegalArgumentException("jobWorkers, jobThreads and jobMaxAttempts must be"
+          + " positive, got " + jobWorkers + ", " + jobThreads + ", " + jobMaxAttempts);
+    }
+    if (jobLease == null || jobLease.toSeconds() < 1) {
+      throw new IllegalArgumentException("jobLease must be at least a second, got " + jobLease);
+    }
+  }
+
+  /**
+   * Whether this server is the only one running jobs on its database: true for the embedded
+   * database (one process holds its file), false for PostgreSQL (servers may share it).
+   */
+  public boolean soleJobRunner() {
+    return jdbcUrl == null;
   }
 
   /** The JDBC URL in use: {@link #jdbcUrl}, or the embedded H2 database in the data directory. */
@@ -122,6 +155,11 @@ public record ServerConfig(
     b.passwordHashing = passwordHashing;
     b.loginTokenTtl = loginTokenTtl;
     b.maxDatasetParts = maxDatasetParts;
+    b.feeBasisPoints = feeBasisPoints;
+    b.jobWorkers = jobWorkers;
+    b.jobThreads = jobThreads;
+    b.jobMaxAttempts = jobMaxAttempts;
+    b.jobLease = jobLease;
     return b;
   }
 
@@ -132,7 +170,8 @@ public record ServerConfig(
         + effectiveJdbcUrl() + ", dbUser=" + dbUser + ", dbSchema=" + dbSchema
         + ", maxUploadBytes=" + maxUploadBytes + ", maxJsonBytes=" + maxJsonBytes
         + ", workerThreads=" + workerThreads + ", openRegistration=" + openRegistration
-        + ", allowInsecureParameters=" + allowInsecureParameters + "]";
+        + ", allowInsecureParameters=" + allowInsecureParameters + ", feeBasisPoints="
+        + feeBasisPoints + ", jobWorkers=" + jobWorkers + ", jobThreads=" + jobThreads + "]";
   }
 
   /** A builder starting from the defaults; only {@link #dataDir} has none. */
@@ -154,6 +193,11 @@ public record ServerConfig(
     private PasswordHasher.Params passwordHashing = PasswordHasher.Params.DEFAULT;
     private Duration loginTokenTtl = Duration.ofDays(7);
     private int maxDatasetParts = 100_000;
+    private int feeBasisPoints = 1000;
+    private int jobWorkers = 2;
+    private int jobThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    private int jobMaxAttempts = 3;
+    private Duration jobLease = Duration.ofSeconds(60);
 
     private Builder() {}
 
@@ -242,10 +286,38 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder feeBasisPoints(int v) {
+      feeBasisPoints = v;
+      return this;
+    }
+
+    /** Jobs run at once; the threads per job follow (the processors divided among them). */
+    public Builder jobWorkers(int v) {
+      jobWorkers = v;
+      jobThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, v));
+      return this;
+    }
+
+    public Builder jobThreads(int v) {
+      jobThreads = v;
+      return this;
+    }
+
+    public Builder jobMaxAttempts(int v) {
+      jobMaxAttempts = v;
+      return this;
+    }
+
+    public Builder jobLease(Duration v) {
+      jobLease = v;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(host, port, dataDir, jdbcUrl, dbUser, dbPassword, dbSchema,
           maxUploadBytes, maxJsonBytes, workerThreads, openRegistration, allowInsecureParameters,
-          operatorUsername, operatorPassword, passwordHashing, loginTokenTtl, maxDatasetParts);
+          operatorUsername, operatorPassword, passwordHashing, loginTokenTtl, maxDatasetParts,
+          feeBasisPoints, jobWorkers, jobThreads, jobMaxAttempts, jobLease);
     }
   }
 }

@@ -34,7 +34,7 @@ class AuthorizationHttpTest {
       "GET /api/health", "GET /api/openapi.yaml", "GET /api/docs", "GET /api/docs/{asset}");
   /** The routes only operators may call. */
   static final Set<String> OPERATOR_ONLY = Set.of("GET /api/audit", "GET /api/audit/verify",
-      "POST /api/users");
+      "POST /api/users", "POST /api/deposits", "GET /api/ledger/verify");
   private static final Pattern PARAM = Pattern.compile("\\{([a-zA-Z]+)\\}");
 
   @TempDir static Path dir;
@@ -46,11 +46,13 @@ class AuthorizationHttpTest {
   static String aliceUploading;
   static String aliceListed;
   static String aliceTokenId;
+  static String aliceModel;
+  static String aliceJob;
 
   @BeforeAll
   static void start() {
     server = new TestServer(TestServer.config(dir).build());
-    alice = server.user("alice", "DATA_OWNER", "BUYER");
+    alice = server.user("alice", "DATA_OWNER", "BUYER", "MODEL_SELLER");
     bob = server.user("bob", "DATA_OWNER", "BUYER", "MODEL_SELLER");
     aliceKeySet = server.keySet(alice);
     aliceUploading = server.dataset(alice, aliceKeySet, 2, true);
@@ -58,8 +60,27 @@ class AuthorizationHttpTest {
     server.uploadAll(alice, aliceListed, 1);
     aliceTokenId = TestServer.expect(server.post("/api/tokens", alice,
         Map.of("name", "ci")), 201).json().get("info").get("id").asText();
+    aliceModel = TestServer.expect(server.post("/api/models", alice, Map.of("name", "m",
+        "pricePerPrediction", 1, "maxQueriesPerBuyer", 5, "maxRowsPerBuyer", 100,
+        "listed", false, "model", Map.of("format", "veil-model/1", "model", "logistic",
+            "featureNames", List.of("a"), "scaler", Map.of("kind", "NONE", "offsets",
+                List.of(0), "scales", List.of(1)), "weights", List.of(0.5, 1.5)))), 201)
+        .json().get("id").asText();
+    aliceJob = aliceJob(server.get("/api/me", alice).json().get("id").asText());
     revoked = server.login("bob", TestServer.PASSWORD);
     TestServer.expect(server.post("/api/logout", revoked, "{}"), 204);
+  }
+
+  /** A queued job of alice's, written directly (no runnable job fits the test parameters). */
+  static String aliceJob(String aliceId) {
+    String id = dev.veil.server.Ids.next("job");
+    server.app().database().jdbi().useHandle(h -> h.createUpdate("INSERT INTO jobs (id,"
+            + " owner_id, kind, state, stage, progress, parameters, request_hash, price,"
+            + " attempts, max_attempts, cancel_requested, created_at, updated_at) VALUES (:id,"
+            + " :owner, 'TRAINING', 'SUCCEEDED', 'done', 100, '{}', 'h', 0, 1, 3, FALSE,"
+            + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+        .bind("id", id).bind("owner", aliceId).execute());
+    return id;
   }
 
   @AfterAll
@@ -98,6 +119,10 @@ class AuthorizationHttpTest {
         value = datasetId;
       } else if (name.equals("id") && r.path().startsWith("/api/tokens/")) {
         value = aliceTokenId;
+      } else if (name.equals("id") && r.path().startsWith("/api/models/")) {
+        value = aliceModel;
+      } else if (name.equals("id") && r.path().startsWith("/api/jobs/")) {
+        value = aliceJob;
       } else if (name.equals("index")) {
         value = "0";
       } else if (name.equals("asset")) {
@@ -118,6 +143,10 @@ class AuthorizationHttpTest {
       case "DELETE" -> server.delete(path, token);
       case "PUT" -> server.send("PUT", path, token, "application/octet-stream",
           HttpRequest.BodyPublishers.ofByteArray(TestCrypto.ciphertext(1)), Map.of());
+      case "POST" -> path.equals("/api/inputs") ? server.send("POST", path, token,
+          "application/octet-stream", HttpRequest.BodyPublishers.ofByteArray(
+              TestCrypto.ciphertext(1)), Map.of())
+          : server.json("POST", path, token, "{}");
       default -> server.json(r.method().name(), path, token, "{}");
     };
   }
@@ -126,7 +155,10 @@ class AuthorizationHttpTest {
   void theRouterHasTheRoutesThisTestExpects() {
     List<String> keys = routes().stream().map(Route::key).toList();
     assertThat(keys).containsAll(ANONYMOUS).containsAll(OPERATOR_ONLY)
-        .contains("PUT /api/datasets/{id}/parts/{index}", "DELETE /api/tokens/{id}");
+        .contains("PUT /api/datasets/{id}/parts/{index}", "DELETE /api/tokens/{id}",
+            "POST /api/jobs", "GET /api/jobs/{id}/events", "GET /api/jobs/{id}/result",
+            "POST /api/jobs/{id}/cancel", "PATCH /api/models/{id}", "POST /api/inputs",
+            "GET /api/balance");
   }
 
   @Test
@@ -197,6 +229,13 @@ class AuthorizationHttpTest {
     assertThat(server.get("/api/datasets/" + aliceListed, alice).status()).isEqualTo(200);
     assertThat(server.get("/api/tokens", alice).json().get("tokens").toString())
         .contains(aliceTokenId);
+    Response model = server.get("/api/models/" + aliceModel, alice);
+    assertThat(model.json().get("name").asText()).isEqualTo("m");
+    assertThat(model.json().get("listed").asBoolean()).isFalse();
+    assertThat(model.json().get("pricePerPrediction").asLong()).isEqualTo(1);
+    Response job = server.get("/api/jobs/" + aliceJob, alice);
+    assertThat(job.json().get("state").asText()).isEqualTo("SUCCEEDED");
+    assertThat(job.json().get("cancelRequested").asBoolean()).isFalse();
   }
 
   @Test

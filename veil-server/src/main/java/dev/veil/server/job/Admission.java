@@ -1,0 +1,46 @@
+package dev.veil.server.job;
+
+import java.util.Map;
+import java.util.Objects;
+
+import dev.veil.server.budget.BudgetLimits;
+
+/**
+ * What a validated job request reserves, as decided by the kind's service (training or inference)
+ * before anything is written: {@link JobService#submit} writes the job, consumes the query budget
+ * and holds the price in one database transaction.
+ *
+ * @param kind the job's kind
+ * @param parameters the validated request as JSON (what the runner reads)
+ * @param counterpartyId the data owner or model seller, or null
+ * @param price minor units the owner pays (0: free, nothing held)
+ * @param payeeId who is paid on success (price minus the platform fee), or null
+ * @param budget the query budget consumed, or null
+ * @param audit small public facts for the audit record
+ */
+public record Admission(JobKind kind, String parameters, String counterpartyId, long price,
+    String payeeId, BudgetCharge budget, Map<String, Object> audit) {
+
+  /**
+   * A charge on a (buyer, model) query budget.
+   *
+   * @param modelId the model
+   * @param rows rows the job scores
+   * @param limits the model's per-buyer limits
+   */
+  public record BudgetCharge(String modelId, long rows, BudgetLimits limits) {
+    public BudgetCharge {
+      Objects.requireNonNull(modelId, "modelId");
+      Objects.requireNonNull(limits, "limits");
+    }
+  }
+
+  public Admission {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(parameters, "parameters");
+    if (price < 0) {
+      throw new IllegalArgumentException("negative price");
+    }
+    audit = Map.copyOf(audit);
+  }
+}

@@ -1,0 +1,74 @@
+package dev.veil.server.job.http;
+
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.server.job.Job;
+import dev.veil.server.job.JobEvent;
+import dev.veil.server.job.JobKind;
+
+/** The JSON bodies of the job routes. */
+public final class JobApi {
+  private JobApi() {}
+
+  /**
+   * {@code POST /api/jobs}: a training job ({@code kind TRAINING}: {@code datasetId}, optional
+   * {@code iterations}, {@code degree}, {@code l2}) or an inference job ({@code kind INFERENCE}:
+   * {@code modelId}, {@code keySetId}, {@code inputId}, {@code rows}, optional {@code packing},
+   * {@code output}). Fields of the other kind are refused.
+   */
+  public record SubmitJobRequest(JobKind kind, String datasetId, Integer iterations,
+      Integer degree, Double l2, String modelId, String keySetId, String inputId, Long rows,
+      String packing, String output) {}
+
+  /**
+   * A job as its owner (or the data owner of a training job, or an operator) sees it.
+   *
+   * @param parameters the validated request
+   * @param result the result's description (format, shapes, parameters digest), once SUCCEEDED
+   */
+  public record JobView(String id, JobKind kind, String state, String stage, int progress,
+      String ownerId, String counterpartyId, JsonNode parameters, long price,
+      String resultSha256, Long resultSize, JsonNode result, String error, int attempts,
+      int maxAttempts, boolean cancelRequested, String createdAt, String startedAt,
+      String finishedAt, String updatedAt) {
+
+    static JobView of(Job j, ObjectMapper json) {
+      return new JobView(j.id(), j.kind(), j.state().name(), j.stage(), j.progress(),
+          j.ownerId(), j.counterpartyId(), tree(json, j.parameters()), j.price(),
+          j.resultSha256(), j.resultSize(), tree(json, j.resultInfo()), j.error(), j.attempts(),
+          j.maxAttempts(), j.cancelRequested(), text(j.createdAt()), text(j.startedAt()),
+          text(j.finishedAt()), text(j.updatedAt()));
+    }
+  }
+
+  /** {@code GET /api/jobs}. */
+  public record JobList(List<JobView> jobs) {}
+
+  /** One server-sent event ({@code event: job}) of {@code GET /api/jobs/{id}/events}. */
+  public record EventView(String jobId, String state, String stage, int progress, String error,
+      String at) {
+    static EventView of(JobEvent e) {
+      return new EventView(e.jobId(), e.state().name(), e.stage(), e.progress(), e.error(),
+          text(e.at()));
+    }
+  }
+
+  static String text(Instant t) {
+    return t == null ? null : t.toString();
+  }
+
+  private static JsonNode tree(ObjectMapper json, String s) {
+    if (s == null) {
+      return null;
+    }
+    try {
+      return json.readTree(s);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored JSON is unreadable", e);
+    }
+  }
+}

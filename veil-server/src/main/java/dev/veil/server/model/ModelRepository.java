@@ -1,0 +1,111 @@
+package dev.veil.server.model;
+
+import static dev.veil.server.db.SqlSupport.instant;
+import static dev.veil.server.db.SqlSupport.time;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** The models' SQL (portable between H2 and PostgreSQL). */
+final class ModelRepository {
+  private final Jdbi jdbi;
+  private final ObjectMapper json;
+
+  ModelRepository(Jdbi jdbi, ObjectMapper json) {
+    this.jdbi = jdbi;
+    this.json = json;
+  }
+
+  void insert(StoredModel m) {
+    ModelListing l = m.listing();
+    jdbi.useHandle(h -> h.createUpdate("INSERT INTO models (id, seller_id, name, description,"
+            + " task, features, input_schema, price_per_prediction, max_queries, max_rows, listed,"
+            + " sealed_weights, weights_key_id, created_at, updated_at) VALUES (:id, :seller,"
+            + " :name, :description, :task, :features, :schema, :price, :maxQ, :maxR, :listed,"
+            + " :sealed, :keyId, :created, :updated)")
+        .bind("id", l.id())
+        .bind("seller", l.sellerId())
+        .bind("name", l.name())
+        .bind("description", l.description())
+        .bind("task", l.task())
+        .bind("features", l.features())
+        .bind("schema", write(l.inputSchema()))
+        .bind("price", l.pricePerPrediction())
+        .bind("maxQ", l.maxQueriesPerBuyer())
+        .bind("maxR", l.maxRowsPerBuyer())
+        .bind("listed", l.listed())
+        .bind("sealed", m.sealedWeights())
+        .bind("keyId", m.weightsKeyId())
+        .bind("created", time(l.createdAt()))
+        .bind("updated", time(l.updatedAt()))
+        .execute());
+  }
+
+  /** Writes the listing fields of {@code l} (not the weights). */
+  void updateListing(ModelListing l) {
+    jdbi.useHandle(h -> h.createUpdate("UPDATE models SET name = :name, description = :d,"
+            + " price_per_prediction = :price, max_queries = :maxQ, max_rows = :maxR,"
+            + " listed = :listed, updated_at = :updated WHERE id = :id")
+        .bind("name", l.name())
+        .bind("d", l.description())
+        .bind("price", l.pricePerPrediction())
+        .bind("maxQ", l.maxQueriesPerBuyer())
+        .bind("maxR", l.maxRowsPerBuyer())
+        .bind("listed", l.listed())
+        .bind("updated", time(l.updatedAt()))
+        .bind("id", l.id())
+        .execute());
+  }
+
+  Optional<StoredModel> find(String id) {
+    return jdbi.withHandle(h -> find(h, id));
+  }
+
+  Optional<StoredModel> find(Handle h, String id) {
+    return h.createQuery("SELECT * FROM models WHERE id = :id")
+        .bind("id", id)
+        .map((rs, ctx) -> new StoredModel(listing(rs), rs.getString("sealed_weights"),
+            rs.getString("weights_key_id")))
+        .findOne();
+  }
+
+  /** Listed models, and the caller's own when {@code sellerId} is given (newest first). */
+  List<ModelListing> list(String sellerId, boolean onlyMine, int limit) {
+    String where = onlyMine ? "seller_id = :s" : "listed OR seller_id = :s";
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM models WHERE " + where
+            + " ORDER BY created_at DESC, id DESC LIMIT :limit")
+        .bind("s", sellerId)
+        .bind("limit", limit)
+        .map((rs, ctx) -> listing(rs))
+        .list());
+  }
+
+  private ModelListing listing(ResultSet rs) throws SQLException {
+    InputSchema schema;
+    try {
+      schema = json.readValue(rs.getString("input_schema"), InputSchema.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("model " + rs.getString("id")
+          + ": unreadable input schema", e);
+    }
+    return new ModelListing(rs.getString("id"), rs.getString("seller_id"), rs.getString("name"),
+        rs.getString("description"), rs.getString("task"), rs.getInt("features"), schema,
+        rs.getLong("price_per_prediction"), rs.getLong("max_queries"), rs.getLong("max_rows"),
+        rs.getBoolean("listed"), instant(rs, "created_at"), instant(rs, "updated_at"));
+  }
+
+  private String write(Object o) {
+    try {
+      return json.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.veil.server.model;
+
+import java.util.List;
+import java.util.Objects;
+
+import dev.veil.server.account.Principal;
+import dev.veil.server.budget.BudgetUsage;
+import dev.veil.server.http.ApiModule;
+import dev.veil.server.http.Requests;
+import dev.veil.server.http.Routes;
+
+/**
+ * Model routes: {@code POST /api/models} (publish), {@code GET /api/models} (listed ones and the
+ * caller's; {@code ?mine=true} the caller's only), {@code GET /api/models/{id}} (with the caller's
+ * use of its budget), {@code PATCH /api/models/{id}} (the seller changes or unlists it). No route
+ * returns weights.
+ */
+public final class ModelRoutes implements ApiModule {
+  /**
+   * A model as the API shows it.
+   *
+   * @param usage what the caller has used of the per-buyer budget ({@code GET /api/models/{id}}
+   *     only)
+   */
+  public record ModelView(String id, String sellerId, String name, String description,
+      String task, int features, InputSchema inputSchema, long pricePerPrediction,
+      long maxQueriesPerBuyer, long maxRowsPerBuyer, boolean listed, String createdAt,
+      String updatedAt, BudgetUsage usage) {
+    static ModelView of(ModelListing l, BudgetUsage usage) {
+      return new ModelView(l.id(), l.sellerId(), l.name(), l.description(), l.task(),
+          l.features(), l.inputSchema(), l.pricePerPrediction(), l.maxQueriesPerBuyer(),
+          l.maxRowsPerBuyer(), l.listed(), l.createdAt().toString(), l.updatedAt().toString(),
+          usage);
+    }
+  }
+
+  /** {@code GET /api/models}. */
+  public record ModelList(List<ModelView> models) {}
+
+  private final ModelService models;
+  private final Requests requests;
+
+  public ModelRoutes(ModelService models, Requests requests) {
+    this.models = Objects.requireNonNull(models, "models");
+    this.requests = Objects.requireNonNull(requests, "requests");
+  }
+
+  @Override
+  public void register(Routes r) {
+    r.post("/api/models", (ctx, p) -> ctx.status(201).json(ModelView.of(models.publish(p,
+        requests.json(ctx, PublishModelRequest.class)), null)));
+    r.get("/api/models", (ctx, p) -> {
+      int limit = (int) Requests.queryLong(ctx, "limit", 100, 1, 500);
+      ctx.json(new ModelList(models.list(p, Requests.queryFlag(ctx, "mine"), limit).stream()
+          .map(l -> ModelView.of(l, null)).toList()));
+    });
+    r.get("/api/models/{id}", (ctx, p) -> ctx.json(withUsage(p, models.get(p,
+        ctx.pathParam("id")))));
+    r.patch("/api/models/{id}", (ctx, p) -> ctx.json(withUsage(p, models.update(p,
+        ctx.pathParam("id"), requests.json(ctx, UpdateModelRequest.class)))));
+  }
+
+  private ModelView withUsage(Principal p, ModelListing l) {
+    return ModelView.of(l, models.usage(p, l.id()));
+  }
+}

@@ -1,0 +1,278 @@
+package dev.veil.server.model;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.server.Ids;
+import dev.veil.server.ServiceException;
+import dev.veil.server.account.Principal;
+import dev.veil.server.account.Role;
+import dev.veil.server.audit.AuditLog;
+import dev.veil.server.budget.BudgetLimits;
+import dev.veil.server.budget.BudgetUsage;
+import dev.veil.server.budget.QueryBudgets;
+import dev.veil.server.ledger.Ledger;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Published models and their listings.
+ *
+ * <h2>Guarantees</h2>
+ *
+ * <ul>
+ *   <li>A model's weights are sealed ({@link WeightsVault}) before they are stored and are never
+ *       returned by any method here, to anyone, the seller included: models are write-only. Only
+ *       the inference runner opens them, with the vault.
+ *   <li>Only a model seller publishes; only the model's seller changes or unlists it. A model that
+ *       is not listed is visible to its seller only (404 to everyone else, so ids cannot be
+ *       probed); an unlisted model accepts no new inference jobs from buyers.
+ *   <li>Everything a buyer needs to prepare rows is public in the listing: feature names, scaling,
+ *       the label, price and the per-buyer budget.
+ * </ul>
+ *
+ * Thread-safe.
+ */
+public final class ModelService {
+  public static final int MAX_FEATURES = 4096;
+  public static final double MAX_WEIGHT = 1e6;
+
+  private final ModelRepository repo;
+  private final WeightsVault vault;
+  private final QueryBudgets budgets;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final ObjectMapper json;
+
+  public ModelService(Jdbi jdbi, WeightsVault vault, QueryBudgets budgets, AuditLog audit,
+      Clock clock, ObjectMapper json) {
+    this.json = Objects.requireNonNull(json, "json");
+    this.repo = new ModelRepository(Objects.requireNonNull(jdbi, "jdbi"), json);
+    this.vault = Objects.requireNonNull(vault, "vault");
+    this.budgets = Objects.requireNonNull(budgets, "budgets");
+    this.audit = Objects.requireNonNull(audit, "audit");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Publishes a model: validates the model file and the listing, seals the weights, stores both.
+   *
+   * @throws ServiceException 403 without the MODEL_SELLER role, 400 naming what is invalid
+   */
+  public ModelListing publish(Principal p, PublishModelRequest req) {
+    if (!p.has(Role.MODEL_SELLER)) {
+      throw ServiceException.forbidden("publishing a model needs the MODEL_SELLER role");
+    }
+    if (req == null) {
+      throw ServiceException.badRequest("missing body");
+    }
+    ModelFile m = req.model();
+    checkModel(m);
+    String id = Ids.next("mdl");
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    ModelListing l = new ModelListing(id, p.userId(), name(req.name()),
+        description(req.description()), m.model(), m.featureNames().size(),
+        new InputSchema(List.copyOf(m.featureNames()), m.scaler(), m.label()),
+        price(req.pricePerPrediction()),
+        require(req.maxQueriesPerBuyer(), "maxQueriesPerBuyer"),
+        require(req.maxRowsPerBuyer(), "maxRowsPerBuyer"),
+        req.listed() == null || req.listed(), now, now);
+    new BudgetLimits(l.maxQueriesPerBuyer(), l.maxRowsPerBuyer());
+    byte[] secret = bytes(new ModelWeights(m.model(), m.weights().clone()));
+    String sealed = vault.seal(id, secret);
+    java.util.Arrays.fill(secret, (byte) 0);
+    repo.insert(new StoredModel(l, sealed, vault.keyId()));
+    audit.record(p.userId(), "model.publish", id, Map.of("task", l.task(), "features",
+        l.features(), "pricePerPrediction", l.pricePerPrediction(), "listed", l.listed()));
+    return l;
+  }
+
+  /**
+   * Listed models and the caller's own, newest first; only the caller's own with {@code mine}.
+   *
+   * @param limit 1 to 500
+   */
+  public List<ModelListing> list(Principal p, boolean mine, int limit) {
+    if (limit < 1 || limit > 500) {
+      throw ServiceException.badRequest("limit must be 1 to 500, got " + limit);
+    }
+    return repo.list(p.userId(), mine, limit);
+  }
+
+  /** A listed model, or the caller's own; 404 otherwise. */
+  public ModelListing get(Principal p, String id) {
+    ModelListing l = find(id);
+    if (!l.listed() && !l.sellerId().equals(p.userId())) {
+      throw ServiceException.notFound("model", id);
+    }
+    return l;
+  }
+
+  /**
+   * Changes the listing (its seller only).
+   *
+   * @throws ServiceException 404 if the caller cannot see it, 403 if they see it but are not its
+   *     seller, 400 for invalid values
+   */
+  public ModelListing update(Principal p, String id, UpdateModelRequest req) {
+    ModelListing l = get(p, id);
+    if (!l.sellerId().equals(p.userId())) {
+      throw ServiceException.forbidden("only the model's seller may change its listing");
+    }
+    if (req == null) {
+      throw ServiceException.badRequest("missing body");
+    }
+    ModelListing u = new ModelListing(l.id(), l.sellerId(),
+        req.name() == null ? l.name() : name(req.name()),
+        req.description() == null ? l.description() : description(req.description()),
+        l.task(), l.features(), l.inputSchema(),
+        req.pricePerPrediction() == null ? l.pricePerPrediction()
+            : price(req.pricePerPrediction()),
+        req.maxQueriesPerBuyer() == null ? l.maxQueriesPerBuyer() : req.maxQueriesPerBuyer(),
+        req.maxRowsPerBuyer() == null ? l.maxRowsPerBuyer() : req.maxRowsPerBuyer(),
+        req.listed() == null ? l.listed() : req.listed(), l.createdAt(),
+        clock.instant().truncatedTo(ChronoUnit.MILLIS));
+    new BudgetLimits(u.maxQueriesPerBuyer(), u.maxRowsPerBuyer());
+    repo.updateListing(u);
+    audit.record(p.userId(), u.listed() || !l.listed() ? "model.update" : "model.unlist", id,
+        Map.of("pricePerPrediction", u.pricePerPrediction(), "listed", u.listed(),
+            "maxRowsPerBuyer", u.maxRowsPerBuyer()));
+    return u;
+  }
+
+  /** What the caller has used of the model's per-buyer budget. */
+  public BudgetUsage usage(Principal p, String id) {
+    get(p, id);
+    return budgets.usage(p.userId(), id);
+  }
+
+  /** A model by id whoever asks (for the services that decide access themselves); 404 if none. */
+  public ModelListing find(String id) {
+    return stored(id).listing();
+  }
+
+  /**
+   * A model with its sealed weights, for the inference runner, the only code that opens them
+   * (with the {@link WeightsVault}).
+   */
+  public StoredModel stored(String id) {
+    if (id == null || !Ids.looksLike("mdl", id)) {
+      throw ServiceException.notFound("model", String.valueOf(id));
+    }
+    return repo.find(id).orElseThrow(() -> ServiceException.notFound("model", id));
+  }
+
+  // ---------------------------------------------------------------- validation
+
+  /** Checks a model file: format, task, features, finite weights and scaling. */
+  static void checkModel(ModelFile m) {
+    if (m == null) {
+      throw ServiceException.badRequest("missing 'model': the model file from veil decrypt");
+    }
+    if (!ModelFile.FORMAT.equals(m.format())) {
+      throw ServiceException.badRequest("model: format must be '" + ModelFile.FORMAT
+          + "' (a model file from veil decrypt), got '" + m.format() + "'");
+    }
+    if (!"logistic".equals(m.model()) && !"linear".equals(m.model())) {
+      throw ServiceException.badRequest("model: 'model' must be 'logistic' or 'linear', got '"
+          + m.model() + "'");
+    }
+    List<String> names = m.featureNames();
+    if (names == null || names.isEmpty() || names.size() > MAX_FEATURES) {
+      throw ServiceException.badRequest("model: featureNames must list 1 to " + MAX_FEATURES
+          + " features");
+    }
+    Set<String> seen = new HashSet<>();
+    for (String n : names) {
+      if (n == null || n.isBlank() || n.length() > 200 || !seen.add(n)) {
+        throw ServiceException.badRequest("model: feature names must be distinct, non-blank and"
+            + " at most 200 characters; got '" + n + "'");
+      }
+    }
+    int d = names.size();
+    double[] w = m.weights();
+    if (w == null || w.length != d + 1) {
+      throw ServiceException.badRequest("model: weights must hold the intercept and one weight"
+          + " per feature (" + (d + 1) + " values), got " + (w == null ? 0 : w.length));
+    }
+    for (double v : w) {
+      if (!Double.isFinite(v) || Math.abs(v) > MAX_WEIGHT) {
+        throw ServiceException.badRequest("model: weights must be finite and at most "
+            + MAX_WEIGHT + " in magnitude, got " + v);
+      }
+    }
+    ModelFile.Scaling s = m.scaler();
+    if (s == null || s.kind() == null || s.offsets() == null || s.scales() == null
+        || s.offsets().length != d || s.scales().length != d) {
+      throw ServiceException.badRequest("model: scaler needs a kind and " + d
+          + " offsets and scales (one per feature)");
+    }
+    for (int j = 0; j < d; j++) {
+      if (!Double.isFinite(s.offsets()[j]) || !Double.isFinite(s.scales()[j])
+          || s.scales()[j] == 0) {
+        throw ServiceException.badRequest("model: scaler of feature '" + names.get(j)
+            + "' must have a finite offset and a finite, non-zero scale");
+      }
+    }
+  }
+
+  private static String name(String name) {
+    if (name == null || name.isBlank() || name.strip().length() > 200) {
+      throw ServiceException.badRequest("name must have 1 to 200 characters");
+    }
+    return name.strip();
+  }
+
+  private static String description(String d) {
+    if (d == null) {
+      return "";
+    }
+    if (d.length() > 4000) {
+      throw ServiceException.badRequest("description must have at most 4000 characters");
+    }
+    return d;
+  }
+
+  private static long price(Long p) {
+    long v = require(p, "pricePerPrediction");
+    if (v < 0 || v > Ledger.MAX_AMOUNT) {
+      throw ServiceException.badRequest("pricePerPrediction must be 0 to " + Ledger.MAX_AMOUNT
+          + " minor units, got " + v);
+    }
+    return v;
+  }
+
+  private static long require(Long v, String field) {
+    if (v == null) {
+      throw ServiceException.badRequest("missing '" + field + "'");
+    }
+    return v;
+  }
+
+  private byte[] bytes(ModelWeights w) {
+    try {
+      return json.writeValueAsBytes(w);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Opens sealed weights (the inference runner's only door to them). */
+  public static ModelWeights open(WeightsVault vault, StoredModel m, ObjectMapper json) {
+    byte[] plain = vault.open(m.listing().id(), m.sealedWeights());
+    try {
+      return json.readValue(plain, ModelWeights.class);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("model " + m.listing().id() + ": unreadable weights", e);
+    } finally {
+      java.util.Arrays.fill(plain, (byte) 0);
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package dev.veil.server.model;
+
+/**
+ * A seller's publication of a model.
+ *
+ * @param name 1 to 200 characters
+ * @param description up to 4000 characters, or null
+ * @param pricePerPrediction minor units per row scored, 0 or more
+ * @param maxQueriesPerBuyer inference jobs each buyer may run
+ * @param maxRowsPerBuyer rows each buyer may have scored in all (also the D of the output
+ *     sanitiser's flooding: a larger budget means more noise per result)
+ * @param listed whether to list it at once (null: yes)
+ * @param model the plaintext model file from {@code veil decrypt}
+ */
+public record PublishModelRequest(String name, String description, Long pricePerPrediction,
+    Long maxQueriesPerBuyer, Long maxRowsPerBuyer, Boolean listed, ModelFile model) {}

@@ -1,0 +1,119 @@
+package dev.veil.server.training;
+
+import java.util.Map;
+import java.util.Objects;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.server.Digests;
+import dev.veil.server.ServiceException;
+import dev.veil.server.account.Principal;
+import dev.veil.server.account.Role;
+import dev.veil.server.blob.BlobStore;
+import dev.veil.server.catalog.Catalog;
+import dev.veil.server.catalog.DatasetRef;
+import dev.veil.server.job.Admission;
+import dev.veil.server.job.Job;
+import dev.veil.server.job.JobKind;
+import dev.veil.server.job.JobService;
+
+/**
+ * Submission of training jobs.
+ *
+ * <h2>Who trains on what, and who gets the model</h2>
+ *
+ * <ul>
+ *   <li><b>A data owner on their own data set</b>: free. The result is the encrypted weights under
+ *       the owner's key; the owner downloads it and decrypts it with {@code veil decrypt}.
+ *   <li><b>A buyer on a data set listed by someone else</b>: the buyer pays the listing's price
+ *       per training job (held when the job is queued, paid to the data owner minus the platform
+ *       fee when it succeeds, released if it fails or is cancelled). The data never leaves its
+ *       encryption and the weights are computed encrypted under the <em>data owner's</em> key:
+ *       the platform cannot decrypt them and neither can the buyer. The buyer downloads the
+ *       ciphertext; the data owner (who may download it too) decrypts it for the buyer with
+ *       flooding ({@code dev.veil.he.rlwe.FloodingDecryptor}: a decryption whose result leaves
+ *       the key holder is an IND-CPA^D query, so it is flooded and counted against the key's
+ *       budget) and hands the weights over. That hand-over (a decryption request the data owner
+ *       answers through the platform) is not implemented yet: today it happens outside.
+ * </ul>
+ *
+ * Every check that can be made before any homomorphic work (data set, key set, parameters,
+ * levels for the iterations and degree) is made here, before the buyer is charged.
+ */
+public final class TrainingJobs {
+  public static final int MAX_ITERATIONS = 100;
+
+  private final JobService jobs;
+  private final Catalog catalog;
+  private final BlobStore blobs;
+  private final ObjectMapper json;
+
+  public TrainingJobs(JobService jobs, Catalog catalog, BlobStore blobs, ObjectMapper json) {
+    this.jobs = Objects.requireNonNull(jobs, "jobs");
+    this.catalog = Objects.requireNonNull(catalog, "catalog");
+    this.blobs = Objects.requireNonNull(blobs, "blobs");
+    this.json = Objects.requireNonNull(json, "json");
+  }
+
+  /**
+   * Queues a training job (see the class comment for who may and what it costs).
+   *
+   * @param idempotencyKey the client's key, or null
+   * @throws ServiceException 404 for a data set the caller may not see, 403 without the BUYER
+   *     role on someone else's, 400 for parameters that cannot run, 402 without funds, 409 for a
+   *     key reused with another request
+   */
+  public Job submit(Principal p, TrainingRequest req, String idempotencyKey) {
+    if (req == null) {
+      throw ServiceException.badRequest("missing body");
+    }
+    return jobs.submit(p, idempotencyKey, Digests.sha256Hex("training\n" + write(req)),
+        () -> admit(p, req));
+  }
+
+  private Admission admit(Principal p, TrainingRequest req) {
+    DatasetRef ds = TrainingSetup.dataset(catalog, req.datasetId());
+    boolean own = ds.ownerId().equals(p.userId());
+    if (!own && !(ds.listed() && ds.ready())) {
+      throw ServiceException.notFound("data set", ds.id());
+    }
+    if (!own && !p.has(Role.BUYER)) {
+      throw ServiceException.forbidden("training on someone else's data set needs the BUYER"
+          + " role");
+    }
+    DatasetMetadata meta = TrainingSetup.metadata(json, ds);
+    int iterations = req.iterations() == null ? meta.iterations() : req.iterations();
+    int degree = req.degree() == null ? meta.degree() : req.degree();
+    double l2 = req.l2() == null ? 0 : req.l2();
+    if (iterations < 1 || iterations > MAX_ITERATIONS) {
+      throw ServiceException.badRequest("iterations must be 1 to " + MAX_ITERATIONS + ", got "
+          + iterations);
+    }
+    if (degree != 3 && degree != 5 && degree != 7) {
+      throw ServiceException.badRequest("degree must be 3, 5 or 7 (Kim et al.'s sigmoid"
+          + " approximations), got " + degree);
+    }
+    if (!Double.isFinite(l2) || l2 < 0 || l2 > 1e3) {
+      throw ServiceException.badRequest("l2 must be finite, 0 to 1000, got " + l2);
+    }
+    TrainingSetup.Resolved r = TrainingSetup.resolve(catalog, blobs, json, ds, iterations,
+        degree, l2);
+    long price = own ? 0 : ds.trainingPrice();
+    if (price < 0) {
+      throw ServiceException.conflict("data set " + ds.id() + " has a negative price");
+    }
+    TrainingParameters tp = new TrainingParameters(ds.id(), r.keySet().id(), iterations, degree,
+        l2);
+    return new Admission(JobKind.TRAINING, write(tp), own ? null : ds.ownerId(), price,
+        price > 0 ? ds.ownerId() : null, null, Map.of("datasetId", ds.id(), "iterations",
+            iterations, "degree", degree));
+  }
+
+  private String write(Object o) {
+    try {
+      return json.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package dev.veil.server.training;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.he.io.VeilIO;
+import dev.veil.he.rlwe.Ciphertext;
+import dev.veil.he.rlwe.EvaluationKeys;
+import dev.veil.he.rlwe.HeContext;
+import dev.veil.ml.train.EncryptedLogisticRegression;
+import dev.veil.ml.train.LogisticTraining;
+import dev.veil.ml.train.TrainingPlan;
+import dev.veil.server.blob.BlobStore;
+import dev.veil.server.blob.BlobStore.BlobRef;
+import dev.veil.server.catalog.Catalog;
+import dev.veil.server.job.Job;
+import dev.veil.server.job.JobContext;
+import dev.veil.server.job.JobFailedException;
+import dev.veil.server.job.JobKind;
+import dev.veil.server.job.JobOutcome;
+import dev.veil.server.job.JobRunner;
+
+/**
+ * Runs a training job exactly as {@code veil train} does ({@link LogisticTraining}): the data
+ * owner's evaluation keys and the encrypted table in, the encrypted weights out, never a secret
+ * key. Progress: loading (0-15%), one step per iteration (15-95%), storing. Cancellation is
+ * checked between ciphertexts while loading and after every iteration.
+ *
+ * <p>The result blob is the weights ciphertext in the VeilIO format ({@code weights.ct}); its
+ * description is the {@link EncryptedModelInfo} ({@code meta.json}). Resumable: a run interrupted
+ * by a restart starts again from its inputs.
+ */
+public final class TrainingRunner implements JobRunner {
+  /** The largest result accepted (one ciphertext: a few MB at N = 2^16). */
+  static final long MAX_RESULT_BYTES = 1L << 30;
+
+  private final Catalog catalog;
+  private final BlobStore blobs;
+  private final ObjectMapper json;
+
+  public TrainingRunner(Catalog catalog, BlobStore blobs, ObjectMapper json) {
+    this.catalog = Objects.requireNonNull(catalog, "catalog");
+    this.blobs = Objects.requireNonNull(blobs, "blobs");
+    this.json = Objects.requireNonNull(json, "json");
+  }
+
+  @Override
+  public JobKind kind() {
+    return JobKind.TRAINING;
+  }
+
+  @Override
+  public boolean resumable() {
+    return true;
+  }
+
+  @Override
+  public JobOutcome run(Job job, JobContext ctx) throws IOException {
+    TrainingParameters tp = json.readValue(job.parameters(), TrainingParameters.class);
+    ctx.progress("loading the data set", 1);
+    TrainingSetup.Resolved r = TrainingSetup.resolve(catalog, blobs, json,
+        TrainingSetup.dataset(catalog, tp.datasetId()), tp.iterations(), tp.degree(), tp.l2());
+    if (!r.keySet().id().equals(tp.keySetId())) {
+      throw new JobFailedException("the data set's key set changed since the job was submitted");
+    }
+    TrainingPlan plan = r.plan();
+    long start = System.nanoTime();
+    try (HeContext he = new HeContext(r.params(), ctx.threads())) {
+      ctx.progress("reading the evaluation keys", 3);
+      EvaluationKeys evk;
+      try (InputStream in = blobs.open(r.keySet().evaluationKeysSha256())) {
+        evk = VeilIO.readEvaluationKeys(in, he);
+      } catch (dev.veil.he.io.FormatException e) {
+        throw new JobFailedException("the data owner's evaluation keys are unreadable: "
+            + e.getMessage());
+      }
+      LogisticTraining.requireKeys(plan, evk);
+      Ciphertext[] z = new Ciphertext[plan.layout().ciphertexts()];
+      for (int c = 0; c < z.length; c++) {
+        ctx.progress("reading the encrypted data set (" + (c + 1) + " of " + z.length + ")",
+            5 + 10 * c / z.length);
+        try (InputStream in = blobs.open(r.dataset().partSha256s().get(c))) {
+          z[c] = VeilIO.readCiphertext(in, he);
+        } catch (dev.veil.he.io.FormatException e) {
+          throw new JobFailedException("ciphertext " + c + " of the data set is unreadable: "
+              + e.getMessage());
+        }
+      }
+      LogisticTraining.requireTable(plan, z);
+      ctx.progress("training: iteration 0 of " + plan.iterations(), 15);
+      EncryptedLogisticRegression.Result result = LogisticTraining.train(he, evk, plan, z,
+          (i, k) -> ctx.progress("training: iteration " + i + " of " + k, 15 + 80 * i / k));
+      ctx.progress("storing the encrypted model", 97);
+      Path file = ctx.scratch().resolve("weights.ct");
+      try (OutputStream out = Files.newOutputStream(file)) {
+        VeilIO.write(out, result.weights());
+      }
+      BlobRef ref;
+      try (InputStream in = Files.newInputStream(file)) {
+        ref = blobs.put(in, MAX_RESULT_BYTES, null);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      var report = result.report();
+      EncryptedModelInfo info = new EncryptedModelInfo(EncryptedModelInfo.FORMAT, "logistic",
+          r.meta().features(), r.meta().featureNames(), r.meta().label(), r.meta().scaler(),
+          new EncryptedModelInfo.Training(tp.iterations(), tp.degree(),
+              plan.levelsPerIteration(), report.inputLevel(), report.outputLevel(),
+              report.iterationMillis(), seconds),
+          r.params().digestHex(), r.meta().keyId());
+      return new JobOutcome(ref, json.writeValueAsString(info));
+    }
+  }
+}

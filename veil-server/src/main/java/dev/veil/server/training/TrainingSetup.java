@@ -1,0 +1,109 @@
+package dev.veil.server.training;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.he.io.VeilIO;
+import dev.veil.he.rlwe.Parameters;
+import dev.veil.ml.train.LogisticTraining;
+import dev.veil.ml.train.TrainingPlan;
+import dev.veil.server.ServiceException;
+import dev.veil.server.blob.BlobStore;
+import dev.veil.server.catalog.Catalog;
+import dev.veil.server.catalog.DatasetRef;
+import dev.veil.server.catalog.KeySetRef;
+
+/**
+ * Resolves what a training run needs from its parameters, with every check that can be made
+ * before the homomorphic work: the data set and its metadata, the data owner's key set, the
+ * parameters (their digest against the metadata), the plan (levels for the iterations and
+ * degree) and the number of ciphertexts. Used at submission (so that an impossible job is refused
+ * before it is charged) and again by the runner.
+ */
+final class TrainingSetup {
+  /** Everything resolved. */
+  record Resolved(DatasetRef dataset, KeySetRef keySet, DatasetMetadata meta, Parameters params,
+      TrainingPlan plan) {}
+
+  private TrainingSetup() {}
+
+  static DatasetRef dataset(Catalog catalog, String id) {
+    if (id == null) {
+      throw ServiceException.badRequest("missing 'datasetId'");
+    }
+    return catalog.dataset(id).orElseThrow(() -> ServiceException.notFound("data set", id));
+  }
+
+  static void requireReady(DatasetRef ds) {
+    if (!ds.ready()) {
+      throw ServiceException.conflict("data set " + ds.id() + " is still uploading: upload every"
+          + " part and complete it first");
+    }
+  }
+
+  static DatasetMetadata metadata(ObjectMapper json, DatasetRef ds) {
+    DatasetMetadata meta;
+    try {
+      meta = json.readValue(ds.metadataJson(), DatasetMetadata.class);
+    } catch (JsonProcessingException e) {
+      throw ServiceException.conflict("data set " + ds.id() + ": unreadable metadata");
+    }
+    if (!DatasetMetadata.FORMAT.equals(meta.format()) || !"logistic".equals(meta.model())) {
+      throw ServiceException.conflict("data set " + ds.id() + " is not an encrypted logistic"
+          + " regression table from veil encrypt (format " + meta.format() + ", model "
+          + meta.model() + ")");
+    }
+    if (meta.rows() < 1 || meta.features() < 1) {
+      throw ServiceException.conflict("data set " + ds.id() + ": empty shape in its metadata");
+    }
+    return meta;
+  }
+
+  static Resolved resolve(Catalog catalog, BlobStore blobs, ObjectMapper json, DatasetRef ds,
+      int iterations, int degree, double l2) {
+    requireReady(ds);
+    DatasetMetadata meta = metadata(json, ds);
+    KeySetRef ks = catalog.keySet(ds.keySetId()).orElseThrow(() -> ServiceException.conflict(
+        "data set " + ds.id() + ": its key set " + ds.keySetId() + " is missing"));
+    if (!ks.ownerId().equals(ds.ownerId())) {
+      throw ServiceException.conflict("data set " + ds.id() + ": its key set belongs to another"
+          + " user");
+    }
+    Parameters params = parameters(blobs, ks.paramsSha256());
+    if (meta.paramsDigest() != null && !meta.paramsDigest().equals(params.digestHex())) {
+      throw ServiceException.conflict("data set " + ds.id() + " was encrypted under other"
+          + " parameters (" + meta.paramsDigest().substring(0, Math.min(8,
+              meta.paramsDigest().length())) + ") than those of its key set ("
+          + params.shortId() + ")");
+    }
+    TrainingPlan plan;
+    try {
+      plan = LogisticTraining.planner(meta.rows(), meta.features(), iterations, degree)
+          .withL2(l2).withParameters(params).plan();
+    } catch (IllegalArgumentException e) {
+      throw ServiceException.badRequest(e.getMessage());
+    }
+    if (plan.refreshes() > 0) {
+      throw ServiceException.badRequest(iterations + " iterations need " + plan.totalLevels()
+          + " levels but the data set's parameters have " + params.maxLevel()
+          + ": use at most " + plan.iterationsPerSegment() + " iterations");
+    }
+    int expected = plan.layout().ciphertexts();
+    if (ds.partSha256s().size() != expected) {
+      throw ServiceException.conflict("data set " + ds.id() + " holds "
+          + ds.partSha256s().size() + " ciphertexts, its shape of " + meta.rows() + " rows x "
+          + meta.features() + " features needs " + expected);
+    }
+    return new Resolved(ds, ks, meta, params, plan);
+  }
+
+  static Parameters parameters(BlobStore blobs, String sha256) {
+    try (InputStream in = blobs.open(sha256)) {
+      return VeilIO.readParameters(in);
+    } catch (IOException e) {
+      throw ServiceException.conflict("unreadable parameters " + sha256 + ": " + e.getMessage());
+    }
+  }
+}

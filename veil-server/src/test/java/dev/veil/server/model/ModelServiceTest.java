@@ -1,0 +1,189 @@
+package dev.veil.server.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.server.ServiceException;
+import dev.veil.server.account.Principal;
+import dev.veil.server.account.Role;
+import dev.veil.server.budget.QueryBudgets;
+import dev.veil.server.testing.MemoryAuditLog;
+import dev.veil.server.testing.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Publishing, listing and changing models; the weights sealed at rest and never shown. */
+class ModelServiceTest {
+  static final Principal SELLER = new Principal("usr_seller", "seller",
+      Set.of(Role.MODEL_SELLER));
+  static final Principal BUYER = new Principal("usr_buyer", "buyer", Set.of(Role.BUYER));
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dataDir;
+  TestDatabase db;
+  WeightsVault vault;
+  MemoryAuditLog audit;
+  ModelService models;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    db = TestDatabase.h2();
+    vault = WeightsVault.openOrCreate(dataDir);
+    audit = new MemoryAuditLog();
+    models = new ModelService(db.jdbi(), vault, new QueryBudgets(db.jdbi(), Clock.systemUTC()),
+        audit, Clock.systemUTC(), JSON);
+  }
+
+  @AfterEach
+  void tearDown() {
+    db.close();
+  }
+
+  static ModelFile file(double... weights) {
+    int d = weights.length - 1;
+    List<String> names = new java.util.ArrayList<>();
+    double[] offsets = new double[d];
+    double[] scales = new double[d];
+    for (int j = 0; j < d; j++) {
+      names.add("x" + j);
+      scales[j] = 2;
+    }
+    return new ModelFile(ModelFile.FORMAT, "logistic", names,
+        new ModelFile.Label("y", null), new ModelFile.Scaling("MIN_MAX", offsets, scales),
+        weights, null);
+  }
+
+  static PublishModelRequest request(ModelFile f) {
+    return new PublishModelRequest("churn", "predicts churn", 3L, 10L, 1000L, null, f);
+  }
+
+  private static void assertStatus(Throwable e, int status) {
+    assertThat(e).isInstanceOf(ServiceException.class);
+    assertThat(((ServiceException) e).status()).isEqualTo(status);
+  }
+
+  @Test
+  void aPublishedModelsWeightsAreSealedAndNeverShown() throws Exception {
+    double[] w = {0.123456789, -1.5, 2.25};
+    ModelListing l = models.publish(SELLER, request(file(w)));
+    assertThat(l.id()).startsWith("mdl_");
+    assertThat(l.features()).isEqualTo(2);
+    assertThat(l.inputSchema().featureNames()).containsExactly("x0", "x1");
+    assertThat(l.listed()).isTrue();
+    ObjectMapper any = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+        .disable(com.fasterxml.jackson.databind.MapperFeature.REQUIRE_HANDLERS_FOR_JAVA8_TIMES)
+        .build();
+    String shown = any.writeValueAsString(models.get(BUYER, l.id()))
+        + any.writeValueAsString(models.get(SELLER, l.id()))
+        + any.writeValueAsString(models.list(SELLER, true, 10));
+    assertThat(shown).doesNotContain("0.123456789").doesNotContain("weights");
+    String column = db.jdbi().withHandle(h -> h.createQuery(
+        "SELECT sealed_weights || input_schema FROM models").mapTo(String.class).one());
+    assertThat(column).doesNotContain("0.123456789").doesNotContain("-1.5");
+    StoredModel stored = models.stored(l.id());
+    assertThat(stored.weightsKeyId()).isEqualTo(vault.keyId());
+    ModelWeights opened = ModelService.open(vault, stored, JSON);
+    assertThat(opened.weights()).containsExactly(w);
+    assertThat(opened.task()).isEqualTo("logistic");
+    assertThat(audit.actions()).containsExactly("model.publish");
+  }
+
+  @Test
+  void sealedWeightsOpenOnlyForTheirModelAndUnderTheirKey() throws Exception {
+    ModelListing a = models.publish(SELLER, request(file(1, 2)));
+    ModelListing b = models.publish(SELLER, request(file(3, 4)));
+    StoredModel sa = models.stored(a.id());
+    StoredModel swapped = new StoredModel(models.find(b.id()), sa.sealedWeights(),
+        sa.weightsKeyId());
+    assertThatThrownBy(() -> ModelService.open(vault, swapped, JSON))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("do not authenticate");
+    WeightsVault other = WeightsVault.ofKey(new byte[32]);
+    assertThatThrownBy(() -> ModelService.open(other, sa, JSON))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void theMasterKeyIsCreatedOncePrivateAndReused() throws Exception {
+    Path file = dataDir.resolve(WeightsVault.KEY_FILE);
+    assertThat(Files.size(file)).isEqualTo(32);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
+    WeightsVault again = WeightsVault.openOrCreate(dataDir);
+    assertThat(again.keyId()).isEqualTo(vault.keyId());
+    String sealed = vault.seal("mdl_x", new byte[] {1, 2, 3});
+    assertThat(again.open("mdl_x", sealed)).containsExactly(1, 2, 3);
+    assertThat(vault.seal("mdl_x", new byte[] {1, 2, 3})).isNotEqualTo(sealed); // fresh nonce
+    Files.write(file, new byte[31]);
+    assertThatThrownBy(() -> WeightsVault.openOrCreate(dataDir))
+        .hasMessageContaining("holds 31 bytes");
+  }
+
+  @Test
+  void invalidModelsAndListingsAreRefusedWithTheirReason() {
+    assertThatThrownBy(() -> models.publish(BUYER, request(file(1, 2))))
+        .satisfies(e -> assertStatus(e, 403));
+    assertThatThrownBy(() -> models.publish(SELLER, request(file(1, Double.NaN))))
+        .satisfies(e -> assertStatus(e, 400)).hasMessageContaining("finite");
+    ModelFile wrongFormat = new ModelFile("veil-encrypted-model/1", "logistic", List.of("a"),
+        null, new ModelFile.Scaling("NONE", new double[1], new double[] {1}), new double[2],
+        null);
+    assertThatThrownBy(() -> models.publish(SELLER, request(wrongFormat)))
+        .satisfies(e -> assertStatus(e, 400)).hasMessageContaining("veil-model/1");
+    ModelFile shortWeights = new ModelFile(ModelFile.FORMAT, "logistic", List.of("a", "b"),
+        null, new ModelFile.Scaling("NONE", new double[2], new double[] {1, 1}), new double[2],
+        null);
+    assertThatThrownBy(() -> models.publish(SELLER, request(shortWeights)))
+        .satisfies(e -> assertStatus(e, 400)).hasMessageContaining("3 values");
+    ModelFile zeroScale = new ModelFile(ModelFile.FORMAT, "linear", List.of("a"), null,
+        new ModelFile.Scaling("NONE", new double[1], new double[] {0}), new double[2], null);
+    assertThatThrownBy(() -> models.publish(SELLER, request(zeroScale)))
+        .satisfies(e -> assertStatus(e, 400)).hasMessageContaining("non-zero scale");
+    assertThatThrownBy(() -> models.publish(SELLER, new PublishModelRequest(" ", null, 1L, 1L,
+        1L, null, file(1, 2)))).satisfies(e -> assertStatus(e, 400));
+    assertThatThrownBy(() -> models.publish(SELLER, new PublishModelRequest("m", null, -1L, 1L,
+        1L, null, file(1, 2)))).satisfies(e -> assertStatus(e, 400));
+    assertThatThrownBy(() -> models.publish(SELLER, new PublishModelRequest("m", null, 1L, 0L,
+        1L, null, file(1, 2)))).satisfies(e -> assertStatus(e, 400));
+    assertThatThrownBy(() -> models.publish(SELLER, new PublishModelRequest("m", null, 1L, 1L,
+        null, null, file(1, 2)))).satisfies(e -> assertStatus(e, 400));
+    assertThat(models.list(SELLER, true, 10)).isEmpty();
+  }
+
+  @Test
+  void onlyTheSellerChangesAListingAndAnUnlistedModelIsHiddenFromOthers() {
+    ModelListing l = models.publish(SELLER, request(file(1, 2)));
+    Principal otherSeller = new Principal("usr_other", "other", Set.of(Role.MODEL_SELLER));
+    assertThatThrownBy(() -> models.update(otherSeller, l.id(), new UpdateModelRequest(null,
+        null, 0L, null, null, null))).satisfies(e -> assertStatus(e, 403));
+    ModelListing cheaper = models.update(SELLER, l.id(), new UpdateModelRequest("churn v2", null,
+        1L, 20L, null, null));
+    assertThat(cheaper.name()).isEqualTo("churn v2");
+    assertThat(cheaper.pricePerPrediction()).isEqualTo(1);
+    assertThat(cheaper.maxQueriesPerBuyer()).isEqualTo(20);
+    assertThat(cheaper.maxRowsPerBuyer()).isEqualTo(1000);
+    assertThat(models.get(BUYER, l.id())).usingRecursiveComparison().isEqualTo(cheaper);
+    ModelListing unlisted = models.update(SELLER, l.id(), new UpdateModelRequest(null, null,
+        null, null, null, false));
+    assertThat(unlisted.listed()).isFalse();
+    assertThatThrownBy(() -> models.get(BUYER, l.id())).satisfies(e -> assertStatus(e, 404));
+    assertThatThrownBy(() -> models.update(otherSeller, l.id(), new UpdateModelRequest(null,
+        null, 0L, null, null, null))).satisfies(e -> assertStatus(e, 404));
+    assertThat(models.list(BUYER, false, 10)).isEmpty();
+    assertThat(models.list(SELLER, false, 10)).extracting(ModelListing::id)
+        .containsExactly(l.id());
+    assertThat(models.get(SELLER, l.id()).listed()).isFalse();
+    assertThatThrownBy(() -> models.get(BUYER, "mdl_doesnotexist"))
+        .satisfies(e -> assertStatus(e, 404));
+    assertThat(audit.actions()).containsExactly("model.publish", "model.update", "model.unlist");
+  }
+}
