@@ -5,6 +5,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
@@ -105,13 +106,10 @@ public final class VeilCli implements Callable<Integer> {
   static CommandLine commandLine(CliContext context, Iterable<CommandProvider> providers) {
     CliErrors errors = new CliErrors();
     CommandLine cl = new CommandLine(new VeilCli(context));
+    CommandLine bench = cl.getSubcommands().get("bench");
     for (CommandProvider provider : providers) {
-      for (Object command : provider.commands()) {
-        CommandLine sub = new CommandLine(command);
-        if (!cl.getSubcommands().containsKey(sub.getCommandName())) {
-          cl.addSubcommand(sub);
-        }
-      }
+      addNew(cl, provider.commands());
+      addNew(bench, provider.benchCommands());
     }
     // set after adding, so that the added commands share the streams and the error handling
     return cl
@@ -119,6 +117,16 @@ public final class VeilCli implements Callable<Integer> {
         .setErr(writer(context.err()))
         .setParameterExceptionHandler(errors)
         .setExecutionExceptionHandler(errors);
+  }
+
+  /** Adds the commands whose names are still free under {@code parent}. */
+  private static void addNew(CommandLine parent, List<Object> commands) {
+    for (Object command : commands) {
+      CommandLine sub = new CommandLine(command);
+      if (!parent.getSubcommands().containsKey(sub.getCommandName())) {
+        parent.addSubcommand(sub);
+      }
+    }
   }
 
   /** The context of the command line that the command {@code spec} belongs to. */

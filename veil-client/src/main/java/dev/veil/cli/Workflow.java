@@ -50,6 +50,7 @@ import dev.veil.ml.plain.Sigmoid;
 import dev.veil.ml.train.EncryptedLinearRegression;
 import dev.veil.ml.train.EncryptedLogisticRegression;
 import dev.veil.ml.train.EncryptedOneVsRest;
+import dev.veil.ml.train.LogisticTraining;
 import dev.veil.ml.train.Planner;
 import dev.veil.ml.train.TrainingPlan;
 import me.tongfei.progressbar.ProgressBar;
@@ -81,9 +82,6 @@ final class Workflow {
   static final String WEIGHTS = "weights.ct";
 
   static final String LOGISTIC = ModelKind.LOGISTIC.id();
-  /** The interval the sigmoid's argument is assumed in (Kim et al.). */
-  static final double SIGMOID_A = -8;
-  static final double SIGMOID_B = 8;
   /** Scale of the training ciphertexts, 2^40. */
   static final int TRAINING_SCALE_BITS = Planner.DEFAULT_SCALE_BITS;
   /** Linear regression's default constant step size (plain.LinearRegression's default). */
@@ -126,16 +124,17 @@ final class Workflow {
 
   static Sigmoid sigmoid(int degree) {
     try {
-      return Sigmoid.kim(degree);
+      return LogisticTraining.sigmoid(degree);
     } catch (IllegalArgumentException e) {
       throw Store.bad("--degree must be 3, 5 or 7 (Kim et al.'s sigmoid approximations), got "
           + degree);
     }
   }
 
+  /** The run {@link LogisticTraining} plans, the degree checked with the option's name. */
   static Planner planner(int rows, int features, int iterations, int degree) {
-    return Planner.logistic(rows, features).withIterations(iterations)
-        .withSigmoid(sigmoid(degree), SIGMOID_A, SIGMOID_B);
+    sigmoid(degree);
+    return LogisticTraining.planner(rows, features, iterations, degree);
   }
 
   private static int ceilPow2(long x) {

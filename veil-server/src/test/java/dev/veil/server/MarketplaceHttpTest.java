@@ -274,31 +274,7 @@ class MarketplaceHttpTest {
         .isEqualTo(ROWS);
 
     // training on a listed data set
-    String ownerKeySet = keySet(owner, ownerKeys);
-    String keyId = s.get("/api/keys/" + ownerKeySet, owner).json().get("keyId").asText();
-    Map<String, Object> meta = new LinkedHashMap<>();
-    meta.put("format", "veil-data/1");
-    meta.put("model", "logistic");
-    meta.put("rows", TRAIN_ROWS);
-    meta.put("features", TRAIN_D);
-    meta.put("featureNames", List.of("x", "y", "z"));
-    meta.put("label", Map.of("name", "label"));
-    meta.put("scaler", Map.of("kind", "NONE", "offsets", new double[TRAIN_D], "scales",
-        new double[] {1, 1, 1}));
-    meta.put("iterations", 2);
-    meta.put("degree", 3);
-    meta.put("slots", OWNER_PARAMS.slots());
-    meta.put("ciphertexts", trainParts.size());
-    meta.put("paramsDigest", OWNER_PARAMS.digestHex());
-    meta.put("keyId", keyId);
-    String ds = TestServer.expect(s.post("/api/datasets", owner, Map.of("name", "clinic",
-        "keySetId", ownerKeySet, "meta", meta, "pricePerTraining", 500, "listed", true)), 201)
-        .json().get("id").asText();
-    for (int i = 0; i < trainParts.size(); i++) {
-      TestServer.expect(s.upload("/api/datasets/" + ds + "/parts/" + i, owner,
-          trainParts.get(i), null), 200);
-    }
-    TestServer.expect(s.post("/api/datasets/" + ds + "/complete", owner, "{}"), 200);
+    String ds = listedDataset(s, owner);
     assertThat(s.post("/api/jobs", buyer, Map.of("kind", "TRAINING", "datasetId", ds,
         "rows", 3)).status()).isEqualTo(400);
     String trainJob = TestServer.expect(s.post("/api/jobs", buyer, Map.of("kind", "TRAINING",
@@ -329,6 +305,142 @@ class MarketplaceHttpTest {
     assertThat(s.get("/api/ledger/verify", buyer).status()).isEqualTo(403);
     assertThat(TestServer.expect(s.get("/api/audit/verify", op), 200).json().get("ok")
         .asBoolean()).isTrue();
+  }
+
+  /**
+   * The server stops in the middle of a paid training job and starts again on the same data
+   * directory: the job is not lost (it goes back to the queue and runs to the end) and is paid
+   * once.
+   */
+  @org.junit.jupiter.api.Test
+  void aRestartInTheMiddleOfAJobLosesNothing() throws Exception {
+    TestServer s = start(Db.H2);
+    String op = s.login("operator", "operator-password");
+    String buyer = s.user("buyer", "BUYER");
+    String owner = s.user("owner", "DATA_OWNER");
+    TestServer.expect(postWithKey("/api/deposits", op, Map.of("username", "buyer", "amount",
+        1000), "d"), 201);
+    String ds = listedDataset(s, owner);
+    String job = TestServer.expect(s.post("/api/jobs", buyer, Map.of("kind", "TRAINING",
+        "datasetId", ds)), 201).json().get("id").asText();
+    HttpRequest req = HttpRequest.newBuilder(URI.create(s.url() + "/api/jobs/" + job
+            + "/events")).header("Authorization", "Bearer " + buyer)
+        .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(60)).GET().build();
+    try (Stream<String> lines = http.send(req, HttpResponse.BodyHandlers.ofLines()).body()) {
+      lines.filter(l -> l.contains("\"RUNNING\"")).findFirst();
+    }
+    s.close(); // graceful: the running job goes back to the queue at its next step
+    server = new TestServer(config);
+    String again = server.login("buyer", TestServer.PASSWORD);
+    dev.veil.server.testing.Await.until("the job after the restart", Duration.ofSeconds(60),
+        () -> List.of("SUCCEEDED", "FAILED").contains(server.get("/api/jobs/" + job, again)
+            .json().get("state").asText()));
+    JsonNode done = server.get("/api/jobs/" + job, again).json();
+    assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+    assertThat(done.get("attempts").asInt()).isBetween(1, 2);
+    assertThat(available(again)).isEqualTo(500);
+    String op2 = server.login("operator", "operator-password");
+    assertThat(server.get("/api/ledger/verify", op2).json().get("ok").asBoolean()).isTrue();
+  }
+
+  /**
+   * Four buyers at once, each uploading rows and buying three predictions (each request sent
+   * twice with one Idempotency-Key): every job runs once, every balance is exact.
+   */
+  @ParameterizedTest
+  @EnumSource(Db.class)
+  void concurrentBuyersArePaidForExactlyOnce(Db db) throws Exception {
+    TestServer s = start(db);
+    String op = s.login("operator", "operator-password");
+    String seller = s.user("seller", "MODEL_SELLER");
+    Map<String, Object> model = Map.of("format", "veil-model/1", "model", "logistic",
+        "featureNames", List.of("a", "b", "c", "d", "e"), "scaler", Map.of("kind", "NONE",
+            "offsets", new double[D], "scales", new double[] {1, 1, 1, 1, 1}),
+        "weights", WEIGHTS);
+    String modelId = TestServer.expect(s.post("/api/models", seller, Map.of("name", "m",
+        "pricePerPrediction", 2, "maxQueriesPerBuyer", 3, "maxRowsPerBuyer", 1000, "model",
+        model)), 201).json().get("id").asText();
+    int buyers = 4;
+    int each = 3;
+    List<String> tokens = new ArrayList<>();
+    for (int b = 0; b < buyers; b++) {
+      tokens.add(s.user("buyer" + b, "BUYER"));
+      TestServer.expect(postWithKey("/api/deposits", op, Map.of("username", "buyer" + b,
+          "amount", 2000), "d-" + b), 201);
+    }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(buyers);
+    List<java.util.concurrent.Future<List<String>>> futures = new ArrayList<>();
+    for (int b = 0; b < buyers; b++) {
+      String token = tokens.get(b);
+      futures.add(pool.submit(() -> {
+        String ks = keySet(token, buyerKeys);
+        String input = TestServer.expect(s.send("POST", "/api/inputs", token,
+            "application/octet-stream", HttpRequest.BodyPublishers.ofByteArray(encryptedRows),
+            Map.of()), 201).json().get("id").asText();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < each; i++) {
+          Map<String, Object> req = Map.of("kind", "INFERENCE", "modelId", modelId,
+              "keySetId", ks, "inputId", input, "rows", 100);
+          String id = TestServer.expect(postWithKey("/api/jobs", token, req, "k" + i), 201)
+              .json().get("id").asText();
+          assertThat(TestServer.expect(postWithKey("/api/jobs", token, req, "k" + i), 201)
+              .json().get("id").asText()).isEqualTo(id);
+          ids.add(id);
+        }
+        // a fourth query is over the budget of three
+        assertThat(postWithKey("/api/jobs", token, Map.of("kind", "INFERENCE", "modelId",
+            modelId, "keySetId", ks, "inputId", input, "rows", 100), "k9").status())
+            .isEqualTo(429);
+        return ids;
+      }));
+    }
+    for (int b = 0; b < buyers; b++) {
+      for (String id : futures.get(b).get()) {
+        dev.veil.server.testing.Await.until("job " + id, Duration.ofSeconds(120), () ->
+            !List.of("QUEUED", "RUNNING").contains(s.get("/api/jobs/" + id, op).json().get("state").asText()));
+        assertThat(s.get("/api/jobs/" + id, op).json().get("state").asText())
+            .isEqualTo("SUCCEEDED");
+      }
+    }
+    pool.shutdown();
+    for (String token : tokens) {
+      assertThat(available(token)).isEqualTo(2000 - each * 200);
+    }
+    assertThat(available(seller)).isEqualTo(buyers * each * 180L);
+    assertThat(s.get("/api/jobs?all=true", op).json().get("jobs")).hasSize(buyers * each);
+    JsonNode verify = TestServer.expect(s.get("/api/ledger/verify", op), 200).json();
+    assertThat(verify.get("ok").asBoolean()).as(verify.toString()).isTrue();
+  }
+
+  /** The data owner's key set and encrypted training table, listed at 500 per training job. */
+  private String listedDataset(TestServer s, String owner) {
+    String ownerKeySet = keySet(owner, ownerKeys);
+    String keyId = s.get("/api/keys/" + ownerKeySet, owner).json().get("keyId").asText();
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("format", "veil-data/1");
+    meta.put("model", "logistic");
+    meta.put("rows", TRAIN_ROWS);
+    meta.put("features", TRAIN_D);
+    meta.put("featureNames", List.of("x", "y", "z"));
+    meta.put("label", Map.of("name", "label"));
+    meta.put("scaler", Map.of("kind", "NONE", "offsets", new double[TRAIN_D], "scales",
+        new double[] {1, 1, 1}));
+    meta.put("iterations", 2);
+    meta.put("degree", 3);
+    meta.put("slots", OWNER_PARAMS.slots());
+    meta.put("ciphertexts", trainParts.size());
+    meta.put("paramsDigest", OWNER_PARAMS.digestHex());
+    meta.put("keyId", keyId);
+    String ds = TestServer.expect(s.post("/api/datasets", owner, Map.of("name", "clinic",
+        "keySetId", ownerKeySet, "meta", meta, "pricePerTraining", 500, "listed", true)), 201)
+        .json().get("id").asText();
+    for (int i = 0; i < trainParts.size(); i++) {
+      TestServer.expect(s.upload("/api/datasets/" + ds + "/parts/" + i, owner,
+          trainParts.get(i), null), 200);
+    }
+    TestServer.expect(s.post("/api/datasets/" + ds + "/complete", owner, "{}"), 200);
+    return ds;
   }
 
   private static double[] readScores(byte[] blob, JsonNode info) throws Exception {

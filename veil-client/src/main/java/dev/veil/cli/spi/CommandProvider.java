@@ -15,6 +15,11 @@ import java.util.List;
  * do. A command whose name is already taken is ignored: built-in commands cannot be replaced.
  */
 public interface CommandProvider {
-  /** New instances of the commands to add, called once per command line. */
+  /** New instances of the top-level commands to add, called once per command line. */
   List<Object> commands();
+
+  /** New instances of commands to add under {@code veil bench} (e.g. {@code bench server}). */
+  default List<Object> benchCommands() {
+    return List.of();
+  }
 }

@@ -3,6 +3,9 @@ package dev.veil.he.io;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -108,7 +111,8 @@ final class BinaryReader {
 
   private byte[] chunk() {
     if (chunk == null) {
-      chunk = new byte[CHUNK];
+      // 9 spare bytes: an 8-byte load at the last coefficient's first byte, and the byte after it
+      chunk = new byte[CHUNK + 9];
     }
     return chunk;
   }
@@ -116,6 +120,10 @@ final class BinaryReader {
   /**
    * Unpacks {@code n} coefficients of {@code bits(q)} bits each into {@code out}, checking each is
    * below {@code q}. {@code n} is a multiple of 8, so the row is whole bytes.
+   *
+   * <p>Each coefficient is one little-endian 8-byte load at its first byte, shifted and masked
+   * (plus one more byte when it straddles the load, possible only above 57 bits). Bits past the
+   * row's end that a load touches are masked off, never used.
    */
   void row(long[] out, int n, long q, String what) throws IOException {
     final int b = Format.bits(q);
@@ -128,43 +136,30 @@ final class BinaryReader {
       int groups = Math.min(groupsPerChunk, groupsLeft);
       long chunkStart = offset;
       readFully(buf, 0, groups * b, what);
-      int p = 0;
-      for (int g = 0; g < groups; g++) {
-        long acc = 0;
-        int accBits = 0;
-        for (int k = 0; k < 8; k++) {
-          // acc holds fewer than 8 pending bits; pull bytes until b bits are there
-          long v = acc;
-          int have = accBits;
-          int last = 0;
-          while (have < b) {
-            last = buf[p++] & 0xFF;
-            v |= (long) last << have;
-            have += 8;
-          }
-          int extra = have - b;
-          acc = last >>> (8 - extra);
-          accBits = extra;
-          v &= mask;
-          if (v >= q) {
-            throw new FormatException(
-                what
-                    + ": coefficient "
-                    + idx
-                    + " = "
-                    + v
-                    + " is not below its prime "
-                    + q
-                    + " (near offset "
-                    + (chunkStart + p - 1)
-                    + ")");
-          }
-          out[idx++] = v;
+      int count = groups * 8;
+      long bit = 0;
+      for (int j = 0; j < count; j++, bit += b) {
+        int at = (int) (bit >>> 3);
+        int shift = (int) (bit & 7);
+        long v = (long) LE_LONG.get(buf, at) >>> shift;
+        if (shift + b > 64) {
+          v |= (long) (buf[at + 8] & 0xFF) << (64 - shift);
         }
+        v &= mask;
+        if (v >= q) {
+          throw new FormatException(what + ": coefficient " + (idx + j) + " = " + v
+              + " is not below its prime " + q + " (near offset "
+              + (chunkStart + (bit + b - 1) / 8) + ")");
+        }
+        out[idx + j] = v;
       }
+      idx += count;
       groupsLeft -= groups;
     }
   }
+
+  private static final VarHandle LE_LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** Zeroes the internal buffers (after reading secret material). */
   void wipe() {

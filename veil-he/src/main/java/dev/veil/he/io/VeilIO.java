@@ -360,6 +360,51 @@ public final class VeilIO {
     return ct;
   }
 
+  /**
+   * The shape of a ciphertext checked by {@link #checkCiphertext}.
+   *
+   * @param degree 1 or 2
+   * @param level in [0, maxLevel]
+   * @param scale finite and positive
+   * @param seeded whether its second polynomial travels as a seed
+   * @param bytes bytes read
+   */
+  public record CiphertextShape(int degree, int level, double scale, boolean seeded, long bytes) {}
+
+  /**
+   * Reads and checks a ciphertext exactly as {@link #readCiphertext} does (header, parameter digest,
+   * degree, level, scale, every coefficient below its prime) without building it: memory of one
+   * row, no seed expansion. For checking uploads at stream speed.
+   *
+   * @throws FormatException for the input {@link #readCiphertext} refuses
+   * @throws IOException from the stream
+   */
+  public static CiphertextShape checkCiphertext(InputStream in, Parameters params)
+      throws IOException {
+    BinaryReader r = new BinaryReader(in);
+    boolean seeded = readHeader(r, Type.CIPHERTEXT, params) == Format.FLAG_SEEDED;
+    int degree = r.i32("degree");
+    if (degree < 1 || degree > 2) {
+      throw new FormatException("ciphertext degree must be 1 or 2, got " + unsigned(degree));
+    }
+    if (seeded && degree != 1) {
+      throw new FormatException("a seeded ciphertext must have degree 1, got " + degree);
+    }
+    int level = readLevel(r, params);
+    double scale = readScale(r);
+    if (seeded) {
+      r.bytes(Format.SEED_BYTES, "seed");
+    }
+    long[] row = new long[params.n()];
+    int polys = seeded ? 1 : degree + 1;
+    for (int i = 0; i < polys; i++) {
+      for (int j = 0; j <= level; j++) {
+        r.row(row, params.n(), params.q(j), "c" + i + " row " + j);
+      }
+    }
+    return new CiphertextShape(degree, level, scale, seeded, r.offset());
+  }
+
   /** Bytes {@link #write(OutputStream, Ciphertext)} produces. */
   public static long serializedSize(Ciphertext ct) {
     return serializedSize(ct, Form.AUTO);

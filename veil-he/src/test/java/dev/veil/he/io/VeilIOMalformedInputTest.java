@@ -60,6 +60,14 @@ class VeilIOMalformedInputTest {
     s.add(new Sample("full ciphertext",
         bytes(o -> VeilIO.write(o, seededCt, Form.FULL)), ctReader));
     s.add(new Sample("degree-2 ciphertext", bytes(o -> VeilIO.write(o, deg2)), ctReader));
+    // the upload checker refuses exactly what the reader refuses
+    ObjectReader<?> ctChecker = in -> VeilIO.checkCiphertext(in, PARAMS);
+    s.add(new Sample("seeded ciphertext, checked", bytes(o -> VeilIO.write(o, seededCt)),
+        ctChecker));
+    s.add(new Sample("full ciphertext, checked",
+        bytes(o -> VeilIO.write(o, seededCt, Form.FULL)), ctChecker));
+    s.add(new Sample("degree-2 ciphertext, checked", bytes(o -> VeilIO.write(o, deg2)),
+        ctChecker));
     s.add(new Sample("seeded public key", bytes(o -> VeilIO.write(o, PK)), pkReader));
     s.add(new Sample("full public key", bytes(o -> VeilIO.write(o, PK, Form.FULL)), pkReader));
     s.add(new Sample("seeded relin key", bytes(o -> VeilIO.write(o, RELIN)), swkReader));

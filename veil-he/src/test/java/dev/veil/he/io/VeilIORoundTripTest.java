@@ -106,6 +106,8 @@ class VeilIORoundTripTest {
     Ciphertext back = VeilIO.readCiphertext(in(b), CTX);
     assertThat(back.contentEquals(ct)).isTrue();
     assertThat(back.seed()).isNull();
+    assertThat(VeilIO.checkCiphertext(in(b), PARAMS)).isEqualTo(
+        new VeilIO.CiphertextShape(ct.degree(), ct.level(), ct.scale(), false, b.length));
     assertThatThrownBy(() -> VeilIO.write(new ByteArrayOutputStream(), ct, Form.SEEDED))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no seed");

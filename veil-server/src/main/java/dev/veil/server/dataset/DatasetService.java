@@ -14,9 +14,8 @@ import java.util.Objects;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.veil.he.io.FormatException;
 import dev.veil.he.io.VeilIO;
-import dev.veil.he.rlwe.HeContext;
+import dev.veil.he.rlwe.Parameters;
 import dev.veil.server.Ids;
 import dev.veil.server.ServiceException;
 import dev.veil.server.account.Principal;
@@ -24,6 +23,7 @@ import dev.veil.server.account.Role;
 import dev.veil.server.audit.AuditLog;
 import dev.veil.server.blob.BlobStore;
 import dev.veil.server.blob.BlobStore.BlobRef;
+import dev.veil.server.blob.CheckedUpload;
 import dev.veil.server.dataset.DatasetApi.CreateDatasetRequest;
 import dev.veil.server.dataset.DatasetApi.DatasetView;
 import dev.veil.server.dataset.DatasetApi.PartList;
@@ -63,6 +63,7 @@ public final class DatasetService {
   private final DatasetRepository repo;
   private final KeyService keys;
   private final BlobStore blobs;
+  private final CheckedUpload uploads;
   private final HeContexts contexts;
   private final AuditLog audit;
   private final Clock clock;
@@ -74,6 +75,7 @@ public final class DatasetService {
     this.repo = Objects.requireNonNull(repo, "repo");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.blobs = Objects.requireNonNull(blobs, "blobs");
+    this.uploads = new CheckedUpload(blobs);
     this.contexts = Objects.requireNonNull(contexts, "contexts");
     this.audit = Objects.requireNonNull(audit, "audit");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -135,23 +137,11 @@ public final class DatasetService {
           + ": its parts can no longer change");
     }
     KeySet ks = keys.owned(p, d.keySetId());
-    HeContext ctx = contexts.of(keys.parameters(ks));
+    Parameters params = keys.parameters(ks);
     String what = "part " + index;
     InputStream in = VeilObjects.expect(body, VeilObjects.Type.CIPHERTEXT, what);
-    BlobRef ref;
-    try (BlobStore.Writer w = blobs.writer(policy.maxPartBytes())) {
-      InputStream t = VeilObjects.tee(in, w.stream());
-      try {
-        VeilIO.readCiphertext(t, ctx);
-      } catch (FormatException e) {
-        throw ServiceException.badRequest(what + ": " + e.getMessage() + " (nothing was stored)");
-      }
-      if (t.read() >= 0) {
-        throw ServiceException.badRequest(what + ": trailing bytes after the ciphertext (nothing"
-            + " was stored)");
-      }
-      ref = w.commit(expectedSha256);
-    }
+    BlobRef ref = uploads.store(in, what, policy.maxPartBytes(), expectedSha256,
+        t -> VeilIO.checkCiphertext(t, params)).blob();
     DatasetPart part = new DatasetPart(id, index, ref.sha256(), ref.size(), now());
     if (!repo.putPart(part)) {
       throw ServiceException.conflict("data set " + id + " is no longer UPLOADING: its parts"

@@ -1,5 +1,8 @@
 package dev.veil.server.http;
 
+import java.io.IOException;
+import java.io.InputStream;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.veil.server.Ids;
@@ -79,6 +82,40 @@ public final class ApiErrors {
     } catch (JsonProcessingException e) {
       body = "{\"error\":\"internal\",\"message\":\"internal server error\"}";
     }
+    drainSmallBody(ctx);
     ctx.status(status).contentType("application/json").result(body);
+  }
+
+  /** Bodies up to this size are read to their end before an error is answered. */
+  static final long DRAIN_LIMIT = 1 << 20;
+
+  /**
+   * Reads what is left of a small request body (announced length at most {@link #DRAIN_LIMIT}),
+   * so that a client still sending it reads the error answer instead of a reset connection; a
+   * larger or unannounced body is left unread and the connection is closed after the answer.
+   */
+  private static void drainSmallBody(Context ctx) {
+    long length = ctx.req().getContentLengthLong();
+    if (length > DRAIN_LIMIT || length < 0) {
+      ctx.header("Connection", "close");
+      return;
+    }
+    if (length == 0) {
+      return;
+    }
+    try {
+      InputStream in = ctx.req().getInputStream();
+      byte[] sink = new byte[8192];
+      long left = length;
+      while (left > 0) {
+        int n = in.read(sink, 0, (int) Math.min(sink.length, left));
+        if (n < 0) {
+          break;
+        }
+        left -= n;
+      }
+    } catch (IOException | IllegalStateException e) {
+      ctx.header("Connection", "close"); // already consumed as a reader, or the client is gone
+    }
   }
 }

@@ -22,6 +22,7 @@ import dev.veil.server.account.Principal;
 import dev.veil.server.audit.AuditLog;
 import dev.veil.server.blob.BlobStore;
 import dev.veil.server.blob.BlobStore.BlobRef;
+import dev.veil.server.blob.CheckedUpload;
 import dev.veil.server.he.HeContexts;
 import dev.veil.server.he.VeilObjects;
 import dev.veil.server.keys.KeyApi.CreateKeySetRequest;
@@ -52,6 +53,7 @@ public final class KeyService {
 
   private final KeySetRepository repo;
   private final BlobStore blobs;
+  private final CheckedUpload uploads;
   private final HeContexts contexts;
   private final AuditLog audit;
   private final Clock clock;
@@ -70,6 +72,7 @@ public final class KeyService {
       Clock clock, Policy policy) {
     this.repo = Objects.requireNonNull(repo, "repo");
     this.blobs = Objects.requireNonNull(blobs, "blobs");
+    this.uploads = new CheckedUpload(blobs);
     this.contexts = Objects.requireNonNull(contexts, "contexts");
     this.audit = Objects.requireNonNull(audit, "audit");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -124,18 +127,8 @@ public final class KeyService {
     }
     HeContext ctx = contexts.of(parameters(k));
     InputStream in = VeilObjects.expect(body, VeilObjects.Type.PUBLIC_KEY, "public key");
-    BlobRef ref;
-    try (BlobStore.Writer w = blobs.writer(policy.maxUploadBytes())) {
-      InputStream t = VeilObjects.tee(in, w.stream());
-      try {
-        VeilIO.readPublicKey(t, ctx);
-      } catch (FormatException e) {
-        throw ServiceException.badRequest("public key: " + e.getMessage() + " (nothing was"
-            + " stored)");
-      }
-      requireEnd(t, "public key");
-      ref = w.commit(expectedSha256);
-    }
+    BlobRef ref = uploads.store(in, "public key", policy.maxUploadBytes(), expectedSha256,
+        t -> VeilIO.readPublicKey(t, ctx)).blob();
     String keyId = ref.sha256().substring(0, 16);
     if (!repo.setPublicKey(k.id(), ref, keyId)) {
       KeySet now = repo.byId(k.id()).orElseThrow();
@@ -156,26 +149,19 @@ public final class KeyService {
     HeContext ctx = contexts.of(parameters(k));
     InputStream in = VeilObjects.expect(body, VeilObjects.Type.EVALUATION_KEYS,
         "evaluation keys");
-    BlobRef ref;
     List<Long> elements = new ArrayList<>();
     boolean[] relin = new boolean[1];
-    try (BlobStore.Writer w = blobs.writer(policy.maxUploadBytes())) {
-      InputStream t = VeilObjects.tee(in, w.stream());
-      try {
-        VeilIO.scanEvaluationKeys(t, ctx, key -> {
-          if (key.galoisElement() == 0) {
-            relin[0] = true;
-          } else {
-            elements.add(key.galoisElement());
-          }
-        });
-      } catch (FormatException e) {
-        throw ServiceException.badRequest("evaluation keys: " + e.getMessage() + " (nothing was"
-            + " stored)");
-      }
-      requireEnd(t, "evaluation keys");
-      ref = w.commit(expectedSha256);
-    }
+    BlobRef ref = uploads.store(in, "evaluation keys", policy.maxUploadBytes(), expectedSha256,
+        t -> {
+          VeilIO.scanEvaluationKeys(t, ctx, key -> {
+            if (key.galoisElement() == 0) {
+              relin[0] = true;
+            } else {
+              elements.add(key.galoisElement());
+            }
+          });
+          return null;
+        }).blob();
     if (!repo.setEvaluationKeys(k.id(), ref, relin[0], elements)) {
       KeySet now = repo.byId(k.id()).orElseThrow();
       return alreadySet(now, "evaluation keys", now.evaluationKeysSha256(), ref.sha256());

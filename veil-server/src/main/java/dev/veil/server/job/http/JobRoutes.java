@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -140,12 +141,21 @@ public final class JobRoutes implements ApiModule, AutoCloseable {
     new SseHandler(0, client -> {
       client.keepAlive();
       JobEvents.Subscription sub = jobs.subscribe(p, id,
-          e -> sender.execute(() -> send(client, EventView.of(e), e.state())));
+          e -> enqueue(() -> send(client, EventView.of(e), e.state())));
       client.onClose(sub::close);
       Job now = jobs.get(p, id);
-      sender.execute(() -> send(client, EventView.of(new JobEvent(now.id(), now.state(),
+      enqueue(() -> send(client, EventView.of(new JobEvent(now.id(), now.state(),
           now.stage(), now.progress(), now.error(), now.updatedAt())), now.state()));
     }).handle(ctx);
+  }
+
+  /** Hands a send to the sender thread; dropped once the server is stopping. */
+  private void enqueue(Runnable send) {
+    try {
+      sender.execute(send);
+    } catch (RejectedExecutionException e) {
+      // the server is stopping: its streams are closing
+    }
   }
 
   private void send(SseClient client, EventView e, JobState state) {

@@ -1,0 +1,2 @@
+/** The job routes: submission, polling, server-sent events, cancellation, results. */
+package dev.veil.server.job.http;
