@@ -581,6 +581,11 @@ public final class VeilClient {
         true, Map.of()).models();
   }
 
+  /** {@code GET /api/models}: up to 100 of the listed models and the caller's own. */
+  public List<Model> listModels() {
+    return listModels(false, 100);
+  }
+
   /** {@code GET /api/models/{id}}, with the caller's use of its budget. */
   public Model getModel(String modelId) {
     return call("GET", "/api/models/" + seg(modelId), null, Model.class, true, Map.of());
@@ -659,6 +664,11 @@ public final class VeilClient {
   public List<Job> listJobs(JobState state, boolean all, int limit) {
     String q = "?all=" + all + "&limit=" + limit + (state == null ? "" : "&state=" + state);
     return call("GET", "/api/jobs" + q, null, JobList.class, true, Map.of()).jobs();
+  }
+
+  /** {@code GET /api/jobs}: up to 100 of the caller's jobs, newest first. */
+  public List<Job> listJobs() {
+    return listJobs(null, false, 100);
   }
 
   /** {@code GET /api/jobs/{id}}. */

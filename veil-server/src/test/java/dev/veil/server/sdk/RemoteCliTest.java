@@ -284,6 +284,16 @@ class RemoteCliTest {
     assertThat(buyer.ok("job", "status", inferJob)).contains(inferJob, "inference SUCCEEDED",
         "100%", "price 160", "SHA-256");
     buyer.fails(buyer.run("job", "cancel", inferJob), 2, "veil job cancel:", "HTTP 409");
+    assertThat(buyer.ok("job", "wait", inferJob)).contains(inferJob + ": inference SUCCEEDED");
+    Path again = dir.resolve("again.veil");
+    buyer.fails(buyer.run("job", "result", inferJob, "--out", again.toString()), 2,
+        "needs the rows", "--data");
+    assertThat(buyer.ok("job", "result", inferJob, "--out", again.toString(), "--data",
+        rows.toString())).contains("encrypted predictions (probabilities of 80 rows)");
+    assertThat(Files.readAllBytes(again.resolve("out-000-00000.ct")))
+        .isEqualTo(Files.readAllBytes(preds.resolve("out-000-00000.ct")));
+    buyer.fails(buyer.run("job", "result", trainJob, "--out", dir.resolve("x").toString(),
+        "--data", rows.toString()), 2, "Option '--data' applies to inference jobs");
     assertThat(buyer.ok("model", "show", mdl)).contains("1 queries, 80 rows");
     assertThat(op.ok("audit", "verify")).contains("audit log intact");
     buyer.fails(buyer.run("audit", "verify"), 2, "only operators", "HTTP 403");
