@@ -227,7 +227,7 @@ class MarketplaceHttpTest {
     model.put("format", "veil-model/1");
     model.put("model", "logistic");
     model.put("featureNames", List.of("a", "b", "c", "d", "e"));
-    model.put("scaler", Map.of("kind", "NONE", "offsets", new double[D], "scales",
+    model.put("scaler", Map.of("kind", "MIN_MAX", "offsets", new double[D], "scales",
         new double[] {1, 1, 1, 1, 1}));
     model.put("weights", WEIGHTS);
     model.put("training", Map.of("iterations", 7));
@@ -354,7 +354,7 @@ class MarketplaceHttpTest {
     String op = s.login("operator", "operator-password");
     String seller = s.user("seller", "MODEL_SELLER");
     Map<String, Object> model = Map.of("format", "veil-model/1", "model", "logistic",
-        "featureNames", List.of("a", "b", "c", "d", "e"), "scaler", Map.of("kind", "NONE",
+        "featureNames", List.of("a", "b", "c", "d", "e"), "scaler", Map.of("kind", "MIN_MAX",
             "offsets", new double[D], "scales", new double[] {1, 1, 1, 1, 1}),
         "weights", WEIGHTS);
     String modelId = TestServer.expect(s.post("/api/models", seller, Map.of("name", "m",
@@ -424,7 +424,7 @@ class MarketplaceHttpTest {
     meta.put("features", TRAIN_D);
     meta.put("featureNames", List.of("x", "y", "z"));
     meta.put("label", Map.of("name", "label"));
-    meta.put("scaler", Map.of("kind", "NONE", "offsets", new double[TRAIN_D], "scales",
+    meta.put("scaler", Map.of("kind", "MIN_MAX", "offsets", new double[TRAIN_D], "scales",
         new double[] {1, 1, 1}));
     meta.put("iterations", 2);
     meta.put("degree", 3);

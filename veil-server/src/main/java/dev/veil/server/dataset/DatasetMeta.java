@@ -3,6 +3,8 @@ package dev.veil.server.dataset;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.veil.client.api.Label;
+import dev.veil.client.api.Scaling;
 
 /**
  * The public description of an encrypted data set: the {@code meta.json} that {@code veil encrypt}
@@ -25,16 +27,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DatasetMeta(String format, String model, Integer rows, Integer features,
-    List<String> featureNames, Label label, Scaler scaler, Integer iterations, Integer degree,
+    List<String> featureNames, Label label, Scaling scaler, Integer iterations, Integer degree,
     Integer slots, Integer ciphertexts, String paramsDigest, String keyId) {
   public static final String FORMAT = "veil-data/1";
-
-  /** The label column: its name, and for categorical labels the two class names. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Label(String name, List<String> classes) {}
-
-  /** Feature scaling: {@code x' = (x - offset) / scale} per feature. */
-  public record Scaler(String kind, double[] offsets, double[] scales) {}
 
   /** The same without the scaler: what users other than the owner see. */
   public DatasetMeta withoutScaler() {

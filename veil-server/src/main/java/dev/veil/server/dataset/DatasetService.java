@@ -301,11 +301,15 @@ public final class DatasetService {
         }
       }
     }
-    if (m.scaler() != null && ((m.scaler().offsets() != null
-        && m.scaler().offsets().length != m.features()) || (m.scaler().scales() != null
-        && m.scaler().scales().length != m.features()))) {
-      throw ServiceException.badRequest("meta.scaler must have one offset and one scale per"
-          + " feature");
+    if (m.scaler() != null) {
+      try {
+        if (m.scaler().transform().dimension() != m.features()) {
+          throw ServiceException.badRequest("meta.scaler describes " + m.scaler().dimension()
+              + " features, the data set has " + m.features());
+        }
+      } catch (IllegalArgumentException e) {
+        throw ServiceException.badRequest("meta." + e.getMessage());
+      }
     }
     if (!ks.paramsDigest().equals(m.paramsDigest())) {
       throw ServiceException.badRequest("meta.paramsDigest (" + m.paramsDigest() + ") differs"

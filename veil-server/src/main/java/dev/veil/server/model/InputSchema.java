@@ -2,6 +2,9 @@ package dev.veil.server.model;
 
 import java.util.List;
 
+import dev.veil.client.api.Scaling;
+import dev.veil.client.api.Label;
+
 /**
  * What a buyer needs to prepare rows for a model, public: the feature columns in order, the
  * scaling to apply before encrypting, and the label the model predicts.
@@ -10,5 +13,5 @@ import java.util.List;
  * @param scaler {@code x' = (x - offset) / scale}, per feature
  * @param label the predicted label, or null
  */
-public record InputSchema(List<String> featureNames, ModelFile.Scaling scaler,
-    ModelFile.Label label) {}
+public record InputSchema(List<String> featureNames, Scaling scaler,
+    Label label) {}

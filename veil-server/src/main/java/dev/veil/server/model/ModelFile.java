@@ -4,6 +4,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.veil.client.api.Label;
+import dev.veil.client.api.Scaling;
 
 /**
  * A plaintext model as {@code veil decrypt} writes it (format {@value #FORMAT}): {@code
@@ -24,12 +26,4 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record ModelFile(String format, String model, List<String> featureNames, Label label,
     Scaling scaler, double[] weights, JsonNode training) {
   public static final String FORMAT = "veil-model/1";
-
-  /** The label: its name and, for a categorical one, its two classes (the second positive). */
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Label(String name, List<String> classes) {}
-
-  /** A scaler: {@code x' = (x - offset) / scale} per feature; kind as {@code veil encrypt} names it. */
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Scaling(String kind, double[] offsets, double[] scales) {}
 }

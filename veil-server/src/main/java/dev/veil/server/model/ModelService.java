@@ -11,6 +11,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.client.api.Scaling;
 import dev.veil.server.Ids;
 import dev.veil.server.ServiceException;
 import dev.veil.server.account.Principal;
@@ -208,18 +209,18 @@ public final class ModelService {
             + MAX_WEIGHT + " in magnitude, got " + v);
       }
     }
-    ModelFile.Scaling s = m.scaler();
-    if (s == null || s.kind() == null || s.offsets() == null || s.scales() == null
-        || s.offsets().length != d || s.scales().length != d) {
-      throw ServiceException.badRequest("model: scaler needs a kind and " + d
-          + " offsets and scales (one per feature)");
+    Scaling s = m.scaler();
+    if (s == null) {
+      throw ServiceException.badRequest("model: a scaler is required (the transform buyers apply"
+          + " before encrypting)");
     }
-    for (int j = 0; j < d; j++) {
-      if (!Double.isFinite(s.offsets()[j]) || !Double.isFinite(s.scales()[j])
-          || s.scales()[j] == 0) {
-        throw ServiceException.badRequest("model: scaler of feature '" + names.get(j)
-            + "' must have a finite offset and a finite, non-zero scale");
+    try {
+      if (s.transform().dimension() != d) {
+        throw ServiceException.badRequest("model: the scaler describes " + s.dimension()
+            + " features, the model has " + d);
       }
+    } catch (IllegalArgumentException e) {
+      throw ServiceException.badRequest("model: " + e.getMessage());
     }
   }
 

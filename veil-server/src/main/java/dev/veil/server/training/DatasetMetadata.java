@@ -3,6 +3,8 @@ package dev.veil.server.training;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.veil.client.api.Label;
+import dev.veil.client.api.Scaling;
 import dev.veil.server.model.ModelFile;
 
 /**
@@ -13,7 +15,7 @@ import dev.veil.server.model.ModelFile;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DatasetMetadata(String format, String model, int rows, int features,
-    List<String> featureNames, ModelFile.Label label, ModelFile.Scaling scaler, int iterations,
+    List<String> featureNames, Label label, Scaling scaler, int iterations,
     int degree, int slots, int ciphertexts, String paramsDigest, String keyId) {
   public static final String FORMAT = "veil-data/1";
 }

@@ -2,6 +2,8 @@ package dev.veil.server.training;
 
 import java.util.List;
 
+import dev.veil.client.api.Label;
+import dev.veil.client.api.Scaling;
 import dev.veil.server.model.ModelFile;
 
 /**
@@ -21,7 +23,7 @@ import dev.veil.server.model.ModelFile;
  * @param keyId the key pair they are encrypted under (the data owner's)
  */
 public record EncryptedModelInfo(String format, String model, int features,
-    List<String> featureNames, ModelFile.Label label, ModelFile.Scaling scaler,
+    List<String> featureNames, Label label, Scaling scaler,
     Training training, String paramsDigest, String keyId) {
   public static final String FORMAT = "veil-encrypted-model/1";
 

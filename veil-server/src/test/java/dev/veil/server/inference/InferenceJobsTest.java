@@ -14,6 +14,8 @@ import java.util.Random;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.client.api.Label;
+import dev.veil.client.api.Scaling;
 import dev.veil.he.ckks.Evaluator;
 import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.Ciphertext;
@@ -151,8 +153,8 @@ class InferenceJobsTest {
 
   private ModelListing publish(String task, long price, long maxQueries, long maxRows) {
     List<String> names = List.of("a", "b", "c", "d", "e");
-    ModelFile f = new ModelFile(ModelFile.FORMAT, task, names, new ModelFile.Label("y", null),
-        new ModelFile.Scaling("MIN_MAX", new double[D], new double[] {1, 1, 1, 1, 1}),
+    ModelFile f = new ModelFile(ModelFile.FORMAT, task, names, new Label("y", null),
+        new Scaling("MIN_MAX", new double[D], new double[] {1, 1, 1, 1, 1}),
         WEIGHTS.clone(), null);
     return models.publish(SELLER, new PublishModelRequest("m", "", price, maxQueries, maxRows,
         true, f));

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.client.api.Label;
+import dev.veil.client.api.Scaling;
 import dev.veil.server.ServiceException;
 import dev.veil.server.account.Principal;
 import dev.veil.server.account.Role;
@@ -59,7 +61,7 @@ class ModelServiceTest {
       scales[j] = 2;
     }
     return new ModelFile(ModelFile.FORMAT, "logistic", names,
-        new ModelFile.Label("y", null), new ModelFile.Scaling("MIN_MAX", offsets, scales),
+        new Label("y", null), new Scaling("MIN_MAX", offsets, scales),
         weights, null);
   }
 
@@ -129,25 +131,45 @@ class ModelServiceTest {
   }
 
   @Test
+  void aModelOnWhitenedFeaturesIsPublishedWithItsTransformInTheSchema() throws Exception {
+    double[][] rows = {{1, 2}, {2, 1}, {3, 5}, {4, 3}, {0, 1}};
+    Scaling whiten = Scaling.of(dev.veil.ml.data.Whitening.fit(rows));
+    ModelFile f = new ModelFile(ModelFile.FORMAT, "logistic", List.of("a", "b"),
+        new Label("y", null), whiten, new double[] {0.1, 2, -3}, null);
+    ModelListing l = models.publish(SELLER, request(f));
+    assertThat(l.inputSchema().scaler().kind()).isEqualTo("WHITEN");
+    assertThat(l.inputSchema().scaler().matrix()).isDeepEqualTo(whiten.matrix());
+  }
+
+  @Test
   void invalidModelsAndListingsAreRefusedWithTheirReason() {
     assertThatThrownBy(() -> models.publish(BUYER, request(file(1, 2))))
         .satisfies(e -> assertStatus(e, 403));
     assertThatThrownBy(() -> models.publish(SELLER, request(file(1, Double.NaN))))
         .satisfies(e -> assertStatus(e, 400)).hasMessageContaining("finite");
     ModelFile wrongFormat = new ModelFile("veil-encrypted-model/1", "logistic", List.of("a"),
-        null, new ModelFile.Scaling("NONE", new double[1], new double[] {1}), new double[2],
+        null, new Scaling("MIN_MAX", new double[1], new double[] {1}), new double[2],
         null);
     assertThatThrownBy(() -> models.publish(SELLER, request(wrongFormat)))
         .satisfies(e -> assertStatus(e, 400)).hasMessageContaining("veil-model/1");
     ModelFile shortWeights = new ModelFile(ModelFile.FORMAT, "logistic", List.of("a", "b"),
-        null, new ModelFile.Scaling("NONE", new double[2], new double[] {1, 1}), new double[2],
+        null, new Scaling("MIN_MAX", new double[2], new double[] {1, 1}), new double[2],
         null);
     assertThatThrownBy(() -> models.publish(SELLER, request(shortWeights)))
         .satisfies(e -> assertStatus(e, 400)).hasMessageContaining("3 values");
     ModelFile zeroScale = new ModelFile(ModelFile.FORMAT, "linear", List.of("a"), null,
-        new ModelFile.Scaling("NONE", new double[1], new double[] {0}), new double[2], null);
+        new Scaling("MIN_MAX", new double[1], new double[] {0}), new double[2], null);
     assertThatThrownBy(() -> models.publish(SELLER, request(zeroScale)))
-        .satisfies(e -> assertStatus(e, 400)).hasMessageContaining("non-zero scale");
+        .satisfies(e -> assertStatus(e, 400)).hasMessageContaining("finite positive scale");
+    ModelFile upperTriangular = new ModelFile(ModelFile.FORMAT, "logistic", List.of("a", "b"),
+        null, new Scaling("WHITEN", new double[2], null, new double[][] {{1, 1}, {0, 1}}),
+        new double[3], null);
+    assertThatThrownBy(() -> models.publish(SELLER, request(upperTriangular)))
+        .satisfies(e -> assertStatus(e, 400)).hasMessageContaining("zero above the diagonal");
+    ModelFile unknownKind = new ModelFile(ModelFile.FORMAT, "logistic", List.of("a"), null,
+        new Scaling("LOG", new double[1], new double[] {1}), new double[2], null);
+    assertThatThrownBy(() -> models.publish(SELLER, request(unknownKind)))
+        .satisfies(e -> assertStatus(e, 400)).hasMessageContaining("unknown kind 'LOG'");
     assertThatThrownBy(() -> models.publish(SELLER, new PublishModelRequest(" ", null, 1L, 1L,
         1L, null, file(1, 2)))).satisfies(e -> assertStatus(e, 400));
     assertThatThrownBy(() -> models.publish(SELLER, new PublishModelRequest("m", null, -1L, 1L,

@@ -442,7 +442,7 @@ class SdkIntegrationTest {
     ObjectNode model = JSON.createObjectNode();
     model.put("format", "veil-model/1").put("model", "logistic");
     model.putArray("featureNames").add("a").add("b").add("c");
-    ObjectNode scaler = model.putObject("scaler").put("kind", "NONE");
+    ObjectNode scaler = model.putObject("scaler").put("kind", "MIN_MAX");
     scaler.putArray("offsets").add(0).add(0).add(0);
     scaler.putArray("scales").add(1).add(1).add(1);
     JsonNode w = JSON.valueToTree(WEIGHTS);

@@ -9,6 +9,8 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 
+import dev.veil.client.api.Label;
+import dev.veil.client.api.Scaling;
 import dev.veil.he.ckks.Encoder;
 import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.Ciphertext;
@@ -115,8 +117,8 @@ public final class TestCrypto {
   /** The meta.json of a data set of {@code parts} ciphertexts under PARAMS and PUBLIC_KEY. */
   public static DatasetMeta meta(int parts) {
     return new DatasetMeta(DatasetMeta.FORMAT, "logistic", 100, 3, List.of("a", "b", "c"),
-        new DatasetMeta.Label("y", null),
-        new DatasetMeta.Scaler("MIN_MAX", new double[] {0.5, 1, 2}, new double[] {1, 2, 3}), 3, 3,
+        new Label("y", null),
+        new Scaling("MIN_MAX", new double[] {0.5, 1, 2}, new double[] {1, 2, 3}), 3, 3,
         PARAMS.slots(), parts, PARAMS.digestHex(), keyId(PUBLIC_KEY));
   }
 

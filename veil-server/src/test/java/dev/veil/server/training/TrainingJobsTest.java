@@ -119,7 +119,7 @@ class TrainingJobsTest {
     meta.put("features", D);
     meta.put("featureNames", List.of("a", "b", "c"));
     meta.put("label", Map.of("name", "y"));
-    meta.put("scaler", Map.of("kind", "NONE", "offsets", new double[D], "scales",
+    meta.put("scaler", Map.of("kind", "MIN_MAX", "offsets", new double[D], "scales",
         new double[] {1, 1, 1}));
     meta.put("iterations", ITERATIONS);
     meta.put("degree", 3);
