@@ -1,0 +1,508 @@
+package dev.veil.server.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.veil.bench.HeapMonitor;
+import dev.veil.he.ckks.ParameterSelector;
+import dev.veil.he.ckks.Presets;
+import dev.veil.he.rlwe.Parameters;
+import dev.veil.ml.infer.FeatureMajorInference;
+import dev.veil.server.App;
+import dev.veil.server.ServerConfig;
+import dev.veil.server.account.PasswordHasher;
+import dev.veil.server.inference.InferenceSettings;
+
+/**
+ * {@code veil bench server}: the real {@link App} in this process, on a free port of 127.0.0.1
+ * with a fresh data directory (embedded H2, blob store on disk; deleted at the end), measured over
+ * real HTTP by clients in the same JVM:
+ *
+ * <ol>
+ *   <li><b>Uploads</b> ({@link UploadBench}): a data set's encrypted parts sent by one client,
+ *       then by eight at once ({@link Config#repeat} times each, medians reported), in MB/s (MB =
+ *       10^6 bytes); then a larger upload by eight clients, to compare the JVM's peak heap with.
+ *   <li><b>Inference</b> ({@link InferenceBench}): {@link Config#buyers} buyers buying
+ *       probabilities of an 18-feature logistic model for a batch of encrypted rows each, all at
+ *       once, {@link Config#requestsPerBuyer} requests each per round; beside it, the rows per
+ *       second of the same computation in-process with as many threads as the server has job
+ *       workers, and the ratio.
+ * </ol>
+ *
+ * The clients share the processors with the server: on a small machine they take a visible part
+ * of them.
+ */
+public final class ServerBenchmark {
+  /** Megabyte of the options and the rates: 10^6 bytes. */
+  static final long MB = 1_000_000;
+
+  /**
+   * The parameter sets and the server settings.
+   *
+   * @param uploadName how the upload parameters are reported
+   * @param upload the data owner's parameters: each part is one fresh ciphertext of them
+   * @param inference the buyers' parameters
+   * @param insecure whether the server must accept parameters below 128-bit security (tests)
+   * @param passwordHashing the server's Argon2id cost
+   */
+  public record Profile(String uploadName, Parameters upload, Parameters inference,
+      boolean insecure, PasswordHasher.Params passwordHashing) {
+    public Profile {
+      Objects.requireNonNull(uploadName, "uploadName");
+      Objects.requireNonNull(upload, "upload");
+      Objects.requireNonNull(inference, "inference");
+      Objects.requireNonNull(passwordHashing, "passwordHashing");
+    }
+
+    /**
+     * Uploads of N15QP881 ciphertexts (6.7 MB each); inference on the smallest 128-bit-secure
+     * parameters with the levels of feature-major probabilities and the sanitiser at scale 2^59
+     * under a 61-bit first prime (N = 2^14), what {@code veil keygen --model inference} would
+     * choose at that scale.
+     */
+    public static Profile standard() {
+      return new Profile(Presets.N15QP881.name(), Presets.N15QP881.parameters(),
+          inferenceParameters(InferenceSettings.defaults(), 59), false,
+          PasswordHasher.Params.DEFAULT);
+    }
+
+    /** The smallest secure parameters for feature-major probabilities plus the sanitiser. */
+    static Parameters inferenceParameters(InferenceSettings s, int scaleBits) {
+      int levels = FeatureMajorInference.levelsNeeded(s.sigmoid()) + 1;
+      return ParameterSelector.select(levels, scaleBits, 1, 61 - scaleBits);
+    }
+  }
+
+  /**
+   * What to run.
+   *
+   * @param uploadBytes bytes per timed upload run
+   * @param largeUploadBytes bytes of the large run compared for memory (0: none)
+   * @param repeat runs of each kind; medians are reported
+   * @param buyers concurrent buyers
+   * @param requestsPerBuyer requests of each buyer per round
+   * @param rows rows per request, at most the inference parameters' slots
+   * @param secretKeyRows whether buyers encrypt under their secret key (seeded ciphertexts)
+   * @param profile parameters and server settings
+   */
+  public record Config(long uploadBytes, long largeUploadBytes, int repeat, int buyers,
+      int requestsPerBuyer, int rows, boolean secretKeyRows, Profile profile) {
+    public Config {
+      Objects.requireNonNull(profile, "profile");
+      if (uploadBytes < 1 || largeUploadBytes < 0 || repeat < 1 || buyers < 1
+          || requestsPerBuyer < 1 || rows < 1 || rows > profile.inference().slots()) {
+        throw new IllegalArgumentException("invalid benchmark configuration");
+      }
+    }
+  }
+
+  private ServerBenchmark() {}
+
+  /**
+   * Runs the benchmark, printing progress to {@code log} and the tables to {@code out}.
+   *
+   * @return the report, as the JSON of {@code --json}
+   */
+  public static ObjectNode run(Config c, PrintStream out, PrintStream log) throws IOException {
+    Profile profile = c.profile();
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode root = json.createObjectNode();
+    ObjectNode machine = root.putObject("machine");
+    environment(machine);
+    double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    Path dir = Files.createTempDirectory("veil-bench-server-");
+    String operatorPassword = Base64.getUrlEncoder().withoutPadding().encodeToString(
+        new SecureRandom().generateSeed(18));
+    ServerConfig config = ServerConfig.builder()
+        .host("127.0.0.1")
+        .port(0)
+        .dataDir(dir)
+        .allowInsecureParameters(profile.insecure())
+        .operatorPassword(operatorPassword)
+        .passwordHashing(profile.passwordHashing())
+        .build();
+    log.printf(Locale.ROOT, "veil bench server: the server in this process on 127.0.0.1, data in"
+        + " %s (embedded H2), %d job workers x %d thread%s%n", dir, config.jobWorkers(),
+        config.jobThreads(), config.jobThreads() == 1 ? "" : "s");
+    InferenceSettings settings = InferenceSettings.defaults();
+    try (App app = App.create(config).start(); HeapMonitor heap = new HeapMonitor();
+        HeapSampler sampler = new HeapSampler(heap)) {
+      String url = app.url();
+
+      // ---------------------------------------------------------------- uploads
+      log.printf(Locale.ROOT, "uploads: %s ciphertexts, one per part%n", profile.uploadName());
+      UploadBench up = UploadBench.prepare(url, profile.upload(), log);
+      log.println("  warm-up:");
+      up.run(8, Math.max(c.uploadBytes() / 2, 8 * up.partBytes()), heap);
+      List<UploadBench.Run> ones = new ArrayList<>();
+      List<UploadBench.Run> eights = new ArrayList<>();
+      for (int r = 0; r < c.repeat(); r++) {
+        ones.add(up.run(1, c.uploadBytes(), heap));
+        eights.add(up.run(8, c.uploadBytes(), heap));
+      }
+      UploadBench.Run large = c.largeUploadBytes() > 0 ? up.run(8, c.largeUploadBytes(), heap)
+          : null;
+      ObjectNode upload = root.putObject("upload");
+      upload.put("mbPerSecond1", round1(median(ones, UploadBench.Run::mbPerSecond)));
+      upload.put("mbPerSecond8", round1(median(eights, UploadBench.Run::mbPerSecond)));
+      upload.put("parameters", profile.uploadName());
+      upload.put("logN", profile.upload().logN());
+      upload.put("partBytes", up.partBytes());
+      upload.put("megabytesPerRun", c.uploadBytes() / (double) MB);
+      upload.put("runs", c.repeat());
+      ArrayNode runs = upload.putArray("samples");
+      for (UploadBench.Run run : interleave(ones, eights)) {
+        runs.add(runJson(json, run));
+      }
+      ObjectNode memory = upload.putObject("memory");
+      long smallUsed = eights.stream().mapToLong(UploadBench.Run::peakUsedBytes).max()
+          .orElse(0);
+      long smallLive = eights.stream().mapToLong(UploadBench.Run::peakLiveBytes).max()
+          .orElse(0);
+      memory.put("megabytes", c.uploadBytes() / (double) MB);
+      memory.put("peakHeapUsedMiB", smallUsed >> 20);
+      memory.put("peakHeapLiveMiB", smallLive >> 20);
+      if (large != null) {
+        memory.put("largeMegabytes", large.bytes() / (double) MB);
+        memory.put("largePeakHeapUsedMiB", large.peakUsedBytes() >> 20);
+        memory.put("largePeakHeapLiveMiB", large.peakLiveBytes() >> 20);
+        memory.put("largeMbPerSecond8", round1(large.mbPerSecond()));
+      }
+      memory.put("heapMaxMiB", HeapMonitor.maxHeap() >> 20);
+
+      // ---------------------------------------------------------------- inference
+      int rows = c.rows();
+      Parameters ip = profile.inference();
+      log.printf(Locale.ROOT, "inference: %d buyers x %d requests of %d rows (N = 2^%d, %d"
+              + " levels, scale 2^%.0f, log2 QP %.0f)%n", c.buyers(), c.requestsPerBuyer(), rows,
+          ip.logN(), ip.maxLevel(), ip.logDefaultScale(), ip.logQP());
+      String operator = new BenchHttp(url, java.time.Duration.ofMinutes(1)).post("/api/login",
+          null, Map.of("username", config.operatorUsername(), "password", operatorPassword), 200)
+          .get("token").asText();
+      long funds = (long) (1 + c.repeat() * c.requestsPerBuyer()) * rows;
+      InferenceBench inf = InferenceBench.prepare(url, operator, ip, settings, c.buyers(), rows,
+          c.secretKeyRows(), funds, log);
+      try {
+        log.println("  warm-up:");
+        inf.round(inf.publish(1), 1);
+        int workers = config.jobWorkers();
+        int perWorker = Math.max(2, c.buyers() * c.requestsPerBuyer() / workers);
+        long flooding = inf.floodingResults(c.requestsPerBuyer());
+        List<InferenceBench.Round> rounds = new ArrayList<>();
+        List<InferenceBench.InProcess> local = new ArrayList<>();
+        for (int r = 0; r < c.repeat(); r++) {
+          rounds.add(inf.round(inf.publish(c.requestsPerBuyer()), c.requestsPerBuyer()));
+          local.add(inf.inProcess(workers, config.jobThreads(), perWorker, flooding));
+        }
+        InferenceBench.InProcess single = inf.inProcess(1, 1, perWorker, flooding);
+        ObjectNode inference = root.putObject("inference");
+        double rps = median(rounds, InferenceBench.Round::requestsPerSecond);
+        double rowsPs = median(rounds, InferenceBench.Round::rowsPerSecond);
+        double localPs = median(local, InferenceBench.InProcess::rowsPerSecond);
+        inference.put("requestsPerSecond", round2(rps));
+        inference.put("rowsPerSecond", Math.round(rowsPs));
+        inference.put("inProcessRowsPerSecond", Math.round(localPs));
+        inference.put("ratio", Math.round(rowsPs / localPs * 1000) / 1000.0);
+        inference.put("buyers", c.buyers());
+        inference.put("requestsPerBuyer", c.requestsPerBuyer());
+        inference.put("rounds", c.repeat());
+        inference.put("rowsPerRequest", rows);
+        inference.put("features", InferenceBench.FEATURES);
+        inference.put("output", "probabilities");
+        inference.put("packing", "feature-major");
+        inference.put("sigmoid", settings.sigmoid().name());
+        inference.put("rowEncryption", c.secretKeyRows() ? "secret-key (seeded)"
+            : "public-key");
+        inference.put("requestBytes", inf.requestBytes());
+        inference.put("inputCiphertexts", inf.inputCiphertexts());
+        inference.put("floodingResults", flooding);
+        ObjectNode p = inference.putObject("parameters");
+        p.put("logN", ip.logN());
+        p.put("levels", ip.maxLevel());
+        p.put("logScale", ip.logDefaultScale());
+        p.put("logQP", Math.round(ip.logQP()));
+        p.put("secure", !ip.securityOff());
+        inference.put("jobWorkers", workers);
+        inference.put("threadsPerJob", config.jobThreads());
+        inference.put("inProcessThreads", workers);
+        inference.put("inProcessRowsPerSecond1Thread", Math.round(single.rowsPerSecond()));
+        double[] latencies = rounds.stream().flatMapToDouble(r -> Arrays.stream(r.latenciesMs()))
+            .sorted().toArray();
+        inference.put("latencyMsMedian", Math.round(median(latencies)));
+        inference.put("latencyMsP90", Math.round(percentile(latencies, 0.9)));
+        inference.put("maxError", rounds.stream().mapToDouble(InferenceBench.Round::maxError)
+            .max().orElse(0));
+        ArrayNode samples = inference.putArray("samples");
+        for (int r = 0; r < rounds.size(); r++) {
+          ObjectNode s = samples.addObject();
+          s.put("requestsPerSecond", round2(rounds.get(r).requestsPerSecond()));
+          s.put("rowsPerSecond", Math.round(rounds.get(r).rowsPerSecond()));
+          s.put("seconds", round2(rounds.get(r).seconds()));
+          s.put("inProcessRowsPerSecond", Math.round(local.get(r).rowsPerSecond()));
+        }
+      } finally {
+        inf.close();
+      }
+    } finally {
+      deleteTree(dir, log);
+    }
+    machine.put("loadAverageBefore", round2(loadBefore));
+    machine.put("loadAverageAfter", round2(
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+    print(root, out);
+    return root;
+  }
+
+  /** Writes the report to {@code file} (through a temporary file next to it). */
+  public static void writeJson(ObjectNode root, Path file) throws IOException {
+    Path target = file.toAbsolutePath().normalize();
+    Files.createDirectories(target.getParent());
+    Path tmp = Files.createTempFile(target.getParent(), ".server-bench-", ".json");
+    try {
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(),
+          root);
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  // ------------------------------------------------------------------ report
+
+  private static void print(ObjectNode root, PrintStream out) {
+    var u = root.get("upload");
+    var m = u.get("memory");
+    var i = root.get("inference");
+    var p = i.get("parameters");
+    out.println();
+    out.printf(Locale.ROOT, "Uploads (%s parts of %,d bytes, MB = 10^6 bytes; median of %d runs)"
+        + "%n", u.get("parameters").asText(), u.get("partBytes").asLong(), u.get("runs").asInt());
+    out.println("| clients | MB/s |");
+    out.println("|---:|---:|");
+    out.printf(Locale.ROOT, "| 1 | %.1f |%n", u.get("mbPerSecond1").asDouble());
+    out.printf(Locale.ROOT, "| 8 | %.1f |%n", u.get("mbPerSecond8").asDouble());
+    out.println();
+    out.println("| upload by 8 clients | peak heap used (MiB) | peak heap after GC (MiB) |");
+    out.println("|---:|---:|---:|");
+    out.printf(Locale.ROOT, "| %.0f MB | %d | %d |%n", m.get("megabytes").asDouble(),
+        m.get("peakHeapUsedMiB").asLong(), m.get("peakHeapLiveMiB").asLong());
+    if (m.has("largeMegabytes")) {
+      out.printf(Locale.ROOT, "| %.0f MB | %d | %d |%n", m.get("largeMegabytes").asDouble(),
+          m.get("largePeakHeapUsedMiB").asLong(), m.get("largePeakHeapLiveMiB").asLong());
+    }
+    out.println();
+    out.printf(Locale.ROOT, "Inference (%d buyers x %d requests of %d rows, %d features,"
+            + " %s probabilities, N = 2^%d, %d levels, scale 2^%.0f; median of %d rounds)%n",
+        i.get("buyers").asInt(), i.get("requestsPerBuyer").asInt(),
+        i.get("rowsPerRequest").asInt(), i.get("features").asInt(), i.get("sigmoid").asText(),
+        p.get("logN").asInt(), p.get("levels").asInt(), p.get("logScale").asDouble(),
+        i.get("rounds").asInt());
+    out.println("| requests/s | rows/s | in-process rows/s | ratio |");
+    out.println("|---:|---:|---:|---:|");
+    out.printf(Locale.ROOT, "| %.2f | %,d | %,d | %.3f |%n", i.get("requestsPerSecond")
+            .asDouble(), i.get("rowsPerSecond").asLong(), i.get("inProcessRowsPerSecond").asLong(),
+        i.get("ratio").asDouble());
+    out.flush();
+  }
+
+  private static ObjectNode runJson(ObjectMapper json, UploadBench.Run r) {
+    ObjectNode n = json.createObjectNode();
+    n.put("clients", r.clients());
+    n.put("parts", r.parts());
+    n.put("bytes", r.bytes());
+    n.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
+    n.put("mbPerSecond", round1(r.mbPerSecond()));
+    n.put("peakHeapUsedMiB", r.peakUsedBytes() >> 20);
+    n.put("peakHeapLiveMiB", r.peakLiveBytes() >> 20);
+    return n;
+  }
+
+  private static void environment(ObjectNode n) {
+    n.put("cpu", cpuName());
+    n.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+    n.put("javaVersion", System.getProperty("java.version"));
+    n.put("vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
+    n.put("heapMaxBytes", HeapMonitor.maxHeap());
+    ArrayNode gc = n.putArray("gc");
+    for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+      gc.add(b.getName());
+    }
+    ArrayNode args = n.putArray("jvmArgs");
+    ManagementFactory.getRuntimeMXBean().getInputArguments().forEach(args::add);
+    n.put("startedAt", Instant.now().toString());
+  }
+
+  /** The processor's model name from /proc/cpuinfo, else the architecture. */
+  static String cpuName() {
+    Path info = Path.of("/proc/cpuinfo");
+    if (Files.isReadable(info)) {
+      try (Stream<String> lines = Files.lines(info)) {
+        return lines.filter(l -> l.startsWith("model name"))
+            .map(l -> l.substring(l.indexOf(':') + 1).strip())
+            .filter(s -> !s.isEmpty())
+            .findFirst().orElse(System.getProperty("os.arch"));
+      } catch (IOException | RuntimeException e) {
+        // fall through
+      }
+    }
+    return System.getProperty("os.arch");
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** Registers a user with one role and returns a login token. */
+  static String user(BenchHttp http, String name, String role) {
+    String password = "bench-password-" + name;
+    http.post("/api/register", null, Map.of("username", name, "password", password, "roles",
+        List.of(role)), 201);
+    return http.post("/api/login", null, Map.of("username", name, "password", password), 200)
+        .get("token").asText();
+  }
+
+  /** Asks for a full collection and gives it a moment, so that runs start from a clean heap. */
+  @SuppressWarnings("java:S1215")
+  static void collect() {
+    System.gc();
+    try {
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static <T> T join(Future<T> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(cause.getMessage(), cause);
+    }
+  }
+
+  static void await(CyclicBarrier barrier) {
+    try {
+      barrier.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (BrokenBarrierException e) {
+      throw new IllegalStateException("an in-process worker failed", e);
+    }
+  }
+
+  static <T> double median(List<T> xs, ToDoubleFunction<T> f) {
+    return median(xs.stream().mapToDouble(f).sorted().toArray());
+  }
+
+  /** The median of sorted values. */
+  static double median(double[] sorted) {
+    int n = sorted.length;
+    if (n == 0) {
+      return Double.NaN;
+    }
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  static double percentile(double[] sorted, double q) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+  }
+
+  private static <T> List<T> interleave(List<T> a, List<T> b) {
+    List<T> out = new ArrayList<>();
+    for (int k = 0; k < Math.max(a.size(), b.size()); k++) {
+      if (k < a.size()) {
+        out.add(a.get(k));
+      }
+      if (k < b.size()) {
+        out.add(b.get(k));
+      }
+    }
+    return out;
+  }
+
+  private static double round1(double x) {
+    return Math.round(x * 10) / 10.0;
+  }
+
+  private static double round2(double x) {
+    return Math.round(x * 100) / 100.0;
+  }
+
+  private static void deleteTree(Path dir, PrintStream log) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          log.println("veil bench server: could not delete " + p + ": " + e.getMessage());
+        }
+      });
+    } catch (IOException e) {
+      log.println("veil bench server: could not delete " + dir + ": " + e.getMessage());
+    }
+  }
+
+  /** Samples the heap every few milliseconds, so that peaks between collections count. */
+  private static final class HeapSampler implements AutoCloseable {
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    HeapSampler(HeapMonitor heap) {
+      thread = new Thread(() -> {
+        while (running) {
+          heap.sample();
+          try {
+            Thread.sleep(5);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "bench-heap-sampler");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public void close() {
+      running = false;
+      thread.interrupt();
+    }
+  }
+}
