@@ -28,6 +28,7 @@ import dev.veil.server.dataset.DatasetService;
 import dev.veil.server.dataset.JdbiDatasetRepository;
 import dev.veil.server.db.Database;
 import dev.veil.server.he.HeContexts;
+import dev.veil.server.he.KeyCache;
 import dev.veil.server.http.ApiErrors;
 import dev.veil.server.http.ApiModule;
 import dev.veil.server.http.DocsRoutes;
@@ -158,12 +159,15 @@ public final class App implements AutoCloseable {
       InferenceInputs inputs = new InferenceInputs(db.jdbi(), blobs, audit, clock,
           config.maxUploadBytes());
       InferenceSettings inferenceSettings = InferenceSettings.defaults();
+      KeyCache keyCache = new KeyCache(KeyCache.Limits.defaults());
+      closeables.add(keyCache);
       TrainingJobs training = new TrainingJobs(jobs, catalog, blobs, mapper);
       InferenceJobs inference = new InferenceJobs(jobs, models, inputs, catalog, blobs,
-          inferenceSettings, mapper);
+          inferenceSettings, mapper, keyCache);
       WorkerPool workers = new WorkerPool(jobs, signal, List.of(
           new TrainingRunner(catalog, blobs, mapper),
-          new InferenceRunner(models, vault, catalog, blobs, inferenceSettings, mapper)),
+          new InferenceRunner(models, vault, catalog, blobs, inferenceSettings, mapper,
+              keyCache)),
           new WorkerPool.Settings(config.jobWorkers(), config.jobThreads(),
               Duration.ofSeconds(1), config.jobLease(), config.dataDir().resolve("work"),
               config.soleJobRunner(), Duration.ofSeconds(30)));

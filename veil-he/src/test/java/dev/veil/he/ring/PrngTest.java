@@ -39,6 +39,28 @@ class PrngTest {
   }
 
   @Test
+  void words_are_the_aes_ctr_key_stream_read_little_endian() throws Exception {
+    // what a seed expands to is a format: a seeded key or ciphertext must decode the same bytes
+    byte[] key = seed(9);
+    long stream = 0x0102030405060708L;
+    byte[] iv = new byte[16];
+    for (int i = 0; i < 8; i++) {
+      iv[i] = (byte) (stream >>> (8 * i));
+    }
+    javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance("AES/CTR/NoPadding");
+    aes.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"),
+        new javax.crypto.spec.IvParameterSpec(iv));
+    byte[] keyStream = aes.update(new byte[8 * 2500]);
+    long[] expected = new long[2500];
+    for (int w = 0; w < expected.length; w++) {
+      for (int b = 7; b >= 0; b--) {
+        expected[w] = (expected[w] << 8) | (keyStream[8 * w + b] & 0xFF);
+      }
+    }
+    assertThat(words(new Prng(key, stream), 2500)).containsExactly(expected);
+  }
+
+  @Test
   void a_different_stream_or_seed_gives_different_words() {
     long[] base = words(new Prng(seed(1), 0), 64);
     assertThat(words(new Prng(seed(1), 1), 64)).isNotEqualTo(base);

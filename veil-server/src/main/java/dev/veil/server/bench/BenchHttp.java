@@ -117,6 +117,79 @@ final class BenchHttp {
     return get("/api/jobs/" + jobId, token).path("state").asText(String.valueOf(state));
   }
 
+  /**
+   * A body of {@code length} bytes of {@code array} from {@code offset}, handed to the client as
+   * read-only slices of the array rather than copies (what {@code BodyPublishers.ofByteArray}
+   * makes): the benchmark's clients share the processors with the server, so they should spend
+   * as little as a client reading its file would.
+   */
+  static BodyPublisher slices(byte[] array, int offset, int length) {
+    java.util.Objects.checkFromIndexSize(offset, length, array.length);
+    return BodyPublishers.fromPublisher(subscriber -> subscriber.onSubscribe(
+        new Slices(subscriber, array, offset, length)), length);
+  }
+
+  /** The subscription of {@link #slices}: emits slices of at most 256 KiB as they are requested. */
+  private static final class Slices implements java.util.concurrent.Flow.Subscription {
+    private static final int SLICE = 1 << 18;
+    private final java.util.concurrent.Flow.Subscriber<? super java.nio.ByteBuffer> subscriber;
+    private final byte[] array;
+    private final int end;
+    private int at;
+    private final java.util.concurrent.atomic.AtomicLong demand =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger work =
+        new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean done;
+
+    Slices(java.util.concurrent.Flow.Subscriber<? super java.nio.ByteBuffer> subscriber,
+        byte[] array, int offset, int length) {
+      this.subscriber = subscriber;
+      this.array = array;
+      this.at = offset;
+      this.end = offset + length;
+    }
+
+    @Override
+    public void request(long n) {
+      if (n <= 0) {
+        done = true;
+        subscriber.onError(new IllegalArgumentException("non-positive request: " + n));
+        return;
+      }
+      demand.getAndAccumulate(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
+      drain();
+    }
+
+    @Override
+    public void cancel() {
+      done = true;
+    }
+
+    /** Emits while there is demand; one thread at a time, re-entrant calls only add work. */
+    private void drain() {
+      if (work.getAndIncrement() != 0) {
+        return;
+      }
+      int missed = 1;
+      do {
+        while (!done && at < end && demand.get() > 0) {
+          int n = Math.min(SLICE, end - at);
+          java.nio.ByteBuffer slice = java.nio.ByteBuffer.wrap(array, at, n).slice()
+              .asReadOnlyBuffer();
+          at += n;
+          demand.decrementAndGet();
+          subscriber.onNext(slice);
+        }
+        if (!done && at >= end) {
+          done = true;
+          subscriber.onComplete();
+        }
+        missed = work.addAndGet(-missed);
+      } while (missed != 0);
+    }
+  }
+
   private HttpRequest.Builder request(String path, String token) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
     if (token != null) {

@@ -65,7 +65,8 @@ final class InferenceBench {
   static final double WEIGHT_NORM = 0.9;
 
   /** One timed round of requests from every buyer. */
-  record Round(int requests, long rows, double seconds, double[] latenciesMs, double maxError) {
+  record Round(int requests, long rows, double seconds, double cpuSeconds, long jitMillis,
+      long gcMillis, Map<String, Double> cpuByThreads, double[] latenciesMs, double maxError) {
     double requestsPerSecond() {
       return requests / seconds;
     }
@@ -76,7 +77,8 @@ final class InferenceBench {
   }
 
   /** One in-process measurement. */
-  record InProcess(int threads, int threadsPerJob, int batches, long rows, double seconds) {
+  record InProcess(int threads, int threadsPerJob, int batches, long rows, double seconds,
+      double cpuSeconds) {
     double rowsPerSecond() {
       return rows / seconds;
     }
@@ -276,6 +278,10 @@ final class InferenceBench {
       return t;
     });
     List<Future<double[]>> futures = new ArrayList<>();
+    long cpu = ServerBenchmark.processCpuNanos();
+    long jit = ServerBenchmark.jitMillis();
+    long gc = ServerBenchmark.gcMillis();
+    ThreadTimes threads = new ThreadTimes();
     long start = System.nanoTime();
     try {
       for (Buyer b : buyers) {
@@ -297,14 +303,23 @@ final class InferenceBench {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      double cpuSeconds = (ServerBenchmark.processCpuNanos() - cpu) / 1e9;
+      long jitMillis = ServerBenchmark.jitMillis() - jit;
+      long gcMillis = ServerBenchmark.gcMillis() - gc;
+      Map<String, Double> byThreads = threads.since(cpuSeconds);
       double[] latencies = all.stream().mapToDouble(Double::doubleValue).sorted().toArray();
       int total = buyers.size() * requests;
       double error = maxError();
-      Round round = new Round(total, (long) total * rows, seconds, latencies, error);
-      log.printf(Locale.ROOT, "  %d requests in %.2f s: %.2f requests/s, %,.0f rows/s; latency"
+      Round round = new Round(total, (long) total * rows, seconds, cpuSeconds, jitMillis,
+          gcMillis, byThreads, latencies, error);
+      StringBuilder split = new StringBuilder();
+      byThreads.forEach((k, v) -> split.append(String.format(Locale.ROOT, " %s %.0f,", k,
+          v * 1000 / total)));
+      log.printf(Locale.ROOT, "  %d requests in %.2f s: %.2f requests/s, %,.0f rows/s; processor"
+              + " ms per request %.0f:%s JIT compilation %d ms, GC %d ms in the round; latency"
               + " median %.0f ms; largest error of the decrypted probabilities %.4f%n", total,
-          seconds, round.requestsPerSecond(), round.rowsPerSecond(),
-          ServerBenchmark.median(latencies), error);
+          seconds, round.requestsPerSecond(), round.rowsPerSecond(), cpuSeconds * 1000 / total,
+          split, jitMillis, gcMillis, ServerBenchmark.median(latencies), error);
       return round;
     } finally {
       pool.shutdownNow();
@@ -314,7 +329,7 @@ final class InferenceBench {
   /** One request: upload the rows, submit, follow to the end, download the result. */
   private byte[] request(BenchHttp http, Buyer b, String modelId) {
     String input = http.upload("POST", "/api/inputs", b.token,
-        BodyPublishers.ofByteArray(b.input), b.inputSha256, 201).get("id").asText();
+        BenchHttp.slices(b.input, 0, b.input.length), b.inputSha256, 201).get("id").asText();
     Map<String, Object> job = new LinkedHashMap<>();
     job.put("kind", "INFERENCE");
     job.put("modelId", modelId);
@@ -405,16 +420,19 @@ final class InferenceBench {
         }));
       }
       ServerBenchmark.await(ready);
+      long cpu = ServerBenchmark.processCpuNanos();
       long start = System.nanoTime();
       ServerBenchmark.await(done);
       double seconds = (System.nanoTime() - start) / 1e9;
+      double cpuSeconds = (ServerBenchmark.processCpuNanos() - cpu) / 1e9;
       for (Future<Object> f : futures) {
         ServerBenchmark.join(f);
       }
       InProcess r = new InProcess(threads, threadsPerJob, threads * batches,
-          (long) threads * batches * rows, seconds);
-      log.printf(Locale.ROOT, "  in-process, %d thread%s: %d batches in %.2f s: %,.0f rows/s%n",
-          threads, threads == 1 ? "" : "s", r.batches(), seconds, r.rowsPerSecond());
+          (long) threads * batches * rows, seconds, cpuSeconds);
+      log.printf(Locale.ROOT, "  in-process, %d thread%s: %d batches in %.2f s: %,.0f rows/s,"
+              + " %.0f ms of processor time per batch%n", threads, threads == 1 ? "" : "s",
+          r.batches(), seconds, r.rowsPerSecond(), cpuSeconds * 1000 / r.batches());
       return r;
     } finally {
       pool.shutdownNow();
@@ -426,6 +444,62 @@ final class InferenceBench {
       ResultDescriptor raw) {
     Ciphertext p = fm.probabilities(batch, model, sigmoid).ciphertext();
     sanitizer.sanitize(new EncryptedResult(new Ciphertext[] {p}, raw));
+  }
+
+  /**
+   * Processor time of the JVM's threads by what they do, from a start snapshot: the server's job
+   * workers, its HTTP threads, the benchmark's clients, and the rest (JIT compilers, garbage
+   * collector, threads that ended meanwhile), which is the process's total minus the others.
+   */
+  static final class ThreadTimes {
+    private final java.lang.management.ThreadMXBean mx =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    private final Map<Long, Long> start = new java.util.HashMap<>();
+
+    ThreadTimes() {
+      if (supported()) {
+        for (long id : mx.getAllThreadIds()) {
+          start.put(id, Math.max(0, mx.getThreadCpuTime(id)));
+        }
+      }
+    }
+
+    private boolean supported() {
+      return mx.isThreadCpuTimeSupported() && mx.isThreadCpuTimeEnabled();
+    }
+
+    /** Seconds per group since the snapshot; {@code total}: the process's seconds meanwhile. */
+    Map<String, Double> since(double total) {
+      Map<String, Double> out = new LinkedHashMap<>();
+      out.put("job workers", 0.0);
+      out.put("HTTP", 0.0);
+      out.put("clients", 0.0);
+      if (!supported()) {
+        return Map.of();
+      }
+      double known = 0;
+      for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+        if (t == null) {
+          continue;
+        }
+        long now = mx.getThreadCpuTime(t.getThreadId());
+        if (now < 0) {
+          continue;
+        }
+        double s = (now - start.getOrDefault(t.getThreadId(), 0L)) / 1e9;
+        String name = t.getThreadName();
+        String group = name.startsWith("veil-worker") ? "job workers"
+            : name.startsWith("veil-http") ? "HTTP"
+            : name.startsWith("bench-buyer") || name.startsWith("HttpClient") ? "clients"
+            : null;
+        if (group != null) {
+          out.merge(group, s, Double::sum);
+          known += s;
+        }
+      }
+      out.put("other", Math.max(0, total - known));
+      return out;
+    }
   }
 
   /** Closes the buyers' contexts. */

@@ -60,6 +60,8 @@ import dev.veil.server.inference.InferenceSettings;
 public final class ServerBenchmark {
   /** Megabyte of the options and the rates: 10^6 bytes. */
   static final long MB = 1_000_000;
+  /** Warm-up rounds of inference at most (one request per buyer each). */
+  static final int MAX_WARMUP_ROUNDS = 6;
 
   /**
    * The parameter sets and the server settings.
@@ -204,12 +206,17 @@ public final class ServerBenchmark {
       String operator = new BenchHttp(url, java.time.Duration.ofMinutes(1)).post("/api/login",
           null, Map.of("username", config.operatorUsername(), "password", operatorPassword), 200)
           .get("token").asText();
-      long funds = (long) (1 + c.repeat() * c.requestsPerBuyer()) * rows;
+      long funds = (long) (MAX_WARMUP_ROUNDS + c.repeat() * c.requestsPerBuyer()) * rows;
       InferenceBench inf = InferenceBench.prepare(url, operator, ip, settings, c.buyers(), rows,
           c.secretKeyRows(), funds, log);
       try {
-        log.println("  warm-up:");
-        inf.round(inf.publish(1), 1);
+        log.println("  warm-up (until the JIT compilers settle):");
+        for (int w = 0; w < MAX_WARMUP_ROUNDS; w++) {
+          InferenceBench.Round warm = inf.round(inf.publish(1), 1);
+          if (warm.jitMillis() < 0.05 * warm.seconds() * 1000) {
+            break;
+          }
+        }
         int workers = config.jobWorkers();
         int perWorker = Math.max(2, c.buyers() * c.requestsPerBuyer() / workers);
         long flooding = inf.floodingResults(c.requestsPerBuyer());
@@ -263,7 +270,16 @@ public final class ServerBenchmark {
           s.put("requestsPerSecond", round2(rounds.get(r).requestsPerSecond()));
           s.put("rowsPerSecond", Math.round(rounds.get(r).rowsPerSecond()));
           s.put("seconds", round2(rounds.get(r).seconds()));
+          s.put("processorMsPerRequest", Math.round(rounds.get(r).cpuSeconds() * 1000
+              / rounds.get(r).requests()));
+          s.put("jitMs", rounds.get(r).jitMillis());
+          s.put("gcMs", rounds.get(r).gcMillis());
+          ObjectNode split = s.putObject("processorMsPerRequestByThreads");
+          int n = rounds.get(r).requests();
+          rounds.get(r).cpuByThreads().forEach((k, v) -> split.put(k, Math.round(v * 1000 / n)));
           s.put("inProcessRowsPerSecond", Math.round(local.get(r).rowsPerSecond()));
+          s.put("inProcessProcessorMsPerBatch", Math.round(local.get(r).cpuSeconds() * 1000
+              / local.get(r).batches()));
         }
       } finally {
         inf.close();
@@ -337,6 +353,7 @@ public final class ServerBenchmark {
     n.put("bytes", r.bytes());
     n.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
     n.put("mbPerSecond", round1(r.mbPerSecond()));
+    n.put("cpuSecondsPerGB", round2(r.cpuSecondsPerGb()));
     n.put("peakHeapUsedMiB", r.peakUsedBytes() >> 20);
     n.put("peakHeapLiveMiB", r.peakLiveBytes() >> 20);
     return n;
@@ -374,6 +391,31 @@ public final class ServerBenchmark {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /** Processor time this JVM has used, all threads, in nanoseconds (-1 if unknown). */
+  static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
+  }
+
+  /** Milliseconds the garbage collectors have spent so far (elapsed, all collectors). */
+  static long gcMillis() {
+    long t = 0;
+    for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+      t += Math.max(0, b.getCollectionTime());
+    }
+    return t;
+  }
+
+  /** Milliseconds the JIT compilers have spent so far (-1 if unknown). */
+  static long jitMillis() {
+    var jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime() : -1;
+  }
 
   /** Registers a user with one role and returns a login token. */
   static String user(BenchHttp http, String name, String role) {

@@ -56,10 +56,15 @@ final class UploadBench {
   static final int BASES = 4;
 
   /** One timed run. */
-  record Run(int clients, int parts, long bytes, double seconds, long peakUsedBytes,
-      long peakLiveBytes) {
+  record Run(int clients, int parts, long bytes, double seconds, double cpuSeconds,
+      long peakUsedBytes, long peakLiveBytes) {
     double mbPerSecond() {
       return bytes / 1e6 / seconds;
+    }
+
+    /** Processor time of the whole JVM (server and clients) per gigabyte uploaded. */
+    double cpuSecondsPerGb() {
+      return cpuSeconds / (bytes / 1e9);
     }
   }
 
@@ -165,6 +170,7 @@ final class UploadBench {
       t.setDaemon(true);
       return t;
     });
+    long cpu = ServerBenchmark.processCpuNanos();
     long start = System.nanoTime();
     try {
       List<Future<?>> done = new ArrayList<>();
@@ -185,13 +191,16 @@ final class UploadBench {
       pool.shutdownNow();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    double cpuSeconds = (ServerBenchmark.processCpuNanos() - cpu) / 1e9;
     long peakUsed = heap.peakUsed();
     long peakLive = heap.peakLive();
     setup.post("/api/datasets/" + dataset + "/complete", token, Map.of(), 200);
-    Run run = new Run(clients, parts, parts * partBytes(), seconds, peakUsed, peakLive);
-    log.printf(java.util.Locale.ROOT, "  %d client%s: %,d parts, %.0f MB in %.2f s: %.0f MB/s,"
-            + " peak heap used %d MiB (live %d MiB)%n", clients, clients == 1 ? "" : "s", parts,
-        run.bytes() / 1e6, seconds, run.mbPerSecond(), peakUsed >> 20, peakLive >> 20);
+    Run run = new Run(clients, parts, parts * partBytes(), seconds, cpuSeconds, peakUsed,
+        peakLive);
+    log.printf(java.util.Locale.ROOT, "  %d client%s: %,d parts, %.0f MB in %.2f s: %.0f MB/s"
+            + " (%.1f processor-seconds per GB), peak heap used %d MiB (after GC %d MiB)%n",
+        clients, clients == 1 ? "" : "s", parts, run.bytes() / 1e6, seconds, run.mbPerSecond(),
+        run.cpuSecondsPerGb(), peakUsed >> 20, peakLive >> 20);
     return run;
   }
 
@@ -221,9 +230,9 @@ final class UploadBench {
   private BodyPublisher body(int i) {
     byte[] base = bases[i % BASES];
     int tail = scaleOffset + 8;
-    return BodyPublishers.concat(BodyPublishers.ofByteArray(base, 0, scaleOffset),
+    return BodyPublishers.concat(BenchHttp.slices(base, 0, scaleOffset),
         BodyPublishers.ofByteArray(patch(i)),
-        BodyPublishers.ofByteArray(base, tail, base.length - tail));
+        BenchHttp.slices(base, tail, base.length - tail));
   }
 
   private String digest(int i) {
