@@ -80,6 +80,11 @@ public final class BenchServerCommand implements Callable<Integer> {
           + " reported (default: ${DEFAULT-VALUE}).")
   int repeat;
 
+  @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "90",
+      description = "The most time the inference warm-up may take: rounds run until the JIT"
+          + " compilers settle, at most 20 (default: ${DEFAULT-VALUE}).")
+  int warmupSeconds;
+
   @Option(names = "--json", paramLabel = "FILE",
       description = "Also write the report to FILE as JSON (missing parent directories are"
           + " created).")
@@ -106,6 +111,7 @@ public final class BenchServerCommand implements Callable<Integer> {
     atLeast("--requests", requests, 1);
     atLeast("--repeat", repeat, 1);
     atMost("--repeat", repeat, 100);
+    atLeast("--warmup-seconds", warmupSeconds, 0);
     boolean secretKeyRows = switch (rowEncryption.strip().toLowerCase(Locale.ROOT)) {
       case "secret" -> true;
       case "public" -> false;
@@ -121,7 +127,8 @@ public final class BenchServerCommand implements Callable<Integer> {
           + " got " + r);
     }
     ServerBenchmark.Config config = new ServerBenchmark.Config(uploadMb * ServerBenchmark.MB,
-        largeUploadMb * ServerBenchmark.MB, repeat, buyers, requests, r, secretKeyRows, p);
+        largeUploadMb * ServerBenchmark.MB, repeat, buyers, requests, r, secretKeyRows,
+        warmupSeconds, p);
     PrintWriter outWriter = spec.commandLine().getOut();
     PrintWriter errWriter = spec.commandLine().getErr();
     PrintStream out = stream(outWriter);

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +28,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.veil.bench.HeapMonitor;
 import dev.veil.he.ckks.ParameterSelector;
@@ -60,8 +62,10 @@ import dev.veil.server.inference.InferenceSettings;
 public final class ServerBenchmark {
   /** Megabyte of the options and the rates: 10^6 bytes. */
   static final long MB = 1_000_000;
-  /** Warm-up rounds of inference at most (one request per buyer each). */
-  static final int MAX_WARMUP_ROUNDS = 6;
+  /** Warm-up rounds of inference at most. */
+  static final int MAX_WARMUP_ROUNDS = 20;
+  /** Warm-up ends when the JIT compilers took less than this share of a round's time. */
+  static final double WARM_JIT_SHARE = 0.2;
 
   /**
    * The parameter sets and the server settings.
@@ -110,14 +114,17 @@ public final class ServerBenchmark {
    * @param requestsPerBuyer requests of each buyer per round
    * @param rows rows per request, at most the inference parameters' slots
    * @param secretKeyRows whether buyers encrypt under their secret key (seeded ciphertexts)
+   * @param warmupSeconds the most time the inference warm-up may take
    * @param profile parameters and server settings
    */
   public record Config(long uploadBytes, long largeUploadBytes, int repeat, int buyers,
-      int requestsPerBuyer, int rows, boolean secretKeyRows, Profile profile) {
+      int requestsPerBuyer, int rows, boolean secretKeyRows, int warmupSeconds,
+      Profile profile) {
     public Config {
       Objects.requireNonNull(profile, "profile");
       if (uploadBytes < 1 || largeUploadBytes < 0 || repeat < 1 || buyers < 1
-          || requestsPerBuyer < 1 || rows < 1 || rows > profile.inference().slots()) {
+          || requestsPerBuyer < 1 || rows < 1 || rows > profile.inference().slots()
+          || warmupSeconds < 0) {
         throw new IllegalArgumentException("invalid benchmark configuration");
       }
     }
@@ -132,8 +139,7 @@ public final class ServerBenchmark {
    */
   public static ObjectNode run(Config c, PrintStream out, PrintStream log) throws IOException {
     Profile profile = c.profile();
-    ObjectMapper json = new ObjectMapper();
-    ObjectNode root = json.createObjectNode();
+    ObjectNode root = new ObjectMapper().createObjectNode();
     ObjectNode machine = root.putObject("machine");
     environment(machine);
     double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
@@ -151,139 +157,13 @@ public final class ServerBenchmark {
     log.printf(Locale.ROOT, "veil bench server: the server in this process on 127.0.0.1, data in"
         + " %s (embedded H2), %d job workers x %d thread%s%n", dir, config.jobWorkers(),
         config.jobThreads(), config.jobThreads() == 1 ? "" : "s");
-    InferenceSettings settings = InferenceSettings.defaults();
     try (App app = App.create(config).start(); HeapMonitor heap = new HeapMonitor();
         HeapSampler sampler = new HeapSampler(heap)) {
-      String url = app.url();
-
-      // ---------------------------------------------------------------- uploads
-      log.printf(Locale.ROOT, "uploads: %s ciphertexts, one per part%n", profile.uploadName());
-      UploadBench up = UploadBench.prepare(url, profile.upload(), log);
-      log.println("  warm-up:");
-      up.run(8, Math.max(c.uploadBytes() / 2, 8 * up.partBytes()), heap);
-      List<UploadBench.Run> ones = new ArrayList<>();
-      List<UploadBench.Run> eights = new ArrayList<>();
-      for (int r = 0; r < c.repeat(); r++) {
-        ones.add(up.run(1, c.uploadBytes(), heap));
-        eights.add(up.run(8, c.uploadBytes(), heap));
-      }
-      UploadBench.Run large = c.largeUploadBytes() > 0 ? up.run(8, c.largeUploadBytes(), heap)
-          : null;
-      ObjectNode upload = root.putObject("upload");
-      upload.put("mbPerSecond1", round1(median(ones, UploadBench.Run::mbPerSecond)));
-      upload.put("mbPerSecond8", round1(median(eights, UploadBench.Run::mbPerSecond)));
-      upload.put("parameters", profile.uploadName());
-      upload.put("logN", profile.upload().logN());
-      upload.put("partBytes", up.partBytes());
-      upload.put("megabytesPerRun", c.uploadBytes() / (double) MB);
-      upload.put("runs", c.repeat());
-      ArrayNode runs = upload.putArray("samples");
-      for (UploadBench.Run run : interleave(ones, eights)) {
-        runs.add(runJson(json, run));
-      }
-      ObjectNode memory = upload.putObject("memory");
-      long smallUsed = eights.stream().mapToLong(UploadBench.Run::peakUsedBytes).max()
-          .orElse(0);
-      long smallLive = eights.stream().mapToLong(UploadBench.Run::peakLiveBytes).max()
-          .orElse(0);
-      memory.put("megabytes", c.uploadBytes() / (double) MB);
-      memory.put("peakHeapUsedMiB", smallUsed >> 20);
-      memory.put("peakHeapLiveMiB", smallLive >> 20);
-      if (large != null) {
-        memory.put("largeMegabytes", large.bytes() / (double) MB);
-        memory.put("largePeakHeapUsedMiB", large.peakUsedBytes() >> 20);
-        memory.put("largePeakHeapLiveMiB", large.peakLiveBytes() >> 20);
-        memory.put("largeMbPerSecond8", round1(large.mbPerSecond()));
-      }
-      memory.put("heapMaxMiB", HeapMonitor.maxHeap() >> 20);
-
-      // ---------------------------------------------------------------- inference
-      int rows = c.rows();
-      Parameters ip = profile.inference();
-      log.printf(Locale.ROOT, "inference: %d buyers x %d requests of %d rows (N = 2^%d, %d"
-              + " levels, scale 2^%.0f, log2 QP %.0f)%n", c.buyers(), c.requestsPerBuyer(), rows,
-          ip.logN(), ip.maxLevel(), ip.logDefaultScale(), ip.logQP());
-      String operator = new BenchHttp(url, java.time.Duration.ofMinutes(1)).post("/api/login",
-          null, Map.of("username", config.operatorUsername(), "password", operatorPassword), 200)
+      uploads(c, app.url(), heap, sampler, root.putObject("upload"), log);
+      String operator = new BenchHttp(app.url(), Duration.ofMinutes(1)).post("/api/login", null,
+          Map.of("username", config.operatorUsername(), "password", operatorPassword), 200)
           .get("token").asText();
-      long funds = (long) (MAX_WARMUP_ROUNDS + c.repeat() * c.requestsPerBuyer()) * rows;
-      InferenceBench inf = InferenceBench.prepare(url, operator, ip, settings, c.buyers(), rows,
-          c.secretKeyRows(), funds, log);
-      try {
-        log.println("  warm-up (until the JIT compilers settle):");
-        for (int w = 0; w < MAX_WARMUP_ROUNDS; w++) {
-          InferenceBench.Round warm = inf.round(inf.publish(1), 1);
-          if (warm.jitMillis() < 0.05 * warm.seconds() * 1000) {
-            break;
-          }
-        }
-        int workers = config.jobWorkers();
-        int perWorker = Math.max(2, c.buyers() * c.requestsPerBuyer() / workers);
-        long flooding = inf.floodingResults(c.requestsPerBuyer());
-        List<InferenceBench.Round> rounds = new ArrayList<>();
-        List<InferenceBench.InProcess> local = new ArrayList<>();
-        for (int r = 0; r < c.repeat(); r++) {
-          rounds.add(inf.round(inf.publish(c.requestsPerBuyer()), c.requestsPerBuyer()));
-          local.add(inf.inProcess(workers, config.jobThreads(), perWorker, flooding));
-        }
-        InferenceBench.InProcess single = inf.inProcess(1, 1, perWorker, flooding);
-        ObjectNode inference = root.putObject("inference");
-        double rps = median(rounds, InferenceBench.Round::requestsPerSecond);
-        double rowsPs = median(rounds, InferenceBench.Round::rowsPerSecond);
-        double localPs = median(local, InferenceBench.InProcess::rowsPerSecond);
-        inference.put("requestsPerSecond", round2(rps));
-        inference.put("rowsPerSecond", Math.round(rowsPs));
-        inference.put("inProcessRowsPerSecond", Math.round(localPs));
-        inference.put("ratio", Math.round(rowsPs / localPs * 1000) / 1000.0);
-        inference.put("buyers", c.buyers());
-        inference.put("requestsPerBuyer", c.requestsPerBuyer());
-        inference.put("rounds", c.repeat());
-        inference.put("rowsPerRequest", rows);
-        inference.put("features", InferenceBench.FEATURES);
-        inference.put("output", "probabilities");
-        inference.put("packing", "feature-major");
-        inference.put("sigmoid", settings.sigmoid().name());
-        inference.put("rowEncryption", c.secretKeyRows() ? "secret-key (seeded)"
-            : "public-key");
-        inference.put("requestBytes", inf.requestBytes());
-        inference.put("inputCiphertexts", inf.inputCiphertexts());
-        inference.put("floodingResults", flooding);
-        ObjectNode p = inference.putObject("parameters");
-        p.put("logN", ip.logN());
-        p.put("levels", ip.maxLevel());
-        p.put("logScale", ip.logDefaultScale());
-        p.put("logQP", Math.round(ip.logQP()));
-        p.put("secure", !ip.securityOff());
-        inference.put("jobWorkers", workers);
-        inference.put("threadsPerJob", config.jobThreads());
-        inference.put("inProcessThreads", workers);
-        inference.put("inProcessRowsPerSecond1Thread", Math.round(single.rowsPerSecond()));
-        double[] latencies = rounds.stream().flatMapToDouble(r -> Arrays.stream(r.latenciesMs()))
-            .sorted().toArray();
-        inference.put("latencyMsMedian", Math.round(median(latencies)));
-        inference.put("latencyMsP90", Math.round(percentile(latencies, 0.9)));
-        inference.put("maxError", rounds.stream().mapToDouble(InferenceBench.Round::maxError)
-            .max().orElse(0));
-        ArrayNode samples = inference.putArray("samples");
-        for (int r = 0; r < rounds.size(); r++) {
-          ObjectNode s = samples.addObject();
-          s.put("requestsPerSecond", round2(rounds.get(r).requestsPerSecond()));
-          s.put("rowsPerSecond", Math.round(rounds.get(r).rowsPerSecond()));
-          s.put("seconds", round2(rounds.get(r).seconds()));
-          s.put("processorMsPerRequest", Math.round(rounds.get(r).cpuSeconds() * 1000
-              / rounds.get(r).requests()));
-          s.put("jitMs", rounds.get(r).jitMillis());
-          s.put("gcMs", rounds.get(r).gcMillis());
-          ObjectNode split = s.putObject("processorMsPerRequestByThreads");
-          int n = rounds.get(r).requests();
-          rounds.get(r).cpuByThreads().forEach((k, v) -> split.put(k, Math.round(v * 1000 / n)));
-          s.put("inProcessRowsPerSecond", Math.round(local.get(r).rowsPerSecond()));
-          s.put("inProcessProcessorMsPerBatch", Math.round(local.get(r).cpuSeconds() * 1000
-              / local.get(r).batches()));
-        }
-      } finally {
-        inf.close();
-      }
+      inference(c, config, app.url(), operator, root.putObject("inference"), log);
     } finally {
       deleteTree(dir, log);
     }
@@ -292,6 +172,149 @@ public final class ServerBenchmark {
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
     print(root, out);
     return root;
+  }
+
+  /** The upload measurements, reported into {@code upload}. */
+  private static void uploads(Config c, String url, HeapMonitor heap, HeapSampler sampler,
+      ObjectNode upload, PrintStream log) {
+    Profile profile = c.profile();
+    log.printf(Locale.ROOT, "uploads: %s ciphertexts, one per part%n", profile.uploadName());
+    UploadBench up = UploadBench.prepare(url, profile.upload(), log);
+    log.println("  warm-up:");
+    up.run(8, Math.max(c.uploadBytes() / 2, 8 * up.partBytes()), heap);
+    List<UploadBench.Run> ones = new ArrayList<>();
+    List<UploadBench.Run> eights = new ArrayList<>();
+    for (int r = 0; r < c.repeat(); r++) {
+      ones.add(up.run(1, c.uploadBytes(), heap));
+      eights.add(up.run(8, c.uploadBytes(), heap));
+    }
+    // memory: the same upload and a larger one, with a full collection every half second, so
+    // that the heap right after one (the live set) is measured, not the garbage in between
+    log.println("  memory (a full collection every 0.5 s):");
+    sampler.collectEvery(500);
+    UploadBench.Run small = up.run(8, c.uploadBytes(), heap);
+    UploadBench.Run large = c.largeUploadBytes() > 0 ? up.run(8, c.largeUploadBytes(), heap)
+        : null;
+    sampler.collectEvery(0);
+
+    upload.put("mbPerSecond1", round1(median(ones, UploadBench.Run::mbPerSecond)));
+    upload.put("mbPerSecond8", round1(median(eights, UploadBench.Run::mbPerSecond)));
+    upload.put("cpuSecondsPerGB1", round2(median(ones, UploadBench.Run::cpuSecondsPerGb)));
+    upload.put("cpuSecondsPerGB8", round2(median(eights, UploadBench.Run::cpuSecondsPerGb)));
+    upload.put("parameters", profile.uploadName());
+    upload.put("logN", profile.upload().logN());
+    upload.put("partBytes", up.partBytes());
+    upload.put("megabytesPerRun", c.uploadBytes() / (double) MB);
+    upload.put("runs", c.repeat());
+    ArrayNode runs = upload.putArray("samples");
+    for (UploadBench.Run run : interleave(ones, eights)) {
+      runs.add(runJson(run));
+    }
+    ObjectNode memory = upload.putObject("memory");
+    memory.put("peakHeapUsedMiBThroughputRuns", eights.stream()
+        .mapToLong(UploadBench.Run::peakUsedBytes).max().orElse(0) >> 20);
+    memory.put("megabytes", round1(small.bytes() / (double) MB));
+    memory.put("peakHeapUsedMiB", small.peakUsedBytes() >> 20);
+    memory.put("peakHeapLiveMiB", small.peakLiveBytes() >> 20);
+    if (large != null) {
+      memory.put("largeMegabytes", round1(large.bytes() / (double) MB));
+      memory.put("largePeakHeapUsedMiB", large.peakUsedBytes() >> 20);
+      memory.put("largePeakHeapLiveMiB", large.peakLiveBytes() >> 20);
+      memory.put("flat", large.peakLiveBytes() <= small.peakLiveBytes() * 1.1 + (16 << 20));
+    }
+    memory.put("heapMaxMiB", HeapMonitor.maxHeap() >> 20);
+  }
+
+  /** The inference measurements, reported into {@code inference}. */
+  private static void inference(Config c, ServerConfig config, String url, String operator,
+      ObjectNode inference, PrintStream log) {
+    InferenceSettings settings = InferenceSettings.defaults();
+    int rows = c.rows();
+    Parameters ip = c.profile().inference();
+    log.printf(Locale.ROOT, "inference: %d buyers x %d requests of %d rows (N = 2^%d, %d levels,"
+            + " scale 2^%.0f, log2 QP %.0f)%n", c.buyers(), c.requestsPerBuyer(), rows, ip.logN(),
+        ip.maxLevel(), ip.logDefaultScale(), ip.logQP());
+    long funds = (long) (MAX_WARMUP_ROUNDS + c.repeat()) * c.requestsPerBuyer() * rows;
+    InferenceBench inf = InferenceBench.prepare(url, operator, ip, settings, c.buyers(), rows,
+        c.secretKeyRows(), funds, log);
+    try {
+      log.printf(Locale.ROOT, "  warm-up: rounds until the JIT compilers take less than %.0f%% of"
+          + " a round (at most %d rounds, %d s)%n", WARM_JIT_SHARE * 100, MAX_WARMUP_ROUNDS,
+          c.warmupSeconds());
+      long warmUntil = System.nanoTime() + c.warmupSeconds() * 1_000_000_000L;
+      int warmRounds = 0;
+      while (warmRounds < MAX_WARMUP_ROUNDS && System.nanoTime() < warmUntil) {
+        InferenceBench.Round warm = inf.round(inf.publish(c.requestsPerBuyer()),
+            c.requestsPerBuyer());
+        warmRounds++;
+        if (warm.jitMillis() < WARM_JIT_SHARE * warm.seconds() * 1000) {
+          break;
+        }
+      }
+      int workers = config.jobWorkers();
+      int perWorker = Math.max(2, c.buyers() * c.requestsPerBuyer() / workers);
+      long flooding = inf.floodingResults(c.requestsPerBuyer());
+      List<InferenceBench.Round> rounds = new ArrayList<>();
+      List<InferenceBench.InProcess> local = new ArrayList<>();
+      for (int r = 0; r < c.repeat(); r++) {
+        rounds.add(inf.round(inf.publish(c.requestsPerBuyer()), c.requestsPerBuyer()));
+        local.add(inf.inProcess(workers, config.jobThreads(), perWorker, flooding));
+      }
+      InferenceBench.InProcess single = inf.inProcess(1, 1, perWorker, flooding);
+
+      double rowsPs = median(rounds, InferenceBench.Round::rowsPerSecond);
+      double localPs = median(local, InferenceBench.InProcess::rowsPerSecond);
+      inference.put("requestsPerSecond", round2(median(rounds,
+          InferenceBench.Round::requestsPerSecond)));
+      inference.put("rowsPerSecond", Math.round(rowsPs));
+      inference.put("inProcessRowsPerSecond", Math.round(localPs));
+      inference.put("ratio", Math.round(rowsPs / localPs * 1000) / 1000.0);
+      double cpuPerRequest = median(rounds, r -> r.cpuSeconds() * 1000 / r.requests());
+      double cpuPerBatch = median(local, l -> l.cpuSeconds() * 1000 / l.batches());
+      inference.put("processorMsPerRequest", Math.round(cpuPerRequest));
+      inference.put("inProcessProcessorMsPerBatch", Math.round(cpuPerBatch));
+      inference.put("processorRatio", Math.round(cpuPerBatch / cpuPerRequest * 1000) / 1000.0);
+      ObjectNode byThreads = inference.putObject("processorMsPerRequestByThreads");
+      for (String group : rounds.get(0).cpuByThreads().keySet()) {
+        byThreads.put(group, Math.round(median(rounds, r -> r.cpuByThreads()
+            .getOrDefault(group, 0.0) * 1000 / r.requests())));
+      }
+      inference.put("buyers", c.buyers());
+      inference.put("requestsPerBuyer", c.requestsPerBuyer());
+      inference.put("rounds", c.repeat());
+      inference.put("warmupRounds", warmRounds);
+      inference.put("rowsPerRequest", rows);
+      inference.put("features", InferenceBench.FEATURES);
+      inference.put("output", "probabilities");
+      inference.put("packing", "feature-major");
+      inference.put("sigmoid", settings.sigmoid().name());
+      inference.put("rowEncryption", c.secretKeyRows() ? "secret-key (seeded)" : "public-key");
+      inference.put("requestBytes", inf.requestBytes());
+      inference.put("inputCiphertexts", inf.inputCiphertexts());
+      inference.put("floodingResults", flooding);
+      ObjectNode p = inference.putObject("parameters");
+      p.put("logN", ip.logN());
+      p.put("levels", ip.maxLevel());
+      p.put("logScale", ip.logDefaultScale());
+      p.put("logQP", Math.round(ip.logQP()));
+      p.put("secure", !ip.securityOff());
+      inference.put("jobWorkers", workers);
+      inference.put("threadsPerJob", config.jobThreads());
+      inference.put("inProcessThreads", workers);
+      inference.put("inProcessRowsPerSecond1Thread", Math.round(single.rowsPerSecond()));
+      double[] latencies = rounds.stream().flatMapToDouble(r -> Arrays.stream(r.latenciesMs()))
+          .sorted().toArray();
+      inference.put("latencyMsMedian", Math.round(median(latencies)));
+      inference.put("latencyMsP90", Math.round(percentile(latencies, 0.9)));
+      inference.put("maxError", rounds.stream().mapToDouble(InferenceBench.Round::maxError)
+          .max().orElse(0));
+      ArrayNode samples = inference.putArray("samples");
+      for (int r = 0; r < rounds.size(); r++) {
+        samples.add(roundJson(rounds.get(r), local.get(r)));
+      }
+    } finally {
+      inf.close();
+    }
   }
 
   /** Writes the report to {@code file} (through a temporary file next to it). */
@@ -323,7 +346,8 @@ public final class ServerBenchmark {
     out.printf(Locale.ROOT, "| 1 | %.1f |%n", u.get("mbPerSecond1").asDouble());
     out.printf(Locale.ROOT, "| 8 | %.1f |%n", u.get("mbPerSecond8").asDouble());
     out.println();
-    out.println("| upload by 8 clients | peak heap used (MiB) | peak heap after GC (MiB) |");
+    out.println("| upload by 8 clients (a full GC every 0.5 s) | peak heap used (MiB) | peak heap"
+        + " after GC (MiB) |");
     out.println("|---:|---:|---:|");
     out.printf(Locale.ROOT, "| %.0f MB | %d | %d |%n", m.get("megabytes").asDouble(),
         m.get("peakHeapUsedMiB").asLong(), m.get("peakHeapLiveMiB").asLong());
@@ -338,16 +362,40 @@ public final class ServerBenchmark {
         i.get("rowsPerRequest").asInt(), i.get("features").asInt(), i.get("sigmoid").asText(),
         p.get("logN").asInt(), p.get("levels").asInt(), p.get("logScale").asDouble(),
         i.get("rounds").asInt());
-    out.println("| requests/s | rows/s | in-process rows/s | ratio |");
-    out.println("|---:|---:|---:|---:|");
-    out.printf(Locale.ROOT, "| %.2f | %,d | %,d | %.3f |%n", i.get("requestsPerSecond")
-            .asDouble(), i.get("rowsPerSecond").asLong(), i.get("inProcessRowsPerSecond").asLong(),
-        i.get("ratio").asDouble());
+    out.println("| requests/s | rows/s | in-process rows/s | ratio | processor ms per request |"
+        + " in-process processor ms per batch | ratio |");
+    out.println("|---:|---:|---:|---:|---:|---:|---:|");
+    out.printf(Locale.ROOT, "| %.2f | %,d | %,d | %.3f | %d | %d | %.3f |%n",
+        i.get("requestsPerSecond").asDouble(), i.get("rowsPerSecond").asLong(),
+        i.get("inProcessRowsPerSecond").asLong(), i.get("ratio").asDouble(),
+        i.get("processorMsPerRequest").asLong(), i.get("inProcessProcessorMsPerBatch").asLong(),
+        i.get("processorRatio").asDouble());
+    StringBuilder split = new StringBuilder();
+    i.get("processorMsPerRequestByThreads").fields().forEachRemaining(e -> split.append(
+        split.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
+        .append(e.getValue().asLong()));
+    out.println("processor ms per request by threads: " + split);
     out.flush();
   }
 
-  private static ObjectNode runJson(ObjectMapper json, UploadBench.Run r) {
-    ObjectNode n = json.createObjectNode();
+  private static ObjectNode roundJson(InferenceBench.Round round, InferenceBench.InProcess local) {
+    ObjectNode s = JsonNodeFactory.instance.objectNode();
+    s.put("requestsPerSecond", round2(round.requestsPerSecond()));
+    s.put("rowsPerSecond", Math.round(round.rowsPerSecond()));
+    s.put("seconds", round2(round.seconds()));
+    s.put("processorMsPerRequest", Math.round(round.cpuSeconds() * 1000 / round.requests()));
+    s.put("jitMs", round.jitMillis());
+    s.put("gcMs", round.gcMillis());
+    ObjectNode split = s.putObject("processorMsPerRequestByThreads");
+    round.cpuByThreads().forEach((k, v) -> split.put(k, Math.round(v * 1000 / round.requests())));
+    s.put("inProcessRowsPerSecond", Math.round(local.rowsPerSecond()));
+    s.put("inProcessProcessorMsPerBatch", Math.round(local.cpuSeconds() * 1000
+        / local.batches()));
+    return s;
+  }
+
+  private static ObjectNode runJson(UploadBench.Run r) {
+    ObjectNode n = JsonNodeFactory.instance.objectNode();
     n.put("clients", r.clients());
     n.put("parts", r.parts());
     n.put("bytes", r.bytes());
@@ -521,15 +569,25 @@ public final class ServerBenchmark {
     }
   }
 
-  /** Samples the heap every few milliseconds, so that peaks between collections count. */
+  /**
+   * Samples the heap every few milliseconds, so that peaks between collections count; on demand
+   * also asks for a full collection every so often.
+   */
   private static final class HeapSampler implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile long collectEveryMillis;
 
     HeapSampler(HeapMonitor heap) {
       thread = new Thread(() -> {
+        long lastCollection = System.nanoTime();
         while (running) {
           heap.sample();
+          long every = collectEveryMillis;
+          if (every > 0 && System.nanoTime() - lastCollection > every * 1_000_000) {
+            System.gc();
+            lastCollection = System.nanoTime();
+          }
           try {
             Thread.sleep(5);
           } catch (InterruptedException e) {
@@ -539,6 +597,11 @@ public final class ServerBenchmark {
       }, "bench-heap-sampler");
       thread.setDaemon(true);
       thread.start();
+    }
+
+    /** Asks for a full collection every {@code millis} milliseconds; 0 for none. */
+    void collectEvery(long millis) {
+      collectEveryMillis = millis;
     }
 
     @Override
