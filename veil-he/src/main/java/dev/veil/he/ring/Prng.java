@@ -94,12 +94,21 @@ public final class Prng {
   /** Fills {@code out} with values uniform in [0, q), by rejection on bit-masked words. */
   public void fillUniform(long[] out, long q) {
     long mask = -1L >>> Long.numberOfLeadingZeros(q);
-    for (int j = 0; j < out.length; j++) {
-      long v;
-      do {
-        v = nextLong() & mask;
-      } while (v >= q);
-      out[j] = v;
+    int j = 0;
+    while (j < out.length) {
+      if (pos > BUFFER - 8) {
+        refill();
+      }
+      // the words of the buffer in order, as nextLong() would hand them out
+      int p = pos;
+      while (p <= BUFFER - 8 && j < out.length) {
+        long v = (long) WORD.get(buf, p) & mask;
+        p += 8;
+        if (v < q) {
+          out[j++] = v;
+        }
+      }
+      pos = p;
     }
   }
 }

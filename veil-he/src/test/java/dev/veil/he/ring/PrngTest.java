@@ -61,6 +61,29 @@ class PrngTest {
   }
 
   @Test
+  void fill_uniform_takes_the_words_in_order_and_rejects_those_not_below_q() {
+    long q = (1L << 40) + 5; // about half the masked words are rejected
+    long mask = (1L << 41) - 1;
+    Prng reference = new Prng(seed(5), 3);
+    long[] expected = new long[3000]; // crosses buffer refills
+    for (int j = 0; j < expected.length; j++) {
+      long v;
+      do {
+        v = reference.nextLong() & mask;
+      } while (v >= q);
+      expected[j] = v;
+    }
+    Prng p = new Prng(seed(5), 3);
+    long[] first = new long[7];
+    long[] rest = new long[2993];
+    p.fillUniform(first, q);
+    p.fillUniform(rest, q); // continues the same stream
+    assertThat(first).containsExactly(java.util.Arrays.copyOf(expected, 7));
+    assertThat(rest).containsExactly(java.util.Arrays.copyOfRange(expected, 7, 3000));
+    assertThat(p.nextLong()).isEqualTo(reference.nextLong()); // the same words were used up
+  }
+
+  @Test
   void a_different_stream_or_seed_gives_different_words() {
     long[] base = words(new Prng(seed(1), 0), 64);
     assertThat(words(new Prng(seed(1), 1), 64)).isNotEqualTo(base);
