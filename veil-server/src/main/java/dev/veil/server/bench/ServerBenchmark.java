@@ -157,9 +157,10 @@ public final class ServerBenchmark {
     log.printf(Locale.ROOT, "veil bench server: the server in this process on 127.0.0.1, data in"
         + " %s (embedded H2), %d job workers x %d thread%s%n", dir, config.jobWorkers(),
         config.jobThreads(), config.jobThreads() == 1 ? "" : "s");
-    try (App app = App.create(config).start(); HeapMonitor heap = new HeapMonitor();
-        HeapSampler sampler = new HeapSampler(heap)) {
-      uploads(c, app.url(), heap, sampler, root.putObject("upload"), log);
+    try (App app = App.create(config).start()) {
+      try (HeapMonitor heap = new HeapMonitor(); HeapSampler sampler = new HeapSampler(heap)) {
+        uploads(c, app.url(), heap, sampler, root.putObject("upload"), log);
+      }
       String operator = new BenchHttp(app.url(), Duration.ofMinutes(1)).post("/api/login", null,
           Map.of("username", config.operatorUsername(), "password", operatorPassword), 200)
           .get("token").asText();
