@@ -193,9 +193,9 @@ public final class ServerBenchmark {
     // that the heap right after one (the live set) is measured, not the garbage in between
     log.println("  memory (a full collection every 0.5 s):");
     sampler.collectEvery(500);
-    UploadBench.Run small = up.run(8, c.uploadBytes(), heap);
-    UploadBench.Run large = c.largeUploadBytes() > 0 ? up.run(8, c.largeUploadBytes(), heap)
-        : null;
+    UploadBench.Run small = up.run(8, c.uploadBytes(), heap, true);
+    UploadBench.Run large = c.largeUploadBytes() > 0
+        ? up.run(8, c.largeUploadBytes(), heap, true) : null;
     sampler.collectEvery(0);
 
     upload.put("mbPerSecond1", round1(median(ones, UploadBench.Run::mbPerSecond)));
@@ -475,12 +475,14 @@ public final class ServerBenchmark {
         .get("token").asText();
   }
 
-  /** Asks for a full collection and gives it a moment, so that runs start from a clean heap. */
-  @SuppressWarnings("java:S1215")
+  /**
+   * Asks for a full collection and gives it (and the collectors' notification to the heap
+   * monitor) a moment.
+   */
   static void collect() {
     System.gc();
     try {
-      Thread.sleep(50);
+      Thread.sleep(100);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

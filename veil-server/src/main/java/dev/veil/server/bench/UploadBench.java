@@ -153,6 +153,15 @@ final class UploadBench {
    * {@code clients} concurrent clients and completes it.
    */
   Run run(int clients, long totalBytes, HeapMonitor heap) {
+    return run(clients, totalBytes, heap, false);
+  }
+
+  /**
+   * As {@link #run(int, long, HeapMonitor)}; with {@code collectAtEnd}, a full collection as the
+   * last client finishes, so that even a run shorter than the sampler's period reports the heap
+   * after one.
+   */
+  Run run(int clients, long totalBytes, HeapMonitor heap, boolean collectAtEnd) {
     int parts = (int) Math.max(clients, (totalBytes + partBytes() - 1) / partBytes());
     BenchHttp setup = new BenchHttp(url, Duration.ofMinutes(10));
     String dataset = setup.post("/api/datasets", token, Map.of("name", "bench data set "
@@ -192,6 +201,9 @@ final class UploadBench {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     double cpuSeconds = (ServerBenchmark.processCpuNanos() - cpu) / 1e9;
+    if (collectAtEnd) {
+      ServerBenchmark.collect();
+    }
     long peakUsed = heap.peakUsed();
     long peakLive = heap.peakLive();
     setup.post("/api/datasets/" + dataset + "/complete", token, Map.of(), 200);
