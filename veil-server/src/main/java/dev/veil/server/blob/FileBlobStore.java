@@ -36,7 +36,6 @@ import dev.veil.server.ServiceException;
 public final class FileBlobStore implements BlobStore {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final int BUFFER = 1 << 16;
-  private static final long SYNC_EVERY = 4L << 20;
 
   private final Path root;
   private final Path tmp;
@@ -113,7 +112,6 @@ public final class FileBlobStore implements BlobStore {
     private final MessageDigest md;
     private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
     private long size;
-    private long synced;
     private boolean done;
     private final OutputStream stream = new OutputStream() {
       @Override
@@ -156,15 +154,6 @@ public final class FileBlobStore implements BlobStore {
       }
       md.update(b, off, len);
       size += len;
-      if (buffer.position() == 0 && len >= BUFFER) {
-        // a large piece goes to the file as it is: one copy fewer than through the buffer
-        ByteBuffer direct = ByteBuffer.wrap(b, off, len);
-        while (direct.hasRemaining()) {
-          channel.write(direct);
-        }
-        syncEarly();
-        return;
-      }
       while (len > 0) {
         int n = Math.min(len, buffer.remaining());
         buffer.put(b, off, n);
@@ -182,20 +171,6 @@ public final class FileBlobStore implements BlobStore {
         channel.write(buffer);
       }
       buffer.clear();
-      syncEarly();
-    }
-
-    /**
-     * Forces what was written so far to disk every {@value #SYNC_EVERY} bytes, so that the disk
-     * works while the rest arrives (when the writer has a thread of its own, as in a checked
-     * upload) and the final force at commit has little left to do.
-     */
-    private void syncEarly() throws IOException {
-      long written = size - buffer.position();
-      if (written - synced >= SYNC_EVERY) {
-        channel.force(false);
-        synced = written;
-      }
     }
 
     @Override
@@ -221,7 +196,7 @@ public final class FileBlobStore implements BlobStore {
             + " (a truncated or corrupted upload?)");
       }
       flushBuffer();
-      channel.force(false); // the data and the file's length; nothing else is needed to read it
+      channel.force(true);
       channel.close();
       Path target = path(sha);
       if (!Files.isRegularFile(target)) {
