@@ -9,10 +9,16 @@ import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -84,7 +90,7 @@ final class BenchHttp {
     HttpResponse<byte[]> r = call(req, BodyHandlers.ofByteArray());
     if (r.statusCode() != 200) {
       throw new IllegalStateException("GET " + path + ": expected 200, got " + r.statusCode()
-          + " " + new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+          + " " + new String(r.body(), StandardCharsets.UTF_8));
     }
     return r.body();
   }
@@ -124,25 +130,25 @@ final class BenchHttp {
    * as little as a client reading its file would.
    */
   static BodyPublisher slices(byte[] array, int offset, int length) {
-    java.util.Objects.checkFromIndexSize(offset, length, array.length);
+    Objects.checkFromIndexSize(offset, length, array.length);
     return BodyPublishers.fromPublisher(subscriber -> subscriber.onSubscribe(
         new Slices(subscriber, array, offset, length)), length);
   }
 
   /** The subscription of {@link #slices}: emits slices of at most 256 KiB as they are requested. */
-  private static final class Slices implements java.util.concurrent.Flow.Subscription {
+  private static final class Slices implements Flow.Subscription {
     private static final int SLICE = 1 << 18;
-    private final java.util.concurrent.Flow.Subscriber<? super java.nio.ByteBuffer> subscriber;
+    private final Flow.Subscriber<? super ByteBuffer> subscriber;
     private final byte[] array;
     private final int end;
     private int at;
-    private final java.util.concurrent.atomic.AtomicLong demand =
-        new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicInteger work =
-        new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicLong demand =
+        new AtomicLong();
+    private final AtomicInteger work =
+        new AtomicInteger();
     private volatile boolean done;
 
-    Slices(java.util.concurrent.Flow.Subscriber<? super java.nio.ByteBuffer> subscriber,
+    Slices(Flow.Subscriber<? super ByteBuffer> subscriber,
         byte[] array, int offset, int length) {
       this.subscriber = subscriber;
       this.array = array;
@@ -175,7 +181,7 @@ final class BenchHttp {
       do {
         while (!done && at < end && demand.get() > 0) {
           int n = Math.min(SLICE, end - at);
-          java.nio.ByteBuffer slice = java.nio.ByteBuffer.wrap(array, at, n).slice()
+          ByteBuffer slice = ByteBuffer.wrap(array, at, n).slice()
               .asReadOnlyBuffer();
           at += n;
           demand.decrementAndGet();

@@ -26,18 +26,19 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "server",
-    mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Benchmark the platform server: start it in this process (port 0, a temporary data"
-          + " directory with the embedded database, deleted at the end) and measure over HTTP",
+      "Benchmark the platform server: upload throughput and memory, and end-to-end encrypted"
+          + " inference beside the same computation in-process.",
+      "The server runs in this process (port 0, a temporary data directory with the embedded"
+          + " database, deleted at the end) and is measured over HTTP:",
       "  - uploads of an encrypted data set's parts (N = 2^15 ciphertexts of 6.7 MB) by one and"
-          + " by eight concurrent clients, in MB/s (10^6 bytes), and the JVM's peak heap for a"
-          + " small and a large upload;",
-      "  - encrypted inference: buyers at once, each uploading a batch of encrypted rows,"
-          + " buying degree-3 probabilities of an 18-feature logistic model, following the job by"
-          + " server-sent events and downloading the sanitised result; in requests and rows per"
-          + " second, beside the rows per second of the same computation in-process.",
+          + " by eight concurrent clients, in MB/s (10^6 bytes), and the JVM's heap for a small"
+          + " and a large upload;",
+      "  - buyers at once, each request uploading a batch of encrypted rows, buying degree-3"
+          + " probabilities of an 18-feature logistic model, following the job by server-sent"
+          + " events and downloading the sanitised result: requests and rows per second, beside"
+          + " the rows per second of the same computation in-process, and their ratio.",
       "Progress goes to standard error, the tables to standard output."
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -45,6 +46,9 @@ import picocli.CommandLine.Spec;
         "2:bad input (unknown option, invalid value)"})
 public final class BenchServerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
 
   @Option(names = "--upload-mb", paramLabel = "MB", defaultValue = "256",
       description = "Megabytes (10^6 bytes) uploaded in each timed upload run (default:"

@@ -5,12 +5,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -117,7 +121,6 @@ final class InferenceBench {
   }
 
   private final String url;
-  private final String operatorToken;
   private final String sellerToken;
   private final Parameters params;
   private final InferenceSettings settings;
@@ -127,11 +130,10 @@ final class InferenceBench {
   private final PrintStream log;
   private int listings;
 
-  private InferenceBench(String url, String operatorToken, String sellerToken, Parameters params,
+  private InferenceBench(String url, String sellerToken, Parameters params,
       InferenceSettings settings, int rows, double[] weights, List<Buyer> buyers,
       PrintStream log) {
     this.url = url;
-    this.operatorToken = operatorToken;
     this.sellerToken = sellerToken;
     this.params = params;
     this.settings = settings;
@@ -189,8 +191,7 @@ final class InferenceBench {
     log.printf(Locale.ROOT, "  %d buyers ready: %d rows of %d features each, %,d bytes of"
             + " ciphertexts per request (%s-key encryption)%n", buyerCount, rows, FEATURES,
         buyers.get(0).input.length, secretKeyRows ? "secret" : "public");
-    return new InferenceBench(url, operatorToken, seller, params, settings, rows, w, buyers,
-        log);
+    return new InferenceBench(url, seller, params, settings, rows, w, buyers, log);
   }
 
   private static String keySet(BenchHttp http, Buyer b, Parameters params) {
@@ -452,9 +453,9 @@ final class InferenceBench {
    * collector, threads that ended meanwhile), which is the process's total minus the others.
    */
   static final class ThreadTimes {
-    private final java.lang.management.ThreadMXBean mx =
-        java.lang.management.ManagementFactory.getThreadMXBean();
-    private final Map<Long, Long> start = new java.util.HashMap<>();
+    private final ThreadMXBean mx =
+        ManagementFactory.getThreadMXBean();
+    private final Map<Long, Long> start = new HashMap<>();
 
     ThreadTimes() {
       if (supported()) {
@@ -478,7 +479,7 @@ final class InferenceBench {
         return Map.of();
       }
       double known = 0;
-      for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+      for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
         if (t == null) {
           continue;
         }
@@ -507,9 +508,5 @@ final class InferenceBench {
     for (Buyer b : buyers) {
       b.ctx.close();
     }
-  }
-
-  String operatorToken() {
-    return operatorToken;
   }
 }

@@ -48,7 +48,9 @@ import dev.veil.server.inference.InferenceSettings;
  * <ol>
  *   <li><b>Uploads</b> ({@link UploadBench}): a data set's encrypted parts sent by one client,
  *       then by eight at once ({@link Config#repeat} times each, medians reported), in MB/s (MB =
- *       10^6 bytes); then a larger upload by eight clients, to compare the JVM's peak heap with.
+ *       10^6 bytes); then the same upload and a larger one with a full collection every half
+ *       second, whose heaps right after a collection (the live sets) show whether memory grows
+ *       with the size.
  *   <li><b>Inference</b> ({@link InferenceBench}): {@link Config#buyers} buyers buying
  *       probabilities of an 18-feature logistic model for a batch of encrypted rows each, all at
  *       once, {@link Config#requestsPerBuyer} requests each per round; beside it, the rows per

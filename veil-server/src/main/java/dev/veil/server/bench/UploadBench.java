@@ -13,10 +13,12 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -209,7 +211,7 @@ final class UploadBench {
     setup.post("/api/datasets/" + dataset + "/complete", token, Map.of(), 200);
     Run run = new Run(clients, parts, parts * partBytes(), seconds, cpuSeconds, peakUsed,
         peakLive);
-    log.printf(java.util.Locale.ROOT, "  %d client%s: %,d parts, %.0f MB in %.2f s: %.0f MB/s"
+    log.printf(Locale.ROOT, "  %d client%s: %,d parts, %.0f MB in %.2f s: %.0f MB/s"
             + " (%.1f processor-seconds per GB), peak heap used %d MiB (after GC %d MiB)%n",
         clients, clients == 1 ? "" : "s", parts, run.bytes() / 1e6, seconds, run.mbPerSecond(),
         run.cpuSecondsPerGb(), peakUsed >> 20, peakLive >> 20);
@@ -275,7 +277,7 @@ final class UploadBench {
     byte[] expected = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(scaleOfA)
         .array();
     for (int at = Math.max(0, last - 7); at <= first && at + 8 <= a.length; at++) {
-      if (java.util.Arrays.equals(a, at, at + 8, expected, 0, 8)) {
+      if (Arrays.equals(a, at, at + 8, expected, 0, 8)) {
         return at;
       }
     }
