@@ -75,7 +75,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Jobs run on a {@link WorkerPool} that {@link #start} starts (first recovering the jobs a
  * previous process left running) and {@link #close} stops (running jobs go back to the queue).
- * Models' weights are sealed under the master key {@code dataDir/model-weights.key}.
+ * Models' weights are sealed under the master key {@code dataDir/model-weights.key}. Inference
+ * jobs and their admission share one {@link KeyCache}: key sets' parameters and keys are parsed
+ * once, and contexts kept between jobs.
  *
  * <p>On first start with an empty database an operator account is created ({@link
  * ServerConfig#operatorUsername}); its password is the configured one or a generated one, which
