@@ -30,14 +30,14 @@ import com.sun.management.GarbageCollectionNotificationInfo;
  * the collector's slack. Notifications arrive on a JMX thread, so the figures may trail by a few
  * milliseconds.
  */
-final class HeapMonitor implements AutoCloseable {
+public final class HeapMonitor implements AutoCloseable {
   private final AtomicLong peakUsed = new AtomicLong();
   private final AtomicLong peakLive = new AtomicLong();
   private final Set<String> heapPools = new HashSet<>();
   private final List<NotificationEmitter> emitters = new ArrayList<>();
   private final NotificationListener listener = this::onNotification;
 
-  HeapMonitor() {
+  public HeapMonitor() {
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {
         heapPools.add(pool.getName());
@@ -75,31 +75,31 @@ final class HeapMonitor implements AutoCloseable {
   }
 
   /** Records the heap in use now. */
-  void sample() {
+  public void sample() {
     long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     peakUsed.accumulateAndGet(used, Math::max);
   }
 
   /** The most heap occupied (live plus garbage) since construction or the last reset. */
-  long peakUsed() {
+  public long peakUsed() {
     sample();
     return peakUsed.get();
   }
 
   /** The most heap occupied right after a collection since construction or the last reset. */
-  long peakLive() {
+  public long peakLive() {
     return peakLive.get();
   }
 
   /** Starts a new observation period from the heap in use now. */
-  void reset() {
+  public void reset() {
     peakUsed.set(0);
     peakLive.set(0);
     sample();
   }
 
   /** Heap the JVM may grow to ({@code -Xmx}). */
-  static long maxHeap() {
+  public static long maxHeap() {
     return Runtime.getRuntime().maxMemory();
   }
 

@@ -28,6 +28,7 @@ import dev.veil.server.dataset.DatasetService;
 import dev.veil.server.dataset.JdbiDatasetRepository;
 import dev.veil.server.db.Database;
 import dev.veil.server.he.HeContexts;
+import dev.veil.server.he.KeyCache;
 import dev.veil.server.http.ApiErrors;
 import dev.veil.server.http.ApiModule;
 import dev.veil.server.http.DocsRoutes;
@@ -74,7 +75,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Jobs run on a {@link WorkerPool} that {@link #start} starts (first recovering the jobs a
  * previous process left running) and {@link #close} stops (running jobs go back to the queue).
- * Models' weights are sealed under the master key {@code dataDir/model-weights.key}.
+ * Models' weights are sealed under the master key {@code dataDir/model-weights.key}. Inference
+ * jobs and their admission share one {@link KeyCache}: key sets' parameters and keys are parsed
+ * once, and contexts kept between jobs.
  *
  * <p>On first start with an empty database an operator account is created ({@link
  * ServerConfig#operatorUsername}); its password is the configured one or a generated one, which
@@ -158,12 +161,15 @@ public final class App implements AutoCloseable {
       InferenceInputs inputs = new InferenceInputs(db.jdbi(), blobs, audit, clock,
           config.maxUploadBytes());
       InferenceSettings inferenceSettings = InferenceSettings.defaults();
+      KeyCache keyCache = new KeyCache(KeyCache.Limits.defaults());
+      closeables.add(keyCache);
       TrainingJobs training = new TrainingJobs(jobs, catalog, blobs, mapper);
       InferenceJobs inference = new InferenceJobs(jobs, models, inputs, catalog, blobs,
-          inferenceSettings, mapper);
+          inferenceSettings, mapper, keyCache);
       WorkerPool workers = new WorkerPool(jobs, signal, List.of(
           new TrainingRunner(catalog, blobs, mapper),
-          new InferenceRunner(models, vault, catalog, blobs, inferenceSettings, mapper)),
+          new InferenceRunner(models, vault, catalog, blobs, inferenceSettings, mapper,
+              keyCache)),
           new WorkerPool.Settings(config.jobWorkers(), config.jobThreads(),
               Duration.ofSeconds(1), config.jobLease(), config.dataDir().resolve("work"),
               config.soleJobRunner(), Duration.ofSeconds(30)));

@@ -39,6 +39,51 @@ class PrngTest {
   }
 
   @Test
+  void words_are_the_aes_ctr_key_stream_read_little_endian() throws Exception {
+    // what a seed expands to is a format: a seeded key or ciphertext must decode the same bytes
+    byte[] key = seed(9);
+    long stream = 0x0102030405060708L;
+    byte[] iv = new byte[16];
+    for (int i = 0; i < 8; i++) {
+      iv[i] = (byte) (stream >>> (8 * i));
+    }
+    javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance("AES/CTR/NoPadding");
+    aes.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"),
+        new javax.crypto.spec.IvParameterSpec(iv));
+    byte[] keyStream = aes.update(new byte[8 * 2500]);
+    long[] expected = new long[2500];
+    for (int w = 0; w < expected.length; w++) {
+      for (int b = 7; b >= 0; b--) {
+        expected[w] = (expected[w] << 8) | (keyStream[8 * w + b] & 0xFF);
+      }
+    }
+    assertThat(words(new Prng(key, stream), 2500)).containsExactly(expected);
+  }
+
+  @Test
+  void fill_uniform_takes_the_words_in_order_and_rejects_those_not_below_q() {
+    long q = (1L << 40) + 5; // about half the masked words are rejected
+    long mask = (1L << 41) - 1;
+    Prng reference = new Prng(seed(5), 3);
+    long[] expected = new long[3000]; // crosses buffer refills
+    for (int j = 0; j < expected.length; j++) {
+      long v;
+      do {
+        v = reference.nextLong() & mask;
+      } while (v >= q);
+      expected[j] = v;
+    }
+    Prng p = new Prng(seed(5), 3);
+    long[] first = new long[7];
+    long[] rest = new long[2993];
+    p.fillUniform(first, q);
+    p.fillUniform(rest, q); // continues the same stream
+    assertThat(first).containsExactly(java.util.Arrays.copyOf(expected, 7));
+    assertThat(rest).containsExactly(java.util.Arrays.copyOfRange(expected, 7, 3000));
+    assertThat(p.nextLong()).isEqualTo(reference.nextLong()); // the same words were used up
+  }
+
+  @Test
   void a_different_stream_or_seed_gives_different_words() {
     long[] base = words(new Prng(seed(1), 0), 64);
     assertThat(words(new Prng(seed(1), 1), 64)).isNotEqualTo(base);

@@ -18,6 +18,7 @@ import dev.veil.server.blob.BlobStore;
 import dev.veil.server.budget.BudgetLimits;
 import dev.veil.server.catalog.Catalog;
 import dev.veil.server.catalog.KeySetRef;
+import dev.veil.server.he.KeyCache;
 import dev.veil.server.job.Admission;
 import dev.veil.server.job.Job;
 import dev.veil.server.job.JobKind;
@@ -53,9 +54,20 @@ public final class InferenceJobs {
   private final BlobStore blobs;
   private final InferenceSettings settings;
   private final ObjectMapper json;
+  private final KeyCache keys;
 
+  /** Submission with a key cache of its own (for the parameters it checks). */
   public InferenceJobs(JobService jobs, ModelService models, InferenceInputs inputs,
       Catalog catalog, BlobStore blobs, InferenceSettings settings, ObjectMapper json) {
+    this(jobs, models, inputs, catalog, blobs, settings, json,
+        new KeyCache(KeyCache.Limits.defaults()));
+  }
+
+  /** @param keys where key sets' parameters are kept between requests (shared with the runner) */
+  public InferenceJobs(JobService jobs, ModelService models, InferenceInputs inputs,
+      Catalog catalog, BlobStore blobs, InferenceSettings settings, ObjectMapper json,
+      KeyCache keys) {
+    this.keys = Objects.requireNonNull(keys, "keys");
     this.jobs = Objects.requireNonNull(jobs, "jobs");
     this.models = Objects.requireNonNull(models, "models");
     this.inputs = Objects.requireNonNull(inputs, "inputs");
@@ -147,8 +159,12 @@ public final class InferenceJobs {
   }
 
   private Parameters parameters(KeySetRef ks) {
-    try (InputStream in = blobs.open(ks.paramsSha256())) {
-      return VeilIO.readParameters(in);
+    try {
+      return keys.parameters(ks.paramsSha256(), () -> {
+        try (InputStream in = blobs.open(ks.paramsSha256())) {
+          return VeilIO.readParameters(in);
+        }
+      });
     } catch (IOException e) {
       throw ServiceException.conflict("key set " + ks.id() + ": unreadable parameters");
     }

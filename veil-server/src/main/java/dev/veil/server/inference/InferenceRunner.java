@@ -32,6 +32,7 @@ import dev.veil.server.blob.BlobStore;
 import dev.veil.server.blob.BlobStore.BlobRef;
 import dev.veil.server.catalog.Catalog;
 import dev.veil.server.catalog.KeySetRef;
+import dev.veil.server.he.KeyCache;
 import dev.veil.server.job.Job;
 import dev.veil.server.job.JobContext;
 import dev.veil.server.job.JobFailedException;
@@ -62,9 +63,21 @@ public final class InferenceRunner implements JobRunner {
   private final BlobStore blobs;
   private final InferenceSettings settings;
   private final ObjectMapper json;
+  private final KeyCache keys;
 
+  /** A runner with a key cache of its own. */
   public InferenceRunner(ModelService models, WeightsVault vault, Catalog catalog,
       BlobStore blobs, InferenceSettings settings, ObjectMapper json) {
+    this(models, vault, catalog, blobs, settings, json, new KeyCache(KeyCache.Limits.defaults()));
+  }
+
+  /**
+   * @param keys where the key sets' parameters, public and evaluation keys and contexts are kept
+   *     between jobs (shared with the admission of {@link InferenceJobs})
+   */
+  public InferenceRunner(ModelService models, WeightsVault vault, Catalog catalog,
+      BlobStore blobs, InferenceSettings settings, ObjectMapper json, KeyCache keys) {
+    this.keys = Objects.requireNonNull(keys, "keys");
     this.models = Objects.requireNonNull(models, "models");
     this.vault = Objects.requireNonNull(vault, "vault");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
@@ -89,21 +102,28 @@ public final class InferenceRunner implements JobRunner {
     ctx.progress("loading the keys", 2);
     KeySetRef ks = catalog.keySet(ip.keySetId())
         .orElseThrow(() -> new JobFailedException("key set " + ip.keySetId() + " is gone"));
-    Parameters params;
-    try (InputStream in = blobs.open(ks.paramsSha256())) {
-      params = VeilIO.readParameters(in);
-    }
+    Parameters params = keys.parameters(ks.paramsSha256(), () -> {
+      try (InputStream in = blobs.open(ks.paramsSha256())) {
+        return VeilIO.readParameters(in);
+      }
+    });
     int rows = Math.toIntExact(ip.rows());
     Layout readout = InferenceShape.readout(ip.packing(), params, rows, ip.features());
     long count = InferenceShape.ciphertexts(ip.packing(), params, rows, ip.features());
-    try (HeContext he = new HeContext(params, ctx.threads())) {
-      PublicKey pk;
+    try (KeyCache.Lease lease = keys.context(params, ctx.threads())) {
+      HeContext he = lease.context();
+      PublicKey pk = keys.publicKey(ks.publicKeySha256(), () -> {
+        try (InputStream in = blobs.open(ks.publicKeySha256())) {
+          return VeilIO.readPublicKey(in, he);
+        }
+      });
       EvaluationKeys evk;
-      try (InputStream in = blobs.open(ks.publicKeySha256())) {
-        pk = VeilIO.readPublicKey(in, he);
-      }
-      try (InputStream in = blobs.open(ks.evaluationKeysSha256())) {
-        evk = VeilIO.readEvaluationKeys(in, he);
+      try {
+        evk = keys.evaluationKeys(ks.evaluationKeysSha256(), () -> {
+          try (InputStream in = blobs.open(ks.evaluationKeysSha256())) {
+            return VeilIO.readEvaluationKeys(in, he);
+          }
+        });
       } catch (FormatException e) {
         throw new JobFailedException("the evaluation keys are unreadable: " + e.getMessage());
       }

@@ -1,6 +1,8 @@
 package dev.veil.server.inference;
 
 import dev.veil.he.rlwe.FloodingPolicy;
+import dev.veil.he.rlwe.Parameters;
+import dev.veil.ml.poly.SigmoidApproximation;
 
 /**
  * How inference results are computed and sanitised.
@@ -37,5 +39,20 @@ public record InferenceSettings(int securityBits, double noiseMarginBits, double
   /** s = 40, margin 3 bits, at least 6 bits of precision, degree-3 sigmoid on [-8, 8], 2^20 rows. */
   public static InferenceSettings defaults() {
     return new InferenceSettings(40, 3, 6, 3, 8, 1 << 20);
+  }
+
+  /** The polynomial sigmoid that probabilities use: least squares on [-bound, bound]. */
+  public SigmoidApproximation sigmoid() {
+    return InferenceShape.sigmoid(this);
+  }
+
+  /**
+   * The flooding the runner applies to the results of a model with these weights (intercept
+   * first), for a buyer who may receive {@code results} sanitised ciphertexts from it (so that
+   * in-process measurements sanitise exactly as the server does).
+   */
+  public FloodingPolicy floodingPolicy(Parameters params, double[] weightsWithIntercept,
+      long results) {
+    return InferenceShape.policy(params, this, InferenceShape.l2(weightsWithIntercept), results);
   }
 }

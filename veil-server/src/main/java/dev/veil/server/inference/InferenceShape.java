@@ -1,6 +1,9 @@
 package dev.veil.server.inference;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.veil.he.rlwe.FloodingPolicy;
 import dev.veil.he.rlwe.Parameters;
@@ -45,9 +48,14 @@ final class InferenceShape {
     return v;
   }
 
+  /** Fitted once per (bound, degree): the fit evaluates the sigmoid on a fine grid. */
+  private static final Map<List<Double>, SigmoidApproximation> SIGMOIDS =
+      new ConcurrentHashMap<>();
+
   static SigmoidApproximation sigmoid(InferenceSettings s) {
-    return SigmoidApproximation.leastSquares(-s.sigmoidBound(), s.sigmoidBound(),
-        s.sigmoidDegree());
+    return SIGMOIDS.computeIfAbsent(List.of(s.sigmoidBound(), (double) s.sigmoidDegree()),
+        k -> SigmoidApproximation.leastSquares(-s.sigmoidBound(), s.sigmoidBound(),
+            s.sigmoidDegree()));
   }
 
   /** Ciphertexts the rows take. */

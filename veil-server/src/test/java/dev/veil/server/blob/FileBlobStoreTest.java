@@ -85,6 +85,27 @@ class FileBlobStoreTest {
   }
 
   @Test
+  void piecesOfEverySizeAreStoredExactly() throws Exception {
+    FileBlobStore store = new FileBlobStore(dir);
+    byte[] data = random(9 << 20, 11); // many times the store's buffer
+    int[] pieces = {1, 65_535, 1, 65_536, 65_536, 300_000, 7, 1 << 20, 65_537, 3 << 20};
+    try (BlobStore.Writer w = store.writer(data.length)) {
+      int at = 0;
+      for (int i = 0; at < data.length; i++) {
+        int n = Math.min(pieces[i % pieces.length], data.length - at);
+        w.stream().write(data, at, n);
+        at += n;
+      }
+      assertThat(w.size()).isEqualTo(data.length);
+      BlobRef ref = w.commit(TestCrypto.sha256(data));
+      try (InputStream in = store.open(ref.sha256())) {
+        assertThat(in.readAllBytes()).isEqualTo(data);
+      }
+    }
+    assertThat(Files.list(store.tmpDir()).toList()).isEmpty();
+  }
+
+  @Test
   void theSameContentIsStoredOnce() throws Exception {
     FileBlobStore store = new FileBlobStore(dir);
     byte[] data = random(5000, 2);

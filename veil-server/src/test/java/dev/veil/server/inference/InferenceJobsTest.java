@@ -34,6 +34,7 @@ import dev.veil.server.account.Principal;
 import dev.veil.server.account.Role;
 import dev.veil.server.budget.BudgetUsage;
 import dev.veil.server.budget.QueryBudgets;
+import dev.veil.server.he.KeyCache;
 import dev.veil.server.job.Job;
 import dev.veil.server.job.JobEvents;
 import dev.veil.server.job.JobService;
@@ -101,6 +102,7 @@ class InferenceJobsTest {
   InferenceJobs inference;
   WorkerPool pool;
   QueryBudgets budgets;
+  KeyCache keys;
 
   @BeforeAll
   static void buyerEncrypts() {
@@ -137,9 +139,10 @@ class InferenceJobsTest {
     WeightsVault vault = WeightsVault.openOrCreate(dir.resolve("data"));
     models = new ModelService(db.jdbi(), vault, budgets, audit, clock, JSON);
     inputs = new InferenceInputs(db.jdbi(), blobs, audit, clock, 1L << 30);
-    inference = new InferenceJobs(jobs, models, inputs, catalog, blobs, SETTINGS, JSON);
+    keys = new KeyCache(KeyCache.Limits.defaults()); // shared, as App wires it
+    inference = new InferenceJobs(jobs, models, inputs, catalog, blobs, SETTINGS, JSON, keys);
     pool = new WorkerPool(jobs, signal, List.of(new InferenceRunner(models, vault, catalog,
-        blobs, SETTINGS, JSON)), new WorkerPool.Settings(1, 2, Duration.ofMillis(50),
+        blobs, SETTINGS, JSON, keys)), new WorkerPool.Settings(1, 2, Duration.ofMillis(50),
         Duration.ofSeconds(30), dir.resolve("scratch"), true, Duration.ofSeconds(10)));
     pool.start();
     ledger.deposit("usr_op", BUYER.userId(), 10_000, null, null);
@@ -148,6 +151,7 @@ class InferenceJobsTest {
   @AfterEach
   void tearDown() {
     pool.close();
+    keys.close();
     db.close();
   }
 
@@ -247,6 +251,26 @@ class InferenceJobsTest {
     assertThat(budgets.usage(BUYER.userId(), m.id())).isEqualTo(new BudgetUsage(1, ROWS));
     assertThat(done.resultInfo()).doesNotContain("0.8").doesNotContain("weights");
     assertThat(ledger.verify().problems()).isEmpty();
+  }
+
+  @Test
+  void jobsOfOneKeySetReadItsKeysOnceAndReuseTheContext() throws Exception {
+    ModelListing m = publish("logistic", 1, 10, 1000);
+    String input = upload(BUYER, featureMajorRows);
+    double[] expected = expectedScores();
+    for (int i = 0; i < 3; i++) {
+      Job done = awaitEnd(inference.submit(BUYER, new InferenceRequest(m.id(),
+          buyer.keySet.id(), input, (long) ROWS, null, null), null).id());
+      assertThat(done.state()).as(done.error()).isEqualTo(JobState.SUCCEEDED);
+      double[] got = readResult(done, tolerance(1000));
+      for (int r = 0; r < ROWS; r++) {
+        assertThat(Math.abs(got[r] - expected[r])).isLessThan(tolerance(1000));
+      }
+    }
+    // parameters (first submission), public key and evaluation keys (first run): read once each
+    assertThat(keys.stats().misses()).isEqualTo(3);
+    assertThat(keys.stats().hits()).isEqualTo(3 + 3 * 3 - 3); // 3 submissions, 3 runs x 3
+    assertThat(keys.stats().contextsCreated()).isEqualTo(1); // one worker: one context, reused
   }
 
   @Test

@@ -187,6 +187,28 @@ class JobServiceTest {
   }
 
   @Test
+  void aQueuedJobStartsAtOnceNotAtTheWorkersNextPoll() throws Exception {
+    try (JobsFixture f = new JobsFixture(TestDatabase.Kind.H2, scratch, 3)) {
+      CountDownLatch started = new CountDownLatch(3);
+      ScriptedRunner runner = new ScriptedRunner(JobKind.TRAINING, true, f.blobs,
+          (job, ctx) -> started.countDown());
+      // idle workers would look for work only once a minute: only the submission's signal
+      // can start these jobs within the test's time
+      f.pool(2, true, Duration.ofSeconds(30), Duration.ofMinutes(1), runner);
+      Thread.sleep(300); // both workers found the queue empty and wait
+      long t0 = System.nanoTime();
+      for (int i = 0; i < 3; i++) {
+        f.submit(ALICE, 0, null);
+        Thread.sleep(50); // one at a time, each while the workers wait
+      }
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+      Await.until("the jobs", Duration.ofSeconds(10), () -> f.jobs.list(ALICE, false,
+          JobState.SUCCEEDED, 10).size() == 3);
+    }
+  }
+
+  @Test
   void cancellingAQueuedJobReleasesItsFundsAtOnce() {
     try (JobsFixture f = new JobsFixture(TestDatabase.Kind.H2, scratch, 3)) {
       f.insertModel("mdl_1", BOB.userId());

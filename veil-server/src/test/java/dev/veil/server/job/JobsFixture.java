@@ -45,8 +45,14 @@ final class JobsFixture implements AutoCloseable {
   }
 
   WorkerPool pool(int workers, boolean soleWorker, Duration lease, JobRunner... runners) {
+    return pool(workers, soleWorker, lease, Duration.ofMillis(50), runners);
+  }
+
+  /** A pool whose idle workers look for work every {@code pollInterval} unless woken. */
+  WorkerPool pool(int workers, boolean soleWorker, Duration lease, Duration pollInterval,
+      JobRunner... runners) {
     WorkerPool p = new WorkerPool(jobs, signal, List.of(runners), new WorkerPool.Settings(workers,
-        1, Duration.ofMillis(50), lease, scratch, soleWorker, Duration.ofSeconds(10)));
+        1, pollInterval, lease, scratch, soleWorker, Duration.ofSeconds(10)));
     pools.add(p);
     p.start();
     return p;
