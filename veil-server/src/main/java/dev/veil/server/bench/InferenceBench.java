@@ -262,7 +262,7 @@ final class InferenceBench {
     double[] ones = new double[FEATURES];
     Arrays.fill(ones, 1);
     model.put("featureNames", names);
-    model.put("scaler", Map.of("kind", "NONE", "offsets", new double[FEATURES], "scales", ones));
+    model.put("scaler", Map.of("kind", "MIN_MAX", "offsets", new double[FEATURES], "scales", ones));
     model.put("weights", weights);
     BenchHttp http = new BenchHttp(url, Duration.ofMinutes(1));
     return http.post("/api/models", sellerToken, Map.of("name", "bench model " + (++listings),
