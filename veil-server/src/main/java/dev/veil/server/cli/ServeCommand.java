@@ -69,6 +69,20 @@ public final class ServeCommand implements Callable<Integer> {
           + " owner, model seller or buyer).")
   boolean closedRegistration;
 
+  @Option(names = "--fee-percent", defaultValue = "10", paramLabel = "PCT",
+      description = "The platform's fee on every payment to a data owner or seller, in percent,"
+          + " two decimals at most (default: ${DEFAULT-VALUE}).")
+  java.math.BigDecimal feePercent;
+
+  @Option(names = "--job-workers", defaultValue = "2", paramLabel = "N",
+      description = "Jobs run at once (default: ${DEFAULT-VALUE}).")
+  int jobWorkers;
+
+  @Option(names = "--job-threads", paramLabel = "T",
+      description = "Engine threads per job (default: the processors divided among the"
+          + " workers).")
+  Integer jobThreads;
+
   @Option(names = "--allow-insecure-parameters",
       description = "Accept key sets below 128-bit security (experiments only).")
   boolean allowInsecure;
@@ -87,6 +101,27 @@ public final class ServeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "Invalid value for option"
           + " '--max-upload-mb': must be at least 1, got " + maxUploadMb);
     }
+    int feeBasisPoints;
+    try {
+      feeBasisPoints = feePercent.movePointRight(2).intValueExact();
+    } catch (ArithmeticException e) {
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '--fee-percent':"
+          + " at most two decimals, got " + feePercent.toPlainString());
+    }
+    if (feeBasisPoints < 0 || feeBasisPoints > 10_000) {
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '--fee-percent':"
+          + " must be in [0, 100], got " + feePercent.toPlainString());
+    }
+    if (jobWorkers < 1) {
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '--job-workers':"
+          + " must be at least 1, got " + jobWorkers);
+    }
+    int threads = jobThreads != null ? jobThreads
+        : Math.max(1, Runtime.getRuntime().availableProcessors() / jobWorkers);
+    if (threads < 1) {
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '--job-threads':"
+          + " must be at least 1, got " + threads);
+    }
     ServerConfig config = ServerConfig.builder()
         .host(host)
         .port(port)
@@ -97,6 +132,9 @@ public final class ServeCommand implements Callable<Integer> {
         .maxUploadBytes(maxUploadMb << 20)
         .openRegistration(!closedRegistration)
         .allowInsecureParameters(allowInsecure)
+        .feeBasisPoints(feeBasisPoints)
+        .jobWorkers(jobWorkers)
+        .jobThreads(threads)
         .operatorPassword(blankToNull(System.getenv("VEIL_OPERATOR_PASSWORD")))
         .build();
     try {

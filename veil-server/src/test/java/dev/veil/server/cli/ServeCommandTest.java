@@ -101,6 +101,26 @@ class ServeCommandTest {
   }
 
   @Test
+  void theFeeAndTheJobWorkersAreOptionsAndBadValuesAreBadInput() throws Exception {
+    Running r = new Running("--port", "0", "--data", dir.resolve("d").toString(),
+        "--fee-percent", "12.5", "--job-workers", "3", "--job-threads", "1");
+    r.url();
+    assertThat(r.command.app().config().feeBasisPoints()).isEqualTo(1250);
+    assertThat(r.command.app().config().jobWorkers()).isEqualTo(3);
+    assertThat(r.command.app().config().jobThreads()).isEqualTo(1);
+    assertThat(r.stop()).isZero();
+    String[][] bad = {{"--fee-percent", "101"}, {"--fee-percent", "1.234"},
+        {"--fee-percent", "-1"}, {"--job-workers", "0"}, {"--job-threads", "0"}};
+    for (String[] b : bad) {
+      StringWriter err = new StringWriter();
+      CommandLine cl = new CommandLine(new ServeCommand()).setErr(new PrintWriter(err, true));
+      assertThat(cl.execute(b[0], b[1], "--data", dir.toString())).as(b[0] + " " + b[1])
+          .isEqualTo(2);
+      assertThat(err.toString()).contains(b[0]);
+    }
+  }
+
+  @Test
   void anInvalidPortIsBadInput() {
     StringWriter err = new StringWriter();
     CommandLine cl = new CommandLine(new ServeCommand()).setErr(new PrintWriter(err, true));
