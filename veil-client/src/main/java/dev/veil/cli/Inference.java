@@ -8,13 +8,13 @@ import java.util.Arrays;
 import java.util.Locale;
 
 import dev.veil.cli.Meta.KeysInfo;
-import dev.veil.cli.Meta.LabelInfo;
 import dev.veil.cli.Meta.ModelFile;
 import dev.veil.cli.Meta.PredictionsInfo;
 import dev.veil.cli.Meta.RowsInfo;
 import dev.veil.cli.Meta.SanitizerInfo;
-import dev.veil.cli.Meta.ScalerInfo;
 import dev.veil.cli.Meta.SchemaFile;
+import dev.veil.client.api.Label;
+import dev.veil.client.api.Scaling;
 import dev.veil.he.ckks.Encoder;
 import dev.veil.he.ckks.Evaluator;
 import dev.veil.he.ckks.ParameterSelector;
@@ -434,7 +434,7 @@ final class Inference {
     };
   }
 
-  static boolean sameScaler(ScalerInfo a, ScalerInfo b) {
+  static boolean sameScaler(Scaling a, Scaling b) {
     return a != null && b != null && java.util.Objects.equals(a.kind(), b.kind())
         && Arrays.equals(a.offsets(), b.offsets()) && Arrays.equals(a.scales(), b.scales())
         && Arrays.deepEquals(a.matrix(), b.matrix());
@@ -524,7 +524,7 @@ final class Inference {
     return o;
   }
 
-  private static double value(double v, ModelKind kind, Output output, LabelInfo label) {
+  private static double value(double v, ModelKind kind, Output output, Label label) {
     if (!Double.isFinite(v)) {
       throw Store.bad("a prediction decrypts to " + v + ": not encrypted under this key?");
     }

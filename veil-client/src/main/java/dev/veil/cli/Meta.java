@@ -3,10 +3,8 @@ package dev.veil.cli;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.veil.ml.data.FeatureTransform;
-import dev.veil.ml.data.Scaler;
-import dev.veil.ml.data.Scaling;
-import dev.veil.ml.data.Whitening;
+import dev.veil.client.api.Label;
+import dev.veil.client.api.Scaling;
 
 /**
  * The public metadata files of the file-based workflow, as JSON records. None of them holds a
@@ -42,58 +40,9 @@ final class Meta {
       String output, int logN, int levels, int scaleBits, String paramsDigest, String keyId,
       int[] rotations) {}
 
-  /**
-   * The owner's feature transform as JSON. Per-feature scalers ({@code MIN_MAX}, {@code MAX_ABS},
-   * {@code STANDARD}): {@code x' = (x - offsets) / scales}. {@code WHITEN}: {@code x' = matrix (x -
-   * offsets)}, {@code scales} absent.
-   */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  record ScalerInfo(String kind, double[] offsets, double[] scales, double[][] matrix) {
-    static ScalerInfo of(FeatureTransform t) {
-      if (t instanceof Scaler s) {
-        return new ScalerInfo(s.kind().name(), s.offsets(), s.scales(), null);
-      }
-      if (t instanceof Whitening w) {
-        return new ScalerInfo(Scaling.WHITEN.name(), w.mean(), null, w.matrix());
-      }
-      throw new IllegalArgumentException("no JSON form for " + t.getClass().getSimpleName());
-    }
-
-    /** The transform; malformed metadata is an IllegalArgumentException naming the problem. */
-    FeatureTransform transform() {
-      if (kind == null || offsets == null) {
-        throw new IllegalArgumentException("scaler: 'kind' and 'offsets' are required");
-      }
-      if (Scaling.WHITEN.name().equals(kind)) {
-        if (matrix == null) {
-          throw new IllegalArgumentException("scaler: WHITEN needs 'matrix'");
-        }
-        return new Whitening(offsets, matrix);
-      }
-      if (scales == null) {
-        throw new IllegalArgumentException("scaler: " + kind + " needs 'scales'");
-      }
-      return new Scaler(Scaler.Kind.valueOf(kind), offsets, scales, false);
-    }
-  }
-
-  /**
-   * The label encoding. Logistic: {@code classes} null for numeric 0/1 labels, else the two class
-   * names, the second one positive. One-vs-rest: the k class names, class c at index c. Linear:
-   * {@code classes} null; {@code offset} and {@code scale} standardise the numeric label for
-   * training, {@code y' = (y - offset) / scale} (the label's mean and standard deviation).
-   */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  record LabelInfo(String name, List<String> classes, Double offset, Double scale) {
-    /** A classification label: numeric 0/1 ({@code classes} null) or class names. */
-    static LabelInfo classes(String name, List<String> classes) {
-      return new LabelInfo(name, classes, null, null);
-    }
-  }
-
   /** {@code data.veil/meta.json}: the encrypted data set's public description. */
   record DataInfo(String format, String model, int rows, int features, List<String> featureNames,
-      LabelInfo label, ScalerInfo scaler, int iterations, int degree, int slots,
+      Label label, Scaling scaler, int iterations, int degree, int slots,
       int ciphertexts, String paramsDigest, String keyId) {}
 
   /**
@@ -107,7 +56,7 @@ final class Meta {
 
   /** {@code model.veil/meta.json}: the encrypted model's public description. */
   record EncryptedModelInfo(String format, String model, int features,
-      List<String> featureNames, LabelInfo label, ScalerInfo scaler, TrainingInfo training,
+      List<String> featureNames, Label label, Scaling scaler, TrainingInfo training,
       String paramsDigest, String keyId) {}
 
   /**
@@ -118,8 +67,8 @@ final class Meta {
    * weights} absent.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record ModelFile(String format, String model, List<String> featureNames, LabelInfo label,
-      ScalerInfo scaler, double[] weights, double[][] classWeights, TrainingInfo training) {}
+  record ModelFile(String format, String model, List<String> featureNames, Label label,
+      Scaling scaler, double[] weights, double[][] classWeights, TrainingInfo training) {}
 
   /**
    * {@code schema.json} ({@code veil schema}): a model's public input schema, everything a row
@@ -127,8 +76,8 @@ final class Meta {
    * predictions (the label), without the weights.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record SchemaFile(String format, String model, List<String> featureNames, LabelInfo label,
-      ScalerInfo scaler) {}
+  record SchemaFile(String format, String model, List<String> featureNames, Label label,
+      Scaling scaler) {}
 
   /**
    * {@code rows.veil/meta.json}: rows encrypted feature-major for inference: batch b, feature j
@@ -139,7 +88,7 @@ final class Meta {
    * @param degree the sigmoid degree the keys were planned for (probabilities)
    */
   record RowsInfo(String format, String model, int rows, int features, List<String> featureNames,
-      ScalerInfo scaler, String output, int degree, int slots, int batches, String paramsDigest,
+      Scaling scaler, String output, int degree, int slots, int batches, String paramsDigest,
       String keyId) {}
 
   /** How the returned results were sanitised (OutputSanitizer's flooding policy). */
@@ -157,6 +106,6 @@ final class Meta {
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record PredictionsInfo(String format, String model, String output, int degree, int rows,
-      int columns, int slots, int batches, LabelInfo label, SanitizerInfo sanitizer,
+      int columns, int slots, int batches, Label label, SanitizerInfo sanitizer,
       String paramsDigest, String keyId) {}
 }

@@ -9,13 +9,13 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.veil.cli.Meta.LabelInfo;
-import dev.veil.cli.Meta.ScalerInfo;
 import dev.veil.cli.Meta.SchemaFile;
 import dev.veil.client.VeilClient;
 import dev.veil.client.api.InputSchema;
+import dev.veil.client.api.Label;
 import dev.veil.client.api.Model;
 import dev.veil.client.api.PublishModelRequest;
+import dev.veil.client.api.Scaling;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -211,11 +211,8 @@ final class ModelCommand implements Callable<Integer> {
         if (s == null || s.featureNames() == null || s.scaler() == null) {
           throw Store.bad("model " + m.id() + " has no complete input schema to write");
         }
-        LabelInfo label = s.label() == null ? null
-            : LabelInfo.classes(s.label().name(), s.label().classes());
         Store.writeJson(target, new SchemaFile(Meta.SCHEMA_FORMAT, m.task(), s.featureNames(),
-            label, new ScalerInfo(s.scaler().kind(), s.scaler().offsets(), s.scaler().scales(),
-                null)));
+            s.label(), s.scaler()));
         ctx.out().printf("input schema written to %s: encrypt rows with veil encrypt --schema"
             + " %s%n", schema, schema);
       }

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.veil.cli.Meta.EncryptedModelInfo;
-import dev.veil.cli.Meta.LabelInfo;
 import dev.veil.cli.Meta.PredictionsInfo;
 import dev.veil.cli.Meta.RowsInfo;
 import dev.veil.client.VeilApiException;
@@ -86,10 +85,10 @@ final class RemoteResults {
     }
     ModelKind kind = ModelKind.of(rows.model(), rowsDir.resolve(Workflow.META));
     Label label = label(client, job);
-    LabelInfo labelInfo = kind == ModelKind.LINEAR
+    Label labelInfo = kind == ModelKind.LINEAR
         // the server applies a linear model in the label's units: nothing to map back
-        ? new LabelInfo(label == null ? null : label.name(), null, 0.0, 1.0)
-        : label == null ? null : LabelInfo.classes(label.name(), label.classes());
+        ? new Label(label == null ? null : label.name(), null, 0.0, 1.0)
+        : label == null ? null : new Label(label.name(), label.classes());
     PredictionsInfo info = new PredictionsInfo(Meta.PREDICTIONS_FORMAT, kind.id(), output,
         Inference.Output.of(output, job.id()) == Inference.Output.PROBABILITIES ? rows.degree()
             : 0, rows.rows(), 1, rows.slots(), rows.batches(), labelInfo, null,

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import dev.veil.cli.Meta.LabelInfo;
 import dev.veil.cli.Meta.ModelFile;
+import dev.veil.client.api.Label;
 import dev.veil.he.io.VeilIO;
 import dev.veil.ml.data.ConfusionMatrix;
 import dev.veil.ml.data.CsvReader;
@@ -205,7 +205,7 @@ final class Scoring {
     }
     int[] actual = t.classIndices();
     int[] predicted = o.argmax();
-    LabelInfo label = m.label();
+    Label label = m.label();
     ConfusionMatrix cm = ConfusionMatrix.of(actual, predicted, label.classes().size());
     return String.format(Locale.ROOT, "rows      %d%naccuracy  %.4f%n%n%s", actual.length,
         Metrics.accuracy(actual, predicted), cm.format(label.classes()));

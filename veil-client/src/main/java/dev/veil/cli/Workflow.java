@@ -14,10 +14,10 @@ import java.util.stream.Collectors;
 import dev.veil.cli.Meta.DataInfo;
 import dev.veil.cli.Meta.EncryptedModelInfo;
 import dev.veil.cli.Meta.KeysInfo;
-import dev.veil.cli.Meta.LabelInfo;
 import dev.veil.cli.Meta.ModelFile;
-import dev.veil.cli.Meta.ScalerInfo;
 import dev.veil.cli.Meta.TrainingInfo;
+import dev.veil.client.api.Label;
+import dev.veil.client.api.Scaling;
 import dev.veil.he.ckks.Encoder;
 import dev.veil.he.ckks.Evaluator;
 import dev.veil.he.ckks.ParameterSelector;
@@ -40,7 +40,6 @@ import dev.veil.ml.data.CsvReader;
 import dev.veil.ml.data.DataFormatException;
 import dev.veil.ml.data.FeatureTransform;
 import dev.veil.ml.data.Metrics;
-import dev.veil.ml.data.Scaling;
 import dev.veil.ml.data.Table;
 import dev.veil.ml.linalg.Layout;
 import dev.veil.ml.linalg.TablePacker;
@@ -330,7 +329,7 @@ final class Workflow {
   /**
    * The label standardisation of linear regression: mean and (population) standard deviation.
    */
-  static LabelInfo standardisation(Table t, Path csv) {
+  static Label standardisation(Table t, Path csv) {
     double[] y = t.labels();
     double mean = Arrays.stream(y).average().orElse(0);
     double var = 0;
@@ -342,7 +341,7 @@ final class Workflow {
       throw Store.bad(csv.getFileName() + ": label column '" + t.labelName() + "' is constant ("
           + mean + "): nothing to fit");
     }
-    return new LabelInfo(t.labelName(), null, mean, sd);
+    return new Label(t.labelName(), null, mean, sd);
   }
 
   /**
@@ -353,7 +352,7 @@ final class Workflow {
    * with the standardised label {@code y'}.
    */
   static DataInfo encrypt(Path keysDir, Path csv, String label, List<String> features,
-      Scaling scaling, Path out, PrintStream err) throws IOException {
+      dev.veil.ml.data.Scaling scaling, Path out, PrintStream err) throws IOException {
     KeysInfo keys = readKeysInfo(keysDir);
     ModelKind kind = kindOf(keys, keysDir);
     if (kind == ModelKind.INFERENCE) {
@@ -394,15 +393,15 @@ final class Workflow {
     }
     FeatureTransform scaler = scaling.fit(t.features());
     double[][] x = scaler.transform(t.features());
-    LabelInfo labelInfo;
+    Label labelInfo;
     double[][][] tables;
     switch (kind) {
       case LOGISTIC -> {
-        labelInfo = LabelInfo.classes(t.labelName(), t.isCategorical() ? t.classNames() : null);
+        labelInfo = new Label(t.labelName(), t.isCategorical() ? t.classNames() : null);
         tables = new double[][][] {EncryptedLogisticRegression.design(x, binaryLabels(t))};
       }
       case OVR -> {
-        labelInfo = LabelInfo.classes(t.labelName(), t.classNames());
+        labelInfo = new Label(t.labelName(), t.classNames());
         tables = EncryptedOneVsRest.designs(x, t.classIndices(), t.numClasses());
       }
       case LINEAR -> {
@@ -419,7 +418,7 @@ final class Workflow {
     List<String> names = tables(kind, tables.length);
     String keyId = checkPublicKey(keysDir, keys);
     DataInfo info = new DataInfo(Meta.DATA_FORMAT, kind.id(), n, d, t.featureNames(), labelInfo,
-        ScalerInfo.of(scaler), keys.iterations(), keys.degree(), params.slots(),
+        Scaling.of(scaler), keys.iterations(), keys.degree(), params.slots(),
         layout.ciphertexts(), params.digestHex(), keyId);
     try (HeContext ctx = new HeContext(params, threads())) {
       PublicKey pk = Store.readVeil(keysDir.resolve(PUBLIC_KEY),
@@ -604,7 +603,7 @@ final class Workflow {
     }
   }
 
-  static int classCount(LabelInfo label, Path dir) {
+  static int classCount(Label label, Path dir) {
     if (label == null || label.classes() == null || label.classes().size() < 2) {
       throw Store.bad(dir.resolve(META) + ": a one-vs-rest data set needs the label's class"
           + " names (at least 2)");
@@ -705,7 +704,7 @@ final class Workflow {
       case LOGISTIC -> new ModelFile(Meta.MODEL_FORMAT, kind.id(), mi.featureNames(), mi.label(),
           mi.scaler(), w[0], null, mi.training());
       case LINEAR -> {
-        LabelInfo l = mi.label();
+        Label l = mi.label();
         if (l == null || l.offset() == null || l.scale() == null) {
           throw Store.bad(metaFile + ": a linear model needs the label's offset and scale");
         }
@@ -775,7 +774,7 @@ final class Workflow {
   }
 
   /** The scaler's transform; bad input naming the file unless it has one entry per feature. */
-  static FeatureTransform checkScaler(ScalerInfo scaler, int features, Path file) {
+  static FeatureTransform checkScaler(Scaling scaler, int features, Path file) {
     FeatureTransform t;
     try {
       t = scaler == null ? null : scaler.transform();
@@ -837,7 +836,7 @@ final class Workflow {
     }
   }
 
-  static List<String> classNames(LabelInfo label) {
+  static List<String> classNames(Label label) {
     return label == null || label.classes() == null ? List.of("0", "1") : label.classes();
   }
 }

@@ -9,10 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import dev.veil.cli.Meta.LabelInfo;
 import dev.veil.cli.Meta.ModelFile;
 import dev.veil.cli.Meta.PredictionsInfo;
-import dev.veil.cli.Meta.ScalerInfo;
+import dev.veil.client.api.Label;
+import dev.veil.client.api.Scaling;
 import dev.veil.ml.data.CsvReader;
 import dev.veil.ml.data.Scaler;
 import dev.veil.ml.data.Table;
@@ -63,7 +63,7 @@ class InferenceCliTest {
         .fit(scaler.transform(t.features()), t.labels());
     logisticJson = shared.resolve("logistic.json");
     Store.writeJson(logisticJson, new ModelFile(Meta.MODEL_FORMAT, "logistic",
-        List.of("a", "b", "c"), LabelInfo.classes("y", null), ScalerInfo.of(scaler),
+        List.of("a", "b", "c"), new Label("y", null), Scaling.of(scaler),
         logistic.weights(), null, null));
     CliHarness c = new CliHarness();
     probabilityKeys = shared.resolve("keys");
@@ -172,7 +172,7 @@ class InferenceCliTest {
         .fit(scaler.transform(t.features()), y).weights();
     Path linearJson = dir.resolve("linear.json");
     Store.writeJson(linearJson, new ModelFile(Meta.MODEL_FORMAT, "linear",
-        List.of("a", "b", "c"), new LabelInfo("target", null, 2.0, 0.6), ScalerInfo.of(scaler),
+        List.of("a", "b", "c"), new Label("target", null, 2.0, 0.6), Scaling.of(scaler),
         beta, null, null));
     Path linearPreds = dir.resolve("linear.veil");
     cli.ok("predict", "--model", linearJson.toString(), "--data", rows.toString(),
@@ -232,7 +232,7 @@ class InferenceCliTest {
     }
     Path json = dir.resolve("ovr.json");
     Store.writeJson(json, new ModelFile(Meta.MODEL_FORMAT, "ovr", List.of("a", "b", "c"),
-        LabelInfo.classes("cls", t.classNames()), ScalerInfo.of(scaler), null, cw, null));
+        new Label("cls", t.classNames()), Scaling.of(scaler), null, cw, null));
     Path rows = dir.resolve("rows.veil");
     cli.ok("encrypt", "--keys", probabilityKeys.toString(), "--csv", testCsv.toString(),
         "--schema", schema(json).toString(), "--out", rows.toString());
@@ -327,21 +327,21 @@ class InferenceCliTest {
     Path maxAbs = dir.resolve("max-abs.json");
     Table t = CsvReader.defaults().withLabel("y").withFeatures("a", "b", "c").read(trainCsv);
     Store.writeJson(maxAbs, new ModelFile(Meta.MODEL_FORMAT, "logistic", List.of("a", "b", "c"),
-        LabelInfo.classes("y", null), ScalerInfo.of(Scaler.fit(Scaler.Kind.MAX_ABS,
+        new Label("y", null), Scaling.of(Scaler.fit(Scaler.Kind.MAX_ABS,
             t.features())), logistic.weights(), null, null));
     cli.assertBadInput(cli.veil("predict", "--model", maxAbs.toString(), "--data",
         rows.toString(), "--eval-keys", evk, "--out", preds.toString()), "another scaler",
         "veil schema");
     Path linear = dir.resolve("linear.json");
     Store.writeJson(linear, new ModelFile(Meta.MODEL_FORMAT, "linear", List.of("a", "b", "c"),
-        new LabelInfo("t", null, 0.0, 1.0), ScalerInfo.of(scaler), logistic.weights(), null,
+        new Label("t", null, 0.0, 1.0), Scaling.of(scaler), logistic.weights(), null,
         null));
     cli.assertBadInput(cli.veil("predict", "--model", linear.toString(), "--data",
         rows.toString(), "--eval-keys", evk, "--out", preds.toString()), "linear regression",
         "--output scores");
     Path wrongCols = dir.resolve("ba.json");
     Store.writeJson(wrongCols, new ModelFile(Meta.MODEL_FORMAT, "logistic",
-        List.of("b", "a", "c"), LabelInfo.classes("y", null), ScalerInfo.of(scaler),
+        List.of("b", "a", "c"), new Label("y", null), Scaling.of(scaler),
         logistic.weights(), null, null));
     cli.assertBadInput(cli.veil("predict", "--model", wrongCols.toString(), "--data",
         rows.toString(), "--eval-keys", evk, "--out", preds.toString()), "[a, b, c]",
