@@ -146,7 +146,7 @@ public final class App implements AutoCloseable {
           audit, clock, new KeyService.Policy(config.maxUploadBytes(),
               config.allowInsecureParameters()));
       DatasetService datasets = new DatasetService(datasetRepo, keys,
-          blobs, contexts, audit, clock, mapper,
+          blobs, audit, clock, mapper,
           new DatasetService.Policy(config.maxUploadBytes(), config.maxDatasetParts()));
 
       // the ledger, models and jobs

@@ -29,7 +29,6 @@ import dev.veil.server.dataset.DatasetApi.DatasetView;
 import dev.veil.server.dataset.DatasetApi.PartList;
 import dev.veil.server.dataset.DatasetApi.PartView;
 import dev.veil.server.dataset.DatasetApi.UpdateDatasetRequest;
-import dev.veil.server.he.HeContexts;
 import dev.veil.server.he.VeilObjects;
 import dev.veil.server.keys.KeyService;
 import dev.veil.server.keys.KeySet;
@@ -64,19 +63,17 @@ public final class DatasetService {
   private final KeyService keys;
   private final BlobStore blobs;
   private final CheckedUpload uploads;
-  private final HeContexts contexts;
   private final AuditLog audit;
   private final Clock clock;
   private final ObjectMapper json;
   private final Policy policy;
 
   public DatasetService(DatasetRepository repo, KeyService keys, BlobStore blobs,
-      HeContexts contexts, AuditLog audit, Clock clock, ObjectMapper json, Policy policy) {
+      AuditLog audit, Clock clock, ObjectMapper json, Policy policy) {
     this.repo = Objects.requireNonNull(repo, "repo");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.blobs = Objects.requireNonNull(blobs, "blobs");
     this.uploads = new CheckedUpload(blobs);
-    this.contexts = Objects.requireNonNull(contexts, "contexts");
     this.audit = Objects.requireNonNull(audit, "audit");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.json = Objects.requireNonNull(json, "json");

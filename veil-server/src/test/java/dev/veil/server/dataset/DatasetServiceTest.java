@@ -59,7 +59,7 @@ class DatasetServiceTest {
     HeContexts contexts = new HeContexts(4);
     keys = new KeyService(new InMemoryKeySets(), blobs, contexts, audit, Clock.systemUTC(),
         new KeyService.Policy(1 << 20, true));
-    datasets = new DatasetService(repo, keys, blobs, contexts, audit, Clock.systemUTC(), json,
+    datasets = new DatasetService(repo, keys, blobs, audit, Clock.systemUTC(), json,
         new DatasetService.Policy(1 << 20, 50));
     keySet = completeKeySet(ALICE);
   }
