@@ -3,8 +3,8 @@ package dev.veil.server.dataset;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.veil.client.api.Label;
-import dev.veil.client.api.Scaling;
+import dev.veil.api.Label;
+import dev.veil.api.Scaling;
 
 /**
  * The public description of an encrypted data set: the {@code meta.json} that {@code veil encrypt}

@@ -2,8 +2,8 @@ package dev.veil.server.model;
 
 import java.util.List;
 
-import dev.veil.client.api.Scaling;
-import dev.veil.client.api.Label;
+import dev.veil.api.Label;
+import dev.veil.api.Scaling;
 
 /**
  * What a buyer needs to prepare rows for a model, public: the feature columns in order, the

@@ -4,8 +4,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.veil.client.api.Label;
-import dev.veil.client.api.Scaling;
+import dev.veil.api.Label;
+import dev.veil.api.Scaling;
 
 /**
  * A plaintext model as {@code veil decrypt} writes it (format {@value #FORMAT}): {@code

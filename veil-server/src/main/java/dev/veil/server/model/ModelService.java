@@ -11,7 +11,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.veil.client.api.Scaling;
+import dev.veil.api.Scaling;
 import dev.veil.server.Ids;
 import dev.veil.server.ServiceException;
 import dev.veil.server.account.Principal;

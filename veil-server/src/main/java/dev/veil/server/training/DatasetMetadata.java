@@ -3,9 +3,8 @@ package dev.veil.server.training;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.veil.client.api.Label;
-import dev.veil.client.api.Scaling;
-import dev.veil.server.model.ModelFile;
+import dev.veil.api.Label;
+import dev.veil.api.Scaling;
 
 /**
  * The public metadata of an encrypted data set, the {@code meta.json} that {@code veil encrypt}

@@ -2,9 +2,8 @@ package dev.veil.server.training;
 
 import java.util.List;
 
-import dev.veil.client.api.Label;
-import dev.veil.client.api.Scaling;
-import dev.veil.server.model.ModelFile;
+import dev.veil.api.Label;
+import dev.veil.api.Scaling;
 
 /**
  * A training job's result description: the {@code meta.json} of an encrypted model directory as

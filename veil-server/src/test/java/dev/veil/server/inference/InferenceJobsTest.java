@@ -14,8 +14,8 @@ import java.util.Random;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.veil.client.api.Label;
-import dev.veil.client.api.Scaling;
+import dev.veil.api.Label;
+import dev.veil.api.Scaling;
 import dev.veil.he.ckks.Evaluator;
 import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.Ciphertext;

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.veil.client.api.Label;
-import dev.veil.client.api.Scaling;
+import dev.veil.api.Label;
+import dev.veil.api.Scaling;
 import dev.veil.server.ServiceException;
 import dev.veil.server.account.Principal;
 import dev.veil.server.account.Role;

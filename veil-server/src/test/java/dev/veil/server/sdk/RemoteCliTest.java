@@ -24,9 +24,9 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.api.DepositRequest;
 import dev.veil.cli.VeilCli;
 import dev.veil.client.VeilClient;
-import dev.veil.client.api.DepositRequest;
 import dev.veil.ml.data.CsvReader;
 import dev.veil.ml.data.Scaler;
 import dev.veil.ml.data.Table;
@@ -86,7 +86,7 @@ class RemoteCliTest {
     }
   }
 
-  /** Columns a, b, c, label y (as veil-client's workflow tests write them). */
+  /** Columns a, b, c, label y (as veil-cli's workflow tests write them). */
   static void writeData(Path file, int rows, long seed) throws IOException {
     Random r = new Random(seed);
     StringBuilder sb = new StringBuilder("a,b,c,y\n");

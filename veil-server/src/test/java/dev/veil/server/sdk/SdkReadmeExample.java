@@ -5,15 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import dev.veil.api.Dataset;
+import dev.veil.api.Job;
+import dev.veil.api.JobState;
+import dev.veil.api.KeySet;
+import dev.veil.api.RegisterRequest;
+import dev.veil.api.Role;
+import dev.veil.api.SubmitJobRequest;
 import dev.veil.client.VeilApiException;
 import dev.veil.client.VeilClient;
-import dev.veil.client.api.Dataset;
-import dev.veil.client.api.Job;
-import dev.veil.client.api.JobState;
-import dev.veil.client.api.KeySet;
-import dev.veil.client.api.RegisterRequest;
-import dev.veil.client.api.Role;
-import dev.veil.client.api.SubmitJobRequest;
 
 /**
  * The SDK example of the README ("The Java SDK"): the block between the markers is the README's,

@@ -9,8 +9,8 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 
-import dev.veil.client.api.Label;
-import dev.veil.client.api.Scaling;
+import dev.veil.api.Label;
+import dev.veil.api.Scaling;
 import dev.veil.he.ckks.Encoder;
 import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.Ciphertext;

@@ -1,0 +1,112 @@
+package dev.veil.bench.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import dev.veil.bench.HelrBenchmark;
+import dev.veil.bench.IrisBenchmark;
+import dev.veil.cli.core.CliContext;
+import dev.veil.cli.core.CliErrors;
+import dev.veil.cli.core.Opts;
+import dev.veil.cli.core.VeilVersion;
+import dev.veil.ml.data.Scaling;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code veil bench iris --data FILE [--label species] [--target petal_width] [--folds 5]
+ * [--iterations 7] [--degree 3] [--linear-iterations 10] [--scaling min-max] [--threads T]
+ * [--json FILE]}: encrypted one-vs-rest and encrypted linear regression on iris, at secure
+ * parameters, against the same algorithms in double precision ({@link IrisBenchmark}).
+ */
+@Command(
+    name = "iris",
+    mixinStandardHelpOptions = true,
+    versionProvider = VeilVersion.class,
+    sortOptions = false,
+    description = {
+      "Cross-validate encrypted multiclass one-vs-rest (accuracy) and encrypted linear regression"
+          + " (coefficients, RMSE) on the iris table at 128-bit-secure parameters, beside the same"
+          + " algorithms in double precision and their exact counterparts."
+    },
+    exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
+    exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT})
+final class BenchIrisCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--data", paramLabel = "FILE", required = true,
+      description = "The iris CSV (four measurements and the class column).")
+  Path data;
+
+  @Option(names = "--label", paramLabel = "COLUMN", defaultValue = "species",
+      description = "The class column (default: species).")
+  String label;
+
+  @Option(names = "--target", paramLabel = "COLUMN", defaultValue = "petal_width",
+      description = "The measurement the linear regression predicts from the others (default:"
+          + " petal_width).")
+  String target;
+
+  @Option(names = "--folds", paramLabel = "K", defaultValue = "5",
+      description = "Cross-validation folds (default: 5).")
+  int folds;
+
+  @Option(names = "--iterations", paramLabel = "T", defaultValue = "7",
+      description = "Nesterov iterations of each one-vs-rest classifier (default: 7).")
+  int iterations;
+
+  @Option(names = "--degree", paramLabel = "K", defaultValue = "3",
+      description = "Kim sigmoid degree: 3, 5 or 7 (default: 3).")
+  int degree;
+
+  @Option(names = "--linear-iterations", paramLabel = "T", defaultValue = "10",
+      description = "Gradient steps of the linear regression (default: 10).")
+  int linearIterations;
+
+  @Option(names = "--scaling", paramLabel = "KIND", defaultValue = "min-max",
+      description = "One-vs-rest feature scaling: min-max (default), whiten, max-abs, standard.")
+  String scaling;
+
+  @Option(names = "--threads", paramLabel = "T",
+      description = "Engine threads (default: all processors).")
+  Integer threads;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write a JSON report.")
+  Path json;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isRegularFile(data)) {
+      throw bad("--data", "'" + data + "' is not a file");
+    }
+    Opts.atLeast(spec, "--folds", folds, 2);
+    Opts.atLeast(spec, "--iterations", iterations, 1);
+    Opts.atLeast(spec, "--linear-iterations", linearIterations, 1);
+    if (!HelrBenchmark.DEGREES.contains(degree)) {
+      throw bad("--degree", "must be one of 3, 5, 7, got " + degree);
+    }
+    int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    Opts.atLeast(spec, "--threads", t, 1);
+    Scaling kind;
+    try {
+      kind = Scaling.parse(scaling);
+    } catch (IllegalArgumentException e) {
+      throw bad("--scaling", e.getMessage());
+    }
+    Path report = json == null ? null : Opts.writableFile(spec, "--json", json);
+    CliContext ctx = CliContext.of(spec);
+    new IrisBenchmark(new IrisBenchmark.Config(data, label, target, folds, iterations, degree,
+        linearIterations, kind, t, report), ctx.err()).run(ctx.out());
+    ctx.out().flush();
+    return CliErrors.OK;
+  }
+
+  private ParameterException bad(String option, String problem) {
+    return new ParameterException(spec.commandLine(),
+        "Invalid value for option '" + option + "': " + problem);
+  }
+}

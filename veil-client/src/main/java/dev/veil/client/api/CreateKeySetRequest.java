@@ -1,9 +1,0 @@
-package dev.veil.client.api;
-
-/**
- * {@code POST /api/keys}.
- *
- * @param name a label, up to 200 characters
- * @param params {@code params.bin} of the key directory, base64
- */
-public record CreateKeySetRequest(String name, String params) {}

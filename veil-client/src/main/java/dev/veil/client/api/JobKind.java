@@ -1,9 +1,0 @@
-package dev.veil.client.api;
-
-/** What a job does. */
-public enum JobKind {
-  /** Encrypted logistic regression on a data set. */
-  TRAINING,
-  /** A model applied to the caller's encrypted rows. */
-  INFERENCE
-}

@@ -1,9 +1,0 @@
-package dev.veil.client.api;
-
-/**
- * One line of a ledger transaction.
- *
- * @param accountId the account
- * @param amount minor units, positive when the account is credited
- */
-public record LedgerEntry(String accountId, long amount) {}
