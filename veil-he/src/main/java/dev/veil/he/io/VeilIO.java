@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 
 import dev.veil.he.rlwe.Ciphertext;
-import dev.veil.he.rlwe.Encryptor;
 import dev.veil.he.rlwe.EvaluationKeys;
 import dev.veil.he.rlwe.HeContext;
 import dev.veil.he.rlwe.Parameters;
@@ -25,7 +24,7 @@ import dev.veil.he.rlwe.SwitchingKey;
  *
  * {@code write(out, x)} picks the form by {@link Form#AUTO}: seeded exactly when the object holds a
  * seed (and, for a ciphertext, has degree 1). The seed is trusted to generate the object's uniform
- * part; objects from {@code KeyGenerator} and {@link Encryptor} keep that true, and evaluators drop
+ * part; objects from {@code KeyGenerator} and {@code Encryptor} keep that true, and evaluators drop
  * a ciphertext's seed when they change it. Writers buffer internally, flush the stream at the end
  * and never close it. They throw {@link IllegalArgumentException} for an object that cannot be
  * written as asked (a seeded form without a seed, a coefficient not reduced, a shape that
