@@ -3,6 +3,7 @@ package dev.veil.he.ckks;
 import dev.veil.he.ring.Modulus;
 import dev.veil.he.ring.NttTable;
 import dev.veil.he.ring.RingContext;
+import dev.veil.he.ring.ScratchPool;
 import dev.veil.he.rlwe.Ciphertext;
 import dev.veil.he.rlwe.EvaluationKeys;
 import dev.veil.he.rlwe.HeContext;
@@ -28,7 +29,12 @@ import dev.veil.he.rlwe.SwitchingKey;
  * it removes. Additions require scales equal to within a relative {@value #SCALE_TOLERANCE}; use
  * {@link #setScale} to bring one ciphertext to another's scale.
  *
- * <p>Thread-safe if the ciphertexts passed are not shared between threads.
+ * <p>Thread-safe if the ciphertexts passed are not shared between threads. Operations that write
+ * into a given {@code out} ({@link #relinearize}, {@link #rescale}, {@link #rotate}, {@link
+ * #conjugate}, {@link #mul} and the other element-wise ones) allocate no polynomial: their
+ * temporaries live in a workspace of this evaluator, taken from a pool for the length of one call
+ * and handed back, one workspace per thread calling at once (up to four polynomials of {@code
+ * qCount} rows, made as an operation first needs them), kept for the life of the evaluator.
  */
 public final class Evaluator {
   /** Relative difference under which two scales count as equal. */
@@ -40,6 +46,31 @@ public final class Evaluator {
   private final EvaluationKeys keys;
   private final KeySwitcher switcher;
   private final int n;
+  private final ScratchPool<Workspace> workspaces = new ScratchPool<>(Workspace::new);
+
+  /**
+   * Temporaries of one operation: up to four polynomials over every data prime and one row,
+   * each made the first time an operation asks for it.
+   */
+  private final class Workspace {
+    private final long[][][] polys = new long[4][][];
+    private long[] row;
+
+    /** Polynomial {@code i} (0..3), qCount rows of N. */
+    long[][] poly(int i) {
+      if (polys[i] == null) {
+        polys[i] = new long[params.qCount()][n];
+      }
+      return polys[i];
+    }
+
+    long[] row() {
+      if (row == null) {
+        row = new long[n];
+      }
+      return row;
+    }
+  }
 
   public Evaluator(HeContext ctx, EvaluationKeys keys) {
     this.ctx = ctx;
@@ -480,12 +511,24 @@ public final class Evaluator {
     }
     SwitchingKey rlk = keys.relinearizationKey();
     int level = ct.level();
-    long[][] k0 = new long[level + 1][n];
-    long[][] k1 = new long[level + 1][n];
-    switcher.switchKey(ct.poly(2), level, rlk, k0, k1);
-    long[][] c0 = ct.poly(0);
-    long[][] c1 = ct.poly(1);
-    double scale = ct.scale();
+    Workspace ws = workspaces.take();
+    try {
+      switchInto(ct.poly(2), level, rlk, ct.poly(0), ct.poly(1), ct.scale(), out, ws);
+    } finally {
+      workspaces.give(ws);
+    }
+  }
+
+  /**
+   * {@code out = (d0 + k0, d1 + k1)} (just {@code k1} when {@code d1} is null) at {@code level}
+   * and {@code scale}, where {@code (k0, k1)} is {@code c} switched with {@code key} into
+   * polynomials 2 and 3 of the workspace. {@code d0} and {@code d1} may be rows of {@code out}.
+   */
+  private void switchInto(long[][] c, int level, SwitchingKey key, long[][] d0, long[][] d1,
+      double scale, Ciphertext out, Workspace ws) {
+    long[][] k0 = ws.poly(2);
+    long[][] k1 = ws.poly(3);
+    switcher.switchKey(c, level, key, k0, k1);
     out.reset(1, level, scale);
     long[][] o0 = out.poly(0);
     long[][] o1 = out.poly(1);
@@ -493,8 +536,12 @@ public final class Evaluator {
         level + 1,
         i -> {
           long q = ring.modulus(i).q;
-          RingContext.add(c0[i], k0[i], o0[i], q);
-          RingContext.add(c1[i], k1[i], o1[i], q);
+          RingContext.add(d0[i], k0[i], o0[i], q);
+          if (d1 == null) {
+            System.arraycopy(k1[i], 0, o1[i], 0, n);
+          } else {
+            RingContext.add(d1[i], k1[i], o1[i], q);
+          }
         });
   }
 
@@ -541,8 +588,13 @@ public final class Evaluator {
     double scale = ct.scale() / params.q(level);
     int degree = ct.degree();
     copyInto(ct, out, level);
-    for (int p = 0; p <= degree; p++) {
-      divideRoundByLast(out.poly(p), level);
+    Workspace ws = workspaces.take();
+    try {
+      for (int p = 0; p <= degree; p++) {
+        divideRoundByLast(out.poly(p), level, ws.row(), ws.poly(0));
+      }
+    } finally {
+      workspaces.give(ws);
     }
     out.reset(degree, level - 1, scale);
   }
@@ -553,12 +605,15 @@ public final class Evaluator {
     return out;
   }
 
-  /** {@code p <- round(p / q_level)} over rows 0..level-1, NTT form in and out. */
-  private void divideRoundByLast(long[][] p, int level) {
+  /**
+   * {@code p <- round(p / q_level)} over rows 0..level-1, NTT form in and out; {@code last} (N
+   * longs) and rows 0..level-1 of {@code tmp} are scratch.
+   */
+  private void divideRoundByLast(long[][] p, int level, long[] last, long[][] tmp) {
     NttTable lastNtt = ring.ntt(level);
     long ql = lastNtt.modulus.q;
     long half = ql >>> 1;
-    long[] last = p[level].clone();
+    System.arraycopy(p[level], 0, last, 0, n);
     lastNtt.inverse(last);
     for (int j = 0; j < n; j++) {
       long x = last[j] + half; // round: divide (x + q_l/2) and subtract the half back
@@ -569,7 +624,7 @@ public final class Evaluator {
         i -> {
           Modulus m = ring.modulus(i);
           long q = m.q;
-          long[] t = new long[n];
+          long[] t = tmp[i];
           long halfModQ = m.reduce(half);
           for (int j = 0; j < n; j++) {
             long r = (ql < q ? last[j] : m.reduce(last[j])) - halfModQ;
@@ -728,23 +783,16 @@ public final class Evaluator {
     requireDegree1(ct, op);
     int level = ct.level();
     int[] perm = ring.galoisPermutation(g);
-    long[][] c0 = new long[level + 1][n];
-    long[][] c1 = new long[level + 1][n];
-    ring.automorphismNtt(ct.poly(0), c0, level + 1, perm);
-    ring.automorphismNtt(ct.poly(1), c1, level + 1, perm);
-    long[][] k0 = new long[level + 1][n];
-    long[][] k1 = new long[level + 1][n];
-    switcher.switchKey(c1, level, key, k0, k1);
-    double scale = ct.scale();
-    out.reset(1, level, scale);
-    long[][] o0 = out.poly(0);
-    long[][] o1 = out.poly(1);
-    ring.parallelFor(
-        level + 1,
-        i -> {
-          RingContext.add(c0[i], k0[i], o0[i], ring.modulus(i).q);
-          System.arraycopy(k1[i], 0, o1[i], 0, n);
-        });
+    Workspace ws = workspaces.take();
+    try {
+      long[][] c0 = ws.poly(0);
+      long[][] c1 = ws.poly(1);
+      ring.automorphismNtt(ct.poly(0), c0, level + 1, perm);
+      ring.automorphismNtt(ct.poly(1), c1, level + 1, perm);
+      switchInto(c1, level, key, c0, null, ct.scale(), out, ws);
+    } finally {
+      workspaces.give(ws);
+    }
   }
 
   /**

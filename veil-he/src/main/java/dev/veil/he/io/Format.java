@@ -1,6 +1,6 @@
 package dev.veil.he.io;
 
-/** Constants and size arithmetic of the version-1 binary format. See {@link VeilIO}. */
+/** Constants and size arithmetic of the version-1 binary format, described in package-info. */
 final class Format {
   private Format() {}
 

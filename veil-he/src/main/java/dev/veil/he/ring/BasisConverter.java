@@ -27,6 +27,8 @@ public final class BasisConverter {
   private final long[] halfModDst;
   /** {@code A mod b_j}. */
   private final long[] aModDst;
+  /** {@code 1 / a_i} as doubles, for the overflow estimate. */
+  private final double[] srcInv;
 
   public BasisConverter(RingContext ring, int[] src, int[] dst) {
     this.ring = ring;
@@ -61,6 +63,10 @@ public final class BasisConverter {
       java.math.BigInteger bj = java.math.BigInteger.valueOf(ring.modulus(dst[j]).q);
       halfModDst[j] = half.mod(bj).longValue();
       aModDst[j] = bigA.mod(bj).longValue();
+    }
+    srcInv = new double[r];
+    for (int i = 0; i < r; i++) {
+      srcInv[i] = 1.0 / ring.modulus(src[i]).q;
     }
     hatModDst = new long[dst.length][r];
     for (int j = 0; j < dst.length; j++) {
@@ -98,6 +104,22 @@ public final class BasisConverter {
    * only for values within about 2^-50 A of the edges, which adds a harmless multiple of A.
    */
   public Prepared prepare(long[][] in) {
+    return prepare(in, src.length == 1 ? null : new long[in[0].length]);
+  }
+
+  /**
+   * {@link #prepare(long[][])} with the caller's buffer for the overflow counts (N longs; unused,
+   * and may be null, with one source prime): allocates nothing but the returned record. The
+   * result refers to {@code in} and {@code overflow}, which must outlive its use.
+   *
+   * @throws IllegalArgumentException if several source primes meet a missing or short buffer
+   */
+  public Prepared prepare(long[][] in, long[] overflow) {
+    if (src.length > 1 && (overflow == null || overflow.length < in[0].length)) {
+      throw new IllegalArgumentException("overflow buffer of "
+          + (overflow == null ? "null" : overflow.length + " longs") + " for rows of "
+          + in[0].length + " coefficients");
+    }
     ring.parallelFor(
         src.length,
         i -> {
@@ -117,11 +139,8 @@ public final class BasisConverter {
       return new Prepared(in, null);
     }
     int n = in[0].length;
-    long[] u = new long[n];
-    double[] inv = new double[src.length];
-    for (int i = 0; i < src.length; i++) {
-      inv[i] = 1.0 / ring.modulus(src[i]).q;
-    }
+    long[] u = overflow;
+    double[] inv = srcInv;
     int chunks = Math.max(1, Math.min(ring.threads(), 8));
     int chunk = (n + chunks - 1) / chunks;
     ring.parallelFor(

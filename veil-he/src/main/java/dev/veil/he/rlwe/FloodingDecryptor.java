@@ -15,10 +15,20 @@ import dev.veil.he.ring.Sampler;
  * IND-CPA-D attacks of Li and Micciancio), for up to {@code maxDecryptions} decryptions of
  * ciphertexts whose noise coefficients stay below {@code 2^noiseBoundBits}. What it does not: a
  * declared bound that is too small (the caller must bound the noise of its circuit), and
- * decryptions made with other decryptors of the same key (share one instance, or persist
- * {@link #used()} across processes).
+ * decryptions made with other decryptors of the same key.
  *
- * <p>Thread-safe. The flooding noise comes from a fresh {@link SecureRandom} seed per call.
+ * <p>The budget is counted by this instance alone, in memory: the count starts at the {@code
+ * alreadyUsed} given to the constructor (0 by default) and goes up by one for each call of {@link
+ * #decrypt} that passes its checks, before the decryption itself (a decryption that then fails
+ * still counts). Nothing is persisted: this class writes the count nowhere and reads it from
+ * nowhere, and other instances for the same key, in this process or another, neither see nor
+ * share it. A caller that must hold a key to its budget over its whole life has to do that
+ * itself: use a single instance per key, store {@link #used()} after each decryption (or before
+ * publishing its result), and pass the stored count as {@code alreadyUsed} when it makes the
+ * next instance. A count lost or restored too low gives the key a fresh budget.
+ *
+ * <p>Thread-safe: concurrent calls charge the count atomically, so one instance never makes more
+ * than the budget. The flooding noise is drawn from a {@link SecureRandom} of the instance.
  */
 public final class FloodingDecryptor {
   private final HeContext ctx;
@@ -29,11 +39,17 @@ public final class FloodingDecryptor {
   private final AtomicLong used;
   private final SecureRandom random = new SecureRandom();
 
+  /** A decryptor whose count starts at 0, as for a key that has never shared a decryption. */
   public FloodingDecryptor(HeContext ctx, SecretKey sk, FloodingPolicy policy) {
     this(ctx, sk, policy, 0);
   }
 
-  /** @param alreadyUsed shared decryptions this key has made before (restored from storage) */
+  /**
+   * A decryptor whose count starts at {@code alreadyUsed}: the shared decryptions the caller knows
+   * this key to have made before (this class keeps no record of them; see the class comment).
+   *
+   * @throws IllegalArgumentException if {@code alreadyUsed} is negative
+   */
   public FloodingDecryptor(HeContext ctx, SecretKey sk, FloodingPolicy policy, long alreadyUsed) {
     this.ctx = ctx;
     this.params = ctx.parameters();
@@ -64,7 +80,10 @@ public final class FloodingDecryptor {
     return Math.log(scale) / Math.log(2) - Math.log(sigma) / Math.log(2) - params.logN() / 2.0;
   }
 
-  /** Shared decryptions made so far. */
+  /**
+   * Shared decryptions counted so far: {@code alreadyUsed} plus this instance's charged calls. In
+   * memory only; the caller stores it if it must outlive the instance.
+   */
   public long used() {
     return used.get();
   }

@@ -1,9 +1,12 @@
 package dev.veil.he.rlwe;
 
+import java.util.Arrays;
+
 import dev.veil.he.ring.BasisConverter;
 import dev.veil.he.ring.Modulus;
 import dev.veil.he.ring.NttTable;
 import dev.veil.he.ring.RingContext;
+import dev.veil.he.ring.ScratchPool;
 
 /**
  * Hybrid key switching (Han-Ki): a polynomial {@code c} over {@code Q_l} is split into digits,
@@ -14,16 +17,56 @@ import dev.veil.he.ring.RingContext;
  * <p>{@link #decompose} and {@link #apply} expose the split so that one decomposition serves many
  * automorphism keys (hoisted rotations, Halevi-Shoup): an automorphism permutes the NTT slots of
  * each digit, which commutes with the decomposition up to multiples that the gadget cancels.
+ *
+ * <p>Thread-safe: several threads may switch keys with one instance at once. Each call works in a
+ * workspace of the instance (the input in coefficient form and two accumulators over {@code Q P},
+ * about {@code 3 (qCount + pCount) N} longs) taken from a pool and handed back at its end, so
+ * {@link #switchKey}, {@link #apply} and {@link #modDown} allocate no polynomial after the first
+ * call of each concurrent caller; the pool keeps one workspace per caller there has been at once,
+ * for the life of the instance. {@link #decompose} returns new rows by design.
  */
 public final class KeySwitcher {
   private final HeContext ctx;
   private final RingContext ring;
   private final Parameters params;
+  private final ScratchPool<Workspace> workspaces;
+  /** Overflow buffers of ModDown on its own (N longs each), for {@link #modDown}. */
+  private final ScratchPool<long[]> overflows;
 
+  /** A key switcher under the context's parameters; see the class comment on threads. */
   public KeySwitcher(HeContext ctx) {
     this.ctx = ctx;
     this.ring = ctx.ring();
     this.params = ctx.parameters();
+    this.workspaces = new ScratchPool<>(Workspace::new);
+    this.overflows = new ScratchPool<>(() -> new long[params.n()]);
+  }
+
+  /**
+   * The buffers of one key switch, sized once for the top level: the input rows in coefficient
+   * form, the two accumulators over {@code Q P}, and the overflow counts of each digit's and of
+   * ModDown's basis conversion (only where a conversion has several source primes).
+   */
+  private final class Workspace {
+    final long[][] coeff;
+    final long[][] acc0;
+    final long[][] acc1;
+    final long[][] digitOverflow;
+    final long[] modDownOverflow;
+
+    Workspace() {
+      int n = params.n();
+      int all = params.qCount() + params.pCount();
+      coeff = new long[params.qCount()][n];
+      acc0 = new long[all][n];
+      acc1 = new long[all][n];
+      digitOverflow = params.alpha() > 1 ? new long[params.dnum()][n] : null;
+      modDownOverflow = params.pCount() > 1 ? new long[n] : null;
+    }
+
+    long[] digitOverflow(int j) {
+      return digitOverflow == null ? null : digitOverflow[j];
+    }
   }
 
   /** The digits of a polynomial raised to {@code Q_l P}, NTT form; reusable across keys. */
@@ -49,15 +92,16 @@ public final class KeySwitcher {
 
   /**
    * The inputs of every digit's conversion: all rows of {@code c} in coefficient form (one
-   * inverse NTT per row, in parallel), each digit's rows then scaled in place for its converter.
-   * Returns {@code y[j]} = the prepared rows of digit j.
+   * inverse NTT per row, in parallel, into the workspace), each digit's rows then scaled in place
+   * for its converter. Returns {@code y[j]} = the prepared rows of digit j.
    */
-  private BasisConverter.Prepared[] digitInputs(long[][] c, int level, BasisConverter[] conv) {
-    long[][] coeff = new long[level + 1][];
+  private BasisConverter.Prepared[] digitInputs(long[][] c, int level, BasisConverter[] conv,
+      Workspace ws) {
+    long[][] coeff = ws.coeff;
     ring.parallelFor(
         level + 1,
         i -> {
-          coeff[i] = c[i].clone();
+          System.arraycopy(c[i], 0, coeff[i], 0, coeff[i].length);
           ring.ntt(i).inverse(coeff[i]);
         });
     BasisConverter.Prepared[] y = new BasisConverter.Prepared[conv.length];
@@ -67,7 +111,7 @@ public final class KeySwitcher {
       for (int i = 0; i < src.length; i++) {
         rows[i] = coeff[src[i]];
       }
-      y[j] = conv[j].prepare(rows);
+      y[j] = conv[j].prepare(rows, ws.digitOverflow(j));
     }
     return y;
   }
@@ -215,10 +259,15 @@ public final class KeySwitcher {
    * cache while the key rows stream through once.
    */
   public void switchKey(long[][] c, int level, SwitchingKey key, long[][] k0, long[][] k1) {
-    BasisConverter[] conv = converters(level);
-    BasisConverter.Prepared[] y = digitInputs(c, level, conv);
-    innerProducts(level, conv.length, key, k0, k1,
-        (j, r, buf) -> digitRow(c, y[j], j, level, r, conv[j], buf));
+    Workspace ws = workspaces.take();
+    try {
+      BasisConverter[] conv = converters(level);
+      BasisConverter.Prepared[] y = digitInputs(c, level, conv, ws);
+      innerProducts(level, conv.length, key, k0, k1, ws,
+          (j, r, buf) -> digitRow(c, y[j], j, level, r, conv[j], buf));
+    } finally {
+      workspaces.give(ws);
+    }
   }
 
   /** Row r of digit j over {@code Q_l P}, NTT form; may use {@code buf} for it. */
@@ -232,17 +281,17 @@ public final class KeySwitcher {
    * spare bits the sums are kept unreduced in 128 bits and reduced once.
    */
   private void innerProducts(int level, int digits, SwitchingKey key, long[][] k0, long[][] k1,
-      DigitRows digit) {
+      Workspace ws, DigitRows digit) {
     int rows = level + 1 + params.pCount();
-    long[][] acc0 = new long[rows][];
-    long[][] acc1 = new long[rows][];
+    long[][] acc0 = ws.acc0;
+    long[][] acc1 = ws.acc1;
     ring.parallelFor(
         rows,
         r -> {
           int ri = ringIndex(r, level);
           Modulus m = ring.modulus(ri);
-          long[] a0 = new long[params.n()];
-          long[] a1 = new long[params.n()];
+          long[] a0 = acc0[r];
+          long[] a1 = acc1[r];
           long[] buf = scratch();
           if (lazyRow(ring.ntt(ri), digits)) {
             Accumulators acc = accumulators();
@@ -256,33 +305,38 @@ public final class KeySwitcher {
             }
             acc.reduceInto(a0, a1, m);
           } else {
+            Arrays.fill(a0, 0);
+            Arrays.fill(a1, 0);
             for (int j = 0; j < digits; j++) {
               mulAdd2(digit.row(j, r, buf), key.b(j)[ri], key.a(j)[ri], a0, a1, m);
             }
           }
-          acc0[r] = a0;
-          acc1[r] = a1;
         });
-    modDown(acc0, level, k0);
-    modDown(acc1, level, k1);
+    modDown(acc0, level, k0, ws.modDownOverflow);
+    modDown(acc1, level, k1, ws.modDownOverflow);
   }
 
   /** Decomposes {@code c} (NTT form, rows 0..level) once for several {@link #apply} calls. */
   public Decomposition decompose(long[][] c, int level) {
     int rows = level + 1 + params.pCount();
-    BasisConverter[] conv = converters(level);
-    BasisConverter.Prepared[] y = digitInputs(c, level, conv);
-    long[][][] out = new long[conv.length][rows][];
-    ring.parallelFor(
-        rows,
-        r -> {
-          for (int j = 0; j < conv.length; j++) {
-            long[] buf = new long[params.n()];
-            long[] d = digitRow(c, y[j], j, level, r, conv[j], buf);
-            out[j][r] = d == buf ? buf : d.clone();
-          }
-        });
-    return new Decomposition(level, out);
+    Workspace ws = workspaces.take();
+    try {
+      BasisConverter[] conv = converters(level);
+      BasisConverter.Prepared[] y = digitInputs(c, level, conv, ws);
+      long[][][] out = new long[conv.length][rows][];
+      ring.parallelFor(
+          rows,
+          r -> {
+            for (int j = 0; j < conv.length; j++) {
+              long[] buf = new long[params.n()];
+              long[] d = digitRow(c, y[j], j, level, r, conv[j], buf);
+              out[j][r] = d == buf ? buf : d.clone();
+            }
+          });
+      return new Decomposition(level, out);
+    } finally {
+      workspaces.give(ws);
+    }
   }
 
   /**
@@ -290,13 +344,18 @@ public final class KeySwitcher {
    * NTT-slot permutation {@code perm} (null for none): {@code k0, k1} rows 0..level.
    */
   public void apply(Decomposition dec, SwitchingKey key, int[] perm, long[][] k0, long[][] k1) {
-    innerProducts(dec.level, dec.digits.length, key, k0, k1, (j, r, buf) -> {
-      if (perm == null) {
-        return dec.digits[j][r];
-      }
-      RingContext.permute(dec.digits[j][r], buf, perm);
-      return buf;
-    });
+    Workspace ws = workspaces.take();
+    try {
+      innerProducts(dec.level, dec.digits.length, key, k0, k1, ws, (j, r, buf) -> {
+        if (perm == null) {
+          return dec.digits[j][r];
+        }
+        RingContext.permute(dec.digits[j][r], buf, perm);
+        return buf;
+      });
+    } finally {
+      workspaces.give(ws);
+    }
   }
 
   /**
@@ -306,6 +365,20 @@ public final class KeySwitcher {
    * concentrated on a few slots.
    */
   public void modDown(long[][] acc, int level, long[][] out) {
+    if (params.pCount() == 1) {
+      modDown(acc, level, out, null);
+      return;
+    }
+    long[] overflow = overflows.take();
+    try {
+      modDown(acc, level, out, overflow);
+    } finally {
+      overflows.give(overflow);
+    }
+  }
+
+  /** {@link #modDown(long[][], int, long[][])} with the conversion's overflow buffer. */
+  private void modDown(long[][] acc, int level, long[][] out, long[] overflow) {
     int k = params.pCount();
     BasisConverter conv = ctx.modDownConverter(level);
     long[][] pRows = new long[k][];
@@ -317,7 +390,7 @@ public final class KeySwitcher {
           nt.inverse(r);
           pRows[i] = r;
         });
-    BasisConverter.Prepared prepared = conv.prepare(pRows);
+    BasisConverter.Prepared prepared = conv.prepare(pRows, overflow);
     ring.parallelFor(
         level + 1,
         i -> {
