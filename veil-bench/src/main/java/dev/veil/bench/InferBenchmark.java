@@ -223,6 +223,10 @@ public final class InferBenchmark {
     Objects.requireNonNull(config, "config");
     long start = System.nanoTime();
     double[] loadStart = loadAverage();
+    ObjectNode machine = JSON.createObjectNode();
+    CkksBenchmark.environment(machine); // startedAt: now, before the keys
+    machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version")
+        + " " + System.getProperty("os.arch"));
     Run run = new Run(config, err);
     ObjectNode root;
     try {
@@ -230,6 +234,7 @@ public final class InferBenchmark {
     } finally {
       run.close();
     }
+    root.set("machine", machine);
     root.set("loadAverage", JSON.createObjectNode()
         .<ObjectNode>set("start", array(loadStart)).set("end", array(loadAverage())));
     root.put("seconds", CkksBenchmark.round((System.nanoTime() - start) / 1e9, 2));
@@ -381,10 +386,6 @@ public final class InferBenchmark {
       root.put("keygenSeconds", CkksBenchmark.round(keygenSeconds, 4));
       root.set("flooding", flooding());
       root.set("precision", precision());
-      ObjectNode machine = root.putObject("machine");
-      CkksBenchmark.environment(machine);
-      machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version")
-          + " " + System.getProperty("os.arch"));
       return root;
     }
 
