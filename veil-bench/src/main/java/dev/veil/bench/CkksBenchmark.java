@@ -588,7 +588,11 @@ public final class CkksBenchmark {
 
   // ================================================================ report and formatting
 
-  private static void environment(ObjectNode root) {
+  /**
+   * The JVM and machine fields of a report: {@code javaVersion}, {@code vm}, {@code cpu}, {@code
+   * availableProcessors}, {@code heapMaxBytes}, {@code gc}, {@code jvmArgs}, {@code startedAt}.
+   */
+  static void environment(ObjectNode root) {
     root.put("javaVersion", System.getProperty("java.version"));
     root.put("vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
     root.put("cpu", cpuName());

@@ -1,11 +1,11 @@
 /**
- * The benchmarks behind {@code veil bench}: the engine's operations ({@link
- * dev.veil.bench.CkksBenchmark}, beside SEAL's published figures in {@link
- * dev.veil.bench.SealReference}), encrypted logistic regression on the HELR data sets ({@link
- * dev.veil.bench.HelrBenchmark}) and iris ({@link dev.veil.bench.IrisBenchmark}), with the shared
- * timing harness and heap monitoring. Each writes a table to standard output and, when asked, a
- * JSON report (the figures of BENCHMARKS.md come from those reports). Uses veil-he and veil-ml;
- * the server benchmark is in {@code dev.veil.bench.server}, the commands in {@code
- * dev.veil.bench.cli}.
+ * The benchmarks behind {@code veil bench}: the CKKS engine's operations against SEAL ({@link
+ * dev.veil.bench.CkksBenchmark}, {@link dev.veil.bench.SealReference}), encrypted training
+ * ({@link dev.veil.bench.HelrBenchmark}, {@link dev.veil.bench.IrisBenchmark}) and encrypted
+ * inference end to end ({@link dev.veil.bench.InferBenchmark}), with their timing harness and
+ * JSON reports. May use veil-he, veil-ml, the server's inference settings ({@code
+ * dev.veil.server.inference}, so that inference is sanitised as the server does it) and Jackson;
+ * the command-line side is {@link dev.veil.bench.cli}, the server benchmark {@link
+ * dev.veil.bench.server}.
  */
 package dev.veil.bench;

@@ -10,11 +10,11 @@ import java.util.concurrent.Callable;
 import dev.veil.bench.CkksBenchmark;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
-import dev.veil.cli.core.Opts;
 import dev.veil.cli.core.VeilVersion;
 import dev.veil.he.ckks.Presets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -82,13 +82,7 @@ public final class BenchCkksCommand implements Callable<Integer> {
       })
   int threads;
 
-  @Option(
-      names = "--json",
-      paramLabel = "FILE",
-      description = {
-        "Also write the results to FILE as JSON (missing parent directories are created)."
-      })
-  Path json;
+  @Mixin ReportOption report;
 
   @Override
   public Integer call() {
@@ -97,9 +91,9 @@ public final class BenchCkksCommand implements Callable<Integer> {
           spec.commandLine(),
           "Invalid value for option '--threads': must be at least 1, got " + threads);
     }
-    Path report = json == null ? null : Opts.writableFile(spec, "--json", json);
+    Path json = report.target(spec);
     CliContext context = CliContext.of(spec);
-    return runner.run(chosenPresets(), threads, report, context.out());
+    return runner.run(chosenPresets(), threads, json, context.out());
   }
 
   /** The presets asked for, in order and without repeats, or the default ones. */

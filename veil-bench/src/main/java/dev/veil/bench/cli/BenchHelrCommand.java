@@ -9,10 +9,10 @@ import java.util.concurrent.Callable;
 import dev.veil.bench.HelrBenchmark;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
-import dev.veil.cli.core.Opts;
 import dev.veil.cli.core.VeilVersion;
 import dev.veil.ml.data.Scaling;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -79,11 +79,7 @@ final class BenchHelrCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE})."})
   int degree;
 
-  @Option(
-      names = "--threads",
-      paramLabel = "T",
-      description = {"Worker threads of the engine, at least 1 (default: all processors)."})
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Option(
       names = "--scaling",
@@ -94,13 +90,7 @@ final class BenchHelrCommand implements Callable<Integer> {
           + " [-1, 1]) or standard."})
   String scaling;
 
-  @Option(
-      names = "--json",
-      paramLabel = "FILE",
-      description = {
-        "Also write the results to FILE as JSON (missing parent directories are created)."
-      })
-  Path json;
+  @Mixin ReportOption report;
 
   @Override
   public Integer call() {
@@ -125,20 +115,17 @@ final class BenchHelrCommand implements Callable<Integer> {
     if (!HelrBenchmark.DEGREES.contains(degree)) {
       throw bad("--degree", "must be one of 3, 5, 7, got " + degree);
     }
-    int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-    if (t < 1) {
-      throw bad("--threads", "must be at least 1, got " + t);
-    }
+    int t = threads.resolve(spec);
     Scaling kind;
     try {
       kind = Scaling.parse(scaling);
     } catch (IllegalArgumentException e) {
       throw bad("--scaling", e.getMessage());
     }
-    Path report = json == null ? null : Opts.writableFile(spec, "--json", json);
+    Path json = report.target(spec);
     CliContext context = CliContext.of(spec);
     HelrBenchmark.Config config =
-        new HelrBenchmark.Config(data, folds, iterations, degree, t, kind, report);
+        new HelrBenchmark.Config(data, folds, iterations, degree, t, kind, json);
     return runner.run(config, context.out(), context.err());
   }
 

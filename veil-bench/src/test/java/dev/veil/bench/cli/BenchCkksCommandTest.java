@@ -3,7 +3,6 @@ package dev.veil.bench.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -12,9 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.veil.cli.VeilCli;
-import dev.veil.cli.core.CliContext;
-import dev.veil.cli.spi.CommandProvider;
 import dev.veil.he.ckks.Presets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,24 +29,9 @@ class BenchCkksCommandTest {
       };
 
   private int veil(String... args) {
-    CliContext context =
-        new CliContext(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
     BenchCkksCommand.Runner runner =
         (presets, threads, json, stream) -> benchmark.run(presets, threads, json, stream);
-    CommandProvider provider = new CommandProvider() {
-      @Override
-      public List<Object> commands() {
-        return List.of();
-      }
-
-      @Override
-      public List<Object> benchCommands() {
-        return List.of(new BenchCkksCommand(runner));
-      }
-    };
-    return VeilCli.commandLine(context, List.of(provider)).execute(args);
+    return BenchCli.execute(new BenchCkksCommand(runner), out, err, args);
   }
 
   private String out() {
