@@ -35,9 +35,9 @@ import dev.veil.he.ckks.ParameterSelector;
 import dev.veil.he.ckks.Presets;
 import dev.veil.he.rlwe.Parameters;
 import dev.veil.ml.infer.FeatureMajorInference;
-import dev.veil.server.App;
-import dev.veil.server.ServerConfig;
 import dev.veil.server.account.PasswordHasher;
+import dev.veil.server.app.App;
+import dev.veil.server.app.ServerConfig;
 import dev.veil.server.inference.InferenceSettings;
 
 /**

@@ -2,6 +2,8 @@ package dev.veil.server.account;
 
 import java.util.List;
 
+import dev.veil.server.core.Role;
+
 /** The JSON bodies of the account routes (requests and responses). */
 public final class AccountApi {
   private AccountApi() {}

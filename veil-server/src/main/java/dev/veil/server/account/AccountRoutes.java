@@ -2,11 +2,12 @@ package dev.veil.server.account;
 
 import java.util.Objects;
 
-import dev.veil.server.ServiceException;
 import dev.veil.server.account.AccountApi.CreateTokenRequest;
 import dev.veil.server.account.AccountApi.LoginRequest;
 import dev.veil.server.account.AccountApi.RegisterRequest;
 import dev.veil.server.account.AccountApi.TokenList;
+import dev.veil.server.core.Role;
+import dev.veil.server.core.ServiceException;
 import dev.veil.server.http.ApiModule;
 import dev.veil.server.http.Requests;
 import dev.veil.server.http.Routes;

@@ -14,14 +14,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import dev.veil.server.Ids;
-import dev.veil.server.ServiceException;
 import dev.veil.server.account.AccountApi.LoginResponse;
 import dev.veil.server.account.AccountApi.NewToken;
 import dev.veil.server.account.AccountApi.RegisterRequest;
 import dev.veil.server.account.AccountApi.TokenView;
 import dev.veil.server.account.AccountApi.UserView;
 import dev.veil.server.audit.AuditLog;
+import dev.veil.server.core.Ids;
+import dev.veil.server.core.Principal;
+import dev.veil.server.core.Role;
+import dev.veil.server.core.ServiceException;
 
 /**
  * Accounts, passwords and API tokens.

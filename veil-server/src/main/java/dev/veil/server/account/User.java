@@ -4,6 +4,9 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
 
+import dev.veil.server.core.Principal;
+import dev.veil.server.core.Role;
+
 /**
  * A stored account.
  *

@@ -9,8 +9,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.veil.he.io.FormatException;
-import dev.veil.server.ServiceException;
 import dev.veil.server.blob.BlobStore.BlobRef;
+import dev.veil.server.core.ServiceException;
 
 /**
  * Stores an upload while checking it, on two threads: the caller's thread parses the bytes (a

@@ -20,7 +20,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
-import dev.veil.server.ServiceException;
+import dev.veil.server.core.ServiceException;
 
 /**
  * {@link BlobStore} on the file system: blob {@code abcdef...} lives in {@code root/ab/cdef...}.

@@ -1,6 +1,6 @@
 package dev.veil.server.budget;
 
-import dev.veil.server.ServiceException;
+import dev.veil.server.core.ServiceException;
 
 /**
  * A model's per-buyer query budget: how many inference jobs a buyer may run on it and how many

@@ -6,7 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 
-import dev.veil.server.ServiceException;
+import dev.veil.server.core.ServiceException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 

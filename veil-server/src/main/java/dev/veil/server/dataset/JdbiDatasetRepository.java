@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-import dev.veil.server.ServiceException;
+import dev.veil.server.core.ServiceException;
 import dev.veil.server.db.Sql;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;

@@ -6,7 +6,6 @@ import java.util.Objects;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.veil.server.ServerConfig;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 
@@ -31,13 +30,41 @@ public final class Database implements AutoCloseable {
   }
 
   /**
+   * Where the database is and whom to connect as.
+   *
+   * @param jdbcUrl the JDBC URL (H2 or PostgreSQL)
+   * @param dbUser the user, or null
+   * @param dbPassword the password, or null
+   * @param dbSchema the schema the tables live in (created if missing), a lower-case SQL
+   *     identifier, or null for the connection's default
+   */
+  public record Settings(String jdbcUrl, String dbUser, String dbPassword, String dbSchema) {
+    public Settings {
+      Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+      if (dbSchema != null && !dbSchema.matches(SCHEMA_NAME)) {
+        throw new IllegalArgumentException("dbSchema must be a lower-case SQL identifier, got '"
+            + dbSchema + "'");
+      }
+    }
+  }
+
+  /** A lower-case SQL identifier: the schema names {@link Settings} accepts. */
+  public static final String SCHEMA_NAME = "[a-z_][a-z0-9_]{0,62}";
+
+  /**
    * Connects and migrates.
    *
+   * @param config where the database is
    * @param maxConnections the pool size
    * @throws IllegalStateException naming the database when it cannot be reached or migrated
    */
-  public static Database open(ServerConfig config, int maxConnections) {
-    String url = config.effectiveJdbcUrl();
+  public static Database open(Settings config, int maxConnections) {
+    Objects.requireNonNull(config, "config");
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException("maxConnections must be positive, got "
+          + maxConnections);
+    }
+    String url = config.jdbcUrl();
     HikariConfig hc = new HikariConfig();
     hc.setPoolName("veil-db");
     hc.setJdbcUrl(url);
@@ -85,7 +112,7 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private static void createH2Schema(ServerConfig config, String url) {
+  private static void createH2Schema(Settings config, String url) {
     try (Connection c = java.sql.DriverManager.getConnection(url, config.dbUser(),
         config.dbPassword()); java.sql.Statement st = c.createStatement()) {
       st.execute("CREATE SCHEMA IF NOT EXISTS " + config.dbSchema()); // a checked identifier
@@ -111,7 +138,7 @@ public final class Database implements AutoCloseable {
    */
   public void dropSchema(String schema) {
     Objects.requireNonNull(schema, "schema");
-    if (!schema.matches("[a-z_][a-z0-9_]{0,62}")) {
+    if (!schema.matches(SCHEMA_NAME)) {
       throw new IllegalArgumentException("not a schema name: " + schema);
     }
     jdbi.useHandle(h -> h.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE"));

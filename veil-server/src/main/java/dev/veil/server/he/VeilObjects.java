@@ -6,7 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
 
-import dev.veil.server.ServiceException;
+import dev.veil.server.core.ServiceException;
 
 /**
  * Looks at the 8-byte header of a Veil binary object ({@code dev.veil.he.io.VeilIO}'s format 1:

@@ -5,8 +5,8 @@ import java.io.InputStream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.veil.server.Ids;
-import dev.veil.server.ServiceException;
+import dev.veil.server.core.Ids;
+import dev.veil.server.core.ServiceException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

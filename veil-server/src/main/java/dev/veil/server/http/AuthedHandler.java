@@ -1,6 +1,6 @@
 package dev.veil.server.http;
 
-import dev.veil.server.account.Principal;
+import dev.veil.server.core.Principal;
 import io.javalin.http.Context;
 
 /** A route handler that runs only for an authenticated caller. */

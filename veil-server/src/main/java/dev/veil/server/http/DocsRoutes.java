@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Properties;
 
-import dev.veil.server.ServiceException;
+import dev.veil.server.core.ServiceException;
 import io.javalin.http.HandlerType;
 
 /**

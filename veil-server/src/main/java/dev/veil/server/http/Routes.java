@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 
-import dev.veil.server.ServiceException;
-import dev.veil.server.account.Principal;
+import dev.veil.server.core.Principal;
+import dev.veil.server.core.ServiceException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;

@@ -11,12 +11,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Objects;
 
-import dev.veil.server.Ids;
-import dev.veil.server.ServiceException;
-import dev.veil.server.account.Principal;
 import dev.veil.server.audit.AuditLog;
-import dev.veil.server.blob.BlobStore;
 import dev.veil.server.blob.BlobStore.BlobRef;
+import dev.veil.server.blob.BlobStore;
+import dev.veil.server.core.Ids;
+import dev.veil.server.core.Principal;
+import dev.veil.server.core.ServiceException;
 import org.jdbi.v3.core.Jdbi;
 
 /**

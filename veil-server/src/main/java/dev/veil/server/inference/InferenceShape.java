@@ -11,7 +11,7 @@ import dev.veil.ml.infer.EncryptedRowsInference;
 import dev.veil.ml.infer.FeatureMajorInference;
 import dev.veil.ml.linalg.Layout;
 import dev.veil.ml.poly.SigmoidApproximation;
-import dev.veil.server.ServiceException;
+import dev.veil.server.core.ServiceException;
 
 /**
  * The shape of an inference job, fixed before any work: how many ciphertexts the rows take, how

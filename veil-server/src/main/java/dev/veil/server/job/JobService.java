@@ -14,13 +14,13 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import dev.veil.server.Ids;
-import dev.veil.server.ServiceException;
-import dev.veil.server.account.Principal;
-import dev.veil.server.account.Role;
 import dev.veil.server.audit.AuditLog;
 import dev.veil.server.blob.BlobStore;
 import dev.veil.server.budget.QueryBudgets;
+import dev.veil.server.core.Ids;
+import dev.veil.server.core.Principal;
+import dev.veil.server.core.Role;
+import dev.veil.server.core.ServiceException;
 import dev.veil.server.db.SqlSupport;
 import dev.veil.server.ledger.Hold;
 import dev.veil.server.ledger.Ledger;

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-import dev.veil.server.Ids;
-import dev.veil.server.ServiceException;
+import dev.veil.server.core.Ids;
+import dev.veil.server.core.ServiceException;
 import dev.veil.server.job.JobService.Claim;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -10,9 +10,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
-import dev.veil.server.Digests;
-import dev.veil.server.Ids;
-import dev.veil.server.ServiceException;
+import dev.veil.server.core.Digests;
+import dev.veil.server.core.Ids;
+import dev.veil.server.core.ServiceException;
 import dev.veil.server.db.SqlSupport;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;

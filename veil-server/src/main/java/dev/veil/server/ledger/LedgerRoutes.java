@@ -1,16 +1,16 @@
 package dev.veil.server.ledger;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Locale;
 
-import dev.veil.server.ServiceException;
-import dev.veil.server.account.Principal;
-import dev.veil.server.account.Role;
 import dev.veil.server.account.User;
 import dev.veil.server.account.UserRepository;
 import dev.veil.server.audit.AuditLog;
+import dev.veil.server.core.Principal;
+import dev.veil.server.core.Role;
+import dev.veil.server.core.ServiceException;
 import dev.veil.server.http.ApiModule;
 import dev.veil.server.http.Requests;
 import dev.veil.server.http.Routes;

@@ -3,8 +3,8 @@ package dev.veil.server.model;
 import java.util.List;
 import java.util.Objects;
 
-import dev.veil.server.account.Principal;
 import dev.veil.server.budget.BudgetUsage;
+import dev.veil.server.core.Principal;
 import dev.veil.server.http.ApiModule;
 import dev.veil.server.http.Requests;
 import dev.veil.server.http.Routes;

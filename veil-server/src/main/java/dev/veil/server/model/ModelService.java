@@ -12,14 +12,14 @@ import java.util.Set;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.veil.api.Scaling;
-import dev.veil.server.Ids;
-import dev.veil.server.ServiceException;
-import dev.veil.server.account.Principal;
-import dev.veil.server.account.Role;
 import dev.veil.server.audit.AuditLog;
 import dev.veil.server.budget.BudgetLimits;
 import dev.veil.server.budget.BudgetUsage;
 import dev.veil.server.budget.QueryBudgets;
+import dev.veil.server.core.Ids;
+import dev.veil.server.core.Principal;
+import dev.veil.server.core.Role;
+import dev.veil.server.core.ServiceException;
 import dev.veil.server.ledger.Ledger;
 import org.jdbi.v3.core.Jdbi;
 

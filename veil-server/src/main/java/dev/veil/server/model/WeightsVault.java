@@ -16,13 +16,12 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Set;
-
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
-import dev.veil.server.Digests;
+import dev.veil.server.core.Digests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

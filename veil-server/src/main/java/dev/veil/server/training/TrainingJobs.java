@@ -5,13 +5,13 @@ import java.util.Objects;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.veil.server.Digests;
-import dev.veil.server.ServiceException;
-import dev.veil.server.account.Principal;
-import dev.veil.server.account.Role;
 import dev.veil.server.blob.BlobStore;
 import dev.veil.server.catalog.Catalog;
 import dev.veil.server.catalog.DatasetRef;
+import dev.veil.server.core.Digests;
+import dev.veil.server.core.Principal;
+import dev.veil.server.core.Role;
+import dev.veil.server.core.ServiceException;
 import dev.veil.server.job.Admission;
 import dev.veil.server.job.Job;
 import dev.veil.server.job.JobKind;

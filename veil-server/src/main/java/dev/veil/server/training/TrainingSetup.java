@@ -9,11 +9,11 @@ import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.Parameters;
 import dev.veil.ml.train.LogisticTraining;
 import dev.veil.ml.train.TrainingPlan;
-import dev.veil.server.ServiceException;
 import dev.veil.server.blob.BlobStore;
 import dev.veil.server.catalog.Catalog;
 import dev.veil.server.catalog.DatasetRef;
 import dev.veil.server.catalog.KeySetRef;
+import dev.veil.server.core.ServiceException;
 
 /**
  * Resolves what a training run needs from its parameters, with every check that can be made

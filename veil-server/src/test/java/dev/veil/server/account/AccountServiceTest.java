@@ -8,12 +8,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import dev.veil.server.ServiceException;
 import dev.veil.server.account.AccountApi.CreateTokenRequest;
 import dev.veil.server.account.AccountApi.LoginResponse;
 import dev.veil.server.account.AccountApi.NewToken;
 import dev.veil.server.account.AccountApi.RegisterRequest;
 import dev.veil.server.account.AccountApi.UserView;
+import dev.veil.server.core.Principal;
+import dev.veil.server.core.Role;
+import dev.veil.server.core.ServiceException;
 import dev.veil.server.testing.InMemoryAccounts;
 import dev.veil.server.testing.MutableClock;
 import dev.veil.server.testing.RecordingAuditLog;

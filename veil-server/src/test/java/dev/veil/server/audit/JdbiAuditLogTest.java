@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import dev.veil.server.ServerConfig;
+import dev.veil.server.app.ServerConfig;
 import dev.veil.server.db.Database;
 import dev.veil.server.testing.TestDatabases;
 import org.jdbi.v3.core.Jdbi;
@@ -32,7 +32,7 @@ class JdbiAuditLogTest {
   @BeforeEach
   void open() {
     db = Database.open(ServerConfig.builder().dataDir(dir).jdbcUrl(TestDatabases.h2MemoryUrl())
-        .build(), 8);
+        .build().database(), 8);
     log = new JdbiAuditLog(db.jdbi(), Clock.systemUTC());
   }
 

@@ -14,7 +14,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 import dev.veil.he.io.FormatException;
-import dev.veil.server.ServiceException;
+import dev.veil.server.core.ServiceException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

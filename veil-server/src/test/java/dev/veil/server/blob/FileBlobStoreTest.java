@@ -17,8 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
-import dev.veil.server.ServiceException;
 import dev.veil.server.blob.BlobStore.BlobRef;
+import dev.veil.server.core.ServiceException;
 import dev.veil.server.testing.TestCrypto;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

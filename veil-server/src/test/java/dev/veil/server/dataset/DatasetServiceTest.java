@@ -15,10 +15,10 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.veil.server.ServiceException;
-import dev.veil.server.account.Principal;
-import dev.veil.server.account.Role;
 import dev.veil.server.blob.FileBlobStore;
+import dev.veil.server.core.Principal;
+import dev.veil.server.core.Role;
+import dev.veil.server.core.ServiceException;
 import dev.veil.server.dataset.DatasetApi.CreateDatasetRequest;
 import dev.veil.server.dataset.DatasetApi.DatasetView;
 import dev.veil.server.dataset.DatasetApi.PartView;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 
-import dev.veil.server.ServerConfig;
+import dev.veil.server.app.ServerConfig;
 import dev.veil.server.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,13 +23,13 @@ class DatabaseTest {
   @Test
   void theEmbeddedDatabaseIsMigratedOnceAndReopens() {
     ServerConfig config = ServerConfig.builder().dataDir(dir).build();
-    try (Database db = Database.open(config, 2)) {
+    try (Database db = Database.open(config.database(), 2)) {
       assertThat(db.isPostgres()).isFalse();
       assertThat(tables(db)).contains("users", "api_tokens", "audit_log", "audit_head",
           "key_sets", "datasets", "dataset_parts", "flyway_schema_history");
       db.jdbi().useHandle(h -> h.execute("INSERT INTO audit_head VALUES (2, 0, 'x')"));
     }
-    try (Database db = Database.open(config, 2)) {
+    try (Database db = Database.open(config.database(), 2)) {
       int rows = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM audit_head")
           .mapTo(Integer.class).one());
       assertThat(rows).isEqualTo(2);
@@ -40,7 +40,7 @@ class DatabaseTest {
   @Test
   void anH2SchemaIsCreatedWhenConfigured() {
     ServerConfig config = ServerConfig.builder().dataDir(dir).dbSchema("veil_app").build();
-    try (Database db = Database.open(config, 2)) {
+    try (Database db = Database.open(config.database(), 2)) {
       String schema = db.jdbi().withHandle(h -> h.createQuery("SELECT CURRENT_SCHEMA")
           .mapTo(String.class).one());
       assertThat(schema).isEqualTo("veil_app");
@@ -51,7 +51,7 @@ class DatabaseTest {
   @Test
   void postgresGetsItsOwnSchemaWhichCanBeDropped() {
     ServerConfig config = TestDatabases.postgres(ServerConfig.builder().dataDir(dir)).build();
-    try (Database db = Database.open(config, 2)) {
+    try (Database db = Database.open(config.database(), 2)) {
       try {
         assertThat(db.isPostgres()).isTrue();
         String schema = db.jdbi().withHandle(h -> h.createQuery("SELECT current_schema()")

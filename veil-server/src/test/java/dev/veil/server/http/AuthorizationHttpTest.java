@@ -13,8 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.veil.server.testing.TestCrypto;
-import dev.veil.server.testing.TestServer;
 import dev.veil.server.testing.TestServer.Response;
+import dev.veil.server.testing.TestServer;
 import io.javalin.http.HandlerType;
 import io.javalin.router.ParsedEndpoint;
 import org.junit.jupiter.api.AfterAll;
@@ -73,7 +73,7 @@ class AuthorizationHttpTest {
 
   /** A queued job of alice's, written directly (no runnable job fits the test parameters). */
   static String aliceJob(String aliceId) {
-    String id = dev.veil.server.Ids.next("job");
+    String id = dev.veil.server.core.Ids.next("job");
     server.app().database().jdbi().useHandle(h -> h.createUpdate("INSERT INTO jobs (id,"
             + " owner_id, kind, state, stage, progress, parameters, request_hash, price,"
             + " attempts, max_attempts, cancel_requested, created_at, updated_at) VALUES (:id,"

@@ -23,11 +23,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.veil.server.ServiceException;
-import dev.veil.server.account.Principal;
-import dev.veil.server.account.Role;
 import dev.veil.server.budget.BudgetLimits;
 import dev.veil.server.budget.BudgetUsage;
+import dev.veil.server.core.Principal;
+import dev.veil.server.core.Role;
+import dev.veil.server.core.ServiceException;
 import dev.veil.server.ledger.Balance;
 import dev.veil.server.ledger.HoldState;
 import dev.veil.server.testing.Await;

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.veil.server.account.Principal;
-import dev.veil.server.account.Role;
 import dev.veil.server.budget.QueryBudgets;
+import dev.veil.server.core.Principal;
+import dev.veil.server.core.Role;
 import dev.veil.server.ledger.Ledger;
 import dev.veil.server.testing.Await;
 import dev.veil.server.testing.MemoryAuditLog;

@@ -14,7 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.veil.server.ServiceException;
+import dev.veil.server.core.ServiceException;
 import dev.veil.server.db.SqlSupport;
 import dev.veil.server.testing.TestDatabase;
 import org.junit.jupiter.params.ParameterizedTest;

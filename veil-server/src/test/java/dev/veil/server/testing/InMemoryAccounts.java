@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.veil.server.ServiceException;
 import dev.veil.server.account.ApiToken;
 import dev.veil.server.account.TokenRepository;
 import dev.veil.server.account.User;
 import dev.veil.server.account.UserRepository;
+import dev.veil.server.core.ServiceException;
 
 /** In-memory user and token repositories for service tests. */
 public final class InMemoryAccounts {

@@ -20,8 +20,8 @@ import dev.veil.he.rlwe.Parameters;
 import dev.veil.he.rlwe.PublicKey;
 import dev.veil.he.rlwe.SecretKey;
 import dev.veil.he.rlwe.SwitchingKey;
-import dev.veil.server.Ids;
 import dev.veil.server.catalog.KeySetRef;
+import dev.veil.server.core.Ids;
 
 /**
  * A user's side in tests: a key pair of small insecure parameters (seeded, so that error bounds

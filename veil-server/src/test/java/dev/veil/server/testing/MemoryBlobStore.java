@@ -7,9 +7,9 @@ import java.io.InputStream;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.veil.server.Digests;
-import dev.veil.server.ServiceException;
 import dev.veil.server.blob.BlobStore;
+import dev.veil.server.core.Digests;
+import dev.veil.server.core.ServiceException;
 
 /** A content-addressed blob store in memory for service tests, with the real store's checks. */
 public final class MemoryBlobStore implements BlobStore {

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
-import dev.veil.server.ServerConfig;
+import dev.veil.server.app.ServerConfig;
 import org.junit.jupiter.api.Assumptions;
 
 /**

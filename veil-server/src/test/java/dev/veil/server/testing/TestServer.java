@@ -12,9 +12,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.veil.server.App;
-import dev.veil.server.ServerConfig;
 import dev.veil.server.account.PasswordHasher;
+import dev.veil.server.app.App;
+import dev.veil.server.app.ServerConfig;
 
 /**
  * The app on port 0 with cheap password hashing and insecure test parameters allowed, and a small

@@ -8,8 +8,8 @@ import java.util.concurrent.RejectedExecutionException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.veil.server.ServiceException;
-import dev.veil.server.account.Principal;
+import dev.veil.server.core.Principal;
+import dev.veil.server.core.ServiceException;
 import dev.veil.server.http.ApiModule;
 import dev.veil.server.http.Requests;
 import dev.veil.server.http.Routes;

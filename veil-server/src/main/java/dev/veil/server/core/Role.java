@@ -1,4 +1,4 @@
-package dev.veil.server.account;
+package dev.veil.server.core;
 
 /** What a user may do on the platform; a user holds one or more roles. */
 public enum Role {

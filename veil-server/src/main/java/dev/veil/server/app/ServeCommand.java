@@ -1,4 +1,4 @@
-package dev.veil.server.cli;
+package dev.veil.server.app;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-import dev.veil.server.App;
-import dev.veil.server.ServerConfig;
+import dev.veil.server.app.App;
+import dev.veil.server.app.ServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

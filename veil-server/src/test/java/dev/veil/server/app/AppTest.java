@@ -1,4 +1,4 @@
-package dev.veil.server;
+package dev.veil.server.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

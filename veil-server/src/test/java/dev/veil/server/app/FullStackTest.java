@@ -1,4 +1,4 @@
-package dev.veil.server;
+package dev.veil.server.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,8 +13,8 @@ import java.util.concurrent.Future;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.veil.server.testing.TestCrypto;
 import dev.veil.server.testing.TestDatabases;
-import dev.veil.server.testing.TestServer;
 import dev.veil.server.testing.TestServer.Response;
+import dev.veil.server.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package dev.veil.server;
+package dev.veil.server.app;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +23,7 @@ import dev.veil.server.blob.FileBlobStore;
 import dev.veil.server.budget.QueryBudgets;
 import dev.veil.server.catalog.Catalog;
 import dev.veil.server.catalog.RepositoryCatalog;
+import dev.veil.server.core.ServiceException;
 import dev.veil.server.dataset.DatasetRoutes;
 import dev.veil.server.dataset.DatasetService;
 import dev.veil.server.dataset.JdbiDatasetRepository;
@@ -123,7 +124,7 @@ public final class App implements AutoCloseable {
     Database db = null;
     try {
       Files.createDirectories(config.dataDir());
-      db = Database.open(config, Math.min(config.workerThreads(), 16));
+      db = Database.open(config.database(), Math.min(config.workerThreads(), 16));
       closeables.add(db);
       Clock clock = Clock.systemUTC();
       SecureRandom random = new SecureRandom();

@@ -1,4 +1,4 @@
-package dev.veil.server.account;
+package dev.veil.server.core;
 
 import java.util.Objects;
 import java.util.Set;

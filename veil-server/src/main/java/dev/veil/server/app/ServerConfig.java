@@ -1,10 +1,11 @@
-package dev.veil.server;
+package dev.veil.server.app;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
 import dev.veil.server.account.PasswordHasher;
+import dev.veil.server.db.Database;
 
 /**
  * Everything the server is configured with; {@link #builder} gives the defaults. Immutable and
@@ -71,7 +72,7 @@ public record ServerConfig(
       throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
     }
     dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath().normalize();
-    if (dbSchema != null && !dbSchema.matches("[a-z_][a-z0-9_]{0,62}")) {
+    if (dbSchema != null && !dbSchema.matches(Database.SCHEMA_NAME)) {
       throw new IllegalArgumentException("dbSchema must be a lower-case SQL identifier, got '"
           + dbSchema + "'");
     }
@@ -125,6 +126,11 @@ public record ServerConfig(
     // PostgreSQL mode and lower-case names, so that the same migrations and SQL run on both
     return "jdbc:h2:file:" + dataDir.resolve("db").resolve("veil")
         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE";
+  }
+
+  /** The database to open: {@link #effectiveJdbcUrl} with the user, password and schema. */
+  public Database.Settings database() {
+    return new Database.Settings(effectiveJdbcUrl(), dbUser, dbPassword, dbSchema);
   }
 
   /** The blob store's directory. */

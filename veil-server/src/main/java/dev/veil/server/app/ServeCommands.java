@@ -1,4 +1,4 @@
-package dev.veil.server.cli;
+package dev.veil.server.app;
 
 import java.util.List;
 

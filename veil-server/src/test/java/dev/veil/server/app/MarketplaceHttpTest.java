@@ -1,4 +1,4 @@
-package dev.veil.server;
+package dev.veil.server.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,8 +39,8 @@ import dev.veil.server.testing.MemoryBlobStore;
 import dev.veil.server.testing.MemoryCatalog;
 import dev.veil.server.testing.TestCrypto;
 import dev.veil.server.testing.TestDatabases;
-import dev.veil.server.testing.TestServer;
 import dev.veil.server.testing.TestServer.Response;
+import dev.veil.server.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;

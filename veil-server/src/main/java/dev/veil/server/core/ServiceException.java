@@ -1,4 +1,4 @@
-package dev.veil.server;
+package dev.veil.server.core;
 
 import java.util.Objects;
 

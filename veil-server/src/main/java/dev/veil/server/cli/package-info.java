@@ -1,2 +1,0 @@
-/** {@code veil serve}, added to the command line through {@code dev.veil.cli.spi}. */
-package dev.veil.server.cli;
