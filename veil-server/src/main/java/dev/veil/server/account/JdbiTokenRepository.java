@@ -29,8 +29,8 @@ public final class JdbiTokenRepository implements TokenRepository {
         .bind("user", t.userId())
         .bind("name", t.name())
         .bind("hash", t.tokenHash())
-        .bind("created", Sql.ts(t.createdAt()))
-        .bind("expires", Sql.ts(t.expiresAt()))
+        .bind("created", Sql.time(t.createdAt()))
+        .bind("expires", Sql.time(t.expiresAt()))
         .execute());
   }
 
@@ -51,12 +51,12 @@ public final class JdbiTokenRepository implements TokenRepository {
   public boolean revoke(String id, String userId, Instant at) {
     return jdbi.withHandle(h -> h.createUpdate("UPDATE api_tokens SET revoked_at = :at"
             + " WHERE id = :id AND user_id = :u AND revoked_at IS NULL")
-        .bind("at", Sql.ts(at)).bind("id", id).bind("u", userId).execute()) == 1;
+        .bind("at", Sql.time(at)).bind("id", id).bind("u", userId).execute()) == 1;
   }
 
   @Override
   public void touch(String id, Instant at) {
     jdbi.useHandle(h -> h.createUpdate("UPDATE api_tokens SET last_used_at = :at WHERE id = :id")
-        .bind("at", Sql.ts(at)).bind("id", id).execute());
+        .bind("at", Sql.time(at)).bind("id", id).execute());
   }
 }

@@ -34,7 +34,7 @@ public final class JdbiUserRepository implements UserRepository {
           .bind("username", u.username())
           .bind("hash", u.passwordHash())
           .bind("roles", roles(u.roles()))
-          .bind("created", Sql.ts(u.createdAt()))
+          .bind("created", Sql.time(u.createdAt()))
           .execute());
     } catch (StatementException e) {
       if (Sql.isUniqueViolation(e)) {

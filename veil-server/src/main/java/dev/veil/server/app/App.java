@@ -28,7 +28,6 @@ import dev.veil.server.dataset.DatasetRoutes;
 import dev.veil.server.dataset.DatasetService;
 import dev.veil.server.dataset.JdbiDatasetRepository;
 import dev.veil.server.db.Database;
-import dev.veil.server.he.HeContexts;
 import dev.veil.server.he.KeyCache;
 import dev.veil.server.http.ApiErrors;
 import dev.veil.server.http.ApiModule;
@@ -76,9 +75,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Jobs run on a {@link WorkerPool} that {@link #start} starts (first recovering the jobs a
  * previous process left running) and {@link #close} stops (running jobs go back to the queue).
- * Models' weights are sealed under the master key {@code dataDir/model-weights.key}. Inference
- * jobs and their admission share one {@link KeyCache}: key sets' parameters and keys are parsed
- * once, and contexts kept between jobs.
+ * Models' weights are sealed under the master key {@code dataDir/model-weights.key}. Key
+ * uploads, jobs' admission and the job runners share one {@link KeyCache}: key sets' parameters
+ * and keys are parsed once, and contexts kept between uploads and jobs.
  *
  * <p>On first start with an empty database an operator account is created ({@link
  * ServerConfig#operatorUsername}); its password is the configured one or a generated one, which
@@ -133,7 +132,8 @@ public final class App implements AutoCloseable {
       // storage
       FileBlobStore blobs = new FileBlobStore(config.blobDir());
       JdbiAuditLog audit = new JdbiAuditLog(db.jdbi(), clock);
-      HeContexts contexts = new HeContexts(4);
+      KeyCache keyCache = new KeyCache(KeyCache.Limits.defaults());
+      closeables.add(keyCache);
 
       // services
       JdbiUserRepository users = new JdbiUserRepository(db.jdbi());
@@ -143,7 +143,7 @@ public final class App implements AutoCloseable {
           new JdbiTokenRepository(db.jdbi()),
           new PasswordHasher(config.passwordHashing(), random), audit, clock, random,
           new AccountService.Policy(config.openRegistration(), config.loginTokenTtl()));
-      KeyService keys = new KeyService(keySets, blobs, contexts,
+      KeyService keys = new KeyService(keySets, blobs, keyCache,
           audit, clock, new KeyService.Policy(config.maxUploadBytes(),
               config.allowInsecureParameters()));
       DatasetService datasets = new DatasetService(datasetRepo, keys,
@@ -162,13 +162,11 @@ public final class App implements AutoCloseable {
       InferenceInputs inputs = new InferenceInputs(db.jdbi(), blobs, audit, clock,
           config.maxUploadBytes());
       InferenceSettings inferenceSettings = InferenceSettings.defaults();
-      KeyCache keyCache = new KeyCache(KeyCache.Limits.defaults());
-      closeables.add(keyCache);
-      TrainingJobs training = new TrainingJobs(jobs, catalog, blobs, mapper);
+      TrainingJobs training = new TrainingJobs(jobs, catalog, blobs, keyCache, mapper);
       InferenceJobs inference = new InferenceJobs(jobs, models, inputs, catalog, blobs,
           inferenceSettings, mapper, keyCache);
       WorkerPool workers = new WorkerPool(jobs, signal, List.of(
-          new TrainingRunner(catalog, blobs, mapper),
+          new TrainingRunner(catalog, blobs, keyCache, mapper),
           new InferenceRunner(models, vault, catalog, blobs, inferenceSettings, mapper,
               keyCache)),
           new WorkerPool.Settings(config.jobWorkers(), config.jobThreads(),

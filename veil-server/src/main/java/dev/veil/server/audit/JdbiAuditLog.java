@@ -78,7 +78,7 @@ public final class JdbiAuditLog implements AuditLog, AuditQuery {
                 + " prev_hash, hash) VALUES (:seq, :at, :actor, :action, :subject, :details,"
                 + " :prev, :hash)")
             .bind("seq", r.seq())
-            .bind("at", Sql.ts(r.recordedAt()))
+            .bind("at", Sql.time(r.recordedAt()))
             .bind("actor", r.actor())
             .bind("action", r.action())
             .bind("subject", r.subject())

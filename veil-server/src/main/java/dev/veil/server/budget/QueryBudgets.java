@@ -1,6 +1,6 @@
 package dev.veil.server.budget;
 
-import static dev.veil.server.db.SqlSupport.time;
+import static dev.veil.server.db.Sql.time;
 
 import java.time.Clock;
 import java.time.Instant;

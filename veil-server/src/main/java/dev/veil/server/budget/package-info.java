@@ -1,2 +1,6 @@
-/** Per buyer and model query budgets, persisted and consumed with the job's charge. */
+/**
+ * Per buyer and model query budgets, persisted and consumed with the job's charge.
+ *
+ * <p>May use {@code core} and {@code db}; no feature.
+ */
 package dev.veil.server.budget;

@@ -3,10 +3,13 @@ package dev.veil.server.core;
 import java.util.Objects;
 
 /**
- * A refusal by a service, carrying the HTTP status the API answers with and a stable machine-readable
- * code. Every service throws only this type for expected failures (bad input, missing or foreign
- * objects, lack of funds...); the HTTP layer maps it to {@code {"error": code, "message": message}}
- * in one place. The message names the problem for the user and never contains secrets.
+ * A refusal of a request, expected rather than a fault: the HTTP status the API answers with, a
+ * stable machine-readable code (those of the factory methods below, and a few specific ones such
+ * as {@code secret_key_refused}) and a message that names the problem for the user and never
+ * contains secrets. The server's services, upload checks and route modules throw it for expected
+ * failures (bad input, missing or foreign objects, lack of funds, a used-up query budget...); the
+ * HTTP layer ({@code dev.veil.server.http.ApiErrors}) turns it into {@code {"error": code,
+ * "message": message}} with its status, in one place.
  */
 public final class ServiceException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -14,6 +17,13 @@ public final class ServiceException extends RuntimeException {
   private final int status;
   private final String code;
 
+  /**
+   * A refusal with its own code.
+   *
+   * @param status an error status, 400 to 599
+   * @param code the machine-readable code, e.g. {@code not_found}
+   * @param message what went wrong, for the user
+   */
   public ServiceException(int status, String code, String message) {
     super(Objects.requireNonNull(message, "message"));
     if (status < 400 || status > 599) {
@@ -66,15 +76,20 @@ public final class ServiceException extends RuntimeException {
     return new ServiceException(415, "unsupported_media_type", message);
   }
 
-  /** 429: a query budget or rate limit is exhausted. */
+  /**
+   * 429 {@code budget_exhausted}: a buyer's query or row budget on a model is used up (the only
+   * limit of this kind: the server does no rate limiting).
+   */
   public static ServiceException tooManyRequests(String message) {
     return new ServiceException(429, "budget_exhausted", message);
   }
 
+  /** The HTTP status the API answers with. */
   public int status() {
     return status;
   }
 
+  /** The machine-readable code, the {@code error} field of the answer. */
   public String code() {
     return code;
   }

@@ -51,7 +51,7 @@ public final class JdbiDatasetRepository implements DatasetRepository {
         .bind("price", d.pricePerTraining())
         .bind("listed", d.listed())
         .bind("state", d.state().name())
-        .bind("created", Sql.ts(d.createdAt()))
+        .bind("created", Sql.time(d.createdAt()))
         .execute());
   }
 
@@ -74,7 +74,7 @@ public final class JdbiDatasetRepository implements DatasetRepository {
       int n = h.createUpdate("UPDATE dataset_parts SET blob_sha256 = :sha, size_bytes = :size,"
               + " uploaded_at = :at WHERE dataset_id = :id AND part_index = :i AND EXISTS"
               + " (SELECT 1 FROM datasets WHERE id = :id AND state = 'UPLOADING')")
-          .bind("sha", p.sha256()).bind("size", p.size()).bind("at", Sql.ts(p.uploadedAt()))
+          .bind("sha", p.sha256()).bind("size", p.size()).bind("at", Sql.time(p.uploadedAt()))
           .bind("id", p.datasetId()).bind("i", p.index())
           .execute();
       if (n == 1) {
@@ -84,7 +84,7 @@ public final class JdbiDatasetRepository implements DatasetRepository {
         return h.createUpdate("INSERT INTO dataset_parts (dataset_id, part_index, blob_sha256,"
                 + " size_bytes, uploaded_at) SELECT id, :i, :sha, :size, :at FROM datasets"
                 + " WHERE id = :id AND state = 'UPLOADING'")
-            .bind("sha", p.sha256()).bind("size", p.size()).bind("at", Sql.ts(p.uploadedAt()))
+            .bind("sha", p.sha256()).bind("size", p.size()).bind("at", Sql.time(p.uploadedAt()))
             .bind("id", p.datasetId()).bind("i", p.index())
             .execute() == 1;
       } catch (StatementException e) {
@@ -109,7 +109,7 @@ public final class JdbiDatasetRepository implements DatasetRepository {
     return jdbi.withHandle(h -> h.createUpdate("UPDATE datasets SET state = 'READY',"
             + " completed_at = :at WHERE id = :id AND state = 'UPLOADING' AND parts_expected ="
             + " (SELECT COUNT(*) FROM dataset_parts WHERE dataset_id = :id)")
-        .bind("at", Sql.ts(at)).bind("id", id).execute()) == 1;
+        .bind("at", Sql.time(at)).bind("id", id).execute()) == 1;
   }
 
   @Override

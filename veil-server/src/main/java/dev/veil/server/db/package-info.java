@@ -1,2 +1,8 @@
-/** The database: connection pool, Flyway migrations (the same on H2 and PostgreSQL), JDBI. */
+/**
+ * The database: the connection pool, Flyway migrations (the same on H2 and PostgreSQL), JDBI, and
+ * the one SQL helper the repositories share ({@link dev.veil.server.db.Sql}: UTC timestamps to
+ * the millisecond, error classification, retried transactions).
+ *
+ * <p>Uses HikariCP, Flyway and JDBI, and no other server package: every repository may use it.
+ */
 package dev.veil.server.db;

@@ -1,6 +1,7 @@
 package dev.veil.server.he;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.EvaluationKeys;
 import dev.veil.he.rlwe.HeContext;
 import dev.veil.he.rlwe.Parameters;
@@ -17,9 +19,10 @@ import dev.veil.he.rlwe.PublicKey;
 import dev.veil.he.rlwe.SwitchingKey;
 
 /**
- * What jobs read from key sets, parsed once and kept for the jobs that follow: parameters, public
- * keys and evaluation keys by the SHA-256 of the blob they were read from, and computation
- * contexts by parameters and thread count.
+ * The server's one cache of what is read from key sets, parsed once and kept for the requests and
+ * jobs that follow: parameters, public keys and evaluation keys by the SHA-256 of the blob they
+ * were read from, and computation contexts by parameters and thread count. Uploads (checked under
+ * their key set's parameters), job admission and the job runners all go through it.
  *
  * <p><b>Why it is safe.</b> Blobs are content-addressed: a digest names one content for ever, so
  * an entry can never go stale, and a job that asks for the digest its key set records gets exactly
@@ -65,7 +68,15 @@ public final class KeyCache implements AutoCloseable {
   /** Reads an object from its blob; called on a miss. */
   @FunctionalInterface
   public interface Loader<T> {
+    /** The object, read afresh. */
     T load() throws IOException;
+  }
+
+  /** Opens a blob by its SHA-256 (the blob store's {@code open}): where misses are read from. */
+  @FunctionalInterface
+  public interface Blobs {
+    /** The blob's bytes; the caller closes the stream. */
+    InputStream open(String sha256) throws IOException;
   }
 
   /**
@@ -86,6 +97,7 @@ public final class KeyCache implements AutoCloseable {
       this.context = context;
     }
 
+    /** The leased context; only until {@link #close}. */
     public HeContext context() {
       if (closed) {
         throw new IllegalStateException("the context lease was returned");
@@ -116,6 +128,7 @@ public final class KeyCache implements AutoCloseable {
   private long contextsCreated;
   private boolean closed;
 
+  /** An empty cache that keeps at most {@code limits}. */
   public KeyCache(Limits limits) {
     this.limits = Objects.requireNonNull(limits, "limits");
   }
@@ -136,11 +149,54 @@ public final class KeyCache implements AutoCloseable {
     return get("evk:" + sha256, load, KeyCache::bytes);
   }
 
+  /** The parameters in blob {@code sha256}, read from {@code blobs} if not cached. */
+  public Parameters parameters(String sha256, Blobs blobs) throws IOException {
+    Objects.requireNonNull(blobs, "blobs");
+    return parameters(sha256, () -> {
+      try (InputStream in = blobs.open(sha256)) {
+        return VeilIO.readParameters(in);
+      }
+    });
+  }
+
+  /**
+   * The public key in blob {@code sha256}, read from {@code blobs} under {@code he} (a context of
+   * its key set's parameters) if not cached.
+   */
+  public PublicKey publicKey(String sha256, HeContext he, Blobs blobs) throws IOException {
+    Objects.requireNonNull(he, "he");
+    Objects.requireNonNull(blobs, "blobs");
+    return publicKey(sha256, () -> {
+      try (InputStream in = blobs.open(sha256)) {
+        return VeilIO.readPublicKey(in, he);
+      }
+    });
+  }
+
+  /**
+   * The evaluation keys in blob {@code sha256}, read from {@code blobs} under {@code he} (a
+   * context of their key set's parameters) if not cached.
+   */
+  public EvaluationKeys evaluationKeys(String sha256, HeContext he, Blobs blobs)
+      throws IOException {
+    Objects.requireNonNull(he, "he");
+    Objects.requireNonNull(blobs, "blobs");
+    return evaluationKeys(sha256, () -> {
+      try (InputStream in = blobs.open(sha256)) {
+        return VeilIO.readEvaluationKeys(in, he);
+      }
+    });
+  }
+
   /**
    * A context of these parameters and thread count for the caller alone: an idle one, or a new
    * one. Give it back with {@link Lease#close}.
    */
   public Lease context(Parameters params, int threads) {
+    Objects.requireNonNull(params, "params");
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be positive, got " + threads);
+    }
     ContextKey key = new ContextKey(params.digestHex(), threads);
     synchronized (this) {
       for (Iterator<Map.Entry<ContextKey, HeContext>> it = idle.descendingIterator();
@@ -156,6 +212,7 @@ public final class KeyCache implements AutoCloseable {
     return new Lease(key, new HeContext(params, threads)); // outside the lock: builds tables
   }
 
+  /** What the cache has done and holds now. */
   public synchronized Stats stats() {
     return new Stats(hits, misses, entries.size(), bytes, idle.size(), contextsCreated);
   }

@@ -1,7 +1,7 @@
 package dev.veil.server.inference;
 
-import static dev.veil.server.db.SqlSupport.instant;
-import static dev.veil.server.db.SqlSupport.time;
+import static dev.veil.server.db.Sql.instant;
+import static dev.veil.server.db.Sql.time;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,13 +1,11 @@
 package dev.veil.server.inference;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Map;
 import java.util.Objects;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.FloodingPolicy;
 import dev.veil.he.rlwe.Parameters;
 import dev.veil.server.blob.BlobStore;
@@ -55,13 +53,6 @@ public final class InferenceJobs {
   private final InferenceSettings settings;
   private final ObjectMapper json;
   private final KeyCache keys;
-
-  /** Submission with a key cache of its own (for the parameters it checks). */
-  public InferenceJobs(JobService jobs, ModelService models, InferenceInputs inputs,
-      Catalog catalog, BlobStore blobs, InferenceSettings settings, ObjectMapper json) {
-    this(jobs, models, inputs, catalog, blobs, settings, json,
-        new KeyCache(KeyCache.Limits.defaults()));
-  }
 
   /** @param keys where key sets' parameters are kept between requests (shared with the runner) */
   public InferenceJobs(JobService jobs, ModelService models, InferenceInputs inputs,
@@ -160,11 +151,7 @@ public final class InferenceJobs {
 
   private Parameters parameters(KeySetRef ks) {
     try {
-      return keys.parameters(ks.paramsSha256(), () -> {
-        try (InputStream in = blobs.open(ks.paramsSha256())) {
-          return VeilIO.readParameters(in);
-        }
-      });
+      return keys.parameters(ks.paramsSha256(), blobs::open);
     } catch (IOException e) {
       throw ServiceException.conflict("key set " + ks.id() + ": unreadable parameters");
     }

@@ -28,8 +28,8 @@ import dev.veil.ml.infer.ResultDescriptor;
 import dev.veil.ml.linalg.Layout;
 import dev.veil.ml.linalg.RotateSum.Placement;
 import dev.veil.ml.plain.LogisticModel;
-import dev.veil.server.blob.BlobStore;
 import dev.veil.server.blob.BlobStore.BlobRef;
+import dev.veil.server.blob.BlobStore;
 import dev.veil.server.catalog.Catalog;
 import dev.veil.server.catalog.KeySetRef;
 import dev.veil.server.he.KeyCache;
@@ -65,12 +65,6 @@ public final class InferenceRunner implements JobRunner {
   private final ObjectMapper json;
   private final KeyCache keys;
 
-  /** A runner with a key cache of its own. */
-  public InferenceRunner(ModelService models, WeightsVault vault, Catalog catalog,
-      BlobStore blobs, InferenceSettings settings, ObjectMapper json) {
-    this(models, vault, catalog, blobs, settings, json, new KeyCache(KeyCache.Limits.defaults()));
-  }
-
   /**
    * @param keys where the key sets' parameters, public and evaluation keys and contexts are kept
    *     between jobs (shared with the admission of {@link InferenceJobs})
@@ -102,28 +96,16 @@ public final class InferenceRunner implements JobRunner {
     ctx.progress("loading the keys", 2);
     KeySetRef ks = catalog.keySet(ip.keySetId())
         .orElseThrow(() -> new JobFailedException("key set " + ip.keySetId() + " is gone"));
-    Parameters params = keys.parameters(ks.paramsSha256(), () -> {
-      try (InputStream in = blobs.open(ks.paramsSha256())) {
-        return VeilIO.readParameters(in);
-      }
-    });
+    Parameters params = keys.parameters(ks.paramsSha256(), blobs::open);
     int rows = Math.toIntExact(ip.rows());
     Layout readout = InferenceShape.readout(ip.packing(), params, rows, ip.features());
     long count = InferenceShape.ciphertexts(ip.packing(), params, rows, ip.features());
     try (KeyCache.Lease lease = keys.context(params, ctx.threads())) {
       HeContext he = lease.context();
-      PublicKey pk = keys.publicKey(ks.publicKeySha256(), () -> {
-        try (InputStream in = blobs.open(ks.publicKeySha256())) {
-          return VeilIO.readPublicKey(in, he);
-        }
-      });
+      PublicKey pk = keys.publicKey(ks.publicKeySha256(), he, blobs::open);
       EvaluationKeys evk;
       try {
-        evk = keys.evaluationKeys(ks.evaluationKeysSha256(), () -> {
-          try (InputStream in = blobs.open(ks.evaluationKeysSha256())) {
-            return VeilIO.readEvaluationKeys(in, he);
-          }
-        });
+        evk = keys.evaluationKeys(ks.evaluationKeysSha256(), he, blobs::open);
       } catch (FormatException e) {
         throw new JobFailedException("the evaluation keys are unreadable: " + e.getMessage());
       }

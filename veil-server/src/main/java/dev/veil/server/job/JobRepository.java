@@ -1,8 +1,8 @@
 package dev.veil.server.job;
 
-import static dev.veil.server.db.SqlSupport.instant;
-import static dev.veil.server.db.SqlSupport.nullableLong;
-import static dev.veil.server.db.SqlSupport.time;
+import static dev.veil.server.db.Sql.instant;
+import static dev.veil.server.db.Sql.nullableLong;
+import static dev.veil.server.db.Sql.time;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -21,7 +21,7 @@ import dev.veil.server.core.Ids;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.Role;
 import dev.veil.server.core.ServiceException;
-import dev.veil.server.db.SqlSupport;
+import dev.veil.server.db.Sql;
 import dev.veil.server.ledger.Hold;
 import dev.veil.server.ledger.Ledger;
 import org.jdbi.v3.core.Handle;
@@ -130,7 +130,7 @@ public final class JobService {
         false, null, null, now, null, null, now);
     Job job;
     try {
-      job = SqlSupport.inTransaction(jdbi, h -> {
+      job = Sql.inTransaction(jdbi, h -> {
         repo.insert(h, draft, idempotencyKey, requestHash);
         if (a.budget() != null) {
           budgets.consume(h, p.userId(), a.budget().modelId(), a.budget().rows(),
@@ -143,7 +143,7 @@ public final class JobService {
         return repo.find(h, id).orElseThrow();
       });
     } catch (RuntimeException e) {
-      if (idempotencyKey != null && SqlSupport.isUniqueViolation(e)) {
+      if (idempotencyKey != null && Sql.isUniqueViolation(e)) {
         return replay(p.userId(), idempotencyKey, requestHash).orElseThrow(() -> e);
       }
       throw e;
@@ -198,7 +198,7 @@ public final class JobService {
     if (job.state().isTerminal()) {
       throw ServiceException.conflict("job " + id + " already " + job.state());
     }
-    Job after = SqlSupport.inTransaction(jdbi, h -> {
+    Job after = Sql.inTransaction(jdbi, h -> {
       Instant now = clock.instant();
       if (repo.cancelQueued(h, id, now)) {
         Job cancelled = repo.find(h, id).orElseThrow();
@@ -324,7 +324,7 @@ public final class JobService {
    */
   Optional<Job> succeed(Claim c, JobOutcome outcome) {
     String id = c.job().id();
-    Optional<Job> after = SqlSupport.inTransaction(jdbi, h -> {
+    Optional<Job> after = Sql.inTransaction(jdbi, h -> {
       Instant now = clock.instant();
       if (repo.succeed(h, id, c.workerId(), c.attempt(), outcome.result().sha256(),
           outcome.result().size(), outcome.info(), now)) {
@@ -345,7 +345,7 @@ public final class JobService {
 
   /** Ends a run as FAILED (hold released, budget given back). */
   Optional<Job> fail(Claim c, String reason) {
-    Optional<Job> after = SqlSupport.inTransaction(jdbi,
+    Optional<Job> after = Sql.inTransaction(jdbi,
         h -> endClaim(h, c, JobState.FAILED, "failed", reason, clock.instant()));
     after.ifPresent(j -> announce(j, "job.failed", Map.of("reason", j.error())));
     return after;
@@ -353,7 +353,7 @@ public final class JobService {
 
   /** Ends a run its owner cancelled (hold released, budget given back). */
   Optional<Job> cancelled(Claim c) {
-    Optional<Job> after = SqlSupport.inTransaction(jdbi, h -> endClaim(h, c, JobState.CANCELLED,
+    Optional<Job> after = Sql.inTransaction(jdbi, h -> endClaim(h, c, JobState.CANCELLED,
         "cancelled", "cancelled by its owner while it ran", clock.instant()));
     after.ifPresent(j -> announce(j, "job.cancelled", Map.of()));
     return after;
@@ -396,7 +396,7 @@ public final class JobService {
     List<Job> orphans = jdbi.withHandle(h -> repo.orphans(h, all, now));
     int recovered = 0;
     for (Job o : orphans) {
-      Optional<Job> after = SqlSupport.inTransaction(jdbi, h -> {
+      Optional<Job> after = Sql.inTransaction(jdbi, h -> {
         Instant t = clock.instant();
         boolean changed;
         if (o.cancelRequested()) {

@@ -44,7 +44,7 @@ public final class JdbiKeySetRepository implements KeySetRepository {
         .bind("level", k.maxLevel())
         .bind("slots", k.slots())
         .bind("insecure", k.insecure())
-        .bind("created", Sql.ts(k.createdAt()))
+        .bind("created", Sql.time(k.createdAt()))
         .execute());
   }
 

@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,7 +22,7 @@ import dev.veil.server.blob.CheckedUpload;
 import dev.veil.server.core.Ids;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.ServiceException;
-import dev.veil.server.he.HeContexts;
+import dev.veil.server.he.KeyCache;
 import dev.veil.server.he.VeilObjects;
 import dev.veil.server.keys.KeyApi.CreateKeySetRequest;
 import dev.veil.server.keys.KeyApi.KeySetView;
@@ -54,26 +53,21 @@ public final class KeyService {
   private final KeySetRepository repo;
   private final BlobStore blobs;
   private final CheckedUpload uploads;
-  private final HeContexts contexts;
+  private final KeyCache cache;
   private final AuditLog audit;
   private final Clock clock;
   private final Policy policy;
-  /** Parsed parameters by blob digest (parsing regenerates the primes). */
-  private final Map<String, Parameters> params = new LinkedHashMap<>(16, 0.75f, true) {
-    private static final long serialVersionUID = 1L;
 
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Parameters> e) {
-      return size() > 16;
-    }
-  };
-
-  public KeyService(KeySetRepository repo, BlobStore blobs, HeContexts contexts, AuditLog audit,
+  /**
+   * @param cache where key sets' parameters are kept (parsing regenerates the primes) and the
+   *     contexts uploads are checked under are leased from: the server's one cache
+   */
+  public KeyService(KeySetRepository repo, BlobStore blobs, KeyCache cache, AuditLog audit,
       Clock clock, Policy policy) {
     this.repo = Objects.requireNonNull(repo, "repo");
     this.blobs = Objects.requireNonNull(blobs, "blobs");
     this.uploads = new CheckedUpload(blobs);
-    this.contexts = Objects.requireNonNull(contexts, "contexts");
+    this.cache = Objects.requireNonNull(cache, "cache");
     this.audit = Objects.requireNonNull(audit, "audit");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.policy = Objects.requireNonNull(policy, "policy");
@@ -125,10 +119,13 @@ public final class KeyService {
     if (k.publicKeySha256() != null) {
       return alreadySet(k, "public key", k.publicKeySha256(), expectedSha256);
     }
-    HeContext ctx = contexts.of(parameters(k));
     InputStream in = VeilObjects.expect(body, VeilObjects.Type.PUBLIC_KEY, "public key");
-    BlobRef ref = uploads.store(in, "public key", policy.maxUploadBytes(), expectedSha256,
-        t -> VeilIO.readPublicKey(t, ctx)).blob();
+    BlobRef ref;
+    try (KeyCache.Lease lease = cache.context(parameters(k), 1)) {
+      HeContext ctx = lease.context();
+      ref = uploads.store(in, "public key", policy.maxUploadBytes(), expectedSha256,
+          t -> VeilIO.readPublicKey(t, ctx)).blob();
+    }
     String keyId = ref.sha256().substring(0, 16);
     if (!repo.setPublicKey(k.id(), ref, keyId)) {
       KeySet now = repo.byId(k.id()).orElseThrow();
@@ -146,22 +143,24 @@ public final class KeyService {
     if (k.evaluationKeysSha256() != null) {
       return alreadySet(k, "evaluation keys", k.evaluationKeysSha256(), expectedSha256);
     }
-    HeContext ctx = contexts.of(parameters(k));
     InputStream in = VeilObjects.expect(body, VeilObjects.Type.EVALUATION_KEYS,
         "evaluation keys");
     List<Long> elements = new ArrayList<>();
     boolean[] relin = new boolean[1];
-    BlobRef ref = uploads.store(in, "evaluation keys", policy.maxUploadBytes(), expectedSha256,
-        t -> {
-          VeilIO.scanEvaluationKeys(t, ctx, key -> {
-            if (key.galoisElement() == 0) {
-              relin[0] = true;
-            } else {
-              elements.add(key.galoisElement());
-            }
-          });
-          return null;
-        }).blob();
+    BlobRef ref;
+    try (KeyCache.Lease lease = cache.context(parameters(k), 1)) {
+      HeContext ctx = lease.context();
+      ref = uploads.store(in, "evaluation keys", policy.maxUploadBytes(), expectedSha256, t -> {
+        VeilIO.scanEvaluationKeys(t, ctx, key -> {
+          if (key.galoisElement() == 0) {
+            relin[0] = true;
+          } else {
+            elements.add(key.galoisElement());
+          }
+        });
+        return null;
+      }).blob();
+    }
     if (!repo.setEvaluationKeys(k.id(), ref, relin[0], elements)) {
       KeySet now = repo.byId(k.id()).orElseThrow();
       return alreadySet(now, "evaluation keys", now.evaluationKeysSha256(), ref.sha256());
@@ -192,20 +191,7 @@ public final class KeyService {
 
   /** The parameters of a key set, read from its {@code params.bin} blob. */
   public Parameters parameters(KeySet k) throws IOException {
-    synchronized (params) {
-      Parameters cached = params.get(k.paramsSha256());
-      if (cached != null) {
-        return cached;
-      }
-    }
-    Parameters prm;
-    try (InputStream in = blobs.open(k.paramsSha256())) {
-      prm = VeilIO.readParameters(in);
-    }
-    synchronized (params) {
-      params.put(k.paramsSha256(), prm);
-    }
-    return prm;
+    return cache.parameters(k.paramsSha256(), blobs::open);
   }
 
   private KeySetView alreadySet(KeySet k, String what, String stored, String offered) {

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 import dev.veil.server.core.Digests;
 import dev.veil.server.core.Ids;
 import dev.veil.server.core.ServiceException;
-import dev.veil.server.db.SqlSupport;
+import dev.veil.server.db.Sql;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -143,7 +143,7 @@ public final class Ledger {
     checkMemo(memo);
     String key = scopedKey("deposit", operatorId, idempotencyKey);
     String hash = Digests.sha256Hex("deposit\n" + userId + "\n" + amount + "\n" + memo);
-    return idempotent(key, hash, () -> SqlSupport.inTransaction(jdbi, h -> {
+    return idempotent(key, hash, () -> Sql.inTransaction(jdbi, h -> {
       Instant now = clock.instant();
       repo.ensureUserAccounts(h, userId, now);
       return post(h, "DEPOSIT", key, hash, null, operatorId, memo, List.of(
@@ -171,7 +171,7 @@ public final class Ledger {
     }
     String key = scopedKey("charge", payerId, idempotencyKey);
     String hash = Digests.sha256Hex("charge\n" + payeeId + "\n" + amount + "\n" + reference);
-    return idempotent(key, hash, () -> SqlSupport.inTransaction(jdbi, h -> {
+    return idempotent(key, hash, () -> Sql.inTransaction(jdbi, h -> {
       Instant now = clock.instant();
       repo.ensureUserAccounts(h, payerId, now);
       if (payeeId != null) {
@@ -238,12 +238,12 @@ public final class Ledger {
 
   /** {@link #capture(Handle, String)} in a transaction of its own. */
   public Hold capture(String holdId) {
-    return SqlSupport.inTransaction(jdbi, h -> capture(h, holdId));
+    return Sql.inTransaction(jdbi, h -> capture(h, holdId));
   }
 
   /** {@link #release(Handle, String)} in a transaction of its own. */
   public Hold release(String holdId) {
-    return SqlSupport.inTransaction(jdbi, h -> release(h, holdId));
+    return Sql.inTransaction(jdbi, h -> release(h, holdId));
   }
 
   private Hold settle(Handle h, String holdId, HoldState to) {
@@ -379,7 +379,7 @@ public final class Ledger {
     try {
       return write.get();
     } catch (RuntimeException e) {
-      if (key != null && SqlSupport.isUniqueViolation(e)) {
+      if (key != null && Sql.isUniqueViolation(e)) {
         return replay(key, hash).orElseThrow(() -> e);
       }
       throw e;

@@ -1,7 +1,7 @@
 package dev.veil.server.model;
 
-import static dev.veil.server.db.SqlSupport.instant;
-import static dev.veil.server.db.SqlSupport.time;
+import static dev.veil.server.db.Sql.instant;
+import static dev.veil.server.db.Sql.time;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;

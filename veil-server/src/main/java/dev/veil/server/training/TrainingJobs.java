@@ -12,6 +12,7 @@ import dev.veil.server.core.Digests;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.Role;
 import dev.veil.server.core.ServiceException;
+import dev.veil.server.he.KeyCache;
 import dev.veil.server.job.Admission;
 import dev.veil.server.job.Job;
 import dev.veil.server.job.JobKind;
@@ -46,12 +47,16 @@ public final class TrainingJobs {
   private final JobService jobs;
   private final Catalog catalog;
   private final BlobStore blobs;
+  private final KeyCache keys;
   private final ObjectMapper json;
 
-  public TrainingJobs(JobService jobs, Catalog catalog, BlobStore blobs, ObjectMapper json) {
+  /** @param keys where key sets' parameters are kept (the server's one cache) */
+  public TrainingJobs(JobService jobs, Catalog catalog, BlobStore blobs, KeyCache keys,
+      ObjectMapper json) {
     this.jobs = Objects.requireNonNull(jobs, "jobs");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.blobs = Objects.requireNonNull(blobs, "blobs");
+    this.keys = Objects.requireNonNull(keys, "keys");
     this.json = Objects.requireNonNull(json, "json");
   }
 
@@ -96,8 +101,8 @@ public final class TrainingJobs {
     if (!Double.isFinite(l2) || l2 < 0 || l2 > 1e3) {
       throw ServiceException.badRequest("l2 must be finite, 0 to 1000, got " + l2);
     }
-    TrainingSetup.Resolved r = TrainingSetup.resolve(catalog, blobs, json, ds, iterations,
-        degree, l2);
+    TrainingSetup.Resolved r = TrainingSetup.resolve(catalog, blobs, keys, json, ds,
+        iterations, degree, l2);
     long price = own ? 0 : ds.trainingPrice();
     if (price < 0) {
       throw ServiceException.conflict("data set " + ds.id() + " has a negative price");

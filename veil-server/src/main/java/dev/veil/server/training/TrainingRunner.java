@@ -15,9 +15,10 @@ import dev.veil.he.rlwe.HeContext;
 import dev.veil.ml.train.EncryptedLogisticRegression;
 import dev.veil.ml.train.LogisticTraining;
 import dev.veil.ml.train.TrainingPlan;
-import dev.veil.server.blob.BlobStore;
 import dev.veil.server.blob.BlobStore.BlobRef;
+import dev.veil.server.blob.BlobStore;
 import dev.veil.server.catalog.Catalog;
+import dev.veil.server.he.KeyCache;
 import dev.veil.server.job.Job;
 import dev.veil.server.job.JobContext;
 import dev.veil.server.job.JobFailedException;
@@ -41,11 +42,17 @@ public final class TrainingRunner implements JobRunner {
 
   private final Catalog catalog;
   private final BlobStore blobs;
+  private final KeyCache keys;
   private final ObjectMapper json;
 
-  public TrainingRunner(Catalog catalog, BlobStore blobs, ObjectMapper json) {
+  /**
+   * @param keys where key sets' parameters and evaluation keys are kept and contexts leased
+   *     between jobs (the server's one cache)
+   */
+  public TrainingRunner(Catalog catalog, BlobStore blobs, KeyCache keys, ObjectMapper json) {
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.blobs = Objects.requireNonNull(blobs, "blobs");
+    this.keys = Objects.requireNonNull(keys, "keys");
     this.json = Objects.requireNonNull(json, "json");
   }
 
@@ -63,18 +70,19 @@ public final class TrainingRunner implements JobRunner {
   public JobOutcome run(Job job, JobContext ctx) throws IOException {
     TrainingParameters tp = json.readValue(job.parameters(), TrainingParameters.class);
     ctx.progress("loading the data set", 1);
-    TrainingSetup.Resolved r = TrainingSetup.resolve(catalog, blobs, json,
+    TrainingSetup.Resolved r = TrainingSetup.resolve(catalog, blobs, keys, json,
         TrainingSetup.dataset(catalog, tp.datasetId()), tp.iterations(), tp.degree(), tp.l2());
     if (!r.keySet().id().equals(tp.keySetId())) {
       throw new JobFailedException("the data set's key set changed since the job was submitted");
     }
     TrainingPlan plan = r.plan();
     long start = System.nanoTime();
-    try (HeContext he = new HeContext(r.params(), ctx.threads())) {
+    try (KeyCache.Lease lease = keys.context(r.params(), ctx.threads())) {
+      HeContext he = lease.context();
       ctx.progress("reading the evaluation keys", 3);
       EvaluationKeys evk;
-      try (InputStream in = blobs.open(r.keySet().evaluationKeysSha256())) {
-        evk = VeilIO.readEvaluationKeys(in, he);
+      try {
+        evk = keys.evaluationKeys(r.keySet().evaluationKeysSha256(), he, blobs::open);
       } catch (dev.veil.he.io.FormatException e) {
         throw new JobFailedException("the data owner's evaluation keys are unreadable: "
             + e.getMessage());

@@ -1,11 +1,9 @@
 package dev.veil.server.training;
 
 import java.io.IOException;
-import java.io.InputStream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.Parameters;
 import dev.veil.ml.train.LogisticTraining;
 import dev.veil.ml.train.TrainingPlan;
@@ -14,6 +12,7 @@ import dev.veil.server.catalog.Catalog;
 import dev.veil.server.catalog.DatasetRef;
 import dev.veil.server.catalog.KeySetRef;
 import dev.veil.server.core.ServiceException;
+import dev.veil.server.he.KeyCache;
 
 /**
  * Resolves what a training run needs from its parameters, with every check that can be made
@@ -61,8 +60,8 @@ final class TrainingSetup {
     return meta;
   }
 
-  static Resolved resolve(Catalog catalog, BlobStore blobs, ObjectMapper json, DatasetRef ds,
-      int iterations, int degree, double l2) {
+  static Resolved resolve(Catalog catalog, BlobStore blobs, KeyCache keys, ObjectMapper json,
+      DatasetRef ds, int iterations, int degree, double l2) {
     requireReady(ds);
     DatasetMetadata meta = metadata(json, ds);
     KeySetRef ks = catalog.keySet(ds.keySetId()).orElseThrow(() -> ServiceException.conflict(
@@ -71,7 +70,7 @@ final class TrainingSetup {
       throw ServiceException.conflict("data set " + ds.id() + ": its key set belongs to another"
           + " user");
     }
-    Parameters params = parameters(blobs, ks.paramsSha256());
+    Parameters params = parameters(keys, blobs, ks.paramsSha256());
     if (meta.paramsDigest() != null && !meta.paramsDigest().equals(params.digestHex())) {
       throw ServiceException.conflict("data set " + ds.id() + " was encrypted under other"
           + " parameters (" + meta.paramsDigest().substring(0, Math.min(8,
@@ -99,9 +98,9 @@ final class TrainingSetup {
     return new Resolved(ds, ks, meta, params, plan);
   }
 
-  static Parameters parameters(BlobStore blobs, String sha256) {
-    try (InputStream in = blobs.open(sha256)) {
-      return VeilIO.readParameters(in);
+  static Parameters parameters(KeyCache keys, BlobStore blobs, String sha256) {
+    try {
+      return keys.parameters(sha256, blobs::open);
     } catch (IOException e) {
       throw ServiceException.conflict("unreadable parameters " + sha256 + ": " + e.getMessage());
     }

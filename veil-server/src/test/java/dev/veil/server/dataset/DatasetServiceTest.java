@@ -23,7 +23,7 @@ import dev.veil.server.dataset.DatasetApi.CreateDatasetRequest;
 import dev.veil.server.dataset.DatasetApi.DatasetView;
 import dev.veil.server.dataset.DatasetApi.PartView;
 import dev.veil.server.dataset.DatasetApi.UpdateDatasetRequest;
-import dev.veil.server.he.HeContexts;
+import dev.veil.server.he.KeyCache;
 import dev.veil.server.http.Json;
 import dev.veil.server.keys.KeyApi.CreateKeySetRequest;
 import dev.veil.server.keys.KeyService;
@@ -56,8 +56,8 @@ class DatasetServiceTest {
   @BeforeEach
   void setUp() throws IOException {
     blobs = new FileBlobStore(dir);
-    HeContexts contexts = new HeContexts(4);
-    keys = new KeyService(new InMemoryKeySets(), blobs, contexts, audit, Clock.systemUTC(),
+    KeyCache cache = new KeyCache(KeyCache.Limits.defaults());
+    keys = new KeyService(new InMemoryKeySets(), blobs, cache, audit, Clock.systemUTC(),
         new KeyService.Policy(1 << 20, true));
     datasets = new DatasetService(repo, keys, blobs, audit, Clock.systemUTC(), json,
         new DatasetService.Policy(1 << 20, 50));

@@ -18,7 +18,7 @@ import dev.veil.server.blob.FileBlobStore;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.Role;
 import dev.veil.server.core.ServiceException;
-import dev.veil.server.he.HeContexts;
+import dev.veil.server.he.KeyCache;
 import dev.veil.server.keys.KeyApi.CreateKeySetRequest;
 import dev.veil.server.keys.KeyApi.KeySetView;
 import dev.veil.server.testing.InMemoryKeySets;
@@ -38,6 +38,7 @@ class KeyServiceTest {
   @TempDir Path dir;
   private final InMemoryKeySets repo = new InMemoryKeySets();
   private final RecordingAuditLog audit = new RecordingAuditLog();
+  private final KeyCache cache = new KeyCache(new KeyCache.Limits(8, 1L << 30, 2));
   private FileBlobStore blobs;
   private KeyService keys;
 
@@ -48,7 +49,7 @@ class KeyServiceTest {
   }
 
   private KeyService service(boolean allowInsecure) {
-    return new KeyService(repo, blobs, new HeContexts(4), audit, Clock.systemUTC(),
+    return new KeyService(repo, blobs, cache, audit, Clock.systemUTC(),
         new KeyService.Policy(1 << 20, allowInsecure));
   }
 
@@ -103,6 +104,21 @@ class KeyServiceTest {
   }
 
   @Test
+  void uploadsReadTheParametersOnceAndReuseOneContextThroughTheSharedCache() throws Exception {
+    KeySetView k = create();
+    keys.uploadPublicKey(ALICE, k.id(), in(TestCrypto.PUBLIC_KEY), null);
+    keys.uploadEvaluationKeys(ALICE, k.id(), in(TestCrypto.EVALUATION_KEYS), null);
+    KeyCache.Stats s = cache.stats();
+    assertThat(s.misses()).as("params.bin parsed once").isEqualTo(1);
+    assertThat(s.hits()).isEqualTo(1);
+    assertThat(s.contextsCreated()).as("the second upload reuses the first's context")
+        .isEqualTo(1);
+    assertThat(s.idleContexts()).as("given back after each upload").isEqualTo(1);
+    assertThat(keys.parameters(repo.byId(k.id()).orElseThrow()))
+        .isSameAs(keys.parameters(repo.byId(k.id()).orElseThrow()));
+  }
+
+  @Test
   void aSecretKeyUploadedAsEvaluationKeysIsRefusedAndNothingIsStored() throws Exception {
     KeySetView k = create();
     List<Path> before = blobFiles();
@@ -151,7 +167,7 @@ class KeyServiceTest {
 
   @Test
   void anUploadOverTheLimitIsRefused() throws Exception {
-    KeyService small = new KeyService(repo, blobs, new HeContexts(1), audit, Clock.systemUTC(),
+    KeyService small = new KeyService(repo, blobs, cache, audit, Clock.systemUTC(),
         new KeyService.Policy(1000, true));
     KeySetView k = create();
     List<Path> before = blobFiles();

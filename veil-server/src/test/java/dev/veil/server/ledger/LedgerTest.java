@@ -15,7 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.veil.server.core.ServiceException;
-import dev.veil.server.db.SqlSupport;
+import dev.veil.server.db.Sql;
 import dev.veil.server.testing.TestDatabase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -100,14 +100,14 @@ class LedgerTest {
     try (TestDatabase db = TestDatabase.open(kind)) {
       Ledger l = ledger(db);
       l.deposit("usr_op", "usr_b", 1000, null, null);
-      Hold h1 = SqlSupport.inTransaction(db.jdbi(),
+      Hold h1 = Sql.inTransaction(db.jdbi(),
           h -> l.hold(h, "usr_b", "usr_s", 300, "job_1"));
-      Hold h2 = SqlSupport.inTransaction(db.jdbi(),
+      Hold h2 = Sql.inTransaction(db.jdbi(),
           h -> l.hold(h, "usr_b", "usr_s", 200, "job_2"));
       assertThat(l.balance("usr_b")).isEqualTo(new Balance("usr_b", 500, 500));
       assertThat(l.verify().ok()).isTrue();
       // a hold over the available balance is refused and leaves nothing
-      assertThatThrownBy(() -> SqlSupport.inTransaction(db.jdbi(),
+      assertThatThrownBy(() -> Sql.inTransaction(db.jdbi(),
           h -> l.hold(h, "usr_b", "usr_s", 501, "job_3")))
           .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.status())
               .isEqualTo(402));
@@ -232,13 +232,13 @@ class LedgerTest {
                   record(spent[b], earned[s], fees, amount);
                 }
                 case 1 -> {
-                  Hold h = SqlSupport.inTransaction(db.jdbi(),
+                  Hold h = Sql.inTransaction(db.jdbi(),
                       hh -> l.hold(hh, buyers[b], sellers[s], amount, ref));
                   l.capture(h.id());
                   record(spent[b], earned[s], fees, amount);
                 }
                 default -> {
-                  Hold h = SqlSupport.inTransaction(db.jdbi(),
+                  Hold h = Sql.inTransaction(db.jdbi(),
                       hh -> l.hold(hh, buyers[b], sellers[s], amount, ref));
                   l.release(h.id());
                 }

@@ -30,6 +30,7 @@ import dev.veil.server.core.Ids;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.Role;
 import dev.veil.server.core.ServiceException;
+import dev.veil.server.he.KeyCache;
 import dev.veil.server.job.Job;
 import dev.veil.server.job.JobEvent;
 import dev.veil.server.job.JobEvents;
@@ -142,8 +143,9 @@ class TrainingJobsTest {
     JobSignal signal = new JobSignal();
     jobs = new JobService(db.jdbi(), ledger, new QueryBudgets(db.jdbi(), Clock.systemUTC()),
         blobs, audit, new JobEvents(), signal, Clock.systemUTC(), 3);
-    training = new TrainingJobs(jobs, catalog, blobs, JSON);
-    pool = new WorkerPool(jobs, signal, List.of(new TrainingRunner(catalog, blobs, JSON)),
+    KeyCache keys = new KeyCache(KeyCache.Limits.defaults()); // shared, as App wires it
+    training = new TrainingJobs(jobs, catalog, blobs, keys, JSON);
+    pool = new WorkerPool(jobs, signal, List.of(new TrainingRunner(catalog, blobs, keys, JSON)),
         new WorkerPool.Settings(1, 2, Duration.ofMillis(50), Duration.ofSeconds(30), scratch,
             true, Duration.ofSeconds(10)));
   }
