@@ -64,7 +64,7 @@ public final class DecryptCommand implements Callable<Integer> {
       ctx.out().flush();
       return CliErrors.OK;
     }
-    ModelFile m = Workflow.decrypt(keys, model, out);
+    ModelFile m = Models.decrypt(keys, model, out);
     if (m.classWeights() != null) {
       ctx.out().printf(Locale.ROOT, "decrypted %s into %s: %d classes %s, one weight vector"
           + " each%n", model, out, m.classWeights().length, m.label().classes());

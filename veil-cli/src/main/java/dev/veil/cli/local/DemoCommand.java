@@ -123,31 +123,31 @@ public final class DemoCommand implements Callable<Integer> {
     Path modelJson = dir.resolve("model.json");
 
     long t = System.nanoTime();
-    KeysInfo info = Workflow.keygen(keys, train, features, iterations, degree, err);
+    KeysInfo info = Keys.keygen(keys, train, features, iterations, degree, err);
     seconds.put("keygen", Opts.seconds(t));
     Files.createDirectories(node);
     Files.copy(keys.resolve(Workflow.EVALUATION_KEYS), node.resolve(Workflow.EVALUATION_KEYS));
 
     t = System.nanoTime();
-    Workflow.encrypt(keys, trainCsv, "y", null, Scaling.MIN_MAX, data, err);
+    Encryption.encrypt(keys, trainCsv, "y", null, Scaling.MIN_MAX, data, err);
     seconds.put("encrypt", Opts.seconds(t));
 
     t = System.nanoTime();
-    Workflow.TrainResult tr = Workflow.train(data, node.resolve(Workflow.EVALUATION_KEYS), null,
+    Training.TrainResult tr = Training.train(data, node.resolve(Workflow.EVALUATION_KEYS), null,
         null, model, err);
     seconds.put("train", Opts.seconds(t));
 
     t = System.nanoTime();
-    ModelFile m = Workflow.decrypt(keys, model, modelJson);
+    ModelFile m = Models.decrypt(keys, model, modelJson);
     seconds.put("decrypt", Opts.seconds(t));
 
     t = System.nanoTime();
-    Workflow.Scored enc = Workflow.score(m, testCsv, true);
-    Workflow.Evaluation encEval = Workflow.Evaluation.of(enc.labels(), enc.probabilities());
+    Scoring.Scored enc = Scoring.score(m, testCsv, true);
+    Scoring.Evaluation encEval = Scoring.Evaluation.of(enc.labels(), enc.probabilities());
     seconds.put("evaluate", Opts.seconds(t));
 
     // The same algorithm in double precision, on the same scaled rows.
-    Table trainTable = Workflow.readTable(trainCsv, "y", null);
+    Table trainTable = Encryption.readTable(trainCsv, "y", null);
     FeatureTransform scaler = m.scaler().transform();
     LogisticModel plain = NesterovLogisticRegression.defaults().withIterations(iterations)
         .withSigmoid(Workflow.sigmoid(degree))
@@ -157,7 +157,7 @@ public final class DemoCommand implements Callable<Integer> {
     for (int i = 0; i < pp.length; i++) {
       pp[i] = plain.probability(xt[i]);
     }
-    Workflow.Evaluation plainEval = Workflow.Evaluation.of(enc.labels(), pp);
+    Scoring.Evaluation plainEval = Scoring.Evaluation.of(enc.labels(), pp);
     double maxDiff = 0;
     for (int j = 0; j < m.weights().length; j++) {
       maxDiff = Math.max(maxDiff, Math.abs(m.weights()[j] - plain.weights()[j]));

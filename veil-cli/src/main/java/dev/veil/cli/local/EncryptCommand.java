@@ -105,7 +105,7 @@ public final class EncryptCommand implements Callable<Integer> {
       return CliErrors.OK;
     }
     List<String> cols = Opts.columns(features);
-    DataInfo info = Workflow.encrypt(keys, csv, label, cols, scaling, out, ctx.err());
+    DataInfo info = Encryption.encrypt(keys, csv, label, cols, scaling, out, ctx.err());
     ctx.out().printf(Locale.ROOT, "encrypted %d rows x %d features (label '%s', %s) into %d"
             + " ciphertexts in %s, in %.1f s%n", info.rows(), info.features(),
         info.label().name(), info.model(), Workflow.tables(ModelKind.of(info.model(), out),

@@ -42,7 +42,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CliContext ctx = CliContext.of(spec);
-    ModelFile m = Workflow.readModel(model);
+    ModelFile m = Models.readModel(model);
     ctx.out().print(Scoring.evaluate(m, csv));
     ctx.out().flush();
     return CliErrors.OK;

@@ -162,18 +162,18 @@ public final class Inference {
    * #levels} at the output's scale, a first prime of {@value #FIRST_PRIME_BITS} bits, no
    * rotation, a relinearisation key for probabilities only.
    */
-  static Workflow.KeyPlan keyPlan(Output output, int degree) {
+  static Keys.KeyPlan keyPlan(Output output, int degree) {
     int scale = output == Output.PROBABILITIES ? PROBABILITY_SCALE_BITS : SCORE_SCALE_BITS;
     Parameters p = ParameterSelector.select(levels(output, degree), scale, 1,
         FIRST_PRIME_BITS - scale);
-    return new Workflow.KeyPlan(p, new int[0], output == Output.PROBABILITIES);
+    return new Keys.KeyPlan(p, new int[0], output == Output.PROBABILITIES);
   }
 
   // ================================================================== schema
 
   /** Writes the model's public input schema: the model file without its weights. */
   static SchemaFile schema(Path modelFile, Path out) throws IOException {
-    ModelFile m = Workflow.readModel(modelFile);
+    ModelFile m = Models.readModel(modelFile);
     Path target = Store.outputFile(out);
     SchemaFile s = new SchemaFile(Meta.SCHEMA_FORMAT, m.model(), m.featureNames(), m.label(),
         m.scaler());
@@ -185,7 +185,7 @@ public final class Inference {
   static SchemaFile readSchema(Path file) throws IOException {
     SchemaFile s = Store.readJson(file, SchemaFile.class);
     if (Meta.MODEL_FORMAT.equals(s.format())) {
-      ModelFile m = Workflow.readModel(file);
+      ModelFile m = Models.readModel(file);
       return new SchemaFile(Meta.SCHEMA_FORMAT, m.model(), m.featureNames(), m.label(),
           m.scaler());
     }
@@ -194,7 +194,7 @@ public final class Inference {
     if (kind == ModelKind.INFERENCE || s.featureNames() == null || s.featureNames().isEmpty()) {
       throw Store.bad(file + ": needs a model kind (logistic, linear, ovr) and featureNames");
     }
-    Workflow.checkScaler(s.scaler(), s.featureNames().size(), file);
+    Models.checkScaler(s.scaler(), s.featureNames().size(), file);
     return s;
   }
 
@@ -207,8 +207,8 @@ public final class Inference {
    */
   static RowsInfo encryptRows(Path keysDir, Path csv, Path schemaFile, Path out, PrintStream err)
       throws IOException {
-    KeysInfo keys = Workflow.readKeysInfo(keysDir);
-    ModelKind keysKind = Workflow.kindOf(keys, keysDir);
+    KeysInfo keys = Keys.readKeysInfo(keysDir);
+    ModelKind keysKind = Keys.kindOf(keys, keysDir);
     if (keysKind != ModelKind.INFERENCE) {
       throw Store.bad("the keys in " + keysDir + " were made for training " + keysKind
           .description() + " ('" + keysKind.id() + "'): rows for inference need keys made with"
@@ -242,7 +242,7 @@ public final class Inference {
     }
     Parameters params = Workflow.readParams(keysDir.resolve(Workflow.PARAMS),
         keys.paramsDigest());
-    String keyId = Workflow.checkPublicKey(keysDir, keys);
+    String keyId = Keys.checkPublicKey(keysDir, keys);
     FeatureTransform scaler = s.scaler().transform();
     double[][] x = scaler.transform(t.features());
     int slots = params.slots();
@@ -312,7 +312,7 @@ public final class Inference {
    */
   static PredictResult predict(Path modelFile, Path rowsDir, Path evalKeys, long resultBudget,
       Path out, PrintStream err) throws IOException {
-    ModelFile m = Workflow.readModel(modelFile);
+    ModelFile m = Models.readModel(modelFile);
     ModelKind kind = ModelKind.of(m.model(), modelFile);
     RowsInfo r = readRowsInfo(rowsDir);
     Path metaFile = rowsDir.resolve(Workflow.META);
@@ -352,7 +352,7 @@ public final class Inference {
     }
     if (evalKeys != null) {
       Store.requireFile(evalKeys);
-      Workflow.checkEvaluationKeysMatch(evalKeys, ModelKind.INFERENCE, r.paramsDigest(), keyId,
+      Training.checkEvaluationKeysMatch(evalKeys, ModelKind.INFERENCE, r.paramsDigest(), keyId,
           rowsDir);
     }
     double[][] weights = weights(m, kind);
@@ -471,8 +471,8 @@ public final class Inference {
    */
   static Scoring.Outputs decryptPredictions(Path keysDir, Path predsDir, Path out,
       PrintStream err) throws IOException {
-    KeysInfo keys = Workflow.readKeysInfo(keysDir);
-    ModelKind keysKind = Workflow.kindOf(keys, keysDir);
+    KeysInfo keys = Keys.readKeysInfo(keysDir);
+    ModelKind keysKind = Keys.kindOf(keys, keysDir);
     PredictionsInfo p = readPredictionsInfo(predsDir);
     Path target = Store.outputFile(out);
     if (keysKind != ModelKind.INFERENCE) {

@@ -103,7 +103,7 @@ public final class KeygenCommand implements Callable<Integer> {
   private int generate(int n, int it, int deg, Inference.Output o) throws Exception {
     CliContext ctx = CliContext.of(spec);
     long t0 = System.nanoTime();
-    KeysInfo info = Workflow.keygen(out, model, n, features, it, deg, o, ctx.err());
+    KeysInfo info = Keys.keygen(out, model, n, features, it, deg, o, ctx.err());
     PrintStream p = ctx.out();
     String what = switch (model) {
       case LOGISTIC, OVR -> String.format(Locale.ROOT, "%s%d rows x %d features, %d"

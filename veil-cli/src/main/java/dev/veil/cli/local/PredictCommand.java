@@ -93,7 +93,7 @@ public final class PredictCommand implements Callable<Integer> {
             + " encrypted rows (--data) only");
       }
     }
-    ModelFile m = Workflow.readModel(model);
+    ModelFile m = Models.readModel(model);
     Path target = Store.outputFile(out);
     Table t = Scoring.read(m, csv, false);
     Scoring.Outputs o = Scoring.apply(m, t);

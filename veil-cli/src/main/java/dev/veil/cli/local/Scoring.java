@@ -191,9 +191,9 @@ final class Scoring {
   static String evaluate(ModelFile m, Path csv) throws IOException {
     ModelKind kind = ModelKind.of(m.model(), "model");
     if (kind == ModelKind.LOGISTIC) {
-      Workflow.Scored s = Workflow.score(m, csv, true);
-      return Workflow.Evaluation.of(s.labels(), s.probabilities())
-          .format(Workflow.classNames(m.label()));
+      Scored s = score(m, csv, true);
+      return Evaluation.of(s.labels(), s.probabilities())
+          .format(classNames(m.label()));
     }
     Table t = read(m, csv, true);
     Outputs o = apply(m, t);
@@ -209,5 +209,56 @@ final class Scoring {
     ConfusionMatrix cm = ConfusionMatrix.of(actual, predicted, label.classes().size());
     return String.format(Locale.ROOT, "rows      %d%naccuracy  %.4f%n%n%s", actual.length,
         Metrics.accuracy(actual, predicted), cm.format(label.classes()));
+  }
+
+  /** Rows of a CSV scored by a plain logistic model. */
+  record Scored(double[] probabilities, double[] labels, Table table) {}
+
+  /**
+   * Reads the logistic model's feature columns (and its label column when {@code withLabels})
+   * from a CSV and computes the probabilities.
+   */
+  static Scored score(ModelFile m, Path csv, boolean withLabels) throws IOException {
+    Table t = read(m, csv, withLabels);
+    double[] labels = null;
+    if (withLabels) {
+      if (!t.isBinary()) {
+        throw Store.bad(csv.getFileName() + ": label column '" + m.label().name()
+            + "' holds values other than 0 and 1");
+      }
+      labels = Workflow.binaryLabels(t);
+    }
+    FeatureTransform scaler = m.scaler().transform();
+    LogisticModel model = new LogisticModel(m.weights());
+    double[][] x = scaler.transform(t.features());
+    double[] p = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      p[i] = model.probability(x[i]);
+    }
+    return new Scored(p, labels, t);
+  }
+
+  /** Accuracy (threshold 1/2), AUC (NaN when one class is absent) and the confusion matrix. */
+  record Evaluation(int rows, double accuracy, double auc, ConfusionMatrix confusion) {
+    static Evaluation of(double[] labels, double[] probabilities) {
+      double auc;
+      try {
+        auc = Metrics.auc(labels, probabilities);
+      } catch (IllegalArgumentException e) {
+        auc = Double.NaN;
+      }
+      return new Evaluation(labels.length, Metrics.accuracy(labels, probabilities, 0.5), auc,
+          ConfusionMatrix.binary(labels, probabilities, 0.5));
+    }
+
+    String format(List<String> classNames) {
+      return String.format(Locale.ROOT, "rows      %d%naccuracy  %.4f%nAUC       %s%n%n%s", rows,
+          accuracy, Double.isNaN(auc) ? "n/a (one class only)" : String.format(Locale.ROOT,
+              "%.4f", auc), confusion.format(classNames));
+    }
+  }
+
+  static List<String> classNames(Label label) {
+    return label == null || label.classes() == null ? List.of("0", "1") : label.classes();
   }
 }

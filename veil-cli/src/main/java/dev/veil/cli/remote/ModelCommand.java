@@ -19,6 +19,7 @@ import dev.veil.cli.core.VeilVersion;
 import dev.veil.cli.local.Inference;
 import dev.veil.cli.local.Meta.SchemaFile;
 import dev.veil.cli.local.Meta;
+import dev.veil.cli.local.Models;
 import dev.veil.cli.local.Store;
 import dev.veil.client.VeilClient;
 import picocli.CommandLine.Command;

@@ -17,6 +17,7 @@ import dev.veil.cli.core.VeilVersion;
 import dev.veil.cli.local.Meta.TrainingInfo;
 import dev.veil.cli.local.ModelKind;
 import dev.veil.cli.local.Store;
+import dev.veil.cli.local.Training;
 import dev.veil.cli.local.Workflow;
 import dev.veil.client.VeilClient;
 import picocli.CommandLine.Command;
@@ -77,7 +78,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--learning-rate", paramLabel = "A",
       description = "Linear regression only: the constant step size (default: "
-          + Workflow.LINEAR_LEARNING_RATE + "; the step must stay below 2 / the largest "
+          + Training.LINEAR_LEARNING_RATE + "; the step must stay below 2 / the largest "
           + "eigenvalue of the design's covariance).")
   Double learningRate;
 
@@ -128,7 +129,7 @@ public final class TrainCommand implements Callable<Integer> {
       refuse(o, "applies to --remote only");
     }
     CliContext ctx = CliContext.of(spec);
-    Workflow.TrainResult r = Workflow.train(data, evalKeys, model, iterations, degree,
+    Training.TrainResult r = Training.train(data, evalKeys, model, iterations, degree,
         learningRate, out, ctx.err());
     TrainingInfo t = r.info().training();
     String what = switch (ModelKind.of(r.info().model(), out)) {

@@ -126,7 +126,7 @@ class ModelsCliTest {
     Path json = dir.resolve("model.json");
     cli.ok("decrypt", "--keys", linearKeys.toString(), "--model", model.toString(), "--out",
         json.toString());
-    ModelFile m = Workflow.readModel(json);
+    ModelFile m = Models.readModel(json);
     assertThat(m.model()).isEqualTo("linear");
 
     // the same gradient descent in double precision on the same scaled rows and standardised
@@ -257,7 +257,7 @@ class ModelsCliTest {
     Path json = dir.resolve("model.json");
     assertThat(cli.ok("decrypt", "--keys", ovrKeys.toString(), "--model", model.toString(),
         "--out", json.toString())).contains("3 classes [blue, green, red]");
-    ModelFile m = Workflow.readModel(json);
+    ModelFile m = Models.readModel(json);
     assertThat(m.classWeights()).hasNumberOfRows(3);
     assertThat(m.weights()).isNull();
 

@@ -156,7 +156,7 @@ class WorkflowCliTest {
     Path modelJson = dir.resolve("model.json");
     assertThat(veil("decrypt", "--keys", keys.toString(), "--model", model.toString(), "--out",
         modelJson.toString())).as(err()).isZero();
-    ModelFile m = Workflow.readModel(modelJson);
+    ModelFile m = Models.readModel(modelJson);
 
     // the plain algorithm on the same scaled rows
     Table t = CsvReader.defaults().withLabel("y").withFeatures("a", "b", "c").read(trainCsv);
@@ -294,14 +294,14 @@ class WorkflowCliTest {
     assertThat(veil("encrypt", "--keys", keys.toString(), "--csv", trainCsv.toString(),
         "--label", "y", "--features", "c,a", "--scaling", "MAX-ABS", "--out", data.toString()))
         .as(err()).isZero();
-    Meta.DataInfo info = Workflow.readDataInfo(data);
+    Meta.DataInfo info = Encryption.readDataInfo(data);
     assertThat(info.featureNames()).containsExactly("c", "a");
     assertThat(info.scaler().kind()).isEqualTo("MAX_ABS");
     assertThat(info.scaler().offsets()).containsExactly(0, 0);
     // encrypting again replaces the data set as a whole
     assertThat(veil("encrypt", "--keys", keys.toString(), "--csv", trainCsv.toString(),
         "--label", "y", "--features", "a,b,c", "--out", data.toString())).isZero();
-    assertThat(Workflow.readDataInfo(data).features()).isEqualTo(3);
+    assertThat(Encryption.readDataInfo(data).features()).isEqualTo(3);
     assertOnly(dir, "d.veil");
   }
 
