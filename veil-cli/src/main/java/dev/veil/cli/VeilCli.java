@@ -13,6 +13,26 @@ import java.util.concurrent.Callable;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.VeilVersion;
+import dev.veil.cli.local.DecryptCommand;
+import dev.veil.cli.local.DemoCommand;
+import dev.veil.cli.local.EncryptCommand;
+import dev.veil.cli.local.EvaluateCommand;
+import dev.veil.cli.local.KeygenCommand;
+import dev.veil.cli.local.PredictCommand;
+import dev.veil.cli.local.SchemaCommand;
+import dev.veil.cli.program.BenchCommand;
+import dev.veil.cli.program.VersionCommand;
+import dev.veil.cli.remote.AuditCommand;
+import dev.veil.cli.remote.BalanceCommand;
+import dev.veil.cli.remote.DatasetCommand;
+import dev.veil.cli.remote.InferCommand;
+import dev.veil.cli.remote.JobCommand;
+import dev.veil.cli.remote.KeysCommand;
+import dev.veil.cli.remote.LoginCommand;
+import dev.veil.cli.remote.LogoutCommand;
+import dev.veil.cli.remote.ModelCommand;
+import dev.veil.cli.remote.RegisterCommand;
+import dev.veil.cli.remote.TrainCommand;
 import dev.veil.cli.spi.CommandProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -23,8 +43,11 @@ import picocli.CommandLine;
 /**
  * The {@code veil} command line: the top command and the program's entry point.
  *
- * <p>Each command is one class in this package. A new top-level command (keygen, encrypt, train,
- * serve...) is a class annotated with {@code @Command} that implements {@code Callable<Integer>},
+ * <p>Each command is one class, in the sub-package of its concern: {@code dev.veil.cli.local} for
+ * the file-based workflow (keygen, encrypt, decrypt, predict...), {@code dev.veil.cli.remote} for
+ * the commands that talk to a server (login, dataset, train, infer...), {@code
+ * dev.veil.cli.program} for the program itself (version, the bench group). A new top-level
+ * command is a class annotated with {@code @Command} that implements {@code Callable<Integer>},
  * listed in {@code subcommands} below; a group of commands (like {@code bench}) is a command
  * whose own {@code subcommands} list its members. Commands write to {@link CliContext#out()} and
  * take the services they call from {@link #context(CommandSpec)}, never from static state, so
@@ -35,11 +58,12 @@ import picocli.CommandLine;
  *
  * <p>The remote commands ({@code login}, {@code dataset}, {@code job}...) talk to a Veil server
  * through the SDK ({@link dev.veil.client.VeilClient}), with the server and token that {@code veil
- * login} saved ({@link Credentials}) or {@code VEIL_SERVER} and {@code VEIL_TOKEN} ({@link
- * Remote}).
+ * login} saved ({@code dev.veil.cli.credentials}) or {@code VEIL_SERVER} and {@code VEIL_TOKEN}
+ * ({@code dev.veil.cli.remote.Remote}).
  *
  * <p>Modules above the command line add their commands through {@link CommandProvider}: the
- * server's {@code veil serve}, veil-bench's {@code veil bench ckks|helr|iris|server}. They are found on the class path with {@link ServiceLoader}.
+ * server's {@code veil serve}, veil-bench's {@code veil bench ckks|helr|iris|server}. They are
+ * found on the class path with {@link ServiceLoader}.
  */
 @Command(
     name = "veil",

@@ -1,0 +1,125 @@
+package dev.veil.cli.local;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import dev.veil.cli.core.CliContext;
+import dev.veil.cli.core.CliErrors;
+import dev.veil.cli.core.Opts;
+import dev.veil.cli.core.VeilVersion;
+import dev.veil.cli.local.Meta.KeysInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code veil keygen}: plans the training run (or the inference) and writes the key directory. */
+@Command(
+    name = "keygen",
+    mixinStandardHelpOptions = true,
+    versionProvider = VeilVersion.class,
+    sortOptions = false,
+    description = {
+      "Generate the keys for an encrypted training run, or for encrypted inference (--model "
+          + "inference). The run is planned first (128-bit-secure parameters, exactly the "
+          + "rotations the model needs), then DIR receives secret.key (keep it), public.key and "
+          + "evaluation.keys (give them away), params.bin and plan.json."
+    },
+    exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
+    exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT})
+public final class KeygenCommand implements Callable<Integer> {
+  static final int DEFAULT_ITERATIONS = 3;
+  static final int DEFAULT_DEGREE = 3;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR",
+      description = "The key directory to create (must not exist or be empty).")
+  Path out;
+
+  @Option(names = "--model", defaultValue = "logistic", paramLabel = "KIND",
+      converter = ModelKind.Converter.class,
+      description = "What the keys are for: logistic (default), linear, ovr (multiclass "
+          + "one-vs-rest) or inference (encrypted rows x a plaintext model).")
+  ModelKind model;
+
+  @Option(names = "--rows", paramLabel = "N",
+      description = "Most rows of the training data (training models; not for inference).")
+  Integer rows;
+
+  @Option(names = "--features", required = true, paramLabel = "D",
+      description = "Most feature columns of the training data, or of the model's input.")
+  int features;
+
+  @Option(names = "--iterations", paramLabel = "T",
+      description = "Training iterations to plan for (default: " + DEFAULT_ITERATIONS + ").")
+  Integer iterations;
+
+  @Option(names = "--degree", paramLabel = "K",
+      description = "Degree of the sigmoid approximation: 3, 5 or 7 (default: " + DEFAULT_DEGREE
+          + "; logistic, ovr, and inference with probabilities).")
+  Integer degree;
+
+  @Option(names = "--output", paramLabel = "KIND", converter = Inference.Output.Converter.class,
+      description = "Inference only: what the model holder computes, probabilities (default; "
+          + "logistic and ovr models) or scores (needed for linear models).")
+  Inference.Output output;
+
+  @Override
+  public Integer call() throws Exception {
+    Opts.atLeast(spec, "--features", features, 1);
+    if (model == ModelKind.INFERENCE) {
+      refuse(rows != null, "--rows", "any number of rows can be encrypted for inference");
+      refuse(iterations != null, "--iterations", "inference trains nothing");
+      Inference.Output o = output == null ? Inference.Output.PROBABILITIES : output;
+      refuse(degree != null && o == Inference.Output.SCORES, "--degree",
+          "scores need no sigmoid");
+      return generate(0, 0, degree == null ? (o == Inference.Output.SCORES ? 0
+          : DEFAULT_DEGREE) : degree, o);
+    }
+    if (rows == null) {
+      throw new ParameterException(spec.commandLine(), "Missing required option: '--rows=N'"
+          + " (training keys are planned for the rows)");
+    }
+    refuse(output != null, "--output", "it applies to --model inference only");
+    refuse(degree != null && model == ModelKind.LINEAR, "--degree",
+        "linear regression has no sigmoid");
+    Opts.atLeast(spec, "--rows", rows, 1);
+    int it = iterations == null ? DEFAULT_ITERATIONS : iterations;
+    Opts.atLeast(spec, "--iterations", it, 1);
+    return generate(rows, it, degree == null ? DEFAULT_DEGREE : degree, null);
+  }
+
+  private void refuse(boolean given, String option, String why) {
+    if (given) {
+      throw new ParameterException(spec.commandLine(), "Option '" + option + "' does not apply"
+          + " to --model " + model.id() + ": " + why);
+    }
+  }
+
+  private int generate(int n, int it, int deg, Inference.Output o) throws Exception {
+    CliContext ctx = CliContext.of(spec);
+    long t0 = System.nanoTime();
+    KeysInfo info = Keys.keygen(out, model, n, features, it, deg, o, ctx.err());
+    PrintStream p = ctx.out();
+    String what = switch (model) {
+      case LOGISTIC, OVR -> String.format(Locale.ROOT, "%s%d rows x %d features, %d"
+          + " iterations (sigmoid degree %d)", model == ModelKind.OVR ? "one-vs-rest on " : "",
+          n, features, it, deg);
+      case LINEAR -> String.format(Locale.ROOT, "linear regression on %d rows x %d features, %d"
+          + " iterations", n, features, it);
+      case INFERENCE -> String.format(Locale.ROOT, "inference (%s%s) on up to %d features, %d"
+          + " rows per batch", o.id(), o == Inference.Output.PROBABILITIES ? ", sigmoid degree "
+          + deg : "", features, 1 << (info.logN() - 1));
+    };
+    p.printf(Locale.ROOT, "keys for %s: N = 2^%d, %d levels, %d rotations, in %.1f s%n", what,
+        info.logN(), info.levels(), info.rotations().length, Opts.seconds(t0));
+    p.printf("%s/%s stays with you; share %s and %s%n", out, Workflow.SECRET_KEY,
+        Workflow.PUBLIC_KEY, Workflow.EVALUATION_KEYS);
+    p.flush();
+    return CliErrors.OK;
+  }
+}

@@ -1,0 +1,165 @@
+package dev.veil.cli.local;
+
+import static dev.veil.cli.local.Workflow.EVALUATION_KEYS;
+import static dev.veil.cli.local.Workflow.PARAMS;
+import static dev.veil.cli.local.Workflow.PLAN;
+import static dev.veil.cli.local.Workflow.PUBLIC_KEY;
+import static dev.veil.cli.local.Workflow.SECRET_KEY;
+import static dev.veil.cli.local.Workflow.TRAINING_SCALE_BITS;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import dev.veil.cli.local.Meta.KeysInfo;
+import dev.veil.cli.output.Bars;
+import dev.veil.he.ckks.Evaluator;
+import dev.veil.he.ckks.ParameterSelector;
+import dev.veil.he.io.VeilIO;
+import dev.veil.he.rlwe.EvaluationKeys;
+import dev.veil.he.rlwe.HeContext;
+import dev.veil.he.rlwe.InvalidParametersException;
+import dev.veil.he.rlwe.KeyGenerator;
+import dev.veil.he.rlwe.Parameters;
+import dev.veil.he.rlwe.PublicKey;
+import dev.veil.he.rlwe.SecretKey;
+import dev.veil.he.rlwe.SecretKeyAccess;
+import dev.veil.he.rlwe.SwitchingKey;
+import dev.veil.ml.train.EncryptedLinearRegression;
+import dev.veil.ml.train.TrainingPlan;
+import me.tongfei.progressbar.ProgressBar;
+
+/**
+ * {@code veil keygen}'s step and the key directory it writes: planning the parameters and the
+ * rotations a model kind needs (always 128-bit secure), generating the keys, and reading a key
+ * directory back ({@code plan.json}, the public key it names).
+ */
+public final class Keys {
+  private Keys() {}
+
+  private static int ceilPow2(long x) {
+    return x <= 1 ? 1 : (int) Math.min(1 << 30, Long.highestOneBit(x - 1) << 1);
+  }
+
+
+  /** What a key directory holds: the parameters, the rotations, whether a relinearisation key. */
+  record KeyPlan(Parameters params, int[] rotations, boolean relinearization) {}
+
+  /** Logistic keys (the demo's). */
+  static KeysInfo keygen(Path out, int rows, int features, int iterations, int degree,
+      PrintStream err) throws IOException {
+    return keygen(out, ModelKind.LOGISTIC, rows, features, iterations, degree, null, err);
+  }
+
+  /**
+   * Plans the run (always 128-bit-secure parameters and exactly the rotations the model needs)
+   * and writes the key directory.
+   *
+   * @param rows most training rows (ignored for inference)
+   * @param iterations training iterations (ignored for inference)
+   * @param degree sigmoid degree (logistic, ovr; inference with probabilities); ignored for linear
+   * @param output inference only
+   */
+  static KeysInfo keygen(Path out, ModelKind kind, int rows, int features, int iterations,
+      int degree, Inference.Output output, PrintStream err) throws IOException {
+    Path dir = Store.outputDir(out, null);
+    KeyPlan kp = switch (kind) {
+      case LOGISTIC, OVR -> {
+        TrainingPlan plan = Workflow.planner(rows, features, iterations, degree).plan();
+        yield new KeyPlan(plan.params(), plan.rotations(), true);
+      }
+      case LINEAR -> {
+        Parameters p = linearParameters(rows, features, iterations);
+        yield new KeyPlan(p, EncryptedLinearRegression.rotationsNeeded(p, rows, features), true);
+      }
+      case INFERENCE -> Inference.keyPlan(output, degree);
+    };
+    Parameters params = kp.params();
+    try (HeContext ctx = new HeContext(params, Workflow.threads())) {
+      KeyGenerator kg = new KeyGenerator(ctx);
+      SecretKey sk = kg.secretKey();
+      PublicKey pk = kg.publicKey(sk);
+      SwitchingKey relin = kp.relinearization() ? kg.relinearizationKey(sk) : null;
+      long[] elements = Evaluator.galoisElements(params, kp.rotations());
+      List<SwitchingKey> galois = new ArrayList<>();
+      if (elements.length > 0) {
+        try (ProgressBar bar = Bars.start(err, "galois keys", elements.length)) {
+          for (long e : elements) {
+            galois.add(kg.galoisKey(sk, e));
+            bar.step();
+          }
+        }
+      }
+      EvaluationKeys evk = new EvaluationKeys(params, relin, galois);
+      boolean training = kind.isTraining();
+      KeysInfo[] info = new KeysInfo[1];
+      Store.writeDirectory(dir, tmp -> {
+        VeilIO.writeAtomically(tmp.resolve(PARAMS), o -> VeilIO.write(o, params));
+        VeilIO.writeAtomically(tmp.resolve(SECRET_KEY),
+            o -> VeilIO.writeSecretKey(o, sk, SecretKeyAccess.INSECURE));
+        VeilIO.writeAtomically(tmp.resolve(PUBLIC_KEY), o -> VeilIO.write(o, pk));
+        VeilIO.writeAtomically(tmp.resolve(EVALUATION_KEYS), o -> VeilIO.write(o, evk));
+        info[0] = new KeysInfo(Meta.KEYS_FORMAT, kind.id(), training ? rows : 0, features,
+            training ? iterations : 0, kind == ModelKind.LINEAR ? 0 : degree,
+            output == null ? null : output.id(), params.logN(), params.maxLevel(),
+            (int) Math.round(Math.log(params.defaultScale()) / Math.log(2)), params.digestHex(),
+            Store.fileId(tmp.resolve(PUBLIC_KEY)), kp.rotations());
+        Store.writeJson(tmp.resolve(PLAN), info[0]);
+      });
+      return info[0];
+    }
+  }
+
+  /**
+   * Secure parameters for {@code iterations} steps of encrypted linear regression on {@code rows x
+   * features}: {@link EncryptedLinearRegression#LEVELS_PER_ITERATION} levels per step at scale
+   * 2^40, enough slots for the rows (as the logistic planner chooses them).
+   */
+  static Parameters linearParameters(int rows, int features, int iterations) {
+    int per = EncryptedLinearRegression.LEVELS_PER_ITERATION;
+    int slots = (int) Math.min(1 << 15, ceilPow2((long) rows * ceilPow2(features + 2)));
+    try {
+      return ParameterSelector.select(iterations * per, TRAINING_SCALE_BITS, slots);
+    } catch (InvalidParametersException e) {
+      int most = 0;
+      for (int t = iterations - 1; t >= 1 && most == 0; t--) {
+        try {
+          ParameterSelector.select(t * per, TRAINING_SCALE_BITS, slots);
+          most = t;
+        } catch (InvalidParametersException tooDeep) {
+          // fewer
+        }
+      }
+      throw Store.bad(String.format(Locale.ROOT, "%d iterations of linear regression need %d"
+          + " levels (%d per iteration) but N = 2^16 holds fewer at scale 2^%d with 128-bit"
+          + " security: use at most %d iterations", iterations, iterations * per, per,
+          TRAINING_SCALE_BITS, most));
+    }
+  }
+
+  static KeysInfo readKeysInfo(Path keysDir) throws IOException {
+    Store.requireDir(keysDir, "a key directory from veil keygen");
+    Path file = keysDir.resolve(PLAN);
+    KeysInfo info = Store.readJson(file, KeysInfo.class);
+    Store.requireFormat(file, info.format(), Meta.KEYS_FORMAT);
+    ModelKind.of(info.model(), file);
+    return info;
+  }
+
+  static ModelKind kindOf(KeysInfo keys, Path keysDir) {
+    return ModelKind.of(keys.model(), keysDir.resolve(PLAN));
+  }
+
+  /** Checks that the key directory's public key is the one its plan.json names; its key id. */
+  static String checkPublicKey(Path keysDir, KeysInfo keys) throws IOException {
+    String keyId = Store.fileId(keysDir.resolve(PUBLIC_KEY));
+    if (!keyId.equals(keys.keyId())) {
+      throw Store.bad(keysDir.resolve(PUBLIC_KEY) + " is not the public key " + PLAN
+          + " names (key id " + keys.keyId() + ")");
+    }
+    return keyId;
+  }
+}

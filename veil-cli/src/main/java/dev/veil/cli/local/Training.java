@@ -1,0 +1,225 @@
+package dev.veil.cli.local;
+
+import static dev.veil.cli.local.Workflow.META;
+import static dev.veil.cli.local.Workflow.PARAMS;
+import static dev.veil.cli.local.Workflow.PLAN;
+import static dev.veil.cli.local.Workflow.WEIGHTS;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.veil.cli.local.Meta.DataInfo;
+import dev.veil.cli.local.Meta.EncryptedModelInfo;
+import dev.veil.cli.local.Meta.KeysInfo;
+import dev.veil.cli.local.Meta.TrainingInfo;
+import dev.veil.cli.output.Bars;
+import dev.veil.he.ckks.Encoder;
+import dev.veil.he.ckks.Evaluator;
+import dev.veil.he.io.VeilIO;
+import dev.veil.he.rlwe.Ciphertext;
+import dev.veil.he.rlwe.EvaluationKeys;
+import dev.veil.he.rlwe.HeContext;
+import dev.veil.he.rlwe.Parameters;
+import dev.veil.ml.linalg.Layout;
+import dev.veil.ml.plain.NesterovLogisticRegression.LearningRate;
+import dev.veil.ml.train.EncryptedLinearRegression;
+import dev.veil.ml.train.EncryptedLogisticRegression;
+import dev.veil.ml.train.TrainingPlan;
+import me.tongfei.progressbar.ProgressBar;
+
+/**
+ * {@code veil train}'s step: training on an encrypted data set with the evaluation keys only (no
+ * secret key is read or needed), writing the encrypted model directory with its training report.
+ */
+public final class Training {
+  private Training() {}
+
+  /** Linear regression's default constant step size (plain.LinearRegression's default). */
+  public static final double LINEAR_LEARNING_RATE = 0.5;
+
+
+  /** The trained, still encrypted model. */
+  public record TrainResult(EncryptedModelInfo info, TrainingPlan plan) {}
+
+  /** {@link #train(Path, Path, ModelKind, Integer, Integer, Double, Path, PrintStream)}. */
+  static TrainResult train(Path dataDir, Path evalKeys, Integer iterations, Integer degree,
+      Path out, PrintStream err) throws IOException {
+    return train(dataDir, evalKeys, null, iterations, degree, null, out, err);
+  }
+
+  /**
+   * Trains on the encrypted data set with the evaluation keys only (no secret key is read or
+   * needed) and writes the encrypted model directory.
+   *
+   * @param model null: the data set's kind; else it must be the data set's kind
+   * @param iterations null: the ones the keys were planned for
+   * @param degree null: the one the keys were planned for (logistic, ovr only)
+   * @param learningRate linear regression's constant step; null: {@value #LINEAR_LEARNING_RATE}
+   * @return the training plan (null for linear regression, which has no planner)
+   */
+  public static TrainResult train(Path dataDir, Path evalKeys, ModelKind model, Integer iterations,
+      Integer degree, Double learningRate, Path out, PrintStream err) throws IOException {
+    DataInfo data = Encryption.readDataInfo(dataDir);
+    ModelKind kind = ModelKind.of(data.model(), dataDir.resolve(META));
+    if (model != null && model != kind) {
+      throw Store.bad(dataDir + " was encrypted for " + kind.description() + " ('" + kind.id()
+          + "'), not " + model.description() + " ('" + model.id() + "'): train it with --model "
+          + kind.id() + " or encrypt the table with keys made with --model " + model.id());
+    }
+    if (kind == ModelKind.LINEAR && degree != null) {
+      throw Store.bad("--degree applies to logistic and ovr models only (linear regression"
+          + " has no sigmoid)");
+    }
+    if (kind != ModelKind.LINEAR && learningRate != null) {
+      throw Store.bad("--learning-rate applies to linear regression only (" + kind.id()
+          + " uses Kim et al.'s step sizes)");
+    }
+    double alpha = learningRate == null ? LINEAR_LEARNING_RATE : learningRate;
+    if (!(alpha > 0) || !Double.isFinite(alpha)) {
+      throw Store.bad("--learning-rate must be finite and > 0, got " + learningRate);
+    }
+    Path dir = Store.outputDir(out, META);
+    Store.requireFile(evalKeys);
+    Parameters params = Workflow.readParams(dataDir.resolve(PARAMS), data.paramsDigest());
+    int it = iterations == null ? data.iterations() : iterations;
+    int deg = degree == null ? data.degree() : degree;
+    int n = data.rows();
+    int d = data.features();
+    TrainingPlan plan = null;
+    Layout layout;
+    int[] rotations;
+    if (kind == ModelKind.LINEAR) {
+      int per = EncryptedLinearRegression.LEVELS_PER_ITERATION;
+      if (it * per > params.maxLevel()) {
+        throw Store.bad(it + " iterations need " + it * per + " levels (" + per + " per"
+            + " iteration) but the parameters have " + params.maxLevel() + ": use at most "
+            + params.maxLevel() / per + " iterations, or keys made for more");
+      }
+      layout = EncryptedLinearRegression.layout(params, n, d);
+      rotations = EncryptedLinearRegression.rotationsNeeded(params, n, d);
+    } else {
+      plan = Workflow.planner(n, d, it, deg).withParameters(params).plan();
+      layout = plan.layout();
+      rotations = plan.rotations();
+    }
+    if (layout.ciphertexts() != data.ciphertexts()) {
+      throw Store.bad(dataDir + ": " + data.ciphertexts() + " ciphertexts, the layout of "
+          + n + " rows x " + d + " features has " + layout.ciphertexts());
+    }
+    int classes = kind == ModelKind.OVR ? Workflow.classCount(data.label(), dataDir) : 1;
+    checkEvaluationKeysMatch(evalKeys, kind, data.paramsDigest(), data.keyId(), dataDir);
+    long start = System.nanoTime();
+    try (HeContext ctx = new HeContext(params, Workflow.threads())) {
+      EvaluationKeys evk = Store.readVeil(evalKeys, in -> VeilIO.readEvaluationKeys(in, ctx));
+      for (int r : rotations) {
+        if (!evk.hasGaloisKey(Evaluator.galoisElement(params, r))) {
+          throw Store.bad(evalKeys + ": no Galois key for the rotation by " + r + " that training"
+              + " on " + n + " rows x " + d + " features needs");
+        }
+      }
+      if (!evk.hasRelinearizationKey()) {
+        throw Store.bad(evalKeys + ": no relinearisation key");
+      }
+      List<String> names = Workflow.tables(kind, classes);
+      Ciphertext[][] tables = new Ciphertext[names.size()][];
+      for (int k = 0; k < tables.length; k++) {
+        tables[k] = readTable(dataDir, names.get(k), layout.ciphertexts(), ctx);
+      }
+      Encoder encoder = new Encoder(ctx);
+      Evaluator ev = new Evaluator(ctx, evk);
+      List<Ciphertext> weights = new ArrayList<>();
+      List<dev.veil.ml.train.TrainingReport> reports = new ArrayList<>();
+      int levelsPerIteration;
+      if (kind == ModelKind.LINEAR) {
+        EncryptedLinearRegression trainer = new EncryptedLinearRegression(ev, encoder, n, d, it,
+            LearningRate.constant(alpha), 0);
+        EncryptedLogisticRegression.Result r;
+        // no per-iteration callback: an indefinite bar that shows the time
+        try (ProgressBar bar = Bars.start(err, "train", -1)) {
+          r = trainer.train(tables[0], tables[1]);
+          bar.maxHint(1);
+          bar.stepTo(1);
+        }
+        weights.add(r.weights());
+        reports.add(r.report());
+        levelsPerIteration = EncryptedLinearRegression.LEVELS_PER_ITERATION;
+      } else {
+        // one binary training per table: what EncryptedOneVsRest.train does, with progress
+        EncryptedLogisticRegression trainer = new EncryptedLogisticRegression(ev, encoder, plan);
+        try (ProgressBar bar = Bars.start(err, "train", (long) tables.length * it)) {
+          for (int k = 0; k < tables.length; k++) {
+            long done = (long) k * it;
+            EncryptedLogisticRegression.Result r =
+                trainer.train(tables[k], null, (i, total) -> bar.stepTo(done + i));
+            weights.add(r.weights());
+            reports.add(r.report());
+          }
+        }
+        levelsPerIteration = plan.levelsPerIteration();
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      dev.veil.ml.train.TrainingReport first = reports.get(0);
+      double[] millis = reports.stream().flatMapToDouble(rep ->
+          Arrays.stream(rep.iterationMillis())).toArray();
+      TrainingInfo report = new TrainingInfo(it, kind == ModelKind.LINEAR ? 0 : deg,
+          levelsPerIteration, first.inputLevel(), first.outputLevel(), millis, seconds,
+          kind == ModelKind.LINEAR ? alpha : null);
+      EncryptedModelInfo info = new EncryptedModelInfo(Meta.ENCRYPTED_MODEL_FORMAT, kind.id(),
+          d, data.featureNames(), data.label(), data.scaler(), report, data.paramsDigest(),
+          data.keyId());
+      Store.writeDirectory(dir, tmp -> {
+        VeilIO.writeAtomically(tmp.resolve(PARAMS), o -> VeilIO.write(o, params));
+        for (int k = 0; k < weights.size(); k++) {
+          Ciphertext w = weights.get(k);
+          String file = kind == ModelKind.OVR ? Workflow.classWeightsFile(k) : WEIGHTS;
+          VeilIO.writeAtomically(tmp.resolve(file), o -> VeilIO.write(o, w));
+        }
+        Store.writeJson(tmp.resolve(META), info);
+      });
+      return new TrainResult(info, plan);
+    }
+  }
+
+  /** Reads the ciphertexts of one table of a data set, checking that they are at the top level. */
+  private static Ciphertext[] readTable(Path dataDir, String table, int count, HeContext ctx)
+      throws IOException {
+    Parameters params = ctx.parameters();
+    Ciphertext[] z = new Ciphertext[count];
+    for (int c = 0; c < count; c++) {
+      Path file = dataDir.resolve(Workflow.tableFile(table, c));
+      z[c] = Store.readVeil(file, in -> VeilIO.readCiphertext(in, ctx));
+      if (z[c].level() != params.maxLevel()) {
+        throw Store.bad(file + ": at level " + z[c].level() + ", expected the top level "
+            + params.maxLevel());
+      }
+    }
+    return z;
+  }
+
+  /**
+   * A plan.json next to the evaluation keys names their model kind and key pair: refuses keys
+   * made for another kind, or for another key pair of the same parameters, before any work.
+   */
+  static void checkEvaluationKeysMatch(Path evalKeys, ModelKind kind, String paramsDigest,
+      String keyId, Path encrypted) throws IOException {
+    Path keysPlan = evalKeys.toAbsolutePath().resolveSibling(PLAN);
+    if (!Files.isRegularFile(keysPlan)) {
+      return;
+    }
+    KeysInfo k = Store.readJson(keysPlan, KeysInfo.class);
+    if (k.model() != null && !k.model().equals(kind.id())) {
+      throw Store.bad(evalKeys + ": evaluation keys made for " + ModelKind.of(k.model(), keysPlan)
+          .description() + " ('" + k.model() + "'), but " + encrypted + " was encrypted for "
+          + kind.description() + " ('" + kind.id() + "')");
+    }
+    if (k.keyId() != null && !k.keyId().equals(keyId) && paramsDigest.equals(k.paramsDigest())) {
+      throw Store.bad(evalKeys + ": evaluation keys made for another key pair (key id "
+          + k.keyId() + ") than the one " + encrypted + " was encrypted under (" + keyId + ")");
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package dev.veil.cli.remote;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.veil.api.Dataset;
+import dev.veil.api.DatasetMeta;
+import dev.veil.api.KeySet;
+import dev.veil.cli.core.CliContext;
+import dev.veil.cli.core.CliErrors;
+import dev.veil.cli.core.Opts;
+import dev.veil.cli.core.VeilVersion;
+import dev.veil.cli.local.Meta.DataInfo;
+import dev.veil.cli.local.Meta;
+import dev.veil.cli.local.Store;
+import dev.veil.cli.local.Workflow;
+import dev.veil.client.VeilClient;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code veil dataset}: encrypted data sets on the server. */
+@Command(
+    name = "dataset",
+    mixinStandardHelpOptions = true,
+    versionProvider = VeilVersion.class,
+    description = "Encrypted data sets on the server: upload, list, show.",
+    subcommands = {DatasetCommand.Upload.class, DatasetCommand.ListDatasets.class,
+        DatasetCommand.Show.class})
+public final class DatasetCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    throw CliErrors.missingSubcommand(spec);
+  }
+
+  /** {@code veil dataset upload}. */
+  @Command(
+      name = "upload",
+      mixinStandardHelpOptions = true,
+      versionProvider = VeilVersion.class,
+      sortOptions = false,
+      description = {
+        "Upload an encrypted data set (a veil encrypt directory of a logistic model: meta.json "
+            + "and z-NNNNN.ct) with its listing. Its key set must be on the server first (veil "
+            + "keys upload); it is found by the key id in meta.json unless --key-set names it. "
+            + "Prints the data set's id."
+      },
+      exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
+      exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REMOTE_FAILURE,
+          CliErrors.EXIT_REMOTE_BAD_INPUT})
+  static final class Upload implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR",
+        description = "The encrypted data set from veil encrypt.")
+    Path data;
+
+    @Option(names = "--name", required = true, paramLabel = "NAME", description = "A label.")
+    String name;
+
+    @Option(names = "--description", paramLabel = "TEXT", description = "What the data is.")
+    String description;
+
+    @Option(names = "--price", defaultValue = "0", paramLabel = "AMOUNT",
+        description = "What another user pays per training job, in minor units (default: "
+            + "${DEFAULT-VALUE}).")
+    long price;
+
+    @Option(names = "--listed",
+        description = "List it, so that others find it and may pay to train on it (default: "
+            + "private).")
+    boolean listed;
+
+    @Option(names = "--key-set", paramLabel = "ID",
+        description = "The key set the data is encrypted under (default: yours with the key id "
+            + "of meta.json).")
+    String keySet;
+
+    @Mixin Remote.Options remote;
+
+    @Override
+    public Integer call() throws Exception {
+      Opts.atLeast(spec, "--price", price, 0);
+      CliContext ctx = CliContext.of(spec);
+      Store.requireDir(data, "an encrypted data set from veil encrypt");
+      DataInfo info = Store.readJson(data.resolve(Workflow.META), DataInfo.class);
+      Store.requireFormat(data.resolve(Workflow.META), info.format(), Meta.DATA_FORMAT);
+      VeilClient client = Remote.client(ctx, remote);
+      String ks = keySet;
+      if (ks == null) {
+        ks = client.findKeySet(info.keyId()).map(KeySet::id).orElseThrow(() ->
+            new IllegalArgumentException("none of your key sets on " + client.baseUrl()
+                + " has the key id " + info.keyId() + " of " + data + ": upload the keys it was"
+                + " encrypted with first (veil keys upload --keys KEYDIR)"));
+      }
+      Dataset ds;
+      try (ProgressBar bar = Remote.bytesBar(ctx, "upload data")) {
+        ds = client.uploadDataset(data, name, description, ks, price, listed,
+            Remote.listener(bar));
+      }
+      ctx.out().printf("uploaded data set %s: %d rows x %d features, %d parts, %s, price %d per"
+              + " training job%n", ds.id(), ds.rows(), ds.features(), ds.partsExpected(),
+          ds.listed() ? "listed" : "not listed", ds.pricePerTraining());
+      ctx.out().flush();
+      return CliErrors.OK;
+    }
+  }
+
+  /** {@code veil dataset list}. */
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      versionProvider = VeilVersion.class,
+      description = "List your data sets and the listed ones of others.",
+      exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
+      exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REMOTE_FAILURE,
+          CliErrors.EXIT_REMOTE_BAD_INPUT})
+  static final class ListDatasets implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Mixin Remote.Options remote;
+
+    @Override
+    public Integer call() throws Exception {
+      CliContext ctx = CliContext.of(spec);
+      List<Dataset> list = Remote.client(ctx, remote).listDatasets();
+      if (list.isEmpty()) {
+        ctx.out().println("no data sets");
+        ctx.out().flush();
+        return CliErrors.OK;
+      }
+      List<String[]> rows = new ArrayList<>();
+      rows.add(new String[] {"ID", "NAME", "OWNER", "ROWS", "FEATURES", "PRICE", "STATE",
+          "LISTED"});
+      for (Dataset d : list) {
+        rows.add(new String[] {d.id(), d.name(), d.owner() + (d.owned() ? " (you)" : ""),
+            "" + d.rows(), "" + d.features(), "" + d.pricePerTraining(), d.state(),
+            d.listed() ? "yes" : "no"});
+      }
+      ctx.out().print(Remote.table(rows));
+      ctx.out().flush();
+      return CliErrors.OK;
+    }
+  }
+
+  /** {@code veil dataset show}. */
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      versionProvider = VeilVersion.class,
+      description = "Show a data set: listing, shape, features, label, state.",
+      exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
+      exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REMOTE_FAILURE,
+          CliErrors.EXIT_REMOTE_BAD_INPUT})
+  static final class Show implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "The data set (ds_...).")
+    String id;
+
+    @Mixin Remote.Options remote;
+
+    @Override
+    public Integer call() throws Exception {
+      CliContext ctx = CliContext.of(spec);
+      Dataset d = Remote.client(ctx, remote).getDataset(id);
+      DatasetMeta m = d.meta();
+      List<String[]> rows = new ArrayList<>();
+      rows.add(new String[] {"id", d.id()});
+      rows.add(new String[] {"name", d.name()});
+      rows.add(new String[] {"description", d.description() == null ? "" : d.description()});
+      rows.add(new String[] {"owner", d.owner() + (d.owned() ? " (you)" : "")});
+      rows.add(new String[] {"state", d.state() + (d.partsUploaded() == null ? ""
+          : ", " + d.partsUploaded() + " of " + d.partsExpected() + " parts")});
+      rows.add(new String[] {"shape", d.rows() + " rows x " + d.features() + " features"});
+      if (m != null) {
+        rows.add(new String[] {"model", String.valueOf(m.model())});
+        rows.add(new String[] {"features", String.valueOf(m.featureNames())});
+        if (m.label() != null) {
+          rows.add(new String[] {"label", m.label().name() + (m.label().classes() == null ? ""
+              : " " + m.label().classes())});
+        }
+        rows.add(new String[] {"planned", m.iterations() + " iterations, sigmoid degree "
+            + m.degree()});
+        rows.add(new String[] {"key id", String.valueOf(m.keyId())});
+      }
+      if (d.keySetId() != null) {
+        rows.add(new String[] {"key set", d.keySetId()});
+      }
+      rows.add(new String[] {"price", d.pricePerTraining() + " per training job"});
+      rows.add(new String[] {"listed", d.listed() ? "yes" : "no"});
+      rows.add(new String[] {"created", String.valueOf(d.createdAt())});
+      ctx.out().print(Remote.table(rows));
+      ctx.out().flush();
+      return CliErrors.OK;
+    }
+  }
+}
