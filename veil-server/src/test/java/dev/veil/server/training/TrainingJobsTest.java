@@ -183,6 +183,9 @@ class TrainingJobsTest {
     try (var sub = jobs.subscribe(OWNER, j.id(), events::add)) {
       Job done = awaitEnd(OWNER, j.id());
       assertThat(done.state()).as(done.error()).isEqualTo(JobState.SUCCEEDED);
+      // events are published after the commit that ends the job: wait for the last one
+      Await.until("the job's last event", Duration.ofSeconds(10),
+          () -> events.stream().anyMatch(e -> e.state() == JobState.SUCCEEDED));
     }
     double[] w;
     try (ResultDownload r = jobs.openResult(OWNER, j.id())) {
