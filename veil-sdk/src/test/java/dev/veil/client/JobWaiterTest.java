@@ -32,8 +32,9 @@ class JobWaiterTest {
   private final List<JobEvent> seen = new ArrayList<>();
 
   private static Job job(JobState state, int progress) {
-    return new Job("job_1", JobKind.TRAINING, state, state.name().toLowerCase(Locale.ROOT), progress,
-        "usr_1", null, null, 5, null, null, null, null, 1, 3, false,
+    String stage = state.name().toLowerCase(Locale.ROOT);
+    return new Job("job_1", JobKind.TRAINING, state, stage, progress, "usr_1", null, null, 5,
+        null, null, null, null, 1, 3, false,
         Instant.parse("2026-01-01T00:00:00Z"), null, null, Instant.parse("2026-01-01T00:00:01Z"));
   }
 
