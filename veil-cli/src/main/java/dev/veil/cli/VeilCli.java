@@ -138,8 +138,11 @@ public final class VeilCli implements Callable<Integer>, CliContext.Holder {
       addNew(cl, provider.commands());
       addNew(bench, provider.benchCommands());
     }
-    // set after adding, so that the added commands share the streams and the error handling
+    // set after adding, so that the added commands share the streams, the error handling and
+    // the colours (none unless standard error is a terminal: no escape code in a log)
     return cl
+        .setColorScheme(CommandLine.Help.defaultColorScheme(
+            context.terminal() ? CommandLine.Help.Ansi.AUTO : CommandLine.Help.Ansi.OFF))
         .setOut(writer(context.out()))
         .setErr(writer(context.err()))
         .setParameterExceptionHandler(errors)

@@ -9,6 +9,7 @@ import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.VeilVersion;
 import dev.veil.cli.local.Meta.ModelFile;
+import dev.veil.cli.output.Bars;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -58,7 +59,7 @@ public final class DecryptCommand implements Callable<Integer> {
     CliContext ctx = CliContext.of(spec);
     if (predictions != null) {
       Scoring.Outputs o = Inference.decryptPredictions(keys, predictions, out,
-          ctx.err());
+          Bars.of(ctx));
       ctx.out().printf(Locale.ROOT, "decrypted %d predictions (%s) from %s into %s%n",
           o.values().length, o.kind().id(), predictions, out);
       ctx.out().flush();

@@ -20,6 +20,7 @@ import dev.veil.cli.core.Opts;
 import dev.veil.cli.core.VeilVersion;
 import dev.veil.cli.local.Meta.KeysInfo;
 import dev.veil.cli.local.Meta.ModelFile;
+import dev.veil.cli.output.Bars;
 import dev.veil.ml.data.FeatureTransform;
 import dev.veil.ml.data.Scaling;
 import dev.veil.ml.data.Table;
@@ -91,7 +92,7 @@ public final class DemoCommand implements Callable<Integer> {
       dir = Files.createTempDirectory("veil-demo-");
     }
     try {
-      run(dir, ctx.out(), ctx.err());
+      run(dir, ctx.out(), Bars.of(ctx));
     } finally {
       if (keep == null) {
         Store.deleteTree(dir);
@@ -100,7 +101,7 @@ public final class DemoCommand implements Callable<Integer> {
     return CliErrors.OK;
   }
 
-  private void run(Path dir, PrintStream out, PrintStream err) throws IOException {
+  private void run(Path dir, PrintStream out, Bars bars) throws IOException {
     int test = Math.max(2, rows / 5);
     int train = rows - test;
     List<String> names = new ArrayList<>();
@@ -123,18 +124,18 @@ public final class DemoCommand implements Callable<Integer> {
     Path modelJson = dir.resolve("model.json");
 
     long t = System.nanoTime();
-    KeysInfo info = Keys.keygen(keys, train, features, iterations, degree, err);
+    KeysInfo info = Keys.keygen(keys, train, features, iterations, degree, bars);
     seconds.put("keygen", Opts.seconds(t));
     Files.createDirectories(node);
     Files.copy(keys.resolve(Workflow.EVALUATION_KEYS), node.resolve(Workflow.EVALUATION_KEYS));
 
     t = System.nanoTime();
-    Encryption.encrypt(keys, trainCsv, "y", null, Scaling.MIN_MAX, data, err);
+    Encryption.encrypt(keys, trainCsv, "y", null, Scaling.MIN_MAX, data, bars);
     seconds.put("encrypt", Opts.seconds(t));
 
     t = System.nanoTime();
     Training.TrainResult tr = Training.train(data, node.resolve(Workflow.EVALUATION_KEYS), null,
-        null, model, err);
+        null, model, bars);
     seconds.put("train", Opts.seconds(t));
 
     t = System.nanoTime();

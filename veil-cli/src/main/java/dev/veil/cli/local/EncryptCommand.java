@@ -11,6 +11,7 @@ import dev.veil.cli.core.Opts;
 import dev.veil.cli.core.VeilVersion;
 import dev.veil.cli.local.Meta.DataInfo;
 import dev.veil.cli.local.Meta.RowsInfo;
+import dev.veil.cli.output.Bars;
 import dev.veil.ml.data.Scaling;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -97,7 +98,7 @@ public final class EncryptCommand implements Callable<Integer> {
               + " with --schema: the schema names the features and the scaler");
         }
       }
-      RowsInfo r = Inference.encryptRows(keys, csv, schema, out, ctx.err());
+      RowsInfo r = Inference.encryptRows(keys, csv, schema, out, Bars.of(ctx));
       ctx.out().printf(Locale.ROOT, "encrypted %d rows x %d features for inference (%s) into %d"
               + " batches of up to %d rows in %s, in %.1f s%n", r.rows(), r.features(),
           r.output(), r.batches(), r.slots(), out, Opts.seconds(t0));
@@ -105,7 +106,7 @@ public final class EncryptCommand implements Callable<Integer> {
       return CliErrors.OK;
     }
     List<String> cols = Opts.columns(features);
-    DataInfo info = Encryption.encrypt(keys, csv, label, cols, scaling, out, ctx.err());
+    DataInfo info = Encryption.encrypt(keys, csv, label, cols, scaling, out, Bars.of(ctx));
     ctx.out().printf(Locale.ROOT, "encrypted %d rows x %d features (label '%s', %s) into %d"
             + " ciphertexts in %s, in %.1f s%n", info.rows(), info.features(),
         info.label().name(), info.model(), Workflow.tables(ModelKind.of(info.model(), out),

@@ -5,7 +5,6 @@ import static dev.veil.cli.local.Workflow.PARAMS;
 import static dev.veil.cli.local.Workflow.PUBLIC_KEY;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +16,7 @@ import dev.veil.api.Scaling;
 import dev.veil.cli.local.Meta.DataInfo;
 import dev.veil.cli.local.Meta.KeysInfo;
 import dev.veil.cli.output.Bars;
+import dev.veil.cli.output.Progress;
 import dev.veil.he.ckks.Encoder;
 import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.Ciphertext;
@@ -35,7 +35,6 @@ import dev.veil.ml.train.EncryptedLinearRegression;
 import dev.veil.ml.train.EncryptedLogisticRegression;
 import dev.veil.ml.train.EncryptedOneVsRest;
 import dev.veil.ml.train.TrainingPlan;
-import me.tongfei.progressbar.ProgressBar;
 
 /**
  * {@code veil encrypt}'s training step: reading the owner's CSV (binary, k-class or numeric
@@ -119,7 +118,7 @@ public final class Encryption {
    * with the standardised label {@code y'}.
    */
   static DataInfo encrypt(Path keysDir, Path csv, String label, List<String> features,
-      dev.veil.ml.data.Scaling scaling, Path out, PrintStream err) throws IOException {
+      dev.veil.ml.data.Scaling scaling, Path out, Bars bars) throws IOException {
     KeysInfo keys = Keys.readKeysInfo(keysDir);
     ModelKind kind = Keys.kindOf(keys, keysDir);
     if (kind == ModelKind.INFERENCE) {
@@ -195,7 +194,7 @@ public final class Encryption {
       TablePacker packer = new TablePacker(encoder, layout);
       Store.writeDirectory(dir, tmp -> {
         VeilIO.writeAtomically(tmp.resolve(PARAMS), o -> VeilIO.write(o, params));
-        try (ProgressBar bar = Bars.start(err, "encrypt",
+        try (Progress bar = bars.start("encrypt",
             (long) tables.length * layout.ciphertexts())) {
           for (int k = 0; k < tables.length; k++) {
             Plaintext[] pts = packer.encode(tables[k], params.maxLevel(), params.defaultScale());

@@ -1,7 +1,6 @@
 package dev.veil.cli.local;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -16,6 +15,7 @@ import dev.veil.cli.local.Meta.RowsInfo;
 import dev.veil.cli.local.Meta.SanitizerInfo;
 import dev.veil.cli.local.Meta.SchemaFile;
 import dev.veil.cli.output.Bars;
+import dev.veil.cli.output.Progress;
 import dev.veil.he.ckks.Encoder;
 import dev.veil.he.ckks.Evaluator;
 import dev.veil.he.ckks.ParameterSelector;
@@ -42,7 +42,6 @@ import dev.veil.ml.linalg.Layout;
 import dev.veil.ml.plain.LogisticModel;
 import dev.veil.ml.plain.Sigmoid;
 import dev.veil.ml.poly.SigmoidApproximation;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -205,7 +204,7 @@ public final class Inference {
    * schema's scaler, encrypts them feature-major with the public key and writes the rows
    * directory (with a copy of the public key, which the sanitiser re-randomises under).
    */
-  static RowsInfo encryptRows(Path keysDir, Path csv, Path schemaFile, Path out, PrintStream err)
+  static RowsInfo encryptRows(Path keysDir, Path csv, Path schemaFile, Path out, Bars bars)
       throws IOException {
     KeysInfo keys = Keys.readKeysInfo(keysDir);
     ModelKind keysKind = Keys.kindOf(keys, keysDir);
@@ -257,7 +256,7 @@ public final class Inference {
       Store.writeDirectory(dir, tmp -> {
         VeilIO.writeAtomically(tmp.resolve(Workflow.PARAMS), o -> VeilIO.write(o, params));
         Files.copy(keysDir.resolve(Workflow.PUBLIC_KEY), tmp.resolve(Workflow.PUBLIC_KEY));
-        try (ProgressBar bar = Bars.start(err, "encrypt", (long) batches * d)) {
+        try (Progress bar = bars.start("encrypt", (long) batches * d)) {
           for (int b = 0; b < batches; b++) {
             double[][] rows = Arrays.copyOfRange(x, b * slots, Math.min(n, (b + 1) * slots));
             Ciphertext[] cts = owner.encrypt(rows).get(0).features();
@@ -311,7 +310,7 @@ public final class Inference {
    *     model, which the flooding is sized for; this run may return at most that many
    */
   static PredictResult predict(Path modelFile, Path rowsDir, Path evalKeys, long resultBudget,
-      Path out, PrintStream err) throws IOException {
+      Path out, Bars bars) throws IOException {
     ModelFile m = Models.readModel(modelFile);
     ModelKind kind = ModelKind.of(m.model(), modelFile);
     RowsInfo r = readRowsInfo(rowsDir);
@@ -380,7 +379,7 @@ public final class Inference {
           new SanitizerInfo(FLOODING_SECURITY_BITS, NOISE_BOUND_BITS, resultBudget, bits),
           r.paramsDigest(), keyId);
       Store.writeDirectory(dir, tmp -> {
-        try (ProgressBar bar = Bars.start(err, "predict", results)) {
+        try (Progress bar = bars.start("predict", results)) {
           for (int b = 0; b < r.batches(); b++) {
             int rows = rowsIn(b, r.rows(), r.slots());
             Ciphertext[] x = new Ciphertext[r.features()];
@@ -470,7 +469,7 @@ public final class Inference {
    * predictions are mapped back to the label's units.
    */
   static Scoring.Outputs decryptPredictions(Path keysDir, Path predsDir, Path out,
-      PrintStream err) throws IOException {
+      Bars bars) throws IOException {
     KeysInfo keys = Keys.readKeysInfo(keysDir);
     ModelKind keysKind = Keys.kindOf(keys, keysDir);
     PredictionsInfo p = readPredictionsInfo(predsDir);
@@ -502,7 +501,7 @@ public final class Inference {
       SecretKey sk = Store.readVeil(keysDir.resolve(Workflow.SECRET_KEY),
           in -> VeilIO.readSecretKey(in, ctx));
       ResultReader reader = new ResultReader(new Encoder(ctx), new Decryptor(ctx, sk));
-      try (ProgressBar bar = Bars.start(err, "decrypt", (long) p.batches() * p.columns())) {
+      try (Progress bar = bars.start("decrypt", (long) p.batches() * p.columns())) {
         for (int b = 0; b < p.batches(); b++) {
           int rows = rowsIn(b, p.rows(), p.slots());
           ResultDescriptor descriptor = new ResultDescriptor(Layout.of(params, rows, 1),

@@ -10,6 +10,7 @@ import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;
 import dev.veil.cli.core.VeilVersion;
 import dev.veil.cli.local.Meta.KeysInfo;
+import dev.veil.cli.output.Bars;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -103,7 +104,7 @@ public final class KeygenCommand implements Callable<Integer> {
   private int generate(int n, int it, int deg, Inference.Output o) throws Exception {
     CliContext ctx = CliContext.of(spec);
     long t0 = System.nanoTime();
-    KeysInfo info = Keys.keygen(out, model, n, features, it, deg, o, ctx.err());
+    KeysInfo info = Keys.keygen(out, model, n, features, it, deg, o, Bars.of(ctx));
     PrintStream p = ctx.out();
     String what = switch (model) {
       case LOGISTIC, OVR -> String.format(Locale.ROOT, "%s%d rows x %d features, %d"

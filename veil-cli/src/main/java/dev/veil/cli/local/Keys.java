@@ -8,7 +8,6 @@ import static dev.veil.cli.local.Workflow.SECRET_KEY;
 import static dev.veil.cli.local.Workflow.TRAINING_SCALE_BITS;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +15,7 @@ import java.util.Locale;
 
 import dev.veil.cli.local.Meta.KeysInfo;
 import dev.veil.cli.output.Bars;
+import dev.veil.cli.output.Progress;
 import dev.veil.he.ckks.Evaluator;
 import dev.veil.he.ckks.ParameterSelector;
 import dev.veil.he.io.VeilIO;
@@ -30,7 +30,6 @@ import dev.veil.he.rlwe.SecretKeyAccess;
 import dev.veil.he.rlwe.SwitchingKey;
 import dev.veil.ml.train.EncryptedLinearRegression;
 import dev.veil.ml.train.TrainingPlan;
-import me.tongfei.progressbar.ProgressBar;
 
 /**
  * {@code veil keygen}'s step and the key directory it writes: planning the parameters and the
@@ -50,8 +49,8 @@ public final class Keys {
 
   /** Logistic keys (the demo's). */
   static KeysInfo keygen(Path out, int rows, int features, int iterations, int degree,
-      PrintStream err) throws IOException {
-    return keygen(out, ModelKind.LOGISTIC, rows, features, iterations, degree, null, err);
+      Bars bars) throws IOException {
+    return keygen(out, ModelKind.LOGISTIC, rows, features, iterations, degree, null, bars);
   }
 
   /**
@@ -64,7 +63,7 @@ public final class Keys {
    * @param output inference only
    */
   static KeysInfo keygen(Path out, ModelKind kind, int rows, int features, int iterations,
-      int degree, Inference.Output output, PrintStream err) throws IOException {
+      int degree, Inference.Output output, Bars bars) throws IOException {
     Path dir = Store.outputDir(out, null);
     KeyPlan kp = switch (kind) {
       case LOGISTIC, OVR -> {
@@ -86,7 +85,7 @@ public final class Keys {
       long[] elements = Evaluator.galoisElements(params, kp.rotations());
       List<SwitchingKey> galois = new ArrayList<>();
       if (elements.length > 0) {
-        try (ProgressBar bar = Bars.start(err, "galois keys", elements.length)) {
+        try (Progress bar = bars.start("galois keys", elements.length)) {
           for (long e : elements) {
             galois.add(kg.galoisKey(sk, e));
             bar.step();

@@ -10,6 +10,7 @@ import dev.veil.cli.core.Opts;
 import dev.veil.cli.core.VeilVersion;
 import dev.veil.cli.local.Meta.ModelFile;
 import dev.veil.cli.local.Meta.PredictionsInfo;
+import dev.veil.cli.output.Bars;
 import dev.veil.ml.data.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,7 +80,7 @@ public final class PredictCommand implements Callable<Integer> {
       long budget = resultBudget == null ? Inference.DEFAULT_RESULT_BUDGET : resultBudget;
       Opts.atLeast(spec, "--result-budget", budget, 1);
       Inference.PredictResult r = Inference.predict(model, data, evalKeys, budget, out,
-          ctx.err());
+          Bars.of(ctx));
       PredictionsInfo p = r.info();
       ctx.out().printf(Locale.ROOT, "%s of %d encrypted rows (%d result ciphertexts, sanitised:"
               + " about %.1f bits of precision) in %s, in %.1f s%n", p.output(), p.rows(),

@@ -18,6 +18,7 @@ import dev.veil.cli.local.Meta.EncryptedModelInfo;
 import dev.veil.cli.local.Meta.KeysInfo;
 import dev.veil.cli.local.Meta.TrainingInfo;
 import dev.veil.cli.output.Bars;
+import dev.veil.cli.output.Progress;
 import dev.veil.he.ckks.Encoder;
 import dev.veil.he.ckks.Evaluator;
 import dev.veil.he.io.VeilIO;
@@ -30,7 +31,6 @@ import dev.veil.ml.plain.NesterovLogisticRegression.LearningRate;
 import dev.veil.ml.train.EncryptedLinearRegression;
 import dev.veil.ml.train.EncryptedLogisticRegression;
 import dev.veil.ml.train.TrainingPlan;
-import me.tongfei.progressbar.ProgressBar;
 
 /**
  * {@code veil train}'s step: training on an encrypted data set with the evaluation keys only (no
@@ -48,8 +48,8 @@ public final class Training {
 
   /** {@link #train(Path, Path, ModelKind, Integer, Integer, Double, Path, PrintStream)}. */
   static TrainResult train(Path dataDir, Path evalKeys, Integer iterations, Integer degree,
-      Path out, PrintStream err) throws IOException {
-    return train(dataDir, evalKeys, null, iterations, degree, null, out, err);
+      Path out, Bars bars) throws IOException {
+    return train(dataDir, evalKeys, null, iterations, degree, null, out, bars);
   }
 
   /**
@@ -63,7 +63,7 @@ public final class Training {
    * @return the training plan (null for linear regression, which has no planner)
    */
   public static TrainResult train(Path dataDir, Path evalKeys, ModelKind model, Integer iterations,
-      Integer degree, Double learningRate, Path out, PrintStream err) throws IOException {
+      Integer degree, Double learningRate, Path out, Bars bars) throws IOException {
     DataInfo data = Encryption.readDataInfo(dataDir);
     ModelKind kind = ModelKind.of(data.model(), dataDir.resolve(META));
     if (model != null && model != kind) {
@@ -140,7 +140,7 @@ public final class Training {
             LearningRate.constant(alpha), 0);
         EncryptedLogisticRegression.Result r;
         // no per-iteration callback: an indefinite bar that shows the time
-        try (ProgressBar bar = Bars.start(err, "train", -1)) {
+        try (Progress bar = bars.start("train", -1)) {
           r = trainer.train(tables[0], tables[1]);
           bar.maxHint(1);
           bar.stepTo(1);
@@ -151,7 +151,7 @@ public final class Training {
       } else {
         // one binary training per table: what EncryptedOneVsRest.train does, with progress
         EncryptedLogisticRegression trainer = new EncryptedLogisticRegression(ev, encoder, plan);
-        try (ProgressBar bar = Bars.start(err, "train", (long) tables.length * it)) {
+        try (Progress bar = bars.start("train", (long) tables.length * it)) {
           for (int k = 0; k < tables.length; k++) {
             long done = (long) k * it;
             EncryptedLogisticRegression.Result r =

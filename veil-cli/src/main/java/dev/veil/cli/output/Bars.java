@@ -2,32 +2,58 @@ package dev.veil.cli.output;
 
 import java.io.PrintStream;
 
+import dev.veil.cli.core.CliContext;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Progress bars (me.tongfei:progressbar) on standard error, for the steps that take more than a
- * second: Galois key generation, encryption of many ciphertexts, training iterations, uploads,
- * downloads and remote jobs. The width is fixed, so that no terminal needs to be probed (standard
- * error may be a file or a pipe).
+ * Progress on standard error for the steps that take more than a second: Galois key generation,
+ * encryption of many ciphertexts, training iterations, uploads, downloads and remote jobs.
+ *
+ * <p>On a terminal ({@link CliContext#terminal()}) each step is a progress bar
+ * (me.tongfei:progressbar) of fixed width, redrawn in place. Otherwise (a log file, a pipe,
+ * captured streams) the library is not used at all: each step writes one plain line when it ends,
+ * e.g. {@code encrypt: 12/12 in 1.4 s}, with no carriage return and no ANSI escape code.
  */
 public final class Bars {
-  private Bars() {}
-
   static final int WIDTH = 100;
+  private static final int MIB = 1 << 20;
 
-  public static ProgressBar start(PrintStream err, String task, long max) {
-    return builder(err, task, max).build();
+  private final PrintStream err;
+  private final boolean terminal;
+
+  /**
+   * @param err where progress goes (standard error)
+   * @param terminal bars redrawn in place (true) or one line per step (false)
+   */
+  public Bars(PrintStream err, boolean terminal) {
+    if (err == null) {
+      throw new IllegalArgumentException("progress needs a stream to write to");
+    }
+    this.err = err;
+    this.terminal = terminal;
   }
 
-  /** A bar of bytes shown in MiB; its total is set by the first progress report. */
-  public static ProgressBar bytes(PrintStream err, String task) {
-    return builder(err, task, -1).setUnit(" MiB", 1 << 20).showSpeed().build();
+  /** The progress of the command line whose context is {@code ctx}, on its standard error. */
+  public static Bars of(CliContext ctx) {
+    return new Bars(ctx.err(), ctx.terminal());
   }
 
-  private static ProgressBarBuilder builder(PrintStream err, String task, long max) {
+  /** Progress of {@code max} units (negative: unknown, shown as elapsed time). */
+  public Progress start(String task, long max) {
+    return terminal ? new Progress(builder(task, max).build())
+        : new Progress(err, task, max, 1, "");
+  }
+
+  /** Progress of bytes shown in MiB; its total is set by the first report. */
+  public Progress bytes(String task) {
+    return terminal
+        ? new Progress(builder(task, -1).setUnit(" MiB", MIB).showSpeed().build())
+        : new Progress(err, task, -1, MIB, " MiB");
+  }
+
+  private ProgressBarBuilder builder(String task, long max) {
     return new ProgressBarBuilder()
         .setTaskName(task)
         .setInitialMax(max)

@@ -16,8 +16,8 @@ import dev.veil.cli.local.Meta.DataInfo;
 import dev.veil.cli.local.Meta;
 import dev.veil.cli.local.Store;
 import dev.veil.cli.local.Workflow;
+import dev.veil.cli.output.Progress;
 import dev.veil.client.VeilClient;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -102,7 +102,7 @@ public final class DatasetCommand implements Callable<Integer> {
                 + " encrypted with first (veil keys upload --keys KEYDIR)"));
       }
       Dataset ds;
-      try (ProgressBar bar = Remote.bytesBar(ctx, "upload data")) {
+      try (Progress bar = Remote.bytesBar(ctx, "upload data")) {
         ds = client.uploadDataset(data, name, description, ks, price, listed,
             Remote.listener(bar));
       }

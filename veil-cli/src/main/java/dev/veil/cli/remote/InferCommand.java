@@ -19,8 +19,8 @@ import dev.veil.cli.local.Inference;
 import dev.veil.cli.local.Meta.RowsInfo;
 import dev.veil.cli.local.Store;
 import dev.veil.cli.local.Workflow;
+import dev.veil.cli.output.Progress;
 import dev.veil.client.VeilClient;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -93,7 +93,7 @@ public final class InferCommand implements Callable<Integer> {
               + " encrypted with first (veil keys upload --keys KEYDIR)"));
     }
     Input input;
-    try (ProgressBar bar = Remote.bytesBar(ctx, "upload rows")) {
+    try (Progress bar = Remote.bytesBar(ctx, "upload rows")) {
       input = client.uploadRows(data, Remote.listener(bar));
     }
     Job job = client.submitJob(SubmitJobRequest.inference(m.id(), ks, input.id(), rows.rows(),

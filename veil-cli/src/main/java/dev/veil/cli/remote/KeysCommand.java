@@ -11,9 +11,9 @@ import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.VeilVersion;
 import dev.veil.cli.local.Store;
+import dev.veil.cli.output.Progress;
 import dev.veil.client.VeilClient;
 import dev.veil.client.VeilFiles;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -82,7 +82,7 @@ public final class KeysCommand implements Callable<Integer> {
       String label = name != null ? name : keys.toAbsolutePath().normalize().getFileName()
           .toString();
       KeySet ks;
-      try (ProgressBar bar = Remote.bytesBar(ctx, "upload keys")) {
+      try (Progress bar = Remote.bytesBar(ctx, "upload keys")) {
         ks = client.uploadKeySet(keys, label, Remote.listener(bar));
       }
       ctx.out().printf("uploaded key set %s (key id %s, N = 2^%d, %d levels%s): public key and"

@@ -15,9 +15,9 @@ import dev.veil.api.Job;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.credentials.Credentials;
 import dev.veil.cli.output.Bars;
+import dev.veil.cli.output.Progress;
 import dev.veil.client.TransferListener;
 import dev.veil.client.VeilClient;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -145,14 +145,14 @@ final class Remote {
   }
 
   /** A progress bar of bytes on standard error, for transfers. */
-  static ProgressBar bytesBar(CliContext ctx, String task) {
-    return Bars.bytes(ctx.err(), task);
+  static Progress bytesBar(CliContext ctx, String task) {
+    return Bars.of(ctx).bytes(task);
   }
 
   /** A listener that moves a bar of bytes. */
-  static TransferListener listener(ProgressBar bar) {
+  static TransferListener listener(Progress bar) {
     return (bytes, total) -> {
-      if (total > 0 && bar.getMax() != total) {
+      if (total > 0 && bar.max() != total) {
         bar.maxHint(total);
       }
       bar.stepTo(bytes);
@@ -162,13 +162,13 @@ final class Remote {
   /** Waits for a job with a bar of its progress (percent) and stage on standard error. */
   static Job waitForJob(CliContext ctx, VeilClient client, String jobId, String task,
       Duration timeout) {
-    try (ProgressBar bar = Bars.start(ctx.err(), task, 100)) {
+    try (Progress bar = Bars.of(ctx).start(task, 100)) {
       Job job = client.waitForJob(jobId, e -> {
         bar.stepTo(e.progress());
-        bar.setExtraMessage(e.stage() == null ? "" : e.stage());
+        bar.note(e.stage() == null ? "" : e.stage());
       }, timeout);
       bar.stepTo(job.progress());
-      bar.setExtraMessage(job.state().name().toLowerCase(Locale.ROOT));
+      bar.note(job.state().name().toLowerCase(Locale.ROOT));
       return job;
     }
   }

@@ -22,6 +22,7 @@ import dev.veil.cli.local.Meta;
 import dev.veil.cli.local.ModelKind;
 import dev.veil.cli.local.Store;
 import dev.veil.cli.local.Workflow;
+import dev.veil.cli.output.Progress;
 import dev.veil.client.VeilApiException;
 import dev.veil.client.VeilClient;
 import dev.veil.he.io.FormatException;
@@ -29,7 +30,6 @@ import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.Ciphertext;
 import dev.veil.he.rlwe.HeContext;
 import dev.veil.he.rlwe.Parameters;
-import me.tongfei.progressbar.ProgressBar;
 
 /**
  * A finished remote job's result as the file workflow's directories, so that {@code veil decrypt}
@@ -57,7 +57,7 @@ final class RemoteResults {
         Meta.ENCRYPTED_MODEL_FORMAT);
     Path dir = Store.outputDir(out, Workflow.META);
     Store.writeDirectory(dir, tmp -> {
-      try (ProgressBar bar = Remote.bytesBar(ctx, "download")) {
+      try (Progress bar = Remote.bytesBar(ctx, "download")) {
         client.downloadResult(job.id(), tmp.resolve(Workflow.WEIGHTS), Remote.listener(bar));
       }
       Store.JSON.writeValue(tmp.resolve(Workflow.META).toFile(), job.result());
@@ -104,7 +104,7 @@ final class RemoteResults {
     Path dir = Store.outputDir(out, Workflow.META);
     Store.writeDirectory(dir, tmp -> {
       Path blob = tmp.resolve(".result.veil");
-      try (ProgressBar bar = Remote.bytesBar(ctx, "download")) {
+      try (Progress bar = Remote.bytesBar(ctx, "download")) {
         client.downloadResult(job.id(), blob, Remote.listener(bar));
       }
       try (HeContext he = new HeContext(params, Workflow.threads());

@@ -19,6 +19,7 @@ import dev.veil.cli.local.ModelKind;
 import dev.veil.cli.local.Store;
 import dev.veil.cli.local.Training;
 import dev.veil.cli.local.Workflow;
+import dev.veil.cli.output.Bars;
 import dev.veil.client.VeilClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -130,7 +131,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
     CliContext ctx = CliContext.of(spec);
     Training.TrainResult r = Training.train(data, evalKeys, model, iterations, degree,
-        learningRate, out, ctx.err());
+        learningRate, out, Bars.of(ctx));
     TrainingInfo t = r.info().training();
     String what = switch (ModelKind.of(r.info().model(), out)) {
       case LINEAR -> String.format(Locale.ROOT, "linear regression, step %s", t.learningRate());

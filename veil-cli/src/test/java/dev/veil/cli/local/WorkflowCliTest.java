@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -352,6 +354,25 @@ class WorkflowCliTest {
     String acc = out().lines().filter(l -> l.startsWith("accuracy")).findFirst().orElseThrow();
     String[] f = acc.trim().split("\\s+");
     assertThat(Double.parseDouble(f[2])).isCloseTo(Double.parseDouble(f[1]), within(0.051));
+  }
+
+  @Test
+  void forALogProgressIsOneLinePerStepWithoutEscapeCodes() {
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    CliContext notATerminal = new CliContext(new PrintStream(o, true, StandardCharsets.UTF_8),
+        new PrintStream(e, true, StandardCharsets.UTF_8), InputStream.nullInputStream(),
+        Map.<String, String>of()::get, false);
+    int rc = VeilCli.commandLine(notATerminal).execute("demo", "--rows", "100", "--features",
+        "2", "--iterations", "1");
+    String log = e.toString(StandardCharsets.UTF_8);
+    assertThat(rc).as(log).isZero();
+    String all = o.toString(StandardCharsets.UTF_8) + log;
+    assertThat(all).doesNotContain("\u001b", "\r");
+    // keygen's Galois keys, encrypt, train: one line each, when the step ends
+    assertThat(log.lines()).as(log).hasSize(3).allMatch(l -> l.matches(
+        "(galois keys|encrypt|train): (\\d+)/\\2 in \\d+\\.\\d s"));
+    assertThat(log).startsWith("galois keys: ").contains("\nencrypt: ", "\ntrain: ");
   }
 
   @Test
