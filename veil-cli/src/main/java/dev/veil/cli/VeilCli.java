@@ -94,6 +94,7 @@ public final class VeilCli implements Callable<Integer>, CliContext.Holder {
     this.context = context;
   }
 
+  /** The program: runs the command line on the process's streams and exits with its code. */
   public static void main(String[] args) {
     int code;
     try {
@@ -124,6 +125,7 @@ public final class VeilCli implements Callable<Integer>, CliContext.Holder {
     return commandLine(new CliContext(out, err, in, copy::get));
   }
 
+  /** The command line in {@code context}, with the commands of the providers on the class path. */
   public static CommandLine commandLine(CliContext context) {
     return commandLine(context, ServiceLoader.load(CommandProvider.class));
   }

@@ -13,6 +13,7 @@ import picocli.CommandLine.ParameterException;
 public final class Opts {
   private Opts() {}
 
+  /** Bad input naming {@code option} unless {@code value} is at least {@code min}. */
   public static void atLeast(CommandSpec spec, String option, long value, long min) {
     if (value < min) {
       throw new ParameterException(spec.commandLine(), "Invalid value for option '" + option
@@ -62,6 +63,7 @@ public final class Opts {
     return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 
+  /** Seconds since {@code startNanos} (a {@link System#nanoTime()}). */
   public static double seconds(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
   }

@@ -99,6 +99,7 @@ public final class Inference {
       return id;
     }
 
+    /** The output named in a metadata file; bad input naming the file for another name. */
     public static Output of(String id, Object file) {
       for (Output o : values()) {
         if (o.id.equals(id)) {
@@ -138,6 +139,7 @@ public final class Inference {
     return String.format(Locale.ROOT, "x-%05d-%04d.ct", batch, feature);
   }
 
+  /** The file of the encrypted predictions of {@code column} in {@code batch}. */
   public static String resultFile(int column, int batch) {
     return String.format(Locale.ROOT, "out-%03d-%05d.ct", column, batch);
   }
@@ -273,6 +275,7 @@ public final class Inference {
     return info;
   }
 
+  /** Reads and checks the metadata of rows encrypted for inference ({@code encrypt --schema}). */
   public static RowsInfo readRowsInfo(Path rowsDir) throws IOException {
     Store.requireDir(rowsDir, "rows encrypted for inference by veil encrypt --schema");
     Path file = rowsDir.resolve(Workflow.META);

@@ -29,6 +29,7 @@ public enum ModelKind {
     this.description = description;
   }
 
+  /** The name in metadata files and on the command line, e.g. {@code logistic}. */
   public String id() {
     return id;
   }

@@ -50,6 +50,7 @@ public final class Store {
     T read(InputStream in) throws IOException;
   }
 
+  /** Bad input (exit code 2) with {@code message}, which names the file or value. */
   public static IllegalArgumentException bad(String message) {
     return new IllegalArgumentException(message);
   }
@@ -88,6 +89,7 @@ public final class Store {
     return bad(e.getMessage());
   }
 
+  /** Bad input unless {@code file} is a regular file. */
   public static void requireFile(Path file) {
     if (!Files.isRegularFile(file)) {
       throw bad(Files.exists(file) ? "'" + file + "' is not a regular file"
@@ -95,6 +97,7 @@ public final class Store {
     }
   }
 
+  /** Bad input unless {@code dir} is a directory; {@code what} says what was expected there. */
   public static void requireDir(Path dir, String what) {
     if (!Files.isDirectory(dir)) {
       throw bad(Files.exists(dir) ? "'" + dir + "' is not a directory (expected " + what + ")"

@@ -77,6 +77,7 @@ public final class Workflow {
     return String.format(Locale.ROOT, "weights-c%03d.ct", c);
   }
 
+  /** Threads for the engine: one per processor. */
   public static int threads() {
     return Runtime.getRuntime().availableProcessors();
   }
@@ -96,6 +97,7 @@ public final class Workflow {
     return LogisticTraining.planner(rows, features, iterations, degree);
   }
 
+  /** Reads {@code params.bin}; bad input if its digest is not {@code expectedDigest} (if given). */
   public static Parameters readParams(Path file, String expectedDigest) throws IOException {
     Parameters p = Store.readVeil(file, VeilIO::readParameters);
     if (expectedDigest != null && !expectedDigest.equals(p.digestHex())) {

@@ -14,7 +14,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * <p>On a terminal ({@link CliContext#terminal()}) each step is a progress bar
  * (me.tongfei:progressbar) of fixed width, redrawn in place. Otherwise (a log file, a pipe,
  * captured streams) the library is not used at all: each step writes one plain line when it ends,
- * e.g. {@code encrypt: 12/12 in 1.4 s}, with no carriage return and no ANSI escape code.
+ * e.g. {@code encrypt: 12/12 in 1.4 s} or {@code train: 100% in 9.0 s (succeeded)}, with no
+ * carriage return and no ANSI escape code.
  */
 public final class Bars {
   static final int WIDTH = 100;
@@ -44,6 +45,12 @@ public final class Bars {
   public Progress start(String task, long max) {
     return terminal ? new Progress(builder(task, max).build())
         : new Progress(err, task, max, 1, "");
+  }
+
+  /** Progress in percent (a remote job's); the line shows {@code TASK: P% in S s (NOTE)}. */
+  public Progress percent(String task) {
+    return terminal ? new Progress(builder(task, 100).build())
+        : new Progress(err, task, 100, 1, "%");
   }
 
   /** Progress of bytes shown in MiB; its total is set by the first report. */

@@ -8,8 +8,8 @@ import me.tongfei.progressbar.ProgressBar;
 /**
  * The progress of one step (Galois keys, encryption, training, a transfer, a remote job), made by
  * {@link Bars}: on a terminal a bar of the progress-bar library, redrawn in place; otherwise one
- * plain line written when the step ends, {@code TASK: DONE[/MAX][ UNIT] in S s[ (NOTE)]}. Close
- * it when the step ends, successfully or not.
+ * plain line written when the step ends, {@code TASK: DONE[/MAX][ UNIT] in S s[ (NOTE)]} (a
+ * percentage without its maximum). Close it when the step ends, successfully or not.
  */
 public final class Progress implements AutoCloseable {
   private final ProgressBar bar; // null: one line at the end
@@ -88,7 +88,7 @@ public final class Progress implements AutoCloseable {
       return;
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    String count = max < 0 ? amount(done) : amount(done) + "/" + amount(max);
+    String count = max < 0 || unit.equals("%") ? amount(done) : amount(done) + "/" + amount(max);
     String tail = note.isBlank() ? "" : " (" + note.strip() + ")";
     err.printf(Locale.ROOT, "%s: %s%s in %.1f s%s%n", task, count, unit, seconds, tail);
     err.flush();

@@ -10,6 +10,7 @@ import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;
 import dev.veil.cli.core.VeilVersion;
+import dev.veil.cli.output.JsonOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,17 +37,23 @@ public final class BalanceCommand implements Callable<Integer> {
 
   @Mixin Remote.Options remote;
 
+  @Mixin JsonOutput json;
+
   @Override
   public Integer call() throws Exception {
     Opts.atLeast(spec, "--transactions", transactions, 0);
     CliContext ctx = CliContext.of(spec);
     Balance b = Remote.client(ctx, remote).balance(Math.max(1, Math.min(500, transactions)));
-    ctx.out().printf("available %d, held %d%n", b.available(), b.held());
     List<LedgerTransaction> ts = b.transactions() == null ? List.of() : b.transactions();
-    if (transactions > 0 && !ts.isEmpty()) {
+    List<LedgerTransaction> latest = ts.subList(0, Math.min(ts.size(), transactions));
+    if (json.print(ctx, new Balance(b.userId(), b.available(), b.held(), latest))) {
+      return CliErrors.OK;
+    }
+    ctx.out().printf("available %d, held %d%n", b.available(), b.held());
+    if (!latest.isEmpty()) {
       List<String[]> rows = new ArrayList<>();
       rows.add(new String[] {"TRANSACTION", "KIND", "REFERENCE", "MEMO", "AT"});
-      for (LedgerTransaction t : ts.subList(0, Math.min(ts.size(), transactions))) {
+      for (LedgerTransaction t : latest) {
         rows.add(new String[] {t.id(), t.kind(), t.reference() == null ? "" : t.reference(),
             t.memo() == null ? "" : t.memo(), String.valueOf(t.createdAt())});
       }

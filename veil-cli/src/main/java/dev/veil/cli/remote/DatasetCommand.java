@@ -16,6 +16,7 @@ import dev.veil.cli.local.Meta.DataInfo;
 import dev.veil.cli.local.Meta;
 import dev.veil.cli.local.Store;
 import dev.veil.cli.local.Workflow;
+import dev.veil.cli.output.JsonOutput;
 import dev.veil.cli.output.Progress;
 import dev.veil.client.VeilClient;
 import picocli.CommandLine.Command;
@@ -128,10 +129,15 @@ public final class DatasetCommand implements Callable<Integer> {
 
     @Mixin Remote.Options remote;
 
+    @Mixin JsonOutput json;
+
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
       List<Dataset> list = Remote.client(ctx, remote).listDatasets();
+      if (json.print(ctx, list)) {
+        return CliErrors.OK;
+      }
       if (list.isEmpty()) {
         ctx.out().println("no data sets");
         ctx.out().flush();
@@ -168,10 +174,15 @@ public final class DatasetCommand implements Callable<Integer> {
 
     @Mixin Remote.Options remote;
 
+    @Mixin JsonOutput json;
+
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
       Dataset d = Remote.client(ctx, remote).getDataset(id);
+      if (json.print(ctx, d)) {
+        return CliErrors.OK;
+      }
       DatasetMeta m = d.meta();
       List<String[]> rows = new ArrayList<>();
       rows.add(new String[] {"id", d.id()});

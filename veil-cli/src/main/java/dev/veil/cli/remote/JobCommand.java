@@ -18,6 +18,7 @@ import dev.veil.cli.local.Inference;
 import dev.veil.cli.local.Meta.EncryptedModelInfo;
 import dev.veil.cli.local.Meta.PredictionsInfo;
 import dev.veil.cli.local.Store;
+import dev.veil.cli.output.JsonOutput;
 import dev.veil.client.VeilClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -81,10 +82,15 @@ public final class JobCommand implements Callable<Integer> {
 
     @Mixin Remote.Options remote;
 
+    @Mixin JsonOutput json;
+
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
       Job j = Remote.client(ctx, remote).getJob(id);
+      if (json.print(ctx, j)) {
+        return CliErrors.OK;
+      }
       ctx.out().println(Remote.describe(j));
       if (j.resultSize() != null) {
         ctx.out().printf("result: %d bytes, SHA-256 %s%n", j.resultSize(), j.resultSha256());
@@ -194,6 +200,8 @@ public final class JobCommand implements Callable<Integer> {
 
     @Mixin Remote.Options remote;
 
+    @Mixin JsonOutput json;
+
     /** Case-insensitive job states. */
     static final class StateConverter implements ITypeConverter<JobState> {
       @Override
@@ -211,6 +219,9 @@ public final class JobCommand implements Callable<Integer> {
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
       List<Job> jobs = Remote.client(ctx, remote).listJobs(state, false, 500);
+      if (json.print(ctx, jobs)) {
+        return CliErrors.OK;
+      }
       if (jobs.isEmpty()) {
         ctx.out().println("no jobs");
         ctx.out().flush();

@@ -11,6 +11,7 @@ import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.VeilVersion;
 import dev.veil.cli.local.Store;
+import dev.veil.cli.output.JsonOutput;
 import dev.veil.cli.output.Progress;
 import dev.veil.client.VeilClient;
 import dev.veil.client.VeilFiles;
@@ -108,10 +109,15 @@ public final class KeysCommand implements Callable<Integer> {
 
     @Mixin Remote.Options remote;
 
+    @Mixin JsonOutput json;
+
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
       List<KeySet> sets = Remote.client(ctx, remote).listKeySets();
+      if (json.print(ctx, sets)) {
+        return CliErrors.OK;
+      }
       if (sets.isEmpty()) {
         ctx.out().println("no key sets: upload one with veil keys upload --keys DIR");
         ctx.out().flush();

@@ -1,5 +1,6 @@
 package dev.veil.cli.remote;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import dev.veil.cli.local.Meta.SchemaFile;
 import dev.veil.cli.local.Meta;
 import dev.veil.cli.local.Models;
 import dev.veil.cli.local.Store;
+import dev.veil.cli.output.JsonOutput;
 import dev.veil.client.VeilClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -136,10 +138,15 @@ public final class ModelCommand implements Callable<Integer> {
 
     @Mixin Remote.Options remote;
 
+    @Mixin JsonOutput json;
+
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
       List<Model> list = Remote.client(ctx, remote).listModels(mine, 500);
+      if (json.print(ctx, list)) {
+        return CliErrors.OK;
+      }
       if (list.isEmpty()) {
         ctx.out().println("no models");
         ctx.out().flush();
@@ -183,12 +190,21 @@ public final class ModelCommand implements Callable<Integer> {
 
     @Mixin Remote.Options remote;
 
+    @Mixin JsonOutput json;
+
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
       Path target = schema == null ? null : Store.outputFile(schema);
       Model m = Remote.client(ctx, remote).getModel(id);
       InputSchema s = m.inputSchema();
+      if (json.enabled()) {
+        if (target != null) {
+          writeSchema(m, target);
+        }
+        json.print(ctx, m);
+        return CliErrors.OK;
+      }
       List<String[]> rows = new ArrayList<>();
       rows.add(new String[] {"id", m.id()});
       rows.add(new String[] {"name", m.name()});
@@ -214,16 +230,22 @@ public final class ModelCommand implements Callable<Integer> {
       rows.add(new String[] {"published", String.valueOf(m.createdAt())});
       ctx.out().print(Remote.table(rows));
       if (target != null) {
-        if (s == null || s.featureNames() == null || s.scaler() == null) {
-          throw Store.bad("model " + m.id() + " has no complete input schema to write");
-        }
-        Store.writeJson(target, new SchemaFile(Meta.SCHEMA_FORMAT, m.task(), s.featureNames(),
-            s.label(), s.scaler()));
+        writeSchema(m, target);
         ctx.out().printf("input schema written to %s: encrypt rows with veil encrypt --schema"
             + " %s%n", schema, schema);
       }
       ctx.out().flush();
       return CliErrors.OK;
+    }
+
+    /** Writes the model's input schema for veil encrypt --schema; bad input if incomplete. */
+    private static void writeSchema(Model m, Path target) throws IOException {
+      InputSchema s = m.inputSchema();
+      if (s == null || s.featureNames() == null || s.scaler() == null) {
+        throw Store.bad("model " + m.id() + " has no complete input schema to write");
+      }
+      Store.writeJson(target, new SchemaFile(Meta.SCHEMA_FORMAT, m.task(), s.featureNames(),
+          s.label(), s.scaler()));
     }
   }
 }

@@ -162,7 +162,7 @@ final class Remote {
   /** Waits for a job with a bar of its progress (percent) and stage on standard error. */
   static Job waitForJob(CliContext ctx, VeilClient client, String jobId, String task,
       Duration timeout) {
-    try (Progress bar = Bars.of(ctx).start(task, 100)) {
+    try (Progress bar = Bars.of(ctx).percent(task)) {
       Job job = client.waitForJob(jobId, e -> {
         bar.stepTo(e.progress());
         bar.note(e.stage() == null ? "" : e.stage());

@@ -34,7 +34,7 @@ class BarsTest {
       p.maxHint(3 << 20);
       p.stepTo(3 << 20);
     }
-    try (Progress p = bars.start("job", 100)) {
+    try (Progress p = bars.percent("job")) {
       p.stepTo(100);
       p.note("succeeded");
     }
@@ -46,7 +46,7 @@ class BarsTest {
     assertThat(err().lines()).satisfiesExactly(
         l -> assertThat(l).matches("encrypt: 3/3 in \\d+\\.\\d s"),
         l -> assertThat(l).matches("upload data: 3\\.0/3\\.0 MiB in \\d+\\.\\d s"),
-        l -> assertThat(l).matches("job: 100/100 in \\d+\\.\\d s \\(succeeded\\)"),
+        l -> assertThat(l).matches("job: 100% in \\d+\\.\\d s \\(succeeded\\)"),
         l -> assertThat(l).matches("train: 1/1 in \\d+\\.\\d s"));
   }
 

@@ -8,6 +8,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -22,6 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.veil.api.DepositRequest;
@@ -165,6 +170,34 @@ class RemoteCliTest {
     return m.group(1);
   }
 
+  /** The whole of a command's standard output as one JSON value: nothing else is there. */
+  private static JsonNode json(String out) throws IOException {
+    return JSON.readerFor(JsonNode.class)
+        .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(out);
+  }
+
+  /** The REST API's JSON for {@code path}, with the user's saved token. */
+  private static JsonNode rest(Cli user, String path) throws Exception {
+    String token = JSON.readTree(Path.of(user.env.get("VEIL_HOME"))
+        .resolve("credentials.json").toFile()).get("token").asText();
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(server.url() + path)).header("Authorization", "Bearer " + token).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+
+  /** {@code --json} names every field as the REST API does, with the same non-null values. */
+  private static void assertSameFields(JsonNode cli, JsonNode api) {
+    api.fieldNames().forEachRemaining(f -> {
+      assertThat(cli.has(f)).as("field " + f + " of " + api).isTrue();
+      JsonNode v = api.get(f);
+      if (!v.isNull() && (v.isNumber() || v.isBoolean() || f.equals("id"))) {
+        assertThat(cli.get(f).asText()).as(f).isEqualTo(v.asText());
+      }
+    });
+  }
+
   @Test
   void theMarketplaceFromTheCommandLine() throws Exception {
     Cli owner = user("olivia");
@@ -196,6 +229,8 @@ class RemoteCliTest {
     assertThat(owner.ok("keys", "upload", "--keys", ownerKeys.toString()))
         .contains("key set " + keySet, "is already on");
     assertThat(owner.ok("keys", "list")).contains(keySet, "2^14", "yes");
+    assertThat(json(owner.ok("keys", "list", "--json")).get(0).get("id").asText())
+        .isEqualTo(keySet);
     String ds = id("ds", owner.ok("dataset", "upload", "--data", data.toString(), "--name",
         "clinic", "--description", "visits", "--price", "500", "--listed"));
     assertThat(owner.out()).contains("120 rows x 3 features", "listed, price 500");
@@ -204,16 +239,31 @@ class RemoteCliTest {
     assertThat(buyer.ok("dataset", "list")).contains(ds, "clinic", "olivia", "500", "READY");
     assertThat(buyer.ok("dataset", "show", ds)).contains("[a, b, c]", "500 per training job")
         .doesNotContain("key set");
+    JsonNode listed = json(buyer.ok("dataset", "list", "--json"));
+    assertThat(listed.isArray()).isTrue();
+    assertThat(listed.findValuesAsText("id")).contains(ds);
+    JsonNode shown = json(buyer.ok("dataset", "show", ds, "--json"));
+    assertThat(shown.get("pricePerTraining").asLong()).isEqualTo(500);
+    assertThat(shown.get("state").asText()).isEqualTo("READY");
+    assertThat(shown.get("meta").get("featureNames").toString()).isEqualTo("[\"a\",\"b\",\"c\"]");
+    assertThat(shown.has("keySetId")).isTrue(); // every field, null when not the owner's
+    assertThat(shown.get("keySetId").isNull()).isTrue();
+    assertSameFields(shown, rest(buyer, "/api/datasets/" + ds));
     VeilClient.connect(url, JSON.readTree(Files.readString(Path.of(op.env.get("VEIL_HOME"))
         .resolve("credentials.json"))).get("token").asText())
         .deposit(DepositRequest.toUser("bruno", 10_000, "card"));
     assertThat(buyer.ok("balance")).contains("available 10000, held 0", "DEPOSIT", "card");
+    JsonNode balance = json(buyer.ok("balance", "--json", "--transactions", "1"));
+    assertThat(balance.get("available").asLong()).isEqualTo(10_000);
+    assertThat(balance.get("held").asLong()).isZero();
+    assertThat(balance.get("transactions")).hasSize(1);
+    assertThat(balance.get("transactions").get(0).get("kind").asText()).isEqualTo("DEPOSIT");
     Path bought = dir.resolve("bought.veil");
     String trained = buyer.ok("train", "--remote", ds, "--wait", "--out", bought.toString());
     String trainJob = id("job", trained);
     assertThat(trained).contains("training job " + trainJob + " queued on data set " + ds
         + ", price 500", "SUCCEEDED", "encrypted model (logistic, 3 features) in " + bought);
-    assertThat(buyer.err()).contains("train", "100%");
+    assertThat(buyer.err()).contains("train", "100%").doesNotContain("\r", "\u001b");
     try (Stream<Path> s = Files.list(bought)) {
       assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
           "meta.json", "weights.ct");
@@ -221,6 +271,9 @@ class RemoteCliTest {
 
     // the data owner sees the job, downloads the model and decrypts it: the plain algorithm's
     assertThat(owner.ok("job", "list")).contains(trainJob, "training", "SUCCEEDED");
+    JsonNode jobs = json(owner.ok("job", "list", "--json"));
+    assertThat(jobs.get(0).get("id").asText()).isEqualTo(trainJob);
+    assertThat(jobs.get(0).get("kind").asText()).isEqualTo("TRAINING");
     Path mine = dir.resolve("model.veil");
     assertThat(owner.ok("job", "result", trainJob, "--out", mine.toString()))
         .contains("encrypted model");
@@ -245,6 +298,14 @@ class RemoteCliTest {
         "--max-rows", "100"));
     assertThat(owner.out()).contains("logistic on 3 features, price 2 per row");
     assertThat(buyer.ok("model", "list")).contains(mdl, "risk", "logistic");
+    assertThat(json(buyer.ok("model", "list", "--json")).findValuesAsText("id")).contains(mdl);
+    Path schemaToo = dir.resolve("schema-too.json");
+    JsonNode forSale = json(buyer.ok("model", "show", mdl, "--json", "--schema",
+        schemaToo.toString()));
+    assertThat(forSale.get("pricePerPrediction").asLong()).isEqualTo(2);
+    assertThat(forSale.get("inputSchema").get("featureNames")).hasSize(3);
+    assertThat(Files.readString(schemaToo)).contains("veil-schema/1");
+    assertSameFields(forSale, rest(buyer, "/api/models/" + mdl));
     Path schema = dir.resolve("schema.json");
     assertThat(buyer.ok("model", "show", mdl, "--schema", schema.toString()))
         .contains("[a, b, c]", "MIN_MAX", "2 per row", "0 queries, 0 rows");
@@ -283,6 +344,11 @@ class RemoteCliTest {
     assertThat(buyer.ok("balance")).contains("available 9340, held 0");
     assertThat(buyer.ok("job", "status", inferJob)).contains(inferJob, "inference SUCCEEDED",
         "100%", "price 160", "SHA-256");
+    JsonNode status = json(buyer.ok("job", "status", inferJob, "--json"));
+    assertThat(status.get("state").asText()).isEqualTo("SUCCEEDED");
+    assertThat(status.get("progress").asInt()).isEqualTo(100);
+    assertThat(status.get("price").asLong()).isEqualTo(160);
+    assertSameFields(status, rest(buyer, "/api/jobs/" + inferJob));
     buyer.fails(buyer.run("job", "cancel", inferJob), 2, "veil job cancel:", "HTTP 409");
     assertThat(buyer.ok("job", "wait", inferJob)).contains(inferJob + ": inference SUCCEEDED");
     Path again = dir.resolve("again.veil");
