@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -26,11 +27,49 @@ import java.util.stream.Stream;
  */
 final class Architecture {
   /**
-   * One module: its folder, the root package it owns, the modules it may use and the libraries
-   * it may import (package prefixes); the JDK's {@code java.} and {@code javax.} packages are
-   * always allowed.
+   * One module: its folder, the root package it owns, the modules it may use, the libraries it
+   * may import (package prefixes; the JDK's {@code java.} and {@code javax.} packages are always
+   * allowed) and, optionally, the order of its packages.
+   *
+   * @param layers empty for no order beyond "no cycle"; else the sub-packages of {@code
+   *     rootPackage} from the bottom up, each of which may use only itself (with its own
+   *     sub-packages) and those before it. Peers that must not use each other share an entry,
+   *     separated by {@code |} (e.g. {@code "train|infer"}). Every package of the module but the
+   *     root must be in a layer.
    */
-  record Module(String folder, String rootPackage, Set<String> mayUse, Set<String> libraries) {}
+  record Module(String folder, String rootPackage, Set<String> mayUse, Set<String> libraries,
+      List<String> layers) {
+    Module(String folder, String rootPackage, Set<String> mayUse, Set<String> libraries) {
+      this(folder, rootPackage, mayUse, libraries, List.of());
+    }
+
+    /** The index of the layer holding {@code pkg}, -1 for the root package, or null if none. */
+    Integer layerOf(String pkg) {
+      if (pkg.equals(rootPackage)) {
+        return -1;
+      }
+      for (int i = 0; i < layers.size(); i++) {
+        for (String name : layers.get(i).split("\\|")) {
+          if (within(pkg, rootPackage + "." + name)) {
+            return i;
+          }
+        }
+      }
+      return null;
+    }
+
+    /** The layer entry's own package that holds {@code pkg}. */
+    String layerPackageOf(String pkg) {
+      for (String entry : layers) {
+        for (String name : entry.split("\\|")) {
+          if (within(pkg, rootPackage + "." + name)) {
+            return rootPackage + "." + name;
+          }
+        }
+      }
+      return pkg;
+    }
+  }
 
   /** A reference from one package to another, and the file it was seen in. */
   record Reference(String fromPackage, String toPackage, Path file) {}
@@ -75,11 +114,37 @@ final class Architecture {
               + ", a library that " + module.folder() + " may not depend on");
         }
       }
+      if (!module.layers().isEmpty()) {
+        for (Reference r : refs) {
+          layerViolation(module, r).ifPresent(v -> out.add(module.folder() + ": "
+              + rel(root, r.file()) + " " + v));
+        }
+      }
       for (List<String> cycle : packageCycles(refs, module.rootPackage())) {
         out.add(module.folder() + ": package cycle " + String.join(" <-> ", cycle));
       }
     }
     return List.copyOf(out);
+  }
+
+  /** What breaks the module's package order in {@code r}, if anything. */
+  private static Optional<String> layerViolation(Module module, Reference r) {
+    Integer from = module.layerOf(r.fromPackage());
+    if (from == null) {
+      return Optional.of("is in package " + r.fromPackage() + ", which is in no layer of "
+          + String.join(" -> ", module.layers()));
+    }
+    if (!within(r.toPackage(), module.rootPackage()) || r.toPackage().equals(r.fromPackage())) {
+      return Optional.empty();
+    }
+    Integer to = module.layerOf(r.toPackage());
+    boolean sameEntry = to != null && to.equals(from)
+        && module.layerPackageOf(r.toPackage()).equals(module.layerPackageOf(r.fromPackage()));
+    if (to != null && (to < from || sameEntry)) {
+      return Optional.empty();
+    }
+    return Optional.of("uses " + r.toPackage() + ", which is not below "
+        + r.fromPackage() + " in " + String.join(" -> ", module.layers()));
   }
 
   private static boolean isJdk(String pkg) {
