@@ -58,12 +58,22 @@ final class FileChecks {
     }
   }
 
-  /** A scaler, when present: valid ({@link Scaling#transform()}) and of {@code features}. */
+  /**
+   * A scaler, when present: valid ({@link Scaling#transform()}, its errors prefixed with {@code
+   * scaler} where they do not say it) and of {@code features}.
+   */
   static void scaler(Scaling scaler, int features, String owner) {
     if (scaler == null) {
       return;
     }
-    int dimension = scaler.transform().dimension();
+    int dimension;
+    try {
+      dimension = scaler.transform().dimension();
+    } catch (IllegalArgumentException e) {
+      String m = e.getMessage();
+      throw new IllegalArgumentException(m != null && m.startsWith("scaler") ? m
+          : "scaler: " + m, e);
+    }
     if (dimension != features) {
       throw new IllegalArgumentException("scaler describes " + dimension + " features, " + owner
           + " has " + features);

@@ -39,7 +39,7 @@ public record KeysInfo(String format, String model, int rows, int features, int 
     FileChecks.format(format, FORMAT);
     FileChecks.present(model, "model");
     FileChecks.atLeast(rows, 0, "rows");
-    FileChecks.atLeast(features, 1, "features");
+    FileChecks.atLeast(features, 0, "features");
     FileChecks.atLeast(iterations, 0, "iterations");
     FileChecks.atLeast(degree, 0, "degree");
     FileChecks.atLeast(logN, 1, "logN");

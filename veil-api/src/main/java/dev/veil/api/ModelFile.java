@@ -35,7 +35,8 @@ public record ModelFile(String format, String model, List<String> featureNames, 
   /**
    * Checks the model's shape: the format tag, the model, at least one named feature, finite
    * weights with the intercept and one per feature ({@code classWeights}, at least two, for
-   * {@code ovr}; {@code weights} otherwise, where {@code classWeights} is ignored) and a valid scaler of as many features when present.
+   * {@code ovr}; {@code weights} otherwise, where {@code classWeights} is ignored) and a valid
+   * scaler of as many features when present.
    *
    * @return this
    * @throws IllegalArgumentException naming the field

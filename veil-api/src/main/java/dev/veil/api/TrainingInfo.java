@@ -4,9 +4,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * The training report in an encrypted model's metadata and in a decrypted model file. Informational:
- * readers ignore fields they do not know, so that a model file from a newer {@code veil} is still
- * accepted.
+ * The training report in an encrypted model's metadata and in a decrypted model file.
+ * Informational: readers ignore fields they do not know and take a partial report (the server
+ * accepts a model file whose report holds only some of these), so every field is boxed and a
+ * missing one is null (omitted when written); {@code veil train} writes them all.
  *
  * @param iterations iterations run
  * @param degree the sigmoid's degree
@@ -20,5 +21,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record TrainingInfo(int iterations, int degree, int levelsPerIteration, int inputLevel,
-    int outputLevel, double[] iterationMillis, double totalSeconds, Double learningRate) {}
+public record TrainingInfo(Integer iterations, Integer degree, Integer levelsPerIteration,
+    Integer inputLevel, Integer outputLevel, double[] iterationMillis, Double totalSeconds,
+    Double learningRate) {}
