@@ -5,10 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.veil.api.DataInfo;
 import dev.veil.api.Dataset;
-import dev.veil.api.DatasetMeta;
 import dev.veil.api.KeySet;
-import dev.veil.cli.Meta.DataInfo;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;
@@ -89,7 +88,8 @@ final class DatasetCommand implements Callable<Integer> {
       CliContext ctx = CliContext.of(spec);
       Store.requireDir(data, "an encrypted data set from veil encrypt");
       DataInfo info = Store.readJson(data.resolve(Workflow.META), DataInfo.class);
-      Store.requireFormat(data.resolve(Workflow.META), info.format(), Meta.DATA_FORMAT);
+      Store.requireFormat(data.resolve(Workflow.META), info.format(), DataInfo.FORMAT);
+      Store.validate(data.resolve(Workflow.META), info::validate);
       VeilClient client = Remote.client(ctx, remote);
       String ks = keySet;
       if (ks == null) {
@@ -169,7 +169,7 @@ final class DatasetCommand implements Callable<Integer> {
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
       Dataset d = Remote.client(ctx, remote).getDataset(id);
-      DatasetMeta m = d.meta();
+      DataInfo m = d.meta();
       List<String[]> rows = new ArrayList<>();
       rows.add(new String[] {"id", d.id()});
       rows.add(new String[] {"name", d.name()});

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 
-import dev.veil.cli.Meta.KeysInfo;
-import dev.veil.cli.Meta.ModelFile;
+import dev.veil.api.KeysInfo;
+import dev.veil.api.ModelFile;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;

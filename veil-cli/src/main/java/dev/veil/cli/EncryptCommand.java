@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import dev.veil.cli.Meta.DataInfo;
-import dev.veil.cli.Meta.RowsInfo;
+import dev.veil.api.DataInfo;
+import dev.veil.api.RowsInfo;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;

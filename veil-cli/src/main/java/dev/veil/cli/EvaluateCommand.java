@@ -3,7 +3,7 @@ package dev.veil.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import dev.veil.cli.Meta.ModelFile;
+import dev.veil.api.ModelFile;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.VeilVersion;

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import dev.veil.api.EncryptedModelInfo;
 import dev.veil.api.Job;
 import dev.veil.api.JobKind;
 import dev.veil.api.JobState;
-import dev.veil.cli.Meta.EncryptedModelInfo;
-import dev.veil.cli.Meta.PredictionsInfo;
+import dev.veil.api.PredictionsInfo;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;

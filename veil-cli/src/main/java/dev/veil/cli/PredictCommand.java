@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import dev.veil.cli.Meta.ModelFile;
-import dev.veil.cli.Meta.PredictionsInfo;
+import dev.veil.api.ModelFile;
+import dev.veil.api.PredictionsInfo;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;

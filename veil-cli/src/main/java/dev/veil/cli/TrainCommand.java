@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 import dev.veil.api.Job;
 import dev.veil.api.JobState;
 import dev.veil.api.SubmitJobRequest;
-import dev.veil.cli.Meta.TrainingInfo;
+import dev.veil.api.TrainingInfo;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;

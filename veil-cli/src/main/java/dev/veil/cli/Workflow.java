@@ -8,16 +8,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import dev.veil.api.DataInfo;
+import dev.veil.api.EncryptedModelInfo;
+import dev.veil.api.KeysInfo;
 import dev.veil.api.Label;
+import dev.veil.api.ModelFile;
+import dev.veil.api.RowsInfo;
 import dev.veil.api.Scaling;
-import dev.veil.cli.Meta.DataInfo;
-import dev.veil.cli.Meta.EncryptedModelInfo;
-import dev.veil.cli.Meta.KeysInfo;
-import dev.veil.cli.Meta.ModelFile;
-import dev.veil.cli.Meta.TrainingInfo;
+import dev.veil.api.SchemaFile;
+import dev.veil.api.TrainingInfo;
 import dev.veil.he.ckks.Encoder;
 import dev.veil.he.ckks.Evaluator;
 import dev.veil.he.ckks.ParameterSelector;
@@ -199,7 +202,7 @@ final class Workflow {
             o -> VeilIO.writeSecretKey(o, sk, SecretKeyAccess.INSECURE));
         VeilIO.writeAtomically(tmp.resolve(PUBLIC_KEY), o -> VeilIO.write(o, pk));
         VeilIO.writeAtomically(tmp.resolve(EVALUATION_KEYS), o -> VeilIO.write(o, evk));
-        info[0] = new KeysInfo(Meta.KEYS_FORMAT, kind.id(), training ? rows : 0, features,
+        info[0] = new KeysInfo(KeysInfo.FORMAT, kind.id(), training ? rows : 0, features,
             training ? iterations : 0, kind == ModelKind.LINEAR ? 0 : degree,
             output == null ? null : output.id(), params.logN(), params.maxLevel(),
             (int) Math.round(Math.log(params.defaultScale()) / Math.log(2)), params.digestHex(),
@@ -241,8 +244,9 @@ final class Workflow {
     Store.requireDir(keysDir, "a key directory from veil keygen");
     Path file = keysDir.resolve(PLAN);
     KeysInfo info = Store.readJson(file, KeysInfo.class);
-    Store.requireFormat(file, info.format(), Meta.KEYS_FORMAT);
+    Store.requireFormat(file, info.format(), KeysInfo.FORMAT);
     ModelKind.of(info.model(), file);
+    Store.validate(file, info::validate);
     return info;
   }
 
@@ -417,7 +421,7 @@ final class Workflow {
     }
     List<String> names = tables(kind, tables.length);
     String keyId = checkPublicKey(keysDir, keys);
-    DataInfo info = new DataInfo(Meta.DATA_FORMAT, kind.id(), n, d, t.featureNames(), labelInfo,
+    DataInfo info = new DataInfo(DataInfo.FORMAT, kind.id(), n, d, t.featureNames(), labelInfo,
         Scaling.of(scaler), keys.iterations(), keys.degree(), params.slots(),
         layout.ciphertexts(), params.digestHex(), keyId);
     try (HeContext ctx = new HeContext(params, threads())) {
@@ -450,12 +454,13 @@ final class Workflow {
     Store.requireDir(dataDir, "an encrypted data set from veil encrypt");
     Path file = dataDir.resolve(META);
     DataInfo info = Store.readJson(file, DataInfo.class);
-    if (Meta.ROWS_FORMAT.equals(info.format())) {
+    if (RowsInfo.FORMAT.equals(info.format())) {
       throw Store.bad(dataDir + " holds rows encrypted for inference (veil encrypt --schema),"
           + " not a training data set; apply a model to them with veil predict --data");
     }
-    Store.requireFormat(file, info.format(), Meta.DATA_FORMAT);
+    Store.requireFormat(file, info.format(), DataInfo.FORMAT);
     ModelKind.of(info.model(), file);
+    Store.validate(file, info::validate);
     return info;
   }
 
@@ -504,8 +509,8 @@ final class Workflow {
     Path dir = Store.outputDir(out, META);
     Store.requireFile(evalKeys);
     Parameters params = readParams(dataDir.resolve(PARAMS), data.paramsDigest());
-    int it = iterations == null ? data.iterations() : iterations;
-    int deg = degree == null ? data.degree() : degree;
+    int it = iterations != null ? iterations : Objects.requireNonNullElse(data.iterations(), 0);
+    int deg = degree != null ? degree : Objects.requireNonNullElse(data.degree(), 0);
     int n = data.rows();
     int d = data.features();
     TrainingPlan plan = null;
@@ -587,7 +592,7 @@ final class Workflow {
       TrainingInfo report = new TrainingInfo(it, kind == ModelKind.LINEAR ? 0 : deg,
           levelsPerIteration, first.inputLevel(), first.outputLevel(), millis, seconds,
           kind == ModelKind.LINEAR ? alpha : null);
-      EncryptedModelInfo info = new EncryptedModelInfo(Meta.ENCRYPTED_MODEL_FORMAT, kind.id(),
+      EncryptedModelInfo info = new EncryptedModelInfo(EncryptedModelInfo.FORMAT, kind.id(),
           d, data.featureNames(), data.label(), data.scaler(), report, data.paramsDigest(),
           data.keyId());
       Store.writeDirectory(dir, tmp -> {
@@ -661,8 +666,9 @@ final class Workflow {
     Store.requireDir(modelDir, "an encrypted model from veil train");
     Path metaFile = modelDir.resolve(META);
     EncryptedModelInfo mi = Store.readJson(metaFile, EncryptedModelInfo.class);
-    Store.requireFormat(metaFile, mi.format(), Meta.ENCRYPTED_MODEL_FORMAT);
+    Store.requireFormat(metaFile, mi.format(), EncryptedModelInfo.FORMAT);
     ModelKind kind = ModelKind.of(mi.model(), metaFile);
+    Store.validate(metaFile, mi::validate);
     Path target = Store.outputFile(out);
     ModelKind keysKind = kindOf(keys, keysDir);
     if (keysKind != kind) {
@@ -701,7 +707,7 @@ final class Workflow {
       }
     }
     ModelFile model = switch (kind) {
-      case LOGISTIC -> new ModelFile(Meta.MODEL_FORMAT, kind.id(), mi.featureNames(), mi.label(),
+      case LOGISTIC -> new ModelFile(ModelFile.FORMAT, kind.id(), mi.featureNames(), mi.label(),
           mi.scaler(), w[0], null, mi.training());
       case LINEAR -> {
         Label l = mi.label();
@@ -713,10 +719,10 @@ final class Workflow {
           v[j] = l.scale() * w[0][j];
         }
         v[0] += l.offset();
-        yield new ModelFile(Meta.MODEL_FORMAT, kind.id(), mi.featureNames(), l, mi.scaler(), v,
+        yield new ModelFile(ModelFile.FORMAT, kind.id(), mi.featureNames(), l, mi.scaler(), v,
             null, mi.training());
       }
-      case OVR -> new ModelFile(Meta.MODEL_FORMAT, kind.id(), mi.featureNames(), mi.label(),
+      case OVR -> new ModelFile(ModelFile.FORMAT, kind.id(), mi.featureNames(), mi.label(),
           mi.scaler(), null, w, mi.training());
       case INFERENCE -> throw new IllegalStateException();
     };
@@ -727,11 +733,11 @@ final class Workflow {
   /** Reads and checks a decrypted model file of any kind. */
   static ModelFile readModel(Path file) throws IOException {
     ModelFile m = Store.readJson(file, ModelFile.class);
-    if (Meta.SCHEMA_FORMAT.equals(m.format())) {
+    if (SchemaFile.FORMAT.equals(m.format())) {
       throw Store.bad(file + " is a model's input schema (veil schema): it has no weights;"
           + " give the model file");
     }
-    Store.requireFormat(file, m.format(), Meta.MODEL_FORMAT);
+    Store.requireFormat(file, m.format(), ModelFile.FORMAT);
     ModelKind kind = ModelKind.of(m.model(), file);
     if (kind == ModelKind.INFERENCE || m.featureNames() == null) {
       throw Store.bad(file + ": needs a model kind (logistic, linear, ovr) and featureNames");
@@ -762,6 +768,7 @@ final class Workflow {
       }
     }
     checkScaler(m.scaler(), d, file);
+    Store.validate(file, m::validate);
     return m;
   }
 

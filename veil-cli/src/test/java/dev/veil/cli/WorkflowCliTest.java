@@ -14,7 +14,8 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.stream.Stream;
 
-import dev.veil.cli.Meta.ModelFile;
+import dev.veil.api.DataInfo;
+import dev.veil.api.ModelFile;
 import dev.veil.cli.core.CliContext;
 import dev.veil.ml.data.CsvReader;
 import dev.veil.ml.data.Metrics;
@@ -293,7 +294,7 @@ class WorkflowCliTest {
     assertThat(veil("encrypt", "--keys", keys.toString(), "--csv", trainCsv.toString(),
         "--label", "y", "--features", "c,a", "--scaling", "MAX-ABS", "--out", data.toString()))
         .as(err()).isZero();
-    Meta.DataInfo info = Workflow.readDataInfo(data);
+    DataInfo info = Workflow.readDataInfo(data);
     assertThat(info.featureNames()).containsExactly("c", "a");
     assertThat(info.scaler().kind()).isEqualTo("MAX_ABS");
     assertThat(info.scaler().offsets()).containsExactly(0, 0);
