@@ -1,2 +1,5 @@
-/** Encrypted data sets: public metadata, streamed ciphertext parts, listings with a price. */
+/**
+ * Encrypted data sets: public metadata ({@link dev.veil.api.DataInfo}, the {@code meta.json} of
+ * {@code veil encrypt}), streamed ciphertext parts, listings with a price.
+ */
 package dev.veil.server.dataset;

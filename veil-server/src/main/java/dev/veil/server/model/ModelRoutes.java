@@ -3,6 +3,7 @@ package dev.veil.server.model;
 import java.util.List;
 import java.util.Objects;
 
+import dev.veil.api.InputSchema;
 import dev.veil.server.account.Principal;
 import dev.veil.server.budget.BudgetUsage;
 import dev.veil.server.http.ApiModule;

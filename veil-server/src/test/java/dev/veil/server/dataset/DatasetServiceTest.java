@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.api.DataInfo;
 import dev.veil.server.ServiceException;
 import dev.veil.server.account.Principal;
 import dev.veil.server.account.Role;
@@ -178,30 +179,30 @@ class DatasetServiceTest {
 
   @Test
   void theMetadataMustMatchTheKeySet() {
-    DatasetMeta good = TestCrypto.meta(2);
-    DatasetMeta otherKey = new DatasetMeta(good.format(), good.model(), good.rows(),
+    DataInfo good = TestCrypto.meta(2);
+    DataInfo otherKey = new DataInfo(good.format(), good.model(), good.rows(),
         good.features(), good.featureNames(), good.label(), good.scaler(), good.iterations(),
         good.degree(), good.slots(), good.ciphertexts(), good.paramsDigest(),
         TestCrypto.keyId(TestCrypto.PUBLIC_KEY_2));
     assertStatus(() -> datasets.create(ALICE, new CreateDatasetRequest("x", null, keySet,
         otherKey, 0L, false)), 400, "meta.keyId", "another public key");
-    DatasetMeta otherParams = new DatasetMeta(good.format(), good.model(), good.rows(),
+    DataInfo otherParams = new DataInfo(good.format(), good.model(), good.rows(),
         good.features(), good.featureNames(), good.label(), good.scaler(), good.iterations(),
         good.degree(), good.slots(), good.ciphertexts(), TestCrypto.OTHER_PARAMS.digestHex(),
         good.keyId());
     assertStatus(() -> datasets.create(ALICE, new CreateDatasetRequest("x", null, keySet,
         otherParams, 0L, false)), 400, "meta.paramsDigest");
-    DatasetMeta tooMany = new DatasetMeta(good.format(), good.model(), good.rows(),
+    DataInfo tooMany = new DataInfo(good.format(), good.model(), good.rows(),
         good.features(), good.featureNames(), good.label(), good.scaler(), good.iterations(),
         good.degree(), good.slots(), 51, good.paramsDigest(), good.keyId());
     assertStatus(() -> datasets.create(ALICE, new CreateDatasetRequest("x", null, keySet,
         tooMany, 0L, false)), 400, "meta.ciphertexts", "[1, 50]");
-    DatasetMeta names = new DatasetMeta(good.format(), good.model(), good.rows(), 2,
+    DataInfo names = new DataInfo(good.format(), good.model(), good.rows(), 2,
         good.featureNames(), good.label(), null, good.iterations(), good.degree(), good.slots(),
         good.ciphertexts(), good.paramsDigest(), good.keyId());
     assertStatus(() -> datasets.create(ALICE, new CreateDatasetRequest("x", null, keySet,
         names, 0L, false)), 400, "featureNames");
-    DatasetMeta format = new DatasetMeta("veil-model/1", good.model(), good.rows(),
+    DataInfo format = new DataInfo("veil-model/1", good.model(), good.rows(),
         good.features(), good.featureNames(), good.label(), good.scaler(), good.iterations(),
         good.degree(), good.slots(), good.ciphertexts(), good.paramsDigest(), good.keyId());
     assertStatus(() -> datasets.create(ALICE, new CreateDatasetRequest("x", null, keySet,
