@@ -2,9 +2,9 @@ package dev.veil.server.account;
 
 import java.util.Objects;
 
+import dev.veil.api.CreateTokenRequest;
+import dev.veil.api.LoginRequest;
 import dev.veil.server.ServiceException;
-import dev.veil.server.account.AccountApi.CreateTokenRequest;
-import dev.veil.server.account.AccountApi.LoginRequest;
 import dev.veil.server.account.AccountApi.RegisterRequest;
 import dev.veil.server.account.AccountApi.TokenList;
 import dev.veil.server.http.ApiModule;

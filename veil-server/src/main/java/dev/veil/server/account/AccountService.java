@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import dev.veil.api.CreateTokenRequest;
 import dev.veil.server.Ids;
 import dev.veil.server.ServiceException;
 import dev.veil.server.account.AccountApi.LoginResponse;
@@ -191,7 +192,7 @@ public final class AccountService {
   }
 
   /** Issues a token for the caller. */
-  public NewToken createToken(Principal p, AccountApi.CreateTokenRequest req) {
+  public NewToken createToken(Principal p, CreateTokenRequest req) {
     if (req == null) {
       throw ServiceException.badRequest("a body {name, expiresInDays} is required");
     }

@@ -21,10 +21,6 @@ public final class DatasetApi {
   public record CreateDatasetRequest(String name, String description, String keySetId,
       DataInfo meta, Long pricePerTraining, Boolean listed) {}
 
-  /** {@code PATCH /api/datasets/{id}}: the listing fields to change (absent ones stay). */
-  public record UpdateDatasetRequest(String name, String description, Long pricePerTraining,
-      Boolean listed) {}
-
   /**
    * A data set as the caller may see it. For users other than the owner: only listed READY data
    * sets, and without key set, scaler, upload progress or sizes.

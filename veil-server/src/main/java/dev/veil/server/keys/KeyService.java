@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.veil.api.CreateKeySetRequest;
 import dev.veil.he.io.FormatException;
 import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.HeContext;
@@ -20,12 +21,11 @@ import dev.veil.server.Ids;
 import dev.veil.server.ServiceException;
 import dev.veil.server.account.Principal;
 import dev.veil.server.audit.AuditLog;
-import dev.veil.server.blob.BlobStore;
 import dev.veil.server.blob.BlobStore.BlobRef;
+import dev.veil.server.blob.BlobStore;
 import dev.veil.server.blob.CheckedUpload;
 import dev.veil.server.he.HeContexts;
 import dev.veil.server.he.VeilObjects;
-import dev.veil.server.keys.KeyApi.CreateKeySetRequest;
 import dev.veil.server.keys.KeyApi.KeySetView;
 
 /**

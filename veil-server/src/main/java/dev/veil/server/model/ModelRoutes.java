@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 import dev.veil.api.InputSchema;
+import dev.veil.api.UpdateModelRequest;
 import dev.veil.server.account.Principal;
 import dev.veil.server.budget.BudgetUsage;
 import dev.veil.server.http.ApiModule;

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.veil.api.InputSchema;
 import dev.veil.api.ModelFile;
+import dev.veil.api.UpdateModelRequest;
 import dev.veil.server.Ids;
 import dev.veil.server.ServiceException;
 import dev.veil.server.account.Principal;

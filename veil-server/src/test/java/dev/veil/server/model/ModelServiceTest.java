@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.veil.api.Label;
 import dev.veil.api.ModelFile;
 import dev.veil.api.Scaling;
+import dev.veil.api.UpdateModelRequest;
 import dev.veil.server.ServiceException;
 import dev.veil.server.account.Principal;
 import dev.veil.server.account.Role;
