@@ -12,7 +12,7 @@ import java.time.Instant;
  * @param owner the owner's username
  * @param owned whether the caller owns it
  * @param keySetId the key set (owner only)
- * @param meta the public metadata
+ * @param meta the public metadata ({@code meta.json} of {@code veil encrypt}; scaler owner only)
  * @param rows training rows
  * @param features feature columns
  * @param partsExpected ciphertexts to upload
@@ -25,7 +25,7 @@ import java.time.Instant;
  * @param completedAt when it became READY, or null
  */
 public record Dataset(String id, String name, String description, String owner, boolean owned,
-    String keySetId, DatasetMeta meta, long rows, int features, int partsExpected,
+    String keySetId, DataInfo meta, long rows, int features, int partsExpected,
     Integer partsUploaded, Long sizeBytes, long pricePerTraining, boolean listed, String state,
     Instant createdAt, Instant completedAt) {
 

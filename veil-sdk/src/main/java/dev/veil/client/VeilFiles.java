@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
+import dev.veil.api.DataInfo;
+import dev.veil.api.RowsInfo;
+
 /**
  * The file names of the directories the {@code veil} command line writes, which the SDK's helpers
  * read: a key directory ({@code veil keygen}), an encrypted data set ({@code veil encrypt}),
@@ -29,10 +32,10 @@ public final class VeilFiles {
   /** The encrypted weights of a logistic or linear model. */
   public static final String WEIGHTS = "weights.ct";
 
-  /** Format tag of a data set's {@code meta.json}. */
-  public static final String DATA_FORMAT = "veil-data/1";
-  /** Format tag of a rows directory's {@code meta.json}. */
-  public static final String ROWS_FORMAT = "veil-rows/1";
+  /** Format tag of a data set's {@code meta.json}: {@link DataInfo#FORMAT}. */
+  public static final String DATA_FORMAT = DataInfo.FORMAT;
+  /** Format tag of a rows directory's {@code meta.json}: {@link RowsInfo#FORMAT}. */
+  public static final String ROWS_FORMAT = RowsInfo.FORMAT;
 
   /** Part {@code index} of a logistic data set: {@code z-00000.ct}, ... */
   public static String datasetPart(int index) {

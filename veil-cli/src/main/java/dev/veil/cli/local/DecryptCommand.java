@@ -5,10 +5,10 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import dev.veil.api.ModelFile;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.VeilVersion;
-import dev.veil.cli.local.Meta.ModelFile;
 import dev.veil.cli.output.Bars;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -14,12 +14,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 
+import dev.veil.api.KeysInfo;
+import dev.veil.api.ModelFile;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;
 import dev.veil.cli.core.VeilVersion;
-import dev.veil.cli.local.Meta.KeysInfo;
-import dev.veil.cli.local.Meta.ModelFile;
 import dev.veil.cli.output.Bars;
 import dev.veil.ml.data.FeatureTransform;
 import dev.veil.ml.data.Scaling;

@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import dev.veil.api.DataInfo;
+import dev.veil.api.RowsInfo;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;
 import dev.veil.cli.core.VeilVersion;
-import dev.veil.cli.local.Meta.DataInfo;
-import dev.veil.cli.local.Meta.RowsInfo;
 import dev.veil.cli.output.Bars;
 import dev.veil.ml.data.Scaling;
 import picocli.CommandLine.Command;

@@ -1,5 +1,7 @@
 package dev.veil.cli.local;
 
+import dev.veil.api.RowsInfo;
+
 import static dev.veil.cli.local.Workflow.META;
 import static dev.veil.cli.local.Workflow.PARAMS;
 import static dev.veil.cli.local.Workflow.PUBLIC_KEY;
@@ -13,8 +15,8 @@ import java.util.stream.Collectors;
 
 import dev.veil.api.Label;
 import dev.veil.api.Scaling;
-import dev.veil.cli.local.Meta.DataInfo;
-import dev.veil.cli.local.Meta.KeysInfo;
+import dev.veil.api.DataInfo;
+import dev.veil.api.KeysInfo;
 import dev.veil.cli.output.Bars;
 import dev.veil.cli.output.Progress;
 import dev.veil.he.ckks.Encoder;
@@ -183,7 +185,7 @@ public final class Encryption {
     }
     List<String> names = Workflow.tables(kind, tables.length);
     String keyId = Keys.checkPublicKey(keysDir, keys);
-    DataInfo info = new DataInfo(Meta.DATA_FORMAT, kind.id(), n, d, t.featureNames(), labelInfo,
+    DataInfo info = new DataInfo(DataInfo.FORMAT, kind.id(), n, d, t.featureNames(), labelInfo,
         Scaling.of(scaler), keys.iterations(), keys.degree(), params.slots(),
         layout.ciphertexts(), params.digestHex(), keyId);
     try (HeContext ctx = new HeContext(params, Workflow.threads())) {
@@ -216,12 +218,13 @@ public final class Encryption {
     Store.requireDir(dataDir, "an encrypted data set from veil encrypt");
     Path file = dataDir.resolve(META);
     DataInfo info = Store.readJson(file, DataInfo.class);
-    if (Meta.ROWS_FORMAT.equals(info.format())) {
+    if (RowsInfo.FORMAT.equals(info.format())) {
       throw Store.bad(dataDir + " holds rows encrypted for inference (veil encrypt --schema),"
           + " not a training data set; apply a model to them with veil predict --data");
     }
-    Store.requireFormat(file, info.format(), Meta.DATA_FORMAT);
+    Store.requireFormat(file, info.format(), DataInfo.FORMAT);
     ModelKind.of(info.model(), file);
+    Store.validate(file, info::validate);
     return info;
   }
 }

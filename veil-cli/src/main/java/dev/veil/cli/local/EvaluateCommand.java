@@ -3,10 +3,10 @@ package dev.veil.cli.local;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import dev.veil.api.ModelFile;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.VeilVersion;
-import dev.veil.cli.local.Meta.ModelFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -6,14 +6,15 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 
+import dev.veil.api.DataInfo;
+import dev.veil.api.KeysInfo;
 import dev.veil.api.Label;
+import dev.veil.api.ModelFile;
+import dev.veil.api.PredictionsInfo;
+import dev.veil.api.RowsInfo;
+import dev.veil.api.SanitizerInfo;
 import dev.veil.api.Scaling;
-import dev.veil.cli.local.Meta.KeysInfo;
-import dev.veil.cli.local.Meta.ModelFile;
-import dev.veil.cli.local.Meta.PredictionsInfo;
-import dev.veil.cli.local.Meta.RowsInfo;
-import dev.veil.cli.local.Meta.SanitizerInfo;
-import dev.veil.cli.local.Meta.SchemaFile;
+import dev.veil.api.SchemaFile;
 import dev.veil.cli.output.Bars;
 import dev.veil.cli.output.Progress;
 import dev.veil.he.ckks.Encoder;
@@ -176,7 +177,7 @@ public final class Inference {
   static SchemaFile schema(Path modelFile, Path out) throws IOException {
     ModelFile m = Models.readModel(modelFile);
     Path target = Store.outputFile(out);
-    SchemaFile s = new SchemaFile(Meta.SCHEMA_FORMAT, m.model(), m.featureNames(), m.label(),
+    SchemaFile s = new SchemaFile(SchemaFile.FORMAT, m.model(), m.featureNames(), m.label(),
         m.scaler());
     Store.writeJson(target, s);
     return s;
@@ -185,17 +186,18 @@ public final class Inference {
   /** Reads a schema, or the schema part of a model file. */
   static SchemaFile readSchema(Path file) throws IOException {
     SchemaFile s = Store.readJson(file, SchemaFile.class);
-    if (Meta.MODEL_FORMAT.equals(s.format())) {
+    if (ModelFile.FORMAT.equals(s.format())) {
       ModelFile m = Models.readModel(file);
-      return new SchemaFile(Meta.SCHEMA_FORMAT, m.model(), m.featureNames(), m.label(),
+      return new SchemaFile(SchemaFile.FORMAT, m.model(), m.featureNames(), m.label(),
           m.scaler());
     }
-    Store.requireFormat(file, s.format(), Meta.SCHEMA_FORMAT);
+    Store.requireFormat(file, s.format(), SchemaFile.FORMAT);
     ModelKind kind = ModelKind.of(s.model(), file);
     if (kind == ModelKind.INFERENCE || s.featureNames() == null || s.featureNames().isEmpty()) {
       throw Store.bad(file + ": needs a model kind (logistic, linear, ovr) and featureNames");
     }
     Models.checkScaler(s.scaler(), s.featureNames().size(), file);
+    Store.validate(file, s::validate);
     return s;
   }
 
@@ -248,7 +250,7 @@ public final class Inference {
     double[][] x = scaler.transform(t.features());
     int slots = params.slots();
     int batches = (n + slots - 1) / slots;
-    RowsInfo info = new RowsInfo(Meta.ROWS_FORMAT, kind.id(), n, d, s.featureNames(), s.scaler(),
+    RowsInfo info = new RowsInfo(RowsInfo.FORMAT, kind.id(), n, d, s.featureNames(), s.scaler(),
         output.id(), keys.degree(), slots, batches, params.digestHex(), keyId);
     try (HeContext ctx = new HeContext(params, Workflow.threads())) {
       PublicKey pk = Store.readVeil(keysDir.resolve(Workflow.PUBLIC_KEY),
@@ -280,17 +282,18 @@ public final class Inference {
     Store.requireDir(rowsDir, "rows encrypted for inference by veil encrypt --schema");
     Path file = rowsDir.resolve(Workflow.META);
     RowsInfo info = Store.readJson(file, RowsInfo.class);
-    if (Meta.DATA_FORMAT.equals(info.format())) {
+    if (DataInfo.FORMAT.equals(info.format())) {
       throw Store.bad(rowsDir + " is an encrypted training data set, not rows encrypted for"
           + " inference: encrypt the rows with veil encrypt --schema");
     }
-    Store.requireFormat(file, info.format(), Meta.ROWS_FORMAT);
+    Store.requireFormat(file, info.format(), RowsInfo.FORMAT);
     Output.of(info.output(), file);
     if (info.featureNames() == null || info.featureNames().size() != info.features()
         || info.rows() < 1 || info.slots() < 1
         || info.batches() != (info.rows() + info.slots() - 1) / info.slots()) {
       throw Store.bad(file + ": inconsistent shape (rows, features, slots, batches)");
     }
+    Store.validate(file, info::validate);
     return info;
   }
 
@@ -377,7 +380,7 @@ public final class Inference {
             MIN_PRECISION_BITS));
       }
       FeatureMajorInference inference = new FeatureMajorInference(new Evaluator(ctx, evk));
-      PredictionsInfo info = new PredictionsInfo(Meta.PREDICTIONS_FORMAT, kind.id(), output.id(),
+      PredictionsInfo info = new PredictionsInfo(PredictionsInfo.FORMAT, kind.id(), output.id(),
           sig == null ? 0 : r.degree(), r.rows(), columns, r.slots(), r.batches(), m.label(),
           new SanitizerInfo(FLOODING_SECURITY_BITS, NOISE_BOUND_BITS, resultBudget, bits),
           r.paramsDigest(), keyId);
@@ -447,7 +450,7 @@ public final class Inference {
     Store.requireDir(dir, "encrypted predictions from veil predict --data");
     Path file = dir.resolve(Workflow.META);
     PredictionsInfo info = Store.readJson(file, PredictionsInfo.class);
-    Store.requireFormat(file, info.format(), Meta.PREDICTIONS_FORMAT);
+    Store.requireFormat(file, info.format(), PredictionsInfo.FORMAT);
     ModelKind kind = ModelKind.of(info.model(), file);
     Output.of(info.output(), file);
     int expectedColumns = kind == ModelKind.OVR ? (info.label() == null
@@ -460,6 +463,7 @@ public final class Inference {
         || info.label().scale() == null)) {
       throw Store.bad(file + ": linear predictions need the label's offset and scale");
     }
+    Store.validate(file, info::validate);
     return info;
   }
 

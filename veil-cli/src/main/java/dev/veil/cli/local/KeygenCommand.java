@@ -5,11 +5,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import dev.veil.api.KeysInfo;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;
 import dev.veil.cli.core.VeilVersion;
-import dev.veil.cli.local.Meta.KeysInfo;
 import dev.veil.cli.output.Bars;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import dev.veil.cli.local.Meta.KeysInfo;
+import dev.veil.api.KeysInfo;
 import dev.veil.cli.output.Bars;
 import dev.veil.cli.output.Progress;
 import dev.veil.he.ckks.Evaluator;
@@ -101,7 +101,7 @@ public final class Keys {
             o -> VeilIO.writeSecretKey(o, sk, SecretKeyAccess.INSECURE));
         VeilIO.writeAtomically(tmp.resolve(PUBLIC_KEY), o -> VeilIO.write(o, pk));
         VeilIO.writeAtomically(tmp.resolve(EVALUATION_KEYS), o -> VeilIO.write(o, evk));
-        info[0] = new KeysInfo(Meta.KEYS_FORMAT, kind.id(), training ? rows : 0, features,
+        info[0] = new KeysInfo(KeysInfo.FORMAT, kind.id(), training ? rows : 0, features,
             training ? iterations : 0, kind == ModelKind.LINEAR ? 0 : degree,
             output == null ? null : output.id(), params.logN(), params.maxLevel(),
             (int) Math.round(Math.log(params.defaultScale()) / Math.log(2)), params.digestHex(),
@@ -143,8 +143,9 @@ public final class Keys {
     Store.requireDir(keysDir, "a key directory from veil keygen");
     Path file = keysDir.resolve(PLAN);
     KeysInfo info = Store.readJson(file, KeysInfo.class);
-    Store.requireFormat(file, info.format(), Meta.KEYS_FORMAT);
+    Store.requireFormat(file, info.format(), KeysInfo.FORMAT);
     ModelKind.of(info.model(), file);
+    Store.validate(file, info::validate);
     return info;
   }
 

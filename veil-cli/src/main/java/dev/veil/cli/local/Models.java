@@ -1,5 +1,7 @@
 package dev.veil.cli.local;
 
+import dev.veil.api.SchemaFile;
+
 import static dev.veil.cli.local.Workflow.META;
 import static dev.veil.cli.local.Workflow.PARAMS;
 import static dev.veil.cli.local.Workflow.SECRET_KEY;
@@ -11,9 +13,9 @@ import java.util.List;
 
 import dev.veil.api.Label;
 import dev.veil.api.Scaling;
-import dev.veil.cli.local.Meta.EncryptedModelInfo;
-import dev.veil.cli.local.Meta.KeysInfo;
-import dev.veil.cli.local.Meta.ModelFile;
+import dev.veil.api.EncryptedModelInfo;
+import dev.veil.api.KeysInfo;
+import dev.veil.api.ModelFile;
 import dev.veil.he.ckks.Encoder;
 import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.Ciphertext;
@@ -42,8 +44,9 @@ public final class Models {
     Store.requireDir(modelDir, "an encrypted model from veil train");
     Path metaFile = modelDir.resolve(META);
     EncryptedModelInfo mi = Store.readJson(metaFile, EncryptedModelInfo.class);
-    Store.requireFormat(metaFile, mi.format(), Meta.ENCRYPTED_MODEL_FORMAT);
+    Store.requireFormat(metaFile, mi.format(), EncryptedModelInfo.FORMAT);
     ModelKind kind = ModelKind.of(mi.model(), metaFile);
+    Store.validate(metaFile, mi::validate);
     Path target = Store.outputFile(out);
     ModelKind keysKind = Keys.kindOf(keys, keysDir);
     if (keysKind != kind) {
@@ -82,7 +85,7 @@ public final class Models {
       }
     }
     ModelFile model = switch (kind) {
-      case LOGISTIC -> new ModelFile(Meta.MODEL_FORMAT, kind.id(), mi.featureNames(), mi.label(),
+      case LOGISTIC -> new ModelFile(ModelFile.FORMAT, kind.id(), mi.featureNames(), mi.label(),
           mi.scaler(), w[0], null, mi.training());
       case LINEAR -> {
         Label l = mi.label();
@@ -94,10 +97,10 @@ public final class Models {
           v[j] = l.scale() * w[0][j];
         }
         v[0] += l.offset();
-        yield new ModelFile(Meta.MODEL_FORMAT, kind.id(), mi.featureNames(), l, mi.scaler(), v,
+        yield new ModelFile(ModelFile.FORMAT, kind.id(), mi.featureNames(), l, mi.scaler(), v,
             null, mi.training());
       }
-      case OVR -> new ModelFile(Meta.MODEL_FORMAT, kind.id(), mi.featureNames(), mi.label(),
+      case OVR -> new ModelFile(ModelFile.FORMAT, kind.id(), mi.featureNames(), mi.label(),
           mi.scaler(), null, w, mi.training());
       case INFERENCE -> throw new IllegalStateException();
     };
@@ -108,11 +111,11 @@ public final class Models {
   /** Reads and checks a decrypted model file of any kind. */
   static ModelFile readModel(Path file) throws IOException {
     ModelFile m = Store.readJson(file, ModelFile.class);
-    if (Meta.SCHEMA_FORMAT.equals(m.format())) {
+    if (SchemaFile.FORMAT.equals(m.format())) {
       throw Store.bad(file + " is a model's input schema (veil schema): it has no weights;"
           + " give the model file");
     }
-    Store.requireFormat(file, m.format(), Meta.MODEL_FORMAT);
+    Store.requireFormat(file, m.format(), ModelFile.FORMAT);
     ModelKind kind = ModelKind.of(m.model(), file);
     if (kind == ModelKind.INFERENCE || m.featureNames() == null) {
       throw Store.bad(file + ": needs a model kind (logistic, linear, ovr) and featureNames");
@@ -143,6 +146,7 @@ public final class Models {
       }
     }
     checkScaler(m.scaler(), d, file);
+    Store.validate(file, m::validate);
     return m;
   }
 

@@ -4,12 +4,12 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import dev.veil.api.ModelFile;
+import dev.veil.api.PredictionsInfo;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;
 import dev.veil.cli.core.VeilVersion;
-import dev.veil.cli.local.Meta.ModelFile;
-import dev.veil.cli.local.Meta.PredictionsInfo;
 import dev.veil.cli.output.Bars;
 import dev.veil.ml.data.Table;
 import picocli.CommandLine.Command;

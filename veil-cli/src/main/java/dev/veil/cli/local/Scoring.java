@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 
 import dev.veil.api.Label;
-import dev.veil.cli.local.Meta.ModelFile;
+import dev.veil.api.ModelFile;
 import dev.veil.he.io.VeilIO;
 import dev.veil.ml.data.ConfusionMatrix;
 import dev.veil.ml.data.CsvReader;

@@ -112,6 +112,18 @@ public final class Store {
     }
   }
 
+  /**
+   * Runs a metadata record's {@code validate()} (dev.veil.api); what it refuses is bad input whose
+   * message names the file and the field.
+   */
+  public static void validate(Path file, Runnable check) {
+    try {
+      check.run();
+    } catch (IllegalArgumentException e) {
+      throw bad(file + ": " + e.getMessage());
+    }
+  }
+
   /** Checks, before any work, that an output file can be created: its directory exists. */
   public static Path outputFile(Path file) {
     Path abs = file.toAbsolutePath().normalize();

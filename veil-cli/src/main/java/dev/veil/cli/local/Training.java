@@ -12,11 +12,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
-import dev.veil.cli.local.Meta.DataInfo;
-import dev.veil.cli.local.Meta.EncryptedModelInfo;
-import dev.veil.cli.local.Meta.KeysInfo;
-import dev.veil.cli.local.Meta.TrainingInfo;
+import dev.veil.api.DataInfo;
+import dev.veil.api.EncryptedModelInfo;
+import dev.veil.api.KeysInfo;
+import dev.veil.api.TrainingInfo;
 import dev.veil.cli.output.Bars;
 import dev.veil.cli.output.Progress;
 import dev.veil.he.ckks.Encoder;
@@ -86,8 +87,8 @@ public final class Training {
     Path dir = Store.outputDir(out, META);
     Store.requireFile(evalKeys);
     Parameters params = Workflow.readParams(dataDir.resolve(PARAMS), data.paramsDigest());
-    int it = iterations == null ? data.iterations() : iterations;
-    int deg = degree == null ? data.degree() : degree;
+    int it = iterations != null ? iterations : Objects.requireNonNullElse(data.iterations(), 0);
+    int deg = degree != null ? degree : Objects.requireNonNullElse(data.degree(), 0);
     int n = data.rows();
     int d = data.features();
     TrainingPlan plan = null;
@@ -169,7 +170,7 @@ public final class Training {
       TrainingInfo report = new TrainingInfo(it, kind == ModelKind.LINEAR ? 0 : deg,
           levelsPerIteration, first.inputLevel(), first.outputLevel(), millis, seconds,
           kind == ModelKind.LINEAR ? alpha : null);
-      EncryptedModelInfo info = new EncryptedModelInfo(Meta.ENCRYPTED_MODEL_FORMAT, kind.id(),
+      EncryptedModelInfo info = new EncryptedModelInfo(EncryptedModelInfo.FORMAT, kind.id(),
           d, data.featureNames(), data.label(), data.scaler(), report, data.paramsDigest(),
           data.keyId());
       Store.writeDirectory(dir, tmp -> {

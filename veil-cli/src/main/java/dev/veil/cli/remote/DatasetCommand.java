@@ -5,15 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.veil.api.DataInfo;
 import dev.veil.api.Dataset;
-import dev.veil.api.DatasetMeta;
 import dev.veil.api.KeySet;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;
 import dev.veil.cli.core.VeilVersion;
-import dev.veil.cli.local.Meta.DataInfo;
-import dev.veil.cli.local.Meta;
 import dev.veil.cli.local.Store;
 import dev.veil.cli.local.Workflow;
 import dev.veil.cli.output.JsonOutput;
@@ -93,7 +91,8 @@ public final class DatasetCommand implements Callable<Integer> {
       CliContext ctx = CliContext.of(spec);
       Store.requireDir(data, "an encrypted data set from veil encrypt");
       DataInfo info = Store.readJson(data.resolve(Workflow.META), DataInfo.class);
-      Store.requireFormat(data.resolve(Workflow.META), info.format(), Meta.DATA_FORMAT);
+      Store.requireFormat(data.resolve(Workflow.META), info.format(), DataInfo.FORMAT);
+      Store.validate(data.resolve(Workflow.META), info::validate);
       VeilClient client = Remote.client(ctx, remote);
       String ks = keySet;
       if (ks == null) {
@@ -183,7 +182,7 @@ public final class DatasetCommand implements Callable<Integer> {
       if (json.print(ctx, d)) {
         return CliErrors.OK;
       }
-      DatasetMeta m = d.meta();
+      DataInfo m = d.meta();
       List<String[]> rows = new ArrayList<>();
       rows.add(new String[] {"id", d.id()});
       rows.add(new String[] {"name", d.name()});

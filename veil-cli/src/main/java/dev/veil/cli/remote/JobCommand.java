@@ -7,16 +7,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import dev.veil.api.EncryptedModelInfo;
 import dev.veil.api.Job;
 import dev.veil.api.JobKind;
 import dev.veil.api.JobState;
+import dev.veil.api.PredictionsInfo;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;
 import dev.veil.cli.core.VeilVersion;
 import dev.veil.cli.local.Inference;
-import dev.veil.cli.local.Meta.EncryptedModelInfo;
-import dev.veil.cli.local.Meta.PredictionsInfo;
 import dev.veil.cli.local.Store;
 import dev.veil.cli.output.JsonOutput;
 import dev.veil.client.VeilClient;

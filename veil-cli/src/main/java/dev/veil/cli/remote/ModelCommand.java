@@ -12,14 +12,14 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.veil.api.InputSchema;
 import dev.veil.api.Model;
+import dev.veil.api.ModelFile;
 import dev.veil.api.PublishModelRequest;
+import dev.veil.api.SchemaFile;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;
 import dev.veil.cli.core.VeilVersion;
 import dev.veil.cli.local.Inference;
-import dev.veil.cli.local.Meta.SchemaFile;
-import dev.veil.cli.local.Meta;
 import dev.veil.cli.local.Models;
 import dev.veil.cli.local.Store;
 import dev.veil.cli.output.JsonOutput;
@@ -105,9 +105,9 @@ public final class ModelCommand implements Callable<Integer> {
       } catch (JacksonException e) {
         throw Store.bad(model + ": not valid JSON (" + e.getOriginalMessage() + ")");
       }
-      if (file == null || !Meta.MODEL_FORMAT.equals(file.path("format").asText())) {
+      if (file == null || !ModelFile.FORMAT.equals(file.path("format").asText())) {
         throw Store.bad(model + ": not a model file of veil decrypt (format '"
-            + Meta.MODEL_FORMAT + "')");
+            + ModelFile.FORMAT + "')");
       }
       VeilClient client = Remote.client(ctx, remote);
       Model m = client.publishModel(new PublishModelRequest(name, description, price,
@@ -244,8 +244,7 @@ public final class ModelCommand implements Callable<Integer> {
       if (s == null || s.featureNames() == null || s.scaler() == null) {
         throw Store.bad("model " + m.id() + " has no complete input schema to write");
       }
-      Store.writeJson(target, new SchemaFile(Meta.SCHEMA_FORMAT, m.task(), s.featureNames(),
-          s.label(), s.scaler()));
+      Store.writeJson(target, SchemaFile.of(m.task(), s));
     }
   }
 }

@@ -8,17 +8,16 @@ import java.nio.file.Path;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.veil.api.EncryptedModelInfo;
 import dev.veil.api.Job;
 import dev.veil.api.JobKind;
 import dev.veil.api.JobState;
 import dev.veil.api.Label;
 import dev.veil.api.Model;
+import dev.veil.api.PredictionsInfo;
+import dev.veil.api.RowsInfo;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.local.Inference;
-import dev.veil.cli.local.Meta.EncryptedModelInfo;
-import dev.veil.cli.local.Meta.PredictionsInfo;
-import dev.veil.cli.local.Meta.RowsInfo;
-import dev.veil.cli.local.Meta;
 import dev.veil.cli.local.ModelKind;
 import dev.veil.cli.local.Store;
 import dev.veil.cli.local.Workflow;
@@ -54,7 +53,8 @@ final class RemoteResults {
     require(job, JobKind.TRAINING);
     EncryptedModelInfo info = result(job, EncryptedModelInfo.class);
     Store.requireFormat(Path.of(job.id() + " result"), info.format(),
-        Meta.ENCRYPTED_MODEL_FORMAT);
+        EncryptedModelInfo.FORMAT);
+    Store.validate(Path.of(job.id() + " result"), info::validate);
     Path dir = Store.outputDir(out, Workflow.META);
     Store.writeDirectory(dir, tmp -> {
       try (Progress bar = Remote.bytesBar(ctx, "download")) {
@@ -95,7 +95,7 @@ final class RemoteResults {
         // the server applies a linear model in the label's units: nothing to map back
         ? new Label(label == null ? null : label.name(), null, 0.0, 1.0)
         : label == null ? null : new Label(label.name(), label.classes());
-    PredictionsInfo info = new PredictionsInfo(Meta.PREDICTIONS_FORMAT, kind.id(), output,
+    PredictionsInfo info = new PredictionsInfo(PredictionsInfo.FORMAT, kind.id(), output,
         Inference.Output.of(output, job.id()) == Inference.Output.PROBABILITIES ? rows.degree()
             : 0, rows.rows(), 1, rows.slots(), rows.batches(), labelInfo, null,
         rows.paramsDigest(), rows.keyId());

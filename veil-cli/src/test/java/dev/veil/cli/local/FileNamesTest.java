@@ -1,5 +1,9 @@
 package dev.veil.cli.local;
 
+import dev.veil.api.RowsInfo;
+
+import dev.veil.api.DataInfo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.veil.client.VeilFiles;
@@ -16,8 +20,8 @@ class FileNamesTest {
     assertThat(VeilFiles.META).isEqualTo(Workflow.META);
     assertThat(VeilFiles.PLAN).isEqualTo(Workflow.PLAN);
     assertThat(VeilFiles.WEIGHTS).isEqualTo(Workflow.WEIGHTS);
-    assertThat(VeilFiles.DATA_FORMAT).isEqualTo(Meta.DATA_FORMAT);
-    assertThat(VeilFiles.ROWS_FORMAT).isEqualTo(Meta.ROWS_FORMAT);
+    assertThat(VeilFiles.DATA_FORMAT).isEqualTo(DataInfo.FORMAT);
+    assertThat(VeilFiles.ROWS_FORMAT).isEqualTo(RowsInfo.FORMAT);
     assertThat(VeilFiles.datasetPart(12)).isEqualTo(Workflow.tableFile(12));
     assertThat(VeilFiles.rowsFile(3, 7)).isEqualTo(Inference.rowFile(3, 7));
     assertThat(VeilFiles.predictionsFile(1, 9)).isEqualTo(Inference.resultFile(1, 9));

@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 import dev.veil.api.Label;
+import dev.veil.api.ModelFile;
+import dev.veil.api.PredictionsInfo;
 import dev.veil.api.Scaling;
-import dev.veil.cli.local.Meta.ModelFile;
-import dev.veil.cli.local.Meta.PredictionsInfo;
 import dev.veil.ml.data.CsvReader;
 import dev.veil.ml.data.Scaler;
 import dev.veil.ml.data.Table;
@@ -62,7 +62,7 @@ class InferenceCliTest {
     logistic = NesterovLogisticRegression.defaults().withIterations(7)
         .fit(scaler.transform(t.features()), t.labels());
     logisticJson = shared.resolve("logistic.json");
-    Store.writeJson(logisticJson, new ModelFile(Meta.MODEL_FORMAT, "logistic",
+    Store.writeJson(logisticJson, new ModelFile(ModelFile.FORMAT, "logistic",
         List.of("a", "b", "c"), new Label("y", null), Scaling.of(scaler),
         logistic.weights(), null, null));
     CliHarness c = new CliHarness();
@@ -171,7 +171,7 @@ class InferenceCliTest {
     double[] beta = LinearRegression.defaults().withIterations(50)
         .fit(scaler.transform(t.features()), y).weights();
     Path linearJson = dir.resolve("linear.json");
-    Store.writeJson(linearJson, new ModelFile(Meta.MODEL_FORMAT, "linear",
+    Store.writeJson(linearJson, new ModelFile(ModelFile.FORMAT, "linear",
         List.of("a", "b", "c"), new Label("target", null, 2.0, 0.6), Scaling.of(scaler),
         beta, null, null));
     Path linearPreds = dir.resolve("linear.veil");
@@ -231,7 +231,7 @@ class InferenceCliTest {
       cw[c] = ((LogisticModel) ovr.classifiers().get(c)).weights();
     }
     Path json = dir.resolve("ovr.json");
-    Store.writeJson(json, new ModelFile(Meta.MODEL_FORMAT, "ovr", List.of("a", "b", "c"),
+    Store.writeJson(json, new ModelFile(ModelFile.FORMAT, "ovr", List.of("a", "b", "c"),
         new Label("cls", t.classNames()), Scaling.of(scaler), null, cw, null));
     Path rows = dir.resolve("rows.veil");
     cli.ok("encrypt", "--keys", probabilityKeys.toString(), "--csv", testCsv.toString(),
@@ -326,21 +326,21 @@ class InferenceCliTest {
     // probability keys
     Path maxAbs = dir.resolve("max-abs.json");
     Table t = CsvReader.defaults().withLabel("y").withFeatures("a", "b", "c").read(trainCsv);
-    Store.writeJson(maxAbs, new ModelFile(Meta.MODEL_FORMAT, "logistic", List.of("a", "b", "c"),
+    Store.writeJson(maxAbs, new ModelFile(ModelFile.FORMAT, "logistic", List.of("a", "b", "c"),
         new Label("y", null), Scaling.of(Scaler.fit(Scaler.Kind.MAX_ABS,
             t.features())), logistic.weights(), null, null));
     cli.assertBadInput(cli.veil("predict", "--model", maxAbs.toString(), "--data",
         rows.toString(), "--eval-keys", evk, "--out", preds.toString()), "another scaler",
         "veil schema");
     Path linear = dir.resolve("linear.json");
-    Store.writeJson(linear, new ModelFile(Meta.MODEL_FORMAT, "linear", List.of("a", "b", "c"),
+    Store.writeJson(linear, new ModelFile(ModelFile.FORMAT, "linear", List.of("a", "b", "c"),
         new Label("t", null, 0.0, 1.0), Scaling.of(scaler), logistic.weights(), null,
         null));
     cli.assertBadInput(cli.veil("predict", "--model", linear.toString(), "--data",
         rows.toString(), "--eval-keys", evk, "--out", preds.toString()), "linear regression",
         "--output scores");
     Path wrongCols = dir.resolve("ba.json");
-    Store.writeJson(wrongCols, new ModelFile(Meta.MODEL_FORMAT, "logistic",
+    Store.writeJson(wrongCols, new ModelFile(ModelFile.FORMAT, "logistic",
         List.of("b", "a", "c"), new Label("y", null), Scaling.of(scaler),
         logistic.weights(), null, null));
     cli.assertBadInput(cli.veil("predict", "--model", wrongCols.toString(), "--data",

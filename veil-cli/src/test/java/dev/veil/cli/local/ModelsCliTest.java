@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
-import dev.veil.cli.local.Meta.ModelFile;
+import dev.veil.api.ModelFile;
 import dev.veil.ml.data.CsvReader;
 import dev.veil.ml.data.Metrics;
 import dev.veil.ml.data.Scaler;

@@ -16,9 +16,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import dev.veil.api.DataInfo;
+import dev.veil.api.ModelFile;
 import dev.veil.cli.VeilCli;
 import dev.veil.cli.core.CliContext;
-import dev.veil.cli.local.Meta.ModelFile;
 import dev.veil.ml.data.CsvReader;
 import dev.veil.ml.data.Metrics;
 import dev.veil.ml.data.Scaler;
@@ -296,7 +297,7 @@ class WorkflowCliTest {
     assertThat(veil("encrypt", "--keys", keys.toString(), "--csv", trainCsv.toString(),
         "--label", "y", "--features", "c,a", "--scaling", "MAX-ABS", "--out", data.toString()))
         .as(err()).isZero();
-    Meta.DataInfo info = Encryption.readDataInfo(data);
+    DataInfo info = Encryption.readDataInfo(data);
     assertThat(info.featureNames()).containsExactly("c", "a");
     assertThat(info.scaler().kind()).isEqualTo("MAX_ABS");
     assertThat(info.scaler().offsets()).containsExactly(0, 0);

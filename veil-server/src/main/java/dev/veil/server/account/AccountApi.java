@@ -16,17 +16,6 @@ public final class AccountApi {
     }
   }
 
-  /** {@code POST /api/login}; {@code tokenName} names the token issued (default {@code login}). */
-  public record LoginRequest(String username, String password, String tokenName) {
-    @Override
-    public String toString() {
-      return "LoginRequest[" + username + "]";
-    }
-  }
-
-  /** {@code POST /api/tokens}; {@code expiresInDays} null for a token that does not expire. */
-  public record CreateTokenRequest(String name, Integer expiresInDays) {}
-
   /** A user as the API shows it: never the password hash. */
   public record UserView(String id, String username, List<Role> roles, String createdAt) {
     static UserView of(User u) {

@@ -2,8 +2,8 @@ package dev.veil.server.account;
 
 import java.util.Objects;
 
-import dev.veil.server.account.AccountApi.CreateTokenRequest;
-import dev.veil.server.account.AccountApi.LoginRequest;
+import dev.veil.api.CreateTokenRequest;
+import dev.veil.api.LoginRequest;
 import dev.veil.server.account.AccountApi.RegisterRequest;
 import dev.veil.server.account.AccountApi.TokenList;
 import dev.veil.server.core.Role;

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import dev.veil.api.CreateTokenRequest;
 import dev.veil.server.account.AccountApi.LoginResponse;
 import dev.veil.server.account.AccountApi.NewToken;
 import dev.veil.server.account.AccountApi.RegisterRequest;
@@ -193,7 +194,7 @@ public final class AccountService {
   }
 
   /** Issues a token for the caller. */
-  public NewToken createToken(Principal p, AccountApi.CreateTokenRequest req) {
+  public NewToken createToken(Principal p, CreateTokenRequest req) {
     if (req == null) {
       throw ServiceException.badRequest("a body {name, expiresInDays} is required");
     }

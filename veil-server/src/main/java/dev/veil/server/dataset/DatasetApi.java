@@ -2,6 +2,8 @@ package dev.veil.server.dataset;
 
 import java.util.List;
 
+import dev.veil.api.DataInfo;
+
 /** The JSON bodies of the data-set routes. */
 public final class DatasetApi {
   private DatasetApi() {}
@@ -17,11 +19,7 @@ public final class DatasetApi {
    * @param listed whether others may find it once READY (default false)
    */
   public record CreateDatasetRequest(String name, String description, String keySetId,
-      DatasetMeta meta, Long pricePerTraining, Boolean listed) {}
-
-  /** {@code PATCH /api/datasets/{id}}: the listing fields to change (absent ones stay). */
-  public record UpdateDatasetRequest(String name, String description, Long pricePerTraining,
-      Boolean listed) {}
+      DataInfo meta, Long pricePerTraining, Boolean listed) {}
 
   /**
    * A data set as the caller may see it. For users other than the owner: only listed READY data
@@ -34,7 +32,7 @@ public final class DatasetApi {
    * @param sizeBytes total bytes of the parts received (owner only, likewise)
    */
   public record DatasetView(String id, String name, String description, String owner,
-      boolean owned, String keySetId, DatasetMeta meta, long rows, int features,
+      boolean owned, String keySetId, DataInfo meta, long rows, int features,
       int partsExpected, Integer partsUploaded, Long sizeBytes, long pricePerTraining,
       boolean listed, String state, String createdAt, String completedAt) {}
 

@@ -2,12 +2,12 @@ package dev.veil.server.dataset;
 
 import java.util.Objects;
 
+import dev.veil.api.UpdateDatasetRequest;
 import dev.veil.server.dataset.DatasetApi.CreateDatasetRequest;
 import dev.veil.server.dataset.DatasetApi.DatasetList;
-import dev.veil.server.dataset.DatasetApi.UpdateDatasetRequest;
 import dev.veil.server.http.ApiModule;
-import dev.veil.server.http.Requests;
 import dev.veil.server.http.Requests.Upload;
+import dev.veil.server.http.Requests;
 import dev.veil.server.http.Routes;
 
 /**

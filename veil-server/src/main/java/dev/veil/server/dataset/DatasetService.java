@@ -14,6 +14,8 @@ import java.util.Objects;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.api.DataInfo;
+import dev.veil.api.UpdateDatasetRequest;
 import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.Parameters;
 import dev.veil.server.audit.AuditLog;
@@ -28,7 +30,6 @@ import dev.veil.server.dataset.DatasetApi.CreateDatasetRequest;
 import dev.veil.server.dataset.DatasetApi.DatasetView;
 import dev.veil.server.dataset.DatasetApi.PartList;
 import dev.veil.server.dataset.DatasetApi.PartView;
-import dev.veil.server.dataset.DatasetApi.UpdateDatasetRequest;
 import dev.veil.server.he.VeilObjects;
 import dev.veil.server.keys.KeyService;
 import dev.veil.server.keys.KeySet;
@@ -101,7 +102,7 @@ public final class DatasetService {
           + (ks.publicKeySha256() == null ? "public key" : "evaluation keys")
           + ": upload it before the data set");
     }
-    DatasetMeta meta = checkMeta(req.meta(), ks);
+    DataInfo meta = checkMeta(req.meta(), ks);
     String metaJson;
     try {
       metaJson = json.writeValueAsString(meta);
@@ -261,9 +262,9 @@ public final class DatasetService {
 
   private DatasetView view(Principal p, Dataset d, Integer partsUploaded, Long bytes) {
     boolean own = d.ownerId().equals(p.userId());
-    DatasetMeta meta;
+    DataInfo meta;
     try {
-      meta = json.readValue(d.meta(), DatasetMeta.class);
+      meta = json.readValue(d.meta(), DataInfo.class);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("stored meta of " + d.id() + " is not readable", e);
     }
@@ -274,38 +275,25 @@ public final class DatasetService {
         d.completedAt() == null ? null : d.completedAt().toString());
   }
 
-  private DatasetMeta checkMeta(DatasetMeta m, KeySet ks) {
+  private DataInfo checkMeta(DataInfo m, KeySet ks) {
     if (m == null) {
       throw ServiceException.badRequest("meta is required: the data set's meta.json from veil"
           + " encrypt");
     }
-    if (!DatasetMeta.FORMAT.equals(m.format())) {
-      throw ServiceException.badRequest("meta.format is '" + m.format() + "', expected '"
-          + DatasetMeta.FORMAT + "'");
+    try {
+      m.validate();
+    } catch (IllegalArgumentException e) {
+      throw ServiceException.badRequest("meta." + e.getMessage());
     }
     positive(m.rows(), "meta.rows", Integer.MAX_VALUE);
     positive(m.features(), "meta.features", 1 << 20);
     positive(m.ciphertexts(), "meta.ciphertexts", policy.maxParts());
     if (m.featureNames() != null) {
-      if (m.featureNames().size() != m.features()) {
-        throw ServiceException.badRequest("meta.featureNames has " + m.featureNames().size()
-            + " names for " + m.features() + " features");
-      }
       for (String f : m.featureNames()) {
-        if (f == null || f.length() > MAX_NAME) {
+        if (f.length() > MAX_NAME) {
           throw ServiceException.badRequest("meta.featureNames: each name must be present and at"
               + " most " + MAX_NAME + " characters");
         }
-      }
-    }
-    if (m.scaler() != null) {
-      try {
-        if (m.scaler().transform().dimension() != m.features()) {
-          throw ServiceException.badRequest("meta.scaler describes " + m.scaler().dimension()
-              + " features, the data set has " + m.features());
-        }
-      } catch (IllegalArgumentException e) {
-        throw ServiceException.badRequest("meta." + e.getMessage());
       }
     }
     if (!ks.paramsDigest().equals(m.paramsDigest())) {

@@ -6,14 +6,6 @@ import java.util.List;
 public final class KeyApi {
   private KeyApi() {}
 
-  /**
-   * {@code POST /api/keys}.
-   *
-   * @param name a label
-   * @param params {@code params.bin} of the key directory, base64
-   */
-  public record CreateKeySetRequest(String name, String params) {}
-
   /** A stored file: digest and size. */
   public record FileView(String sha256, long size) {}
 

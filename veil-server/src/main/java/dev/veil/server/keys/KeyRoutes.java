@@ -2,11 +2,11 @@ package dev.veil.server.keys;
 
 import java.util.Objects;
 
+import dev.veil.api.CreateKeySetRequest;
 import dev.veil.server.http.ApiModule;
-import dev.veil.server.http.Requests;
 import dev.veil.server.http.Requests.Upload;
+import dev.veil.server.http.Requests;
 import dev.veil.server.http.Routes;
-import dev.veil.server.keys.KeyApi.CreateKeySetRequest;
 import dev.veil.server.keys.KeyApi.KeySetList;
 
 /**

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.veil.api.CreateKeySetRequest;
 import dev.veil.he.io.FormatException;
 import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.HeContext;
@@ -24,7 +25,6 @@ import dev.veil.server.core.Principal;
 import dev.veil.server.core.ServiceException;
 import dev.veil.server.he.KeyCache;
 import dev.veil.server.he.VeilObjects;
-import dev.veil.server.keys.KeyApi.CreateKeySetRequest;
 import dev.veil.server.keys.KeyApi.KeySetView;
 
 /**

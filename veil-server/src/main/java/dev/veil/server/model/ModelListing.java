@@ -2,6 +2,8 @@ package dev.veil.server.model;
 
 import java.time.Instant;
 
+import dev.veil.api.InputSchema;
+
 /**
  * A published model as everyone who may see it sees it: never its weights (the model is
  * write-only: not even its seller reads the weights back; to change them, publish a new model).

@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.api.InputSchema;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 

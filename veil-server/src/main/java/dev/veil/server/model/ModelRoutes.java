@@ -3,6 +3,8 @@ package dev.veil.server.model;
 import java.util.List;
 import java.util.Objects;
 
+import dev.veil.api.InputSchema;
+import dev.veil.api.UpdateModelRequest;
 import dev.veil.server.budget.BudgetUsage;
 import dev.veil.server.core.Principal;
 import dev.veil.server.http.ApiModule;

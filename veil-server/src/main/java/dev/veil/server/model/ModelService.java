@@ -11,7 +11,9 @@ import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.veil.api.Scaling;
+import dev.veil.api.InputSchema;
+import dev.veil.api.ModelFile;
+import dev.veil.api.UpdateModelRequest;
 import dev.veil.server.audit.AuditLog;
 import dev.veil.server.budget.BudgetLimits;
 import dev.veil.server.budget.BudgetUsage;
@@ -172,7 +174,10 @@ public final class ModelService {
 
   // ---------------------------------------------------------------- validation
 
-  /** Checks a model file: format, task, features, finite weights and scaling. */
+  /**
+   * Checks a model file: its shape ({@link ModelFile#validate()}), then what the server serves:
+   * logistic or linear, at most {@code MAX_FEATURES} distinct names, bounded weights, a scaler.
+   */
   static void checkModel(ModelFile m) {
     if (m == null) {
       throw ServiceException.badRequest("missing 'model': the model file from veil decrypt");
@@ -181,46 +186,36 @@ public final class ModelService {
       throw ServiceException.badRequest("model: format must be '" + ModelFile.FORMAT
           + "' (a model file from veil decrypt), got '" + m.format() + "'");
     }
+    try {
+      m.validate();
+    } catch (IllegalArgumentException e) {
+      throw ServiceException.badRequest("model: " + e.getMessage());
+    }
     if (!"logistic".equals(m.model()) && !"linear".equals(m.model())) {
       throw ServiceException.badRequest("model: 'model' must be 'logistic' or 'linear', got '"
           + m.model() + "'");
     }
     List<String> names = m.featureNames();
-    if (names == null || names.isEmpty() || names.size() > MAX_FEATURES) {
+    if (names.size() > MAX_FEATURES) {
       throw ServiceException.badRequest("model: featureNames must list 1 to " + MAX_FEATURES
           + " features");
     }
     Set<String> seen = new HashSet<>();
     for (String n : names) {
-      if (n == null || n.isBlank() || n.length() > 200 || !seen.add(n)) {
+      if (n.isBlank() || n.length() > 200 || !seen.add(n)) {
         throw ServiceException.badRequest("model: feature names must be distinct, non-blank and"
             + " at most 200 characters; got '" + n + "'");
       }
     }
-    int d = names.size();
-    double[] w = m.weights();
-    if (w == null || w.length != d + 1) {
-      throw ServiceException.badRequest("model: weights must hold the intercept and one weight"
-          + " per feature (" + (d + 1) + " values), got " + (w == null ? 0 : w.length));
-    }
-    for (double v : w) {
-      if (!Double.isFinite(v) || Math.abs(v) > MAX_WEIGHT) {
+    for (double v : m.weights()) {
+      if (Math.abs(v) > MAX_WEIGHT) {
         throw ServiceException.badRequest("model: weights must be finite and at most "
             + MAX_WEIGHT + " in magnitude, got " + v);
       }
     }
-    Scaling s = m.scaler();
-    if (s == null) {
+    if (m.scaler() == null) {
       throw ServiceException.badRequest("model: a scaler is required (the transform buyers apply"
           + " before encrypting)");
-    }
-    try {
-      if (s.transform().dimension() != d) {
-        throw ServiceException.badRequest("model: the scaler describes " + s.dimension()
-            + " features, the model has " + d);
-      }
-    } catch (IllegalArgumentException e) {
-      throw ServiceException.badRequest("model: " + e.getMessage());
     }
   }
 

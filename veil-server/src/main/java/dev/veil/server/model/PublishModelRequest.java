@@ -1,5 +1,7 @@
 package dev.veil.server.model;
 
+import dev.veil.api.ModelFile;
+
 /**
  * A seller's publication of a model.
  *

@@ -5,6 +5,7 @@ import java.util.Objects;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.api.DataInfo;
 import dev.veil.server.blob.BlobStore;
 import dev.veil.server.catalog.Catalog;
 import dev.veil.server.catalog.DatasetRef;
@@ -86,7 +87,7 @@ public final class TrainingJobs {
       throw ServiceException.forbidden("training on someone else's data set needs the BUYER"
           + " role");
     }
-    DatasetMetadata meta = TrainingSetup.metadata(json, ds);
+    DataInfo meta = TrainingSetup.metadata(json, ds);
     int iterations = req.iterations() == null ? meta.iterations() : req.iterations();
     int degree = req.degree() == null ? meta.degree() : req.degree();
     double l2 = req.l2() == null ? 0 : req.l2();

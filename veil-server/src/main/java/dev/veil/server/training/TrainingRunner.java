@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.api.EncryptedModelInfo;
+import dev.veil.api.TrainingInfo;
 import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.Ciphertext;
 import dev.veil.he.rlwe.EvaluationKeys;
@@ -116,9 +118,9 @@ public final class TrainingRunner implements JobRunner {
       var report = result.report();
       EncryptedModelInfo info = new EncryptedModelInfo(EncryptedModelInfo.FORMAT, "logistic",
           r.meta().features(), r.meta().featureNames(), r.meta().label(), r.meta().scaler(),
-          new EncryptedModelInfo.Training(tp.iterations(), tp.degree(),
+          new TrainingInfo(tp.iterations(), tp.degree(),
               plan.levelsPerIteration(), report.inputLevel(), report.outputLevel(),
-              report.iterationMillis(), seconds),
+              report.iterationMillis(), seconds, null),
           r.params().digestHex(), r.meta().keyId());
       return new JobOutcome(ref, json.writeValueAsString(info));
     }

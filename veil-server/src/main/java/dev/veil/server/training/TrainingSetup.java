@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.api.DataInfo;
 import dev.veil.he.rlwe.Parameters;
 import dev.veil.ml.train.LogisticTraining;
 import dev.veil.ml.train.TrainingPlan;
@@ -23,7 +24,7 @@ import dev.veil.server.he.KeyCache;
  */
 final class TrainingSetup {
   /** Everything resolved. */
-  record Resolved(DatasetRef dataset, KeySetRef keySet, DatasetMetadata meta, Parameters params,
+  record Resolved(DatasetRef dataset, KeySetRef keySet, DataInfo meta, Parameters params,
       TrainingPlan plan) {}
 
   private TrainingSetup() {}
@@ -42,19 +43,20 @@ final class TrainingSetup {
     }
   }
 
-  static DatasetMetadata metadata(ObjectMapper json, DatasetRef ds) {
-    DatasetMetadata meta;
+  static DataInfo metadata(ObjectMapper json, DatasetRef ds) {
+    DataInfo meta;
     try {
-      meta = json.readValue(ds.metadataJson(), DatasetMetadata.class);
+      meta = json.readValue(ds.metadataJson(), DataInfo.class);
     } catch (JsonProcessingException e) {
       throw ServiceException.conflict("data set " + ds.id() + ": unreadable metadata");
     }
-    if (!DatasetMetadata.FORMAT.equals(meta.format()) || !"logistic".equals(meta.model())) {
+    if (!DataInfo.FORMAT.equals(meta.format()) || !"logistic".equals(meta.model())) {
       throw ServiceException.conflict("data set " + ds.id() + " is not an encrypted logistic"
           + " regression table from veil encrypt (format " + meta.format() + ", model "
           + meta.model() + ")");
     }
-    if (meta.rows() < 1 || meta.features() < 1) {
+    if (meta.rows() == null || meta.rows() < 1 || meta.features() == null
+        || meta.features() < 1) {
       throw ServiceException.conflict("data set " + ds.id() + ": empty shape in its metadata");
     }
     return meta;
@@ -63,7 +65,7 @@ final class TrainingSetup {
   static Resolved resolve(Catalog catalog, BlobStore blobs, KeyCache keys, ObjectMapper json,
       DatasetRef ds, int iterations, int degree, double l2) {
     requireReady(ds);
-    DatasetMetadata meta = metadata(json, ds);
+    DataInfo meta = metadata(json, ds);
     KeySetRef ks = catalog.keySet(ds.keySetId()).orElseThrow(() -> ServiceException.conflict(
         "data set " + ds.id() + ": its key set " + ds.keySetId() + " is missing"));
     if (!ks.ownerId().equals(ds.ownerId())) {

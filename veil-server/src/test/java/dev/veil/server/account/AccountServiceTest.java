@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import dev.veil.server.account.AccountApi.CreateTokenRequest;
+import dev.veil.api.CreateTokenRequest;
 import dev.veil.server.account.AccountApi.LoginResponse;
 import dev.veil.server.account.AccountApi.NewToken;
 import dev.veil.server.account.AccountApi.RegisterRequest;

@@ -15,6 +15,9 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.api.CreateKeySetRequest;
+import dev.veil.api.DataInfo;
+import dev.veil.api.UpdateDatasetRequest;
 import dev.veil.server.blob.FileBlobStore;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.Role;
@@ -22,10 +25,8 @@ import dev.veil.server.core.ServiceException;
 import dev.veil.server.dataset.DatasetApi.CreateDatasetRequest;
 import dev.veil.server.dataset.DatasetApi.DatasetView;
 import dev.veil.server.dataset.DatasetApi.PartView;
-import dev.veil.server.dataset.DatasetApi.UpdateDatasetRequest;
 import dev.veil.server.he.KeyCache;
 import dev.veil.server.http.Json;
-import dev.veil.server.keys.KeyApi.CreateKeySetRequest;
 import dev.veil.server.keys.KeyService;
 import dev.veil.server.testing.InMemoryDatasets;
 import dev.veil.server.testing.InMemoryKeySets;
@@ -178,30 +179,30 @@ class DatasetServiceTest {
 
   @Test
   void theMetadataMustMatchTheKeySet() {
-    DatasetMeta good = TestCrypto.meta(2);
-    DatasetMeta otherKey = new DatasetMeta(good.format(), good.model(), good.rows(),
+    DataInfo good = TestCrypto.meta(2);
+    DataInfo otherKey = new DataInfo(good.format(), good.model(), good.rows(),
         good.features(), good.featureNames(), good.label(), good.scaler(), good.iterations(),
         good.degree(), good.slots(), good.ciphertexts(), good.paramsDigest(),
         TestCrypto.keyId(TestCrypto.PUBLIC_KEY_2));
     assertStatus(() -> datasets.create(ALICE, new CreateDatasetRequest("x", null, keySet,
         otherKey, 0L, false)), 400, "meta.keyId", "another public key");
-    DatasetMeta otherParams = new DatasetMeta(good.format(), good.model(), good.rows(),
+    DataInfo otherParams = new DataInfo(good.format(), good.model(), good.rows(),
         good.features(), good.featureNames(), good.label(), good.scaler(), good.iterations(),
         good.degree(), good.slots(), good.ciphertexts(), TestCrypto.OTHER_PARAMS.digestHex(),
         good.keyId());
     assertStatus(() -> datasets.create(ALICE, new CreateDatasetRequest("x", null, keySet,
         otherParams, 0L, false)), 400, "meta.paramsDigest");
-    DatasetMeta tooMany = new DatasetMeta(good.format(), good.model(), good.rows(),
+    DataInfo tooMany = new DataInfo(good.format(), good.model(), good.rows(),
         good.features(), good.featureNames(), good.label(), good.scaler(), good.iterations(),
         good.degree(), good.slots(), 51, good.paramsDigest(), good.keyId());
     assertStatus(() -> datasets.create(ALICE, new CreateDatasetRequest("x", null, keySet,
         tooMany, 0L, false)), 400, "meta.ciphertexts", "[1, 50]");
-    DatasetMeta names = new DatasetMeta(good.format(), good.model(), good.rows(), 2,
+    DataInfo names = new DataInfo(good.format(), good.model(), good.rows(), 2,
         good.featureNames(), good.label(), null, good.iterations(), good.degree(), good.slots(),
         good.ciphertexts(), good.paramsDigest(), good.keyId());
     assertStatus(() -> datasets.create(ALICE, new CreateDatasetRequest("x", null, keySet,
         names, 0L, false)), 400, "featureNames");
-    DatasetMeta format = new DatasetMeta("veil-model/1", good.model(), good.rows(),
+    DataInfo format = new DataInfo("veil-model/1", good.model(), good.rows(),
         good.features(), good.featureNames(), good.label(), good.scaler(), good.iterations(),
         good.degree(), good.slots(), good.ciphertexts(), good.paramsDigest(), good.keyId());
     assertStatus(() -> datasets.create(ALICE, new CreateDatasetRequest("x", null, keySet,

@@ -15,7 +15,9 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.veil.api.Label;
+import dev.veil.api.ModelFile;
 import dev.veil.api.Scaling;
+import dev.veil.api.UpdateModelRequest;
 import dev.veil.he.ckks.Evaluator;
 import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.Ciphertext;
@@ -44,11 +46,9 @@ import dev.veil.server.job.ResultDownload;
 import dev.veil.server.job.WorkerPool;
 import dev.veil.server.ledger.Balance;
 import dev.veil.server.ledger.Ledger;
-import dev.veil.server.model.ModelFile;
 import dev.veil.server.model.ModelListing;
 import dev.veil.server.model.ModelService;
 import dev.veil.server.model.PublishModelRequest;
-import dev.veil.server.model.UpdateModelRequest;
 import dev.veil.server.model.WeightsVault;
 import dev.veil.server.testing.Await;
 import dev.veil.server.testing.KeyHolder;
@@ -159,7 +159,7 @@ class InferenceJobsTest {
     List<String> names = List.of("a", "b", "c", "d", "e");
     ModelFile f = new ModelFile(ModelFile.FORMAT, task, names, new Label("y", null),
         new Scaling("MIN_MAX", new double[D], new double[] {1, 1, 1, 1, 1}),
-        WEIGHTS.clone(), null);
+        WEIGHTS.clone(), null, null);
     return models.publish(SELLER, new PublishModelRequest("m", "", price, maxQueries, maxRows,
         true, f));
   }

@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import dev.veil.api.CreateKeySetRequest;
 import dev.veil.server.blob.FileBlobStore;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.Role;
 import dev.veil.server.core.ServiceException;
 import dev.veil.server.he.KeyCache;
-import dev.veil.server.keys.KeyApi.CreateKeySetRequest;
 import dev.veil.server.keys.KeyApi.KeySetView;
 import dev.veil.server.testing.InMemoryKeySets;
 import dev.veil.server.testing.RecordingAuditLog;

@@ -12,7 +12,9 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.veil.api.Label;
+import dev.veil.api.ModelFile;
 import dev.veil.api.Scaling;
+import dev.veil.api.UpdateModelRequest;
 import dev.veil.server.budget.QueryBudgets;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.Role;
@@ -62,7 +64,7 @@ class ModelServiceTest {
     }
     return new ModelFile(ModelFile.FORMAT, "logistic", names,
         new Label("y", null), new Scaling("MIN_MAX", offsets, scales),
-        weights, null);
+        weights, null, null);
   }
 
   static PublishModelRequest request(ModelFile f) {
@@ -135,7 +137,7 @@ class ModelServiceTest {
     double[][] rows = {{1, 2}, {2, 1}, {3, 5}, {4, 3}, {0, 1}};
     Scaling whiten = Scaling.of(dev.veil.ml.data.Whitening.fit(rows));
     ModelFile f = new ModelFile(ModelFile.FORMAT, "logistic", List.of("a", "b"),
-        new Label("y", null), whiten, new double[] {0.1, 2, -3}, null);
+        new Label("y", null), whiten, new double[] {0.1, 2, -3}, null, null);
     ModelListing l = models.publish(SELLER, request(f));
     assertThat(l.inputSchema().scaler().kind()).isEqualTo("WHITEN");
     assertThat(l.inputSchema().scaler().matrix()).isDeepEqualTo(whiten.matrix());
@@ -149,25 +151,25 @@ class ModelServiceTest {
         .satisfies(e -> assertStatus(e, 400)).hasMessageContaining("finite");
     ModelFile wrongFormat = new ModelFile("veil-encrypted-model/1", "logistic", List.of("a"),
         null, new Scaling("MIN_MAX", new double[1], new double[] {1}), new double[2],
-        null);
+        null, null);
     assertThatThrownBy(() -> models.publish(SELLER, request(wrongFormat)))
         .satisfies(e -> assertStatus(e, 400)).hasMessageContaining("veil-model/1");
     ModelFile shortWeights = new ModelFile(ModelFile.FORMAT, "logistic", List.of("a", "b"),
         null, new Scaling("MIN_MAX", new double[2], new double[] {1, 1}), new double[2],
-        null);
+        null, null);
     assertThatThrownBy(() -> models.publish(SELLER, request(shortWeights)))
         .satisfies(e -> assertStatus(e, 400)).hasMessageContaining("3 values");
     ModelFile zeroScale = new ModelFile(ModelFile.FORMAT, "linear", List.of("a"), null,
-        new Scaling("MIN_MAX", new double[1], new double[] {0}), new double[2], null);
+        new Scaling("MIN_MAX", new double[1], new double[] {0}), new double[2], null, null);
     assertThatThrownBy(() -> models.publish(SELLER, request(zeroScale)))
         .satisfies(e -> assertStatus(e, 400)).hasMessageContaining("finite positive scale");
     ModelFile upperTriangular = new ModelFile(ModelFile.FORMAT, "logistic", List.of("a", "b"),
         null, new Scaling("WHITEN", new double[2], null, new double[][] {{1, 1}, {0, 1}}),
-        new double[3], null);
+        new double[3], null, null);
     assertThatThrownBy(() -> models.publish(SELLER, request(upperTriangular)))
         .satisfies(e -> assertStatus(e, 400)).hasMessageContaining("zero above the diagonal");
     ModelFile unknownKind = new ModelFile(ModelFile.FORMAT, "logistic", List.of("a"), null,
-        new Scaling("LOG", new double[1], new double[] {1}), new double[2], null);
+        new Scaling("LOG", new double[1], new double[] {1}), new double[2], null, null);
     assertThatThrownBy(() -> models.publish(SELLER, request(unknownKind)))
         .satisfies(e -> assertStatus(e, 400)).hasMessageContaining("unknown kind 'LOG'");
     assertThatThrownBy(() -> models.publish(SELLER, new PublishModelRequest(" ", null, 1L, 1L,

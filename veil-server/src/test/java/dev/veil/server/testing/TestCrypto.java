@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 
+import dev.veil.api.DataInfo;
 import dev.veil.api.Label;
 import dev.veil.api.Scaling;
 import dev.veil.he.ckks.Encoder;
@@ -22,7 +23,6 @@ import dev.veil.he.rlwe.Parameters;
 import dev.veil.he.rlwe.PublicKey;
 import dev.veil.he.rlwe.SecretKey;
 import dev.veil.he.rlwe.SecretKeyAccess;
-import dev.veil.server.dataset.DatasetMeta;
 
 /**
  * Real Veil files made once per test JVM with small INSECURE parameters (N = 2^10, securityOff):
@@ -115,8 +115,8 @@ public final class TestCrypto {
   }
 
   /** The meta.json of a data set of {@code parts} ciphertexts under PARAMS and PUBLIC_KEY. */
-  public static DatasetMeta meta(int parts) {
-    return new DatasetMeta(DatasetMeta.FORMAT, "logistic", 100, 3, List.of("a", "b", "c"),
+  public static DataInfo meta(int parts) {
+    return new DataInfo(DataInfo.FORMAT, "logistic", 100, 3, List.of("a", "b", "c"),
         new Label("y", null),
         new Scaling("MIN_MAX", new double[] {0.5, 1, 2}, new double[] {1, 2, 3}), 3, 3,
         PARAMS.slots(), parts, PARAMS.digestHex(), keyId(PUBLIC_KEY));

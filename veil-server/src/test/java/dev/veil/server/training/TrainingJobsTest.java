@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.api.EncryptedModelInfo;
 import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.Ciphertext;
 import dev.veil.he.rlwe.Parameters;

@@ -1,0 +1,26 @@
+package dev.veil.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * The training report in an encrypted model's metadata and in a decrypted model file.
+ * Informational: readers ignore fields they do not know and take a partial report (the server
+ * accepts a model file whose report holds only some of these), so every field is boxed and a
+ * missing one is null (omitted when written); {@code veil train} writes them all.
+ *
+ * @param iterations iterations run
+ * @param degree the sigmoid's degree
+ * @param levelsPerIteration levels each iteration consumed
+ * @param inputLevel the level of the encrypted data
+ * @param outputLevel the level of the encrypted weights
+ * @param iterationMillis every iteration's time, class after class for one-vs-rest
+ * @param totalSeconds the whole run's time
+ * @param learningRate linear regression's constant step; null (omitted) for the logistic models,
+ *     whose steps are Kim et al.'s
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record TrainingInfo(Integer iterations, Integer degree, Integer levelsPerIteration,
+    Integer inputLevel, Integer outputLevel, double[] iterationMillis, Double totalSeconds,
+    Double learningRate) {}

@@ -1,0 +1,114 @@
+package dev.veil.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+/** The metadata records' {@code validate()}: what each refuses, with the field in the message. */
+class MetadataValidationTest {
+  private static final Scaling SCALER =
+      new Scaling("MIN_MAX", new double[] {0, 1}, new double[] {2, 3});
+  private static final List<String> NAMES = List.of("a", "b");
+
+  private static void refused(ThrowingCallable call, String message) {
+    assertThatThrownBy(call).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
+  }
+
+  private static DataInfo data(String format, Integer rows, Integer features,
+      List<String> names, Scaling scaler, Integer iterations, Integer slots,
+      Integer ciphertexts) {
+    return new DataInfo(format, "logistic", rows, features, names, new Label("y", null), scaler,
+        iterations, 3, slots, ciphertexts, "ab12", "k");
+  }
+
+  @Test
+  void aDataSetsMetadataNamesItsWrongField() {
+    DataInfo good = data(DataInfo.FORMAT, 100, 2, NAMES, SCALER, 5, 8192, 2);
+    assertThat(good.validate()).isSameAs(good);
+    refused(() -> data("veil-model/1", 100, 2, NAMES, SCALER, 5, 8192, 2).validate(),
+        "format is 'veil-model/1', expected 'veil-data/1'");
+    refused(() -> data(DataInfo.FORMAT, null, 2, NAMES, SCALER, 5, 8192, 2).validate(),
+        "rows is missing");
+    refused(() -> data(DataInfo.FORMAT, 0, 2, NAMES, SCALER, 5, 8192, 2).validate(),
+        "rows must be at least 1, got 0");
+    refused(() -> data(DataInfo.FORMAT, 100, 2, NAMES, SCALER, 5, 8192, null).validate(),
+        "ciphertexts is missing");
+    refused(() -> data(DataInfo.FORMAT, 100, 2, NAMES, SCALER, -1, 8192, 2).validate(),
+        "iterations must be at least 0, got -1");
+    refused(() -> data(DataInfo.FORMAT, 100, 2, NAMES, SCALER, 5, 0, 2).validate(),
+        "slots must be at least 1, got 0");
+    refused(() -> data(DataInfo.FORMAT, 100, 3, NAMES, null, 5, 8192, 2).validate(),
+        "featureNames has 2 names for 3 features");
+    refused(() -> data(DataInfo.FORMAT, 100, 2, Arrays.asList("a", null), null, 5, 8192, 2)
+        .validate(), "featureNames: each name must be present");
+    Scaling three = new Scaling("STANDARD", new double[3], new double[] {1, 1, 1});
+    refused(() -> data(DataInfo.FORMAT, 100, 2, NAMES, three, 5, 8192, 2).validate(),
+        "scaler describes 3 features, the data set has 2");
+    Scaling zero = new Scaling("MIN_MAX", new double[2], new double[] {1, 0});
+    assertThatThrownBy(() -> data(DataInfo.FORMAT, 100, 2, NAMES, zero, 5, 8192, 2).validate())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("scaler: feature 1");
+    // the optional fields may be missing
+    data(DataInfo.FORMAT, 100, 2, null, null, null, null, 2).validate();
+  }
+
+  @Test
+  void aModelFileNeedsWeightsOfItsShape() {
+    refused(() -> new ModelFile("veil-encrypted-model/1", "logistic", NAMES, null, SCALER,
+        new double[3], null, null).validate(),
+        "format is 'veil-encrypted-model/1', expected 'veil-model/1'");
+    refused(() -> new ModelFile(ModelFile.FORMAT, null, NAMES, null, SCALER, new double[3], null,
+        null).validate(), "model is missing");
+    refused(() -> new ModelFile(ModelFile.FORMAT, "linear", List.of(), null, null, new double[1],
+        null, null).validate(), "featureNames must list at least one feature");
+    refused(() -> new ModelFile(ModelFile.FORMAT, "logistic", NAMES, null, SCALER, new double[2],
+        null, null).validate(),
+        "weights must hold the intercept and one weight per feature (3 values), got 2");
+    refused(() -> new ModelFile(ModelFile.FORMAT, "linear", NAMES, null, SCALER,
+        new double[] {0, Double.NaN, 1}, null, null).validate(),
+        "weights must be finite, got NaN");
+    double[][] two = {{1, 2, 3}, {4, 5}};
+    refused(() -> new ModelFile(ModelFile.FORMAT, "ovr", NAMES, null, SCALER, null, two, null)
+        .validate(),
+        "classWeights[1] must hold the intercept and one weight per feature (3 values), got 2");
+    refused(() -> new ModelFile(ModelFile.FORMAT, "ovr", NAMES, null, SCALER, new double[3],
+        null, null).validate(), "classWeights must hold one weight vector per class (two or"
+        + " more) and weights must be absent for a one-vs-rest model");
+    Scaling one = new Scaling("MAX_ABS", new double[1], new double[] {1});
+    refused(() -> new ModelFile(ModelFile.FORMAT, "logistic", NAMES, null, one, new double[3],
+        null, null).validate(), "scaler describes 1 features, the model has 2");
+  }
+
+  @Test
+  void keysEncryptedModelsSchemasRowsAndPredictionsNameTheirWrongField() {
+    refused(() -> new KeysInfo(KeysInfo.FORMAT, "logistic", -1, 2, 5, 3, null, 14, 20, 40, "ab",
+        "k", new int[0]).validate(), "rows must be at least 0, got -1");
+    refused(() -> new KeysInfo(KeysInfo.FORMAT, "logistic", 8, 2, 5, 3, null, 14, 20, 40, "ab",
+        "k", null).validate(), "rotations is missing");
+    refused(() -> new KeysInfo("veil-rows/1", "logistic", 8, 2, 5, 3, null, 14, 20, 40, "ab",
+        "k", new int[0]).validate(), "format is 'veil-rows/1', expected 'veil-keys/1'");
+    refused(() -> new EncryptedModelInfo(EncryptedModelInfo.FORMAT, "logistic", 2, NAMES, null,
+        null, null, null, "k").validate(), "paramsDigest is missing");
+    refused(() -> new EncryptedModelInfo(EncryptedModelInfo.FORMAT, "logistic", 0, null, null,
+        null, null, "ab", "k").validate(), "features must be at least 1, got 0");
+    refused(() -> new SchemaFile(SchemaFile.FORMAT, "logistic", null, null, SCALER).validate(),
+        "featureNames is missing");
+    refused(() -> new RowsInfo(RowsInfo.FORMAT, "logistic", 10, 2, NAMES, SCALER,
+        "probabilities", 3, 4, 2, "ab", "k").validate(),
+        "batches is 2, 10 rows in 4 slots make 3");
+    refused(() -> new RowsInfo(RowsInfo.FORMAT, "logistic", 10, 3, NAMES, SCALER,
+        "probabilities", 3, 4, 3, "ab", "k").validate(),
+        "featureNames has 2 names for 3 features");
+    refused(() -> new PredictionsInfo(PredictionsInfo.FORMAT, "logistic", "scores", 0, 0, 1, 4,
+        0, null, null, "ab", "k").validate(), "rows must be at least 1, got 0");
+    refused(() -> new PredictionsInfo(PredictionsInfo.FORMAT, "logistic", null, 0, 5, 1, 4, 2,
+        null, null, "ab", "k").validate(), "output is missing");
+    refused(() -> new PredictionsInfo(PredictionsInfo.FORMAT, "ovr", "scores", 0, 5, 0, 4, 2,
+        null, null, "ab", "k").validate(), "columns must be at least 1, got 0");
+  }
+}
