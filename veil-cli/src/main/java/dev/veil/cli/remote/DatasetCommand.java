@@ -133,26 +133,12 @@ public final class DatasetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
-      List<Dataset> list = Remote.client(ctx, remote).listDatasets();
-      if (json.print(ctx, list)) {
-        return CliErrors.OK;
-      }
-      if (list.isEmpty()) {
-        ctx.out().println("no data sets");
-        ctx.out().flush();
-        return CliErrors.OK;
-      }
-      List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"ID", "NAME", "OWNER", "ROWS", "FEATURES", "PRICE", "STATE",
-          "LISTED"});
-      for (Dataset d : list) {
-        rows.add(new String[] {d.id(), d.name(), d.owner() + (d.owned() ? " (you)" : ""),
-            "" + d.rows(), "" + d.features(), "" + d.pricePerTraining(), d.state(),
-            d.listed() ? "yes" : "no"});
-      }
-      ctx.out().print(Remote.table(rows));
-      ctx.out().flush();
-      return CliErrors.OK;
+      return Remote.printList(ctx, json, Remote.client(ctx, remote).listDatasets(),
+          "no data sets",
+          new String[] {"ID", "NAME", "OWNER", "ROWS", "FEATURES", "PRICE", "STATE", "LISTED"},
+          d -> new String[] {d.id(), d.name(),
+              d.owner() + (d.owned() ? " (you)" : ""), "" + d.rows(), "" + d.features(),
+              "" + d.pricePerTraining(), d.state(), d.listed() ? "yes" : "no"});
     }
   }
 

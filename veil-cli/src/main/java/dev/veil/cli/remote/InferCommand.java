@@ -17,7 +17,6 @@ import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.VeilVersion;
 import dev.veil.cli.local.Inference;
-import dev.veil.api.RowsInfo;
 import dev.veil.cli.local.Store;
 import dev.veil.cli.local.Workflow;
 import dev.veil.cli.output.Progress;

@@ -2,7 +2,6 @@ package dev.veil.cli.remote;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -218,25 +217,12 @@ public final class JobCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
-      List<Job> jobs = Remote.client(ctx, remote).listJobs(state, false, 500);
-      if (json.print(ctx, jobs)) {
-        return CliErrors.OK;
-      }
-      if (jobs.isEmpty()) {
-        ctx.out().println("no jobs");
-        ctx.out().flush();
-        return CliErrors.OK;
-      }
-      List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"ID", "KIND", "STATE", "PROGRESS", "PRICE", "CREATED"});
-      for (Job j : jobs) {
-        rows.add(new String[] {j.id(), j.kind().name().toLowerCase(Locale.ROOT),
-            j.state().name(), j.progress() + "%", "" + j.price(),
-            String.valueOf(j.createdAt())});
-      }
-      ctx.out().print(Remote.table(rows));
-      ctx.out().flush();
-      return CliErrors.OK;
+      return Remote.printList(ctx, json, Remote.client(ctx, remote).listJobs(state, false, 500),
+          "no jobs",
+          new String[] {"ID", "KIND", "STATE", "PROGRESS", "PRICE", "CREATED"},
+          j -> new String[] {j.id(),
+              j.kind().name().toLowerCase(Locale.ROOT), j.state().name(), j.progress() + "%",
+              "" + j.price(), String.valueOf(j.createdAt())});
     }
   }
 

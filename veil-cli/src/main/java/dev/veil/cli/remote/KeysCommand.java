@@ -1,7 +1,6 @@
 package dev.veil.cli.remote;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -114,25 +113,12 @@ public final class KeysCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
-      List<KeySet> sets = Remote.client(ctx, remote).listKeySets();
-      if (json.print(ctx, sets)) {
-        return CliErrors.OK;
-      }
-      if (sets.isEmpty()) {
-        ctx.out().println("no key sets: upload one with veil keys upload --keys DIR");
-        ctx.out().flush();
-        return CliErrors.OK;
-      }
-      List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"ID", "NAME", "KEY ID", "N", "LEVELS", "COMPLETE", "CREATED"});
-      for (KeySet k : sets) {
-        rows.add(new String[] {k.id(), k.name(), k.keyId() == null ? "-" : k.keyId(),
-            "2^" + k.logN(), "" + k.maxLevel(), k.complete() ? "yes" : "no",
-            String.valueOf(k.createdAt())});
-      }
-      ctx.out().print(Remote.table(rows));
-      ctx.out().flush();
-      return CliErrors.OK;
+      return Remote.printList(ctx, json, Remote.client(ctx, remote).listKeySets(),
+          "no key sets: upload one with veil keys upload --keys DIR",
+          new String[] {"ID", "NAME", "KEY ID", "N", "LEVELS", "COMPLETE", "CREATED"},
+          k -> new String[] {k.id(), k.name(),
+              k.keyId() == null ? "-" : k.keyId(), "2^" + k.logN(), "" + k.maxLevel(),
+              k.complete() ? "yes" : "no", String.valueOf(k.createdAt())});
     }
   }
 }

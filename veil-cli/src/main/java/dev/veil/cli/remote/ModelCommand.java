@@ -143,24 +143,11 @@ public final class ModelCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
-      List<Model> list = Remote.client(ctx, remote).listModels(mine, 500);
-      if (json.print(ctx, list)) {
-        return CliErrors.OK;
-      }
-      if (list.isEmpty()) {
-        ctx.out().println("no models");
-        ctx.out().flush();
-        return CliErrors.OK;
-      }
-      List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"ID", "NAME", "TASK", "FEATURES", "PRICE/ROW", "LISTED"});
-      for (Model m : list) {
-        rows.add(new String[] {m.id(), m.name(), m.task(), "" + m.features(),
-            "" + m.pricePerPrediction(), m.listed() ? "yes" : "no"});
-      }
-      ctx.out().print(Remote.table(rows));
-      ctx.out().flush();
-      return CliErrors.OK;
+      return Remote.printList(ctx, json, Remote.client(ctx, remote).listModels(mine, 500),
+          "no models",
+          new String[] {"ID", "NAME", "TASK", "FEATURES", "PRICE/ROW", "LISTED"},
+          m -> new String[] {m.id(), m.name(), m.task(),
+              "" + m.features(), "" + m.pricePerPrediction(), m.listed() ? "yes" : "no"});
     }
   }
 

@@ -7,14 +7,18 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 import dev.veil.api.Job;
 import dev.veil.cli.core.CliContext;
+import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.credentials.Credentials;
 import dev.veil.cli.output.Bars;
+import dev.veil.cli.output.JsonOutput;
 import dev.veil.cli.output.Progress;
 import dev.veil.client.TransferListener;
 import dev.veil.client.VeilClient;
@@ -186,6 +190,31 @@ final class Remote {
       sb.append(": ").append(j.error());
     }
     return sb.toString();
+  }
+
+  /**
+   * What a {@code list} command prints: with {@code --json} the items as a JSON array; none: the
+   * line {@code empty}; else a table of {@code header} and one row per item.
+   *
+   * @return the exit code, {@link CliErrors#OK}
+   */
+  static <T> int printList(CliContext ctx, JsonOutput json, List<T> items, String empty,
+      String[] header, Function<T, String[]> row) throws IOException {
+    if (json.print(ctx, items)) {
+      return CliErrors.OK;
+    }
+    if (items.isEmpty()) {
+      ctx.out().println(empty);
+    } else {
+      List<String[]> rows = new ArrayList<>();
+      rows.add(header);
+      for (T item : items) {
+        rows.add(row.apply(item));
+      }
+      ctx.out().print(table(rows));
+    }
+    ctx.out().flush();
+    return CliErrors.OK;
   }
 
   /** Left-aligned columns, two spaces apart. */
