@@ -9,7 +9,6 @@ import dev.veil.api.LedgerTransaction;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;
-import dev.veil.cli.core.VeilVersion;
 import dev.veil.cli.output.JsonOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,13 +19,8 @@ import picocli.CommandLine.Spec;
 /** {@code veil balance}: the caller's money on the server. */
 @Command(
     name = "balance",
-    mixinStandardHelpOptions = true,
-    versionProvider = VeilVersion.class,
     description = "Show your balance (available, and held for queued and running jobs) and your "
-        + "latest transactions, in minor units.",
-    exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-    exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REMOTE_FAILURE,
-        CliErrors.EXIT_REMOTE_BAD_INPUT})
+        + "latest transactions, in minor units.")
 public final class BalanceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -38,6 +32,8 @@ public final class BalanceCommand implements Callable<Integer> {
   @Mixin Remote.Options remote;
 
   @Mixin JsonOutput json;
+
+  @Mixin RemoteCommand standard;
 
   @Override
   public Integer call() throws Exception {

@@ -43,18 +43,13 @@ public final class DatasetCommand implements Callable<Integer> {
   /** {@code veil dataset upload}. */
   @Command(
       name = "upload",
-      mixinStandardHelpOptions = true,
-      versionProvider = VeilVersion.class,
       sortOptions = false,
       description = {
         "Upload an encrypted data set (a veil encrypt directory of a logistic model: meta.json "
             + "and z-NNNNN.ct) with its listing. Its key set must be on the server first (veil "
             + "keys upload); it is found by the key id in meta.json unless --key-set names it. "
             + "Prints the data set's id."
-      },
-      exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-      exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REMOTE_FAILURE,
-          CliErrors.EXIT_REMOTE_BAD_INPUT})
+      })
   static final class Upload implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -84,6 +79,8 @@ public final class DatasetCommand implements Callable<Integer> {
     String keySet;
 
     @Mixin Remote.Options remote;
+
+    @Mixin RemoteCommand standard;
 
     @Override
     public Integer call() throws Exception {
@@ -117,18 +114,15 @@ public final class DatasetCommand implements Callable<Integer> {
   /** {@code veil dataset list}. */
   @Command(
       name = "list",
-      mixinStandardHelpOptions = true,
-      versionProvider = VeilVersion.class,
-      description = "List your data sets and the listed ones of others.",
-      exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-      exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REMOTE_FAILURE,
-          CliErrors.EXIT_REMOTE_BAD_INPUT})
+      description = "List your data sets and the listed ones of others.")
   static final class ListDatasets implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Mixin Remote.Options remote;
 
     @Mixin JsonOutput json;
+
+    @Mixin RemoteCommand standard;
 
     @Override
     public Integer call() throws Exception {
@@ -143,14 +137,7 @@ public final class DatasetCommand implements Callable<Integer> {
   }
 
   /** {@code veil dataset show}. */
-  @Command(
-      name = "show",
-      mixinStandardHelpOptions = true,
-      versionProvider = VeilVersion.class,
-      description = "Show a data set: listing, shape, features, label, state.",
-      exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-      exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REMOTE_FAILURE,
-          CliErrors.EXIT_REMOTE_BAD_INPUT})
+  @Command(name = "show", description = "Show a data set: listing, shape, features, label, state.")
   static final class Show implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -160,6 +147,8 @@ public final class DatasetCommand implements Callable<Integer> {
     @Mixin Remote.Options remote;
 
     @Mixin JsonOutput json;
+
+    @Mixin RemoteCommand standard;
 
     @Override
     public Integer call() throws Exception {

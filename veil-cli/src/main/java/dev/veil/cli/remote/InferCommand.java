@@ -15,7 +15,6 @@ import dev.veil.api.RowsInfo;
 import dev.veil.api.SubmitJobRequest;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
-import dev.veil.cli.core.VeilVersion;
 import dev.veil.cli.local.Inference;
 import dev.veil.cli.local.Store;
 import dev.veil.cli.local.Workflow;
@@ -30,8 +29,6 @@ import picocli.CommandLine.Spec;
 /** {@code veil infer --remote}: an inference job on the server. */
 @Command(
     name = "infer",
-    mixinStandardHelpOptions = true,
-    versionProvider = VeilVersion.class,
     sortOptions = false,
     description = {
       "Buy predictions of a published model on your encrypted rows: uploads the rows of veil "
@@ -42,10 +39,7 @@ import picocli.CommandLine.Spec;
           + "your key. With --wait, follow the job and download the predictions into --out for "
           + "veil decrypt --predictions.",
       "Inference from files, without a server, is veil predict --data."
-    },
-    exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-    exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REMOTE_FAILURE,
-        CliErrors.EXIT_REMOTE_BAD_INPUT})
+    })
 public final class InferCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -70,6 +64,8 @@ public final class InferCommand implements Callable<Integer> {
   Path out;
 
   @Mixin Remote.Options remote;
+
+  @Mixin RemoteCommand standard;
 
   @Override
   public Integer call() throws Exception {

@@ -67,12 +67,7 @@ public final class JobCommand implements Callable<Integer> {
   /** {@code veil job status}. */
   @Command(
       name = "status",
-      mixinStandardHelpOptions = true,
-      versionProvider = VeilVersion.class,
-      description = "Show a job's state, stage, progress and price.",
-      exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-      exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REMOTE_FAILURE,
-          CliErrors.EXIT_REMOTE_BAD_INPUT})
+      description = "Show a job's state, stage, progress and price.")
   static final class Status implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -82,6 +77,8 @@ public final class JobCommand implements Callable<Integer> {
     @Mixin Remote.Options remote;
 
     @Mixin JsonOutput json;
+
+    @Mixin RemoteCommand standard;
 
     @Override
     public Integer call() throws Exception {
@@ -155,13 +152,8 @@ public final class JobCommand implements Callable<Integer> {
   /** {@code veil job cancel}. */
   @Command(
       name = "cancel",
-      mixinStandardHelpOptions = true,
-      versionProvider = VeilVersion.class,
       description = "Cancel a job of yours: a queued one at once, a running one at its next "
-          + "step; its held price is released.",
-      exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-      exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REMOTE_FAILURE,
-          CliErrors.EXIT_REMOTE_BAD_INPUT})
+          + "step; its held price is released.")
   static final class Cancel implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -169,6 +161,8 @@ public final class JobCommand implements Callable<Integer> {
     String id;
 
     @Mixin Remote.Options remote;
+
+    @Mixin RemoteCommand standard;
 
     @Override
     public Integer call() throws Exception {
@@ -184,12 +178,7 @@ public final class JobCommand implements Callable<Integer> {
   /** {@code veil job list}. */
   @Command(
       name = "list",
-      mixinStandardHelpOptions = true,
-      versionProvider = VeilVersion.class,
-      description = "List your jobs (and training jobs on your data sets), newest first.",
-      exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-      exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REMOTE_FAILURE,
-          CliErrors.EXIT_REMOTE_BAD_INPUT})
+      description = "List your jobs (and training jobs on your data sets), newest first.")
   static final class ListJobs implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -214,6 +203,8 @@ public final class JobCommand implements Callable<Integer> {
       }
     }
 
+    @Mixin RemoteCommand standard;
+
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
@@ -229,8 +220,6 @@ public final class JobCommand implements Callable<Integer> {
   /** {@code veil job result}. */
   @Command(
       name = "result",
-      mixinStandardHelpOptions = true,
-      versionProvider = VeilVersion.class,
       sortOptions = false,
       description = {
         "Download a succeeded job's result for veil decrypt: a training job's as an encrypted "
@@ -238,10 +227,7 @@ public final class JobCommand implements Callable<Integer> {
             + "download it, only the data owner can decrypt it), an inference job's as "
             + "encrypted predictions (meta.json, out-000-BBBBB.ct; give --data, the rows it ran "
             + "on)."
-      },
-      exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-      exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REMOTE_FAILURE,
-          CliErrors.EXIT_REMOTE_BAD_INPUT})
+      })
   static final class Result implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -257,6 +243,8 @@ public final class JobCommand implements Callable<Integer> {
     Path data;
 
     @Mixin Remote.Options remote;
+
+    @Mixin RemoteCommand standard;
 
     @Override
     public Integer call() throws Exception {

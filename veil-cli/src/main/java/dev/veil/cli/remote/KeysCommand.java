@@ -39,18 +39,13 @@ public final class KeysCommand implements Callable<Integer> {
   /** {@code veil keys upload}. */
   @Command(
       name = "upload",
-      mixinStandardHelpOptions = true,
-      versionProvider = VeilVersion.class,
       sortOptions = false,
       description = {
         "Upload params.bin, public.key and evaluation.keys of a veil keygen directory as a key "
             + "set (secret.key is never read). A data set upload or an inference job needs the "
             + "key set its ciphertexts are encrypted under. If a complete key set of the same "
             + "key pair is already there, it is reused."
-      },
-      exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-      exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REMOTE_FAILURE,
-          CliErrors.EXIT_REMOTE_BAD_INPUT})
+      })
   static final class Upload implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -63,6 +58,8 @@ public final class KeysCommand implements Callable<Integer> {
     String name;
 
     @Mixin Remote.Options remote;
+
+    @Mixin RemoteCommand standard;
 
     @Override
     public Integer call() throws Exception {
@@ -97,18 +94,15 @@ public final class KeysCommand implements Callable<Integer> {
   /** {@code veil keys list}. */
   @Command(
       name = "list",
-      mixinStandardHelpOptions = true,
-      versionProvider = VeilVersion.class,
-      description = "List your key sets.",
-      exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-      exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REMOTE_FAILURE,
-          CliErrors.EXIT_REMOTE_BAD_INPUT})
+      description = "List your key sets.")
   static final class ListKeys implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Mixin Remote.Options remote;
 
     @Mixin JsonOutput json;
+
+    @Mixin RemoteCommand standard;
 
     @Override
     public Integer call() throws Exception {

@@ -8,7 +8,6 @@ import dev.veil.api.LoginRequest;
 import dev.veil.api.LoginResponse;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
-import dev.veil.cli.core.VeilVersion;
 import dev.veil.cli.credentials.Credentials;
 import dev.veil.client.VeilClient;
 import picocli.CommandLine.Command;
@@ -20,17 +19,12 @@ import picocli.CommandLine.Spec;
 /** {@code veil login}: a token for the account, saved for the other remote commands. */
 @Command(
     name = "login",
-    mixinStandardHelpOptions = true,
-    versionProvider = VeilVersion.class,
     sortOptions = false,
     description = {
       "Log in to a Veil server: the server issues an API token, which is saved with the "
           + "server's URL in credentials.json (readable by you only) for the other remote "
           + "commands. $VEIL_SERVER and $VEIL_TOKEN override what is saved."
-    },
-    exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-    exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REMOTE_FAILURE,
-        CliErrors.EXIT_REMOTE_BAD_INPUT})
+    })
 public final class LoginCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -48,6 +42,8 @@ public final class LoginCommand implements Callable<Integer> {
   boolean passwordStdin;
 
   @Mixin Remote.Options remote;
+
+  @Mixin RemoteCommand standard;
 
   @Override
   public Integer call() throws Exception {

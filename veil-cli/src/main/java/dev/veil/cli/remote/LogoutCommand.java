@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
-import dev.veil.cli.core.VeilVersion;
 import dev.veil.cli.credentials.Credentials;
 import dev.veil.client.VeilApiException;
 import picocli.CommandLine.Command;
@@ -16,18 +15,15 @@ import picocli.CommandLine.Spec;
 /** {@code veil logout}: revokes the saved token and forgets it. */
 @Command(
     name = "logout",
-    mixinStandardHelpOptions = true,
-    versionProvider = VeilVersion.class,
     description = {
       "Revoke the token in use on the server and delete the saved credentials."
-    },
-    exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-    exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REMOTE_FAILURE,
-        CliErrors.EXIT_REMOTE_BAD_INPUT})
+    })
 public final class LogoutCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin Remote.Options remote;
+
+  @Mixin RemoteCommand standard;
 
   @Override
   public Integer call() throws Exception {

@@ -50,17 +50,12 @@ public final class ModelCommand implements Callable<Integer> {
   /** {@code veil model publish}. */
   @Command(
       name = "publish",
-      mixinStandardHelpOptions = true,
-      versionProvider = VeilVersion.class,
       sortOptions = false,
       description = {
         "Publish a model (model.json from veil decrypt: logistic or linear) for encrypted "
             + "inference, with its price and per-buyer budget. The server seals the weights: "
             + "nobody reads them back, you included. Prints the model's id."
-      },
-      exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-      exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REMOTE_FAILURE,
-          CliErrors.EXIT_REMOTE_BAD_INPUT})
+      })
   static final class Publish implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -91,6 +86,8 @@ public final class ModelCommand implements Callable<Integer> {
     boolean unlisted;
 
     @Mixin Remote.Options remote;
+
+    @Mixin RemoteCommand standard;
 
     @Override
     public Integer call() throws Exception {
@@ -124,12 +121,7 @@ public final class ModelCommand implements Callable<Integer> {
   /** {@code veil model list}. */
   @Command(
       name = "list",
-      mixinStandardHelpOptions = true,
-      versionProvider = VeilVersion.class,
-      description = "List the listed models and yours.",
-      exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-      exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REMOTE_FAILURE,
-          CliErrors.EXIT_REMOTE_BAD_INPUT})
+      description = "List the listed models and yours.")
   static final class ListModels implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -139,6 +131,8 @@ public final class ModelCommand implements Callable<Integer> {
     @Mixin Remote.Options remote;
 
     @Mixin JsonOutput json;
+
+    @Mixin RemoteCommand standard;
 
     @Override
     public Integer call() throws Exception {
@@ -154,16 +148,11 @@ public final class ModelCommand implements Callable<Integer> {
   /** {@code veil model show}. */
   @Command(
       name = "show",
-      mixinStandardHelpOptions = true,
-      versionProvider = VeilVersion.class,
       sortOptions = false,
       description = {
         "Show a model's listing, input schema and your use of its budget. With --schema, also "
             + "write its input schema for veil encrypt --schema."
-      },
-      exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-      exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REMOTE_FAILURE,
-          CliErrors.EXIT_REMOTE_BAD_INPUT})
+      })
   static final class Show implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -178,6 +167,8 @@ public final class ModelCommand implements Callable<Integer> {
     @Mixin Remote.Options remote;
 
     @Mixin JsonOutput json;
+
+    @Mixin RemoteCommand standard;
 
     @Override
     public Integer call() throws Exception {

@@ -13,7 +13,6 @@ import dev.veil.api.Role;
 import dev.veil.api.User;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
-import dev.veil.cli.core.VeilVersion;
 import dev.veil.cli.credentials.Credentials;
 import dev.veil.client.VeilClient;
 import picocli.CommandLine.Command;
@@ -27,16 +26,11 @@ import picocli.CommandLine.TypeConversionException;
 /** {@code veil register}: a new account, then logged in as {@code veil login} does. */
 @Command(
     name = "register",
-    mixinStandardHelpOptions = true,
-    versionProvider = VeilVersion.class,
     sortOptions = false,
     description = {
       "Register an account on a Veil server (data owner, model seller, buyer; operators are "
           + "created by operators), then log in as veil login does and save the token."
-    },
-    exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-    exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REMOTE_FAILURE,
-        CliErrors.EXIT_REMOTE_BAD_INPUT})
+    })
 public final class RegisterCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -74,6 +68,8 @@ public final class RegisterCommand implements Callable<Integer> {
       }
     }
   }
+
+  @Mixin RemoteCommand standard;
 
   @Override
   public Integer call() throws Exception {
