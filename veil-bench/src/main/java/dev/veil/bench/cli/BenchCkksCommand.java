@@ -9,8 +9,7 @@ import java.util.concurrent.Callable;
 
 import dev.veil.bench.CkksBenchmark;
 import dev.veil.cli.core.CliContext;
-import dev.veil.cli.core.CliErrors;
-import dev.veil.cli.core.VeilVersion;
+import dev.veil.cli.core.StandardCommand;
 import dev.veil.he.ckks.Presets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -28,15 +27,11 @@ import picocli.CommandLine.TypeConversionException;
  */
 @Command(
     name = "ckks",
-    mixinStandardHelpOptions = true,
-    versionProvider = VeilVersion.class,
     sortOptions = false,
     description = {
       "Time the CKKS operations of the veil-he engine on preset parameter sets, print a table "
           + "and, with --json, write a JSON report. Times are medians in microseconds."
-    },
-    exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-    exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT})
+    })
 public final class BenchCkksCommand implements Callable<Integer> {
   /** Without --preset: the presets up to N = 2^15. N16 needs many GiB of heap; ask for it. */
   static final int DEFAULT_MAX_LOG_N = 15;
@@ -83,6 +78,8 @@ public final class BenchCkksCommand implements Callable<Integer> {
   int threads;
 
   @Mixin ReportOption report;
+
+  @Mixin StandardCommand standard;
 
   @Override
   public Integer call() {

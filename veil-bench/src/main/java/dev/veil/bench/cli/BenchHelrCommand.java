@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import dev.veil.bench.HelrBenchmark;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
-import dev.veil.cli.core.VeilVersion;
+import dev.veil.cli.core.StandardCommand;
 import dev.veil.ml.data.Scaling;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,8 +26,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "helr",
-    mixinStandardHelpOptions = true,
-    versionProvider = VeilVersion.class,
     sortOptions = false,
     description = {
       "Cross-validate encrypted logistic regression (Kim et al.'s Nesterov algorithm on CKKS, "
@@ -35,9 +33,7 @@ import picocli.CommandLine.Spec;
           + "(label 0/1 in the last column), beside the same algorithm in double precision and "
           + "exact logistic regression. Prints a table (progress on standard error) and, with "
           + "--json, writes a JSON report. trainSeconds: mean encrypted training time of one fold."
-    },
-    exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-    exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT})
+    })
 final class BenchHelrCommand implements Callable<Integer> {
   /** The benchmark; tests replace it. */
   @FunctionalInterface
@@ -91,6 +87,8 @@ final class BenchHelrCommand implements Callable<Integer> {
   String scaling;
 
   @Mixin ReportOption report;
+
+  @Mixin StandardCommand standard;
 
   @Override
   public Integer call() {

@@ -6,9 +6,8 @@ import java.util.concurrent.Callable;
 
 import dev.veil.bench.InferBenchmark;
 import dev.veil.cli.core.CliContext;
-import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;
-import dev.veil.cli.core.VeilVersion;
+import dev.veil.cli.core.StandardCommand;
 import dev.veil.he.ckks.Presets;
 import dev.veil.he.rlwe.Parameters;
 import picocli.CommandLine.Command;
@@ -25,8 +24,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "infer",
-    mixinStandardHelpOptions = true,
-    versionProvider = VeilVersion.class,
     sortOptions = false,
     description = {
       "Time encrypted inference end to end: the buyer encrypts rows of 18 features"
@@ -36,9 +33,7 @@ import picocli.CommandLine.Spec;
           + " apart and end to end (encrypt + probabilities + sanitize + decrypt); key"
           + " generation is not included. Prints a table (progress on standard error) and, with"
           + " --json, writes a JSON report."
-    },
-    exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-    exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT})
+    })
 final class BenchInferCommand implements Callable<Integer> {
   /** Without --preset or --scale-bits: the smallest preset with the levels needed. */
   static final Presets DEFAULT_PRESET = Presets.N14QP401;
@@ -114,6 +109,8 @@ final class BenchInferCommand implements Callable<Integer> {
   BenchInferCommand(Parameters testParameters) {
     this.testParameters = testParameters;
   }
+
+  @Mixin StandardCommand standard;
 
   @Override
   public Integer call() {

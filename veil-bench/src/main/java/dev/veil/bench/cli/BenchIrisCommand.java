@@ -9,9 +9,10 @@ import dev.veil.bench.IrisBenchmark;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;
-import dev.veil.cli.core.VeilVersion;
+import dev.veil.cli.core.StandardCommand;
 import dev.veil.ml.data.Scaling;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -25,16 +26,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "iris",
-    mixinStandardHelpOptions = true,
-    versionProvider = VeilVersion.class,
     sortOptions = false,
     description = {
       "Cross-validate encrypted multiclass one-vs-rest (accuracy) and encrypted linear regression"
           + " (coefficients, RMSE) on the iris table at 128-bit-secure parameters, beside the same"
           + " algorithms in double precision and their exact counterparts."
-    },
-    exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-    exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT})
+    })
 final class BenchIrisCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -77,6 +74,8 @@ final class BenchIrisCommand implements Callable<Integer> {
 
   @Option(names = "--json", paramLabel = "FILE", description = "Also write a JSON report.")
   Path json;
+
+  @Mixin StandardCommand standard;
 
   @Override
   public Integer call() throws Exception {

@@ -8,9 +8,10 @@ import java.util.concurrent.Callable;
 import dev.veil.api.ModelFile;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
-import dev.veil.cli.core.VeilVersion;
+import dev.veil.cli.core.StandardCommand;
 import dev.veil.cli.output.Bars;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -19,8 +20,6 @@ import picocli.CommandLine.Spec;
 /** {@code veil decrypt}: the key holder decrypts an encrypted model into a plain model file. */
 @Command(
     name = "decrypt",
-    mixinStandardHelpOptions = true,
-    versionProvider = VeilVersion.class,
     sortOptions = false,
     description = {
       "Decrypt an encrypted model with the secret key into model.json: the weights, the scaler "
@@ -28,9 +27,7 @@ import picocli.CommandLine.Spec;
           + "the weights, never a raw decryption of other ciphertexts).",
       "With --predictions: decrypt encrypted predictions from veil predict --data (keys made "
           + "with --model inference) into a predictions CSV."
-    },
-    exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-    exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT})
+    })
 public final class DecryptCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -49,6 +46,8 @@ public final class DecryptCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "FILE",
       description = "The plain model file (JSON), or the predictions CSV, to write.")
   Path out;
+
+  @Mixin StandardCommand standard;
 
   @Override
   public Integer call() throws Exception {

@@ -19,7 +19,7 @@ import dev.veil.api.ModelFile;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;
-import dev.veil.cli.core.VeilVersion;
+import dev.veil.cli.core.StandardCommand;
 import dev.veil.cli.output.Bars;
 import dev.veil.ml.data.FeatureTransform;
 import dev.veil.ml.data.Scaling;
@@ -27,6 +27,7 @@ import dev.veil.ml.data.Table;
 import dev.veil.ml.plain.LogisticModel;
 import dev.veil.ml.plain.NesterovLogisticRegression;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,17 +39,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "demo",
-    mixinStandardHelpOptions = true,
-    versionProvider = VeilVersion.class,
     sortOptions = false,
     description = {
       "Generate a synthetic logistic data set, then keygen, encrypt, train on the ciphertexts "
           + "(without the secret key), decrypt and evaluate on a held-out fifth of the rows, in a "
           + "temporary directory. Prints the plaintext and encrypted accuracy and AUC side by "
           + "side and the time of each step."
-    },
-    exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-    exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT})
+    })
 public final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -76,6 +73,8 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Work in DIR (created; must not exist or be empty) and keep the files, "
           + "instead of a temporary directory that is deleted.")
   Path keep;
+
+  @Mixin StandardCommand standard;
 
   @Override
   public Integer call() throws Exception {

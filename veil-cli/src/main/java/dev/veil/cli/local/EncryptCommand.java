@@ -10,11 +10,12 @@ import dev.veil.api.RowsInfo;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;
-import dev.veil.cli.core.VeilVersion;
+import dev.veil.cli.core.StandardCommand;
 import dev.veil.cli.output.Bars;
 import dev.veil.ml.data.Scaling;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -24,8 +25,6 @@ import picocli.CommandLine.TypeConversionException;
 /** {@code veil encrypt}: CSV in, encrypted data set directory out (data owner's side). */
 @Command(
     name = "encrypt",
-    mixinStandardHelpOptions = true,
-    versionProvider = VeilVersion.class,
     sortOptions = false,
     description = {
       "Encrypt a CSV training table with the public key for the model the keys were made for"
@@ -33,9 +32,7 @@ import picocli.CommandLine.TypeConversionException;
           + " in the data set's public metadata with the shape and column names.",
       "With --schema (keys made with --model inference): encrypt rows for a model instead, "
           + "scaled with the model's public input schema, feature-major, no label."
-    },
-    exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-    exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT})
+    })
 public final class EncryptCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -86,6 +83,8 @@ public final class EncryptCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR",
       description = "The encrypted data set (or rows) directory to write.")
   Path out;
+
+  @Mixin StandardCommand standard;
 
   @Override
   public Integer call() throws Exception {

@@ -1,7 +1,5 @@
 package dev.veil.cli.local;
 
-import dev.veil.api.RowsInfo;
-
 import static dev.veil.cli.local.Workflow.META;
 import static dev.veil.cli.local.Workflow.PARAMS;
 import static dev.veil.cli.local.Workflow.PUBLIC_KEY;
@@ -13,10 +11,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import dev.veil.api.Label;
-import dev.veil.api.Scaling;
 import dev.veil.api.DataInfo;
 import dev.veil.api.KeysInfo;
+import dev.veil.api.Label;
+import dev.veil.api.RowsInfo;
+import dev.veil.api.Scaling;
 import dev.veil.cli.output.Bars;
 import dev.veil.cli.output.Progress;
 import dev.veil.he.ckks.Encoder;

@@ -6,8 +6,9 @@ import java.util.concurrent.Callable;
 import dev.veil.api.ModelFile;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
-import dev.veil.cli.core.VeilVersion;
+import dev.veil.cli.core.StandardCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -18,16 +19,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "evaluate",
-    mixinStandardHelpOptions = true,
-    versionProvider = VeilVersion.class,
     sortOptions = false,
     description = {
       "Evaluate a decrypted model on a labelled CSV (the model's feature and label columns). "
           + "Logistic: accuracy at threshold 1/2, AUC and the confusion matrix; linear: RMSE and "
           + "R2; ovr: accuracy and the k x k confusion matrix with the class names."
-    },
-    exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-    exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT})
+    })
 public final class EvaluateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -38,6 +35,8 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--csv", required = true, paramLabel = "FILE",
       description = "A labelled CSV with the model's columns.")
   Path csv;
+
+  @Mixin StandardCommand standard;
 
   @Override
   public Integer call() throws Exception {

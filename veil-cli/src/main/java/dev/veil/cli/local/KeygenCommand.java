@@ -9,9 +9,10 @@ import dev.veil.api.KeysInfo;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;
-import dev.veil.cli.core.VeilVersion;
+import dev.veil.cli.core.StandardCommand;
 import dev.veil.cli.output.Bars;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -20,17 +21,13 @@ import picocli.CommandLine.Spec;
 /** {@code veil keygen}: plans the training run (or the inference) and writes the key directory. */
 @Command(
     name = "keygen",
-    mixinStandardHelpOptions = true,
-    versionProvider = VeilVersion.class,
     sortOptions = false,
     description = {
       "Generate the keys for an encrypted training run, or for encrypted inference (--model "
           + "inference). The run is planned first (128-bit-secure parameters, exactly the "
           + "rotations the model needs), then DIR receives secret.key (keep it), public.key and "
           + "evaluation.keys (give them away), params.bin and plan.json."
-    },
-    exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-    exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT})
+    })
 public final class KeygenCommand implements Callable<Integer> {
   static final int DEFAULT_ITERATIONS = 3;
   static final int DEFAULT_DEGREE = 3;
@@ -68,6 +65,8 @@ public final class KeygenCommand implements Callable<Integer> {
       description = "Inference only: what the model holder computes, probabilities (default; "
           + "logistic and ovr models) or scores (needed for linear models).")
   Inference.Output output;
+
+  @Mixin StandardCommand standard;
 
   @Override
   public Integer call() throws Exception {

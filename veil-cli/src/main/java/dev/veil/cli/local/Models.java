@@ -1,7 +1,5 @@
 package dev.veil.cli.local;
 
-import dev.veil.api.SchemaFile;
-
 import static dev.veil.cli.local.Workflow.META;
 import static dev.veil.cli.local.Workflow.PARAMS;
 import static dev.veil.cli.local.Workflow.SECRET_KEY;
@@ -11,11 +9,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-import dev.veil.api.Label;
-import dev.veil.api.Scaling;
 import dev.veil.api.EncryptedModelInfo;
 import dev.veil.api.KeysInfo;
+import dev.veil.api.Label;
 import dev.veil.api.ModelFile;
+import dev.veil.api.Scaling;
+import dev.veil.api.SchemaFile;
 import dev.veil.he.ckks.Encoder;
 import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.Ciphertext;

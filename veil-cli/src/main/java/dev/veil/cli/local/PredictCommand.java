@@ -9,10 +9,11 @@ import dev.veil.api.PredictionsInfo;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;
-import dev.veil.cli.core.VeilVersion;
+import dev.veil.cli.core.StandardCommand;
 import dev.veil.cli.output.Bars;
 import dev.veil.ml.data.Table;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -21,8 +22,6 @@ import picocli.CommandLine.Spec;
 /** {@code veil predict}: a decrypted model on plaintext rows, or on encrypted rows. */
 @Command(
     name = "predict",
-    mixinStandardHelpOptions = true,
-    versionProvider = VeilVersion.class,
     sortOptions = false,
     description = {
       "Apply a decrypted model (model.json) to the rows of a CSV (--csv): scales the model's "
@@ -34,9 +33,7 @@ import picocli.CommandLine.Spec;
           + "evaluation keys (never the secret key), sanitises the results (unused slots cleared, "
           + "lowest level, re-randomised, flooding noise) and writes them to the directory --out, "
           + "for the row owner's veil decrypt --predictions."
-    },
-    exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-    exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT})
+    })
 public final class PredictCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -68,6 +65,8 @@ public final class PredictCommand implements Callable<Integer> {
       description = "Predictions CSV to write (--csv), or the encrypted predictions directory "
           + "(--data).")
   Path out;
+
+  @Mixin StandardCommand standard;
 
   @Override
   public Integer call() throws Exception {

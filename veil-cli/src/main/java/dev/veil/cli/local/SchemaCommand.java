@@ -7,8 +7,9 @@ import java.util.concurrent.Callable;
 import dev.veil.api.SchemaFile;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
-import dev.veil.cli.core.VeilVersion;
+import dev.veil.cli.core.StandardCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -16,16 +17,12 @@ import picocli.CommandLine.Spec;
 /** {@code veil schema}: a model's public input schema, without the weights. */
 @Command(
     name = "schema",
-    mixinStandardHelpOptions = true,
-    versionProvider = VeilVersion.class,
     sortOptions = false,
     description = {
       "Write a model's public input schema: its kind, feature names (in order), scaler and label "
           + "encoding, without the weights. Give it to a row owner, who encrypts rows for the "
           + "model with veil encrypt --schema and never needs the weights."
-    },
-    exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
-    exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT})
+    })
 public final class SchemaCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -36,6 +33,8 @@ public final class SchemaCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "FILE",
       description = "The schema file to write (JSON).")
   Path out;
+
+  @Mixin StandardCommand standard;
 
   @Override
   public Integer call() throws Exception {
