@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import dev.veil.bench.CkksBenchmark;
 import dev.veil.cli.core.CliContext;
+import dev.veil.cli.core.Opts;
 import dev.veil.cli.core.StandardCommand;
 import dev.veil.he.ckks.Presets;
 import picocli.CommandLine.Command;
@@ -16,7 +17,6 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
@@ -83,11 +83,7 @@ public final class BenchCkksCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (threads < 1) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "Invalid value for option '--threads': must be at least 1, got " + threads);
-    }
+    Opts.atLeast(spec, "--threads", threads, 1);
     Path json = report.target(spec);
     CliContext context = CliContext.of(spec);
     return runner.run(chosenPresets(), threads, json, context.out());

@@ -9,13 +9,13 @@ import java.util.concurrent.Callable;
 import dev.veil.bench.HelrBenchmark;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
+import dev.veil.cli.core.Opts;
 import dev.veil.cli.core.StandardCommand;
 import dev.veil.ml.data.Scaling;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -93,32 +93,32 @@ final class BenchHelrCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (!Files.isDirectory(data)) {
-      throw bad("--data", "'" + data + "' is not a directory");
+      throw Opts.invalid(spec, "--data", "'" + data + "' is not a directory");
     }
     List<Path> csv;
     try {
       csv = HelrBenchmark.csvFiles(data);
     } catch (IOException e) {
-      throw bad("--data", "cannot list '" + data + "' (" + CliErrors.describe(e) + ")");
+      throw Opts.invalid(spec, "--data", "cannot list '" + data + "' (" + CliErrors.describe(e) + ")");
     }
     if (csv.isEmpty()) {
-      throw bad("--data", "'" + data + "' holds no .csv files");
+      throw Opts.invalid(spec, "--data", "'" + data + "' holds no .csv files");
     }
     if (folds < 2) {
-      throw bad("--folds", "must be at least 2, got " + folds);
+      throw Opts.invalid(spec, "--folds", "must be at least 2, got " + folds);
     }
     if (iterations < 1) {
-      throw bad("--iterations", "must be at least 1, got " + iterations);
+      throw Opts.invalid(spec, "--iterations", "must be at least 1, got " + iterations);
     }
     if (!HelrBenchmark.DEGREES.contains(degree)) {
-      throw bad("--degree", "must be one of 3, 5, 7, got " + degree);
+      throw Opts.invalid(spec, "--degree", "must be one of 3, 5, 7, got " + degree);
     }
     int t = threads.resolve(spec);
     Scaling kind;
     try {
       kind = Scaling.parse(scaling);
     } catch (IllegalArgumentException e) {
-      throw bad("--scaling", e.getMessage());
+      throw Opts.invalid(spec, "--scaling", e.getMessage());
     }
     Path json = report.target(spec);
     CliContext context = CliContext.of(spec);
@@ -128,8 +128,4 @@ final class BenchHelrCommand implements Callable<Integer> {
   }
 
 
-  private ParameterException bad(String option, String problem) {
-    return new ParameterException(
-        spec.commandLine(), "Invalid value for option '" + option + "': " + problem);
-  }
 }

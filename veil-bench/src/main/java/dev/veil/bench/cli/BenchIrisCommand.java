@@ -15,7 +15,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -68,44 +67,36 @@ final class BenchIrisCommand implements Callable<Integer> {
       description = "One-vs-rest feature scaling: min-max (default), whiten, max-abs, standard.")
   String scaling;
 
-  @Option(names = "--threads", paramLabel = "T",
-      description = "Engine threads (default: all processors).")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write a JSON report.")
-  Path json;
+  @Mixin ReportOption report;
 
   @Mixin StandardCommand standard;
 
   @Override
   public Integer call() throws Exception {
     if (!Files.isRegularFile(data)) {
-      throw bad("--data", "'" + data + "' is not a file");
+      throw Opts.invalid(spec, "--data", "'" + data + "' is not a file");
     }
     Opts.atLeast(spec, "--folds", folds, 2);
     Opts.atLeast(spec, "--iterations", iterations, 1);
     Opts.atLeast(spec, "--linear-iterations", linearIterations, 1);
     if (!HelrBenchmark.DEGREES.contains(degree)) {
-      throw bad("--degree", "must be one of 3, 5, 7, got " + degree);
+      throw Opts.invalid(spec, "--degree", "must be one of 3, 5, 7, got " + degree);
     }
-    int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-    Opts.atLeast(spec, "--threads", t, 1);
+    int t = threads.resolve(spec);
     Scaling kind;
     try {
       kind = Scaling.parse(scaling);
     } catch (IllegalArgumentException e) {
-      throw bad("--scaling", e.getMessage());
+      throw Opts.invalid(spec, "--scaling", e.getMessage());
     }
-    Path report = json == null ? null : Opts.writableFile(spec, "--json", json);
+    Path file = report.target(spec);
     CliContext ctx = CliContext.of(spec);
     new IrisBenchmark(new IrisBenchmark.Config(data, label, target, folds, iterations, degree,
-        linearIterations, kind, t, report), ctx.err()).run(ctx.out());
+        linearIterations, kind, t, file), ctx.err()).run(ctx.out());
     ctx.out().flush();
     return CliErrors.OK;
   }
 
-  private ParameterException bad(String option, String problem) {
-    return new ParameterException(spec.commandLine(),
-        "Invalid value for option '" + option + "': " + problem);
-  }
 }

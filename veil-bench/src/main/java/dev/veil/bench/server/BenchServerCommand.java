@@ -10,11 +10,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.veil.cli.core.Opts;
 import dev.veil.server.app.ServeCommands;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -119,7 +119,7 @@ public final class BenchServerCommand implements Callable<Integer> {
     boolean secretKeyRows = switch (rowEncryption.strip().toLowerCase(Locale.ROOT)) {
       case "secret" -> true;
       case "public" -> false;
-      default -> throw bad("--row-encryption", "must be secret or public, got '" + rowEncryption
+      default -> throw Opts.invalid(spec, "--row-encryption", "must be secret or public, got '" + rowEncryption
           + "'");
     };
     Path report = json == null ? null : writableFile(json);
@@ -127,7 +127,7 @@ public final class BenchServerCommand implements Callable<Integer> {
     int slots = p.inference().slots();
     int r = rows == null ? slots : rows;
     if (r < 1 || r > slots) {
-      throw bad("--rows", "must be 1 to " + slots + " (the slots of the inference parameters),"
+      throw Opts.invalid(spec, "--rows", "must be 1 to " + slots + " (the slots of the inference parameters),"
           + " got " + r);
     }
     ServerBenchmark.Config config = new ServerBenchmark.Config(uploadMb * ServerBenchmark.MB,
@@ -149,13 +149,13 @@ public final class BenchServerCommand implements Callable<Integer> {
 
   private void atLeast(String option, long value, long min) {
     if (value < min) {
-      throw bad(option, "must be at least " + min + ", got " + value);
+      throw Opts.invalid(spec, option, "must be at least " + min + ", got " + value);
     }
   }
 
   private void atMost(String option, long value, long max) {
     if (value > max) {
-      throw bad(option, "must be at most " + max + ", got " + value);
+      throw Opts.invalid(spec, option, "must be at most " + max + ", got " + value);
     }
   }
 
@@ -163,24 +163,20 @@ public final class BenchServerCommand implements Callable<Integer> {
   private Path writableFile(Path file) {
     Path target = file.toAbsolutePath().normalize();
     if (Files.isDirectory(target)) {
-      throw bad("--json", "'" + file + "' is a directory");
+      throw Opts.invalid(spec, "--json", "'" + file + "' is a directory");
     }
     Path dir = target.getParent();
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw bad("--json", "cannot create directory '" + dir + "' (" + e.getMessage() + ")");
+      throw Opts.invalid(spec, "--json", "cannot create directory '" + dir + "' (" + e.getMessage() + ")");
     }
     if (!Files.isWritable(dir)) {
-      throw bad("--json", "directory '" + dir + "' is not writable");
+      throw Opts.invalid(spec, "--json", "directory '" + dir + "' is not writable");
     }
     return target;
   }
 
-  private ParameterException bad(String option, String problem) {
-    return new ParameterException(spec.commandLine(), "Invalid value for option '" + option
-        + "': " + problem);
-  }
 
   /** A PrintStream onto picocli's writer (the benchmark prints through PrintStreams). */
   private static PrintStream stream(PrintWriter w) {

@@ -16,8 +16,7 @@ public final class Opts {
   /** Bad input naming {@code option} unless {@code value} is at least {@code min}. */
   public static void atLeast(CommandSpec spec, String option, long value, long min) {
     if (value < min) {
-      throw new ParameterException(spec.commandLine(), "Invalid value for option '" + option
-          + "': must be at least " + min + ", got " + value);
+      throw invalid(spec, option, "must be at least " + min + ", got " + value);
     }
   }
 

@@ -2,13 +2,11 @@ package dev.veil.cli.output;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.time.Instant;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import dev.veil.api.WireInstants;
 import dev.veil.cli.core.CliContext;
 import picocli.CommandLine.Option;
 
@@ -22,8 +20,7 @@ public final class JsonOutput {
   private static final ObjectMapper MAPPER = JsonMapper.builder()
       .enable(SerializationFeature.INDENT_OUTPUT)
       .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-      .addModule(new SimpleModule("veil-instants")
-          .addSerializer(Instant.class, ToStringSerializer.instance))
+      .addModule(WireInstants.module())
       .build();
 
   @Option(names = "--json",
