@@ -17,6 +17,7 @@ import dev.veil.api.Scaling;
 import dev.veil.api.SchemaFile;
 import dev.veil.cli.output.Bars;
 import dev.veil.cli.output.Progress;
+import dev.veil.client.VeilFiles;
 import dev.veil.he.ckks.Encoder;
 import dev.veil.he.ckks.Evaluator;
 import dev.veil.he.ckks.ParameterSelector;
@@ -137,12 +138,12 @@ public final class Inference {
   static final long DEFAULT_RESULT_BUDGET = 64;
 
   static String rowFile(int batch, int feature) {
-    return String.format(Locale.ROOT, "x-%05d-%04d.ct", batch, feature);
+    return VeilFiles.rowsFile(batch, feature);
   }
 
   /** The file of the encrypted predictions of {@code column} in {@code batch}. */
   public static String resultFile(int column, int batch) {
-    return String.format(Locale.ROOT, "out-%03d-%05d.ct", column, batch);
+    return VeilFiles.predictionsFile(column, batch);
   }
 
   /** Kim et al.'s polynomial sigmoid on [-8, 8], the one training uses. */

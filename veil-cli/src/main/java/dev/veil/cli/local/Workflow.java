@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 import dev.veil.api.Label;
+import dev.veil.client.VeilFiles;
 import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.Parameters;
 import dev.veil.ml.data.Table;
@@ -33,15 +34,16 @@ import dev.veil.ml.train.Planner;
 public final class Workflow {
   private Workflow() {}
 
+  // the file names the SDK uploads and downloads are these: one definition, in VeilFiles
   // key directory
-  static final String SECRET_KEY = "secret.key";
-  static final String PUBLIC_KEY = "public.key";
-  static final String EVALUATION_KEYS = "evaluation.keys";
-  public static final String PARAMS = "params.bin";
-  static final String PLAN = "plan.json";
+  static final String SECRET_KEY = VeilFiles.SECRET_KEY;
+  static final String PUBLIC_KEY = VeilFiles.PUBLIC_KEY;
+  static final String EVALUATION_KEYS = VeilFiles.EVALUATION_KEYS;
+  public static final String PARAMS = VeilFiles.PARAMS;
+  static final String PLAN = VeilFiles.PLAN;
   // encrypted data set and encrypted model directories
-  public static final String META = "meta.json";
-  public static final String WEIGHTS = "weights.ct";
+  public static final String META = VeilFiles.META;
+  public static final String WEIGHTS = VeilFiles.WEIGHTS;
 
   /** Scale of the training ciphertexts, 2^40. */
   static final int TRAINING_SCALE_BITS = Planner.DEFAULT_SCALE_BITS;
