@@ -322,6 +322,9 @@ class JobServiceTest {
         f.pool(1, secondLife);
         Job done = f.await(ALICE, j.id(), JobState.SUCCEEDED);
         assertThat(done.attempts()).isEqualTo(2);
+        // Events are published after the commit that the poll above sees: wait for the last one.
+        Await.until("the SUCCEEDED event", Duration.ofSeconds(10),
+            () -> seen.stream().anyMatch(e -> e.state() == JobState.SUCCEEDED));
       }
       assertThat(attemptsSeen).containsExactly(1, 2);
       assertThat(seen).extracting(JobEvent::state).contains(JobState.QUEUED, JobState.RUNNING,
