@@ -2,7 +2,11 @@ package dev.veil.he.ckks;
 
 import java.util.Objects;
 
+import dev.veil.he.ring.Modulus;
+import dev.veil.he.ring.RingContext;
+import dev.veil.he.rlwe.HeContext;
 import dev.veil.he.rlwe.Parameters;
+import dev.veil.he.rlwe.Plaintext;
 
 /**
  * A bound on the decryption noise of a CKKS ciphertext, from the parameters and a trace of the
@@ -27,19 +31,35 @@ import dev.veil.he.rlwe.Parameters;
  * rounding. The fast basis conversion over k > 1 primes adds an integer multiple of the source
  * modulus that is uniform-ish over k values: counted as k/12 more variance per unit. A polynomial
  * whose N coefficients are independent with variance v puts a variance N v on each slot (a slot
- * is the polynomial evaluated at a primitive 2N-th root of unity); conversely, a slot variance V
- * is a coefficient variance V / N. Products: {@code e_a m_b D_b + e_b m_a D_a + e_a e_b}, each
- * message bounded by its {@code maxAbs} (an upper bound, not an average); the square of one
- * ciphertext counts its two correlated terms as one of twice the size.
+ * is the polynomial evaluated at a primitive 2N-th root of unity). Products: {@code e_a m_b D_b +
+ * e_b m_a D_a + e_a e_b}, each message bounded by its {@code maxAbs} (an upper bound, not an
+ * average); {@link #add} treats its operands as possibly correlated (standard deviations add),
+ * {@link #addIndependent} adds variances.
+ *
+ * <h2>Coefficients, not only slots</h2>
+ *
+ * Flooding needs a bound on the coefficients of e, and their variance is not always the slot
+ * variance over N: a sum over W rotations ({@link #rotateAndSum}) adds W copies of the constant
+ * coefficient (automorphisms fix it) and of a few others coherently, so those coefficients get W
+ * times the average variance; after a sum over all the blocks of a ciphertext (a gradient, a
+ * score), the error is replicated in every block and its coefficients concentrate on a sparse
+ * subring. A {@link Noise} therefore carries, beside the slot variance, a bound on the largest
+ * eigenvalue of the coefficients' covariance, which bounds every coefficient's variance: fresh
+ * and rounding noise have {@code v / N}; a rotation keeps it; a sum over W rotations multiplies
+ * it by at most W^2 (the operator norm of the sum); a product by a message multiplies it by at
+ * most the square of the message's largest slot times its scale (multiplication by a polynomial
+ * is diagonal in the slots, so its operator norm is the largest slot); a rescale divides it by
+ * q^2. It never exceeds the slot variance (a coefficient is an average of the slots).
  *
  * <h2>From a variance to a bound</h2>
  *
  * Each noise coefficient is a sum of many independent terms; treated as a centred Gaussian of
- * standard deviation {@code sigma_e = sqrt(V / N)}, {@code P(|e_i| > k sigma_e) <= 2 exp(-k^2/2)},
+ * standard deviation at most {@code sigma_e = sqrt(coefficientVariance)}, {@code P(|e_i| > k sigma_e) <= 2 exp(-k^2/2)},
  * so with {@code k = sqrt(2 ln(2 N 2^}{@value #BOUND_FAILURE_BITS}{@code ))} (8.7 at N = 2^13, 8.9
  * at N = 2^16) all N coefficients stay below {@code B = k sigma_e} except with probability
  * {@code 2^-}{@value #BOUND_FAILURE_BITS}. Measured against real ciphertexts (NoiseEstimatorTest)
- * the largest coefficient lies 1 to 1.5 bits below B.
+ * the largest coefficient lies 1 to 2 bits below B for single operations and a few bits below it
+ * after a training run (EncryptedLogisticRegressionTest).
  *
  * <p>What it does not cover: values larger than the magnitudes the trace declares (the bound is
  * then wrong, as a too-small constant would be), and approximation errors of the computation
@@ -61,11 +81,14 @@ public final class NoiseEstimator {
    *
    * @param level the ciphertext's level
    * @param scale its scale
-   * @param variance variance of the error of one slot, in integer units ({@code (decrypted -
-   *     true) * scale}); the coefficients of e have variance {@code variance / N}
+   * @param variance bound on the variance of the error of one slot, in integer units ({@code
+   *     (decrypted - true) * scale})
+   * @param coefficientVariance bound on the variance of every coefficient of e, and on the
+   *     largest eigenvalue of their covariance (see the class comment); at most {@code variance}
    * @param maxAbs bound on the modulus of every slot's value
    */
-  public record Noise(int level, double scale, double variance, double maxAbs) {
+  public record Noise(int level, double scale, double variance, double coefficientVariance,
+      double maxAbs) {
     public Noise {
       if (level < 0) {
         throw new IllegalArgumentException("level must be >= 0, got " + level);
@@ -76,19 +99,24 @@ public final class NoiseEstimator {
       if (!(variance >= 0) || !Double.isFinite(variance)) {
         throw new IllegalArgumentException("variance must be finite and >= 0, got " + variance);
       }
+      if (!(coefficientVariance >= 0) || !Double.isFinite(coefficientVariance)) {
+        throw new IllegalArgumentException("coefficient variance must be finite and >= 0, got "
+            + coefficientVariance);
+      }
       if (!(maxAbs >= 0) || !Double.isFinite(maxAbs)) {
         throw new IllegalArgumentException("maxAbs must be finite and >= 0, got " + maxAbs);
       }
+      coefficientVariance = Math.min(coefficientVariance, variance);
     }
 
     /** The same ciphertext read at another scale (a relabelling: e is unchanged, m is not). */
     public Noise withScale(double newScale) {
-      return new Noise(level, newScale, variance, maxAbs * scale / newScale);
+      return new Noise(level, newScale, variance, coefficientVariance, maxAbs * scale / newScale);
     }
 
     /** The same ciphertext whose values are known to be bounded by {@code bound}. */
     public Noise withMaxAbs(double bound) {
-      return new Noise(level, scale, variance, bound);
+      return new Noise(level, scale, variance, coefficientVariance, bound);
     }
   }
 
@@ -210,37 +238,55 @@ public final class NoiseEstimator {
 
   // ------------------------------------------------------------------ traced operations
 
+  /** Independent noise of slot variance {@code v} (independent coefficients of variance v/N). */
+  private Noise fresh(int level, double scale, double v, double maxAbs) {
+    return new Noise(level(level), scale, v, v / n, maxAbs);
+  }
+
   /** A fresh public-key encryption at {@code level} and {@code scale} of values up to maxAbs. */
   public Noise freshPublicKey(int level, double scale, double maxAbs) {
-    return new Noise(level(level), scale, freshPublicKey() + fft(maxAbs, scale), maxAbs);
+    return fresh(level, scale, freshPublicKey() + fft(maxAbs, scale), maxAbs);
   }
 
   /** A fresh secret-key encryption at {@code level} and {@code scale} of values up to maxAbs. */
   public Noise freshSecretKey(int level, double scale, double maxAbs) {
-    return new Noise(level(level), scale, freshSecretKey() + fft(maxAbs, scale), maxAbs);
+    return fresh(level, scale, freshSecretKey() + fft(maxAbs, scale), maxAbs);
   }
 
   /** A public, noiseless ciphertext of zero (as training starts its weights from). */
   public Noise zero(int level, double scale) {
-    return new Noise(level(level), scale, 0, 0);
+    return fresh(level, scale, 0, 0);
   }
 
-  /** {@code a + b}, at the lower of the two levels; their scales must agree. */
+  /**
+   * {@code a + b}, at the lower of the two levels, their scales equal; the errors may be
+   * correlated (standard deviations add), as when b was computed from a.
+   */
   public Noise add(Noise a, Noise b) {
     requireSameScale(a, b, "add");
+    return new Noise(Math.min(a.level(), b.level()), a.scale(),
+        sumSd(a.variance(), b.variance()), sumSd(a.coefficientVariance(),
+        b.coefficientVariance()), a.maxAbs() + b.maxAbs());
+  }
+
+  /** {@code a + b} for errors known to be independent (fresh encryptions): variances add. */
+  public Noise addIndependent(Noise a, Noise b) {
+    requireSameScale(a, b, "add");
     return new Noise(Math.min(a.level(), b.level()), a.scale(), a.variance() + b.variance(),
-        a.maxAbs() + b.maxAbs());
+        a.coefficientVariance() + b.coefficientVariance(), a.maxAbs() + b.maxAbs());
   }
 
   /** {@code a + p} for a plaintext encoded at a's scale with values up to {@code maxAbs}. */
   public Noise addPlain(Noise a, double maxAbs) {
-    return new Noise(a.level(), a.scale(), a.variance() + encoded(maxAbs, a.scale()),
+    double e = encoded(maxAbs, a.scale());
+    return new Noise(a.level(), a.scale(), a.variance() + e, a.coefficientVariance() + e / n,
         a.maxAbs() + maxAbs);
   }
 
-  /** {@code a + c} for a constant (rounded into the constant coefficient). */
+  /** {@code a + c} for a constant (rounded into the constant coefficient, by at most 1/2). */
   public Noise addConst(Noise a, double c) {
-    return new Noise(a.level(), a.scale(), a.variance() + 0.25, a.maxAbs() + Math.abs(c));
+    return new Noise(a.level(), a.scale(), a.variance() + 0.25, a.coefficientVariance() + 0.25,
+        a.maxAbs() + Math.abs(c));
   }
 
   /**
@@ -248,9 +294,12 @@ public final class NoiseEstimator {
    * (not rescaled: the result is at scale {@code a.scale * plainScale}).
    */
   public Noise mulPlain(Noise a, double maxAbs, double plainScale) {
-    double v = product(a.variance(), a.scale(), a.maxAbs() * a.maxAbs(),
-        encoded(maxAbs, plainScale), plainScale, maxAbs * maxAbs);
-    return new Noise(a.level(), a.scale() * plainScale, v, a.maxAbs() * maxAbs);
+    double e = encoded(maxAbs, plainScale);
+    double m = plainScale * maxAbs;
+    double t = a.scale() * a.maxAbs();
+    double v = m * m * a.variance() + t * t * e + a.variance() * e;
+    double c = m * m * a.coefficientVariance() + t * t * e / n + a.coefficientVariance() * e;
+    return new Noise(a.level(), a.scale() * plainScale, v, c, a.maxAbs() * maxAbs);
   }
 
   /**
@@ -259,25 +308,26 @@ public final class NoiseEstimator {
    */
   public Noise mulConst(Noise a, double c, double constScale) {
     double k = Math.abs(c) * constScale + 0.5;
-    double v = k * k * a.variance() + a.scale() * a.scale() * a.maxAbs() * a.maxAbs() / 4;
-    return new Noise(a.level(), a.scale() * constScale, v, a.maxAbs() * Math.abs(c));
+    double r = a.scale() * a.scale() * a.maxAbs() * a.maxAbs() / 4;
+    return new Noise(a.level(), a.scale() * constScale, k * k * a.variance() + r,
+        k * k * a.coefficientVariance() + r, a.maxAbs() * Math.abs(c));
   }
 
   /**
-   * {@code a * b} relinearised (not rescaled), at the lower of the two levels. Passing the same
-   * {@link Noise} twice traces a square, whose two error terms are correlated.
+   * {@code a * b} relinearised (not rescaled), at the lower of the two levels: {@code e_a m_b D_b
+   * + e_b m_a D_a} with standard deviations added (right for a square, where the two terms are
+   * the same, and at most 1.4 times the independent sum otherwise), plus {@code e_a e_b} and the
+   * relinearisation's key switch.
    */
   public Noise mul(Noise a, Noise b) {
     int level = Math.min(a.level(), b.level());
-    double v;
-    if (a == b) {
-      double t = a.scale() * a.maxAbs();
-      v = 4 * t * t * a.variance() + a.variance() * a.variance();
-    } else {
-      v = product(a.variance(), a.scale(), a.maxAbs() * a.maxAbs(), b.variance(), b.scale(),
-          b.maxAbs() * b.maxAbs());
-    }
-    return new Noise(level, a.scale() * b.scale(), v + keySwitch(level), a.maxAbs() * b.maxAbs());
+    double ta = a.scale() * a.maxAbs();
+    double tb = b.scale() * b.maxAbs();
+    double sv = tb * Math.sqrt(a.variance()) + ta * Math.sqrt(b.variance());
+    double sc = tb * Math.sqrt(a.coefficientVariance()) + ta * Math.sqrt(b.coefficientVariance());
+    double ks = keySwitch(level);
+    return new Noise(level, a.scale() * b.scale(), sv * sv + a.variance() * b.variance() + ks,
+        sc * sc + a.coefficientVariance() * b.variance() + ks / n, a.maxAbs() * b.maxAbs());
   }
 
   /** Division by the last prime of a's level: one level down, scale divided by that prime. */
@@ -286,12 +336,36 @@ public final class NoiseEstimator {
       throw new LevelException("cannot rescale: the ciphertext is at level 0");
     }
     double q = params.q(a.level());
-    return new Noise(a.level() - 1, a.scale() / q, rescale(a.variance(), a.level()), a.maxAbs());
+    double r = rounding(1, 1);
+    return new Noise(a.level() - 1, a.scale() / q, a.variance() / (q * q) + r,
+        a.coefficientVariance() / (q * q) + r / n, a.maxAbs());
   }
 
   /** A rotation (or the conjugation): one key switch at a's level. */
   public Noise rotate(Noise a) {
-    return new Noise(a.level(), a.scale(), a.variance() + keySwitch(a.level()), a.maxAbs());
+    double ks = keySwitch(a.level());
+    return new Noise(a.level(), a.scale(), a.variance() + ks, a.coefficientVariance() + ks / n,
+        a.maxAbs());
+  }
+
+  /**
+   * {@code log2(count)} steps of {@code a + rotate(a)} (count a power of two), as {@link
+   * Evaluator#rotateAndSum} sums a window of slots: the summed slots' errors are independent
+   * (their variances add), but the coefficients are not: a sum over a window of W rotations adds
+   * W copies of the constant coefficient coherently, so the coefficient variance grows by W^2.
+   */
+  public Noise rotateAndSum(Noise a, int count) {
+    if (count < 1 || Integer.bitCount(count) != 1) {
+      throw new IllegalArgumentException("count must be a power of two, got " + count);
+    }
+    double ks = keySwitch(a.level());
+    double v = a.variance();
+    double c = a.coefficientVariance();
+    for (int r = 1; r < count; r <<= 1) {
+      v = 2 * v + ks;
+      c = 4 * c + ks / n;
+    }
+    return new Noise(a.level(), a.scale(), v, c, a.maxAbs() * count);
   }
 
   /** Dropping primes down to {@code level}: the noise is unchanged. */
@@ -300,7 +374,12 @@ public final class NoiseEstimator {
       throw new IllegalArgumentException("cannot drop from level " + a.level() + " up to "
           + level);
     }
-    return new Noise(level, a.scale(), a.variance(), a.maxAbs());
+    return new Noise(level, a.scale(), a.variance(), a.coefficientVariance(), a.maxAbs());
+  }
+
+  private static double sumSd(double va, double vb) {
+    double s = Math.sqrt(va) + Math.sqrt(vb);
+    return s * s;
   }
 
   // ------------------------------------------------------------------ the bound
@@ -315,11 +394,34 @@ public final class NoiseEstimator {
 
   /**
    * log2 of the bound B on every coefficient of the decryption noise of the traced ciphertext:
-   * {@code k sqrt(variance / N)} (see the class comment), at least 0 (the noise is an integer).
+   * {@code k sqrt(coefficientVariance)} (see the class comment), at least 0.
    */
   public double log2Bound(Noise a) {
-    double sd = Math.sqrt(a.variance() / n);
+    double sd = Math.sqrt(a.coefficientVariance());
     return Math.max(0, log2(tailFactor() * sd));
+  }
+
+  /**
+   * log2 of the largest |coefficient| of {@code a - b}, two plaintexts of one context at one
+   * level (centred modulo the first prime; at least 0): how the noise a bound must cover is
+   * measured, with {@code a} an exact decryption and {@code b} the encoding of the true values at
+   * the ciphertext's level and scale. Neither plaintext is modified.
+   */
+  public static double log2MaxDifference(HeContext ctx, Plaintext a, Plaintext b) {
+    ctx.parameters().requireSame(a.parameters(), "noise measurement");
+    ctx.parameters().requireSame(b.parameters(), "noise measurement");
+    RingContext ring = ctx.ring();
+    Modulus q = ring.modulus(0);
+    long[] d = new long[ctx.parameters().n()];
+    for (int j = 0; j < d.length; j++) {
+      d[j] = q.sub(a.poly()[0][j], b.poly()[0][j]);
+    }
+    ring.ntt(0).inverse(d);
+    long max = 0;
+    for (long v : d) {
+      max = Math.max(max, Math.abs(v > q.q / 2 ? v - q.q : v));
+    }
+    return log2(Math.max(1, max));
   }
 
   private int level(int level) {

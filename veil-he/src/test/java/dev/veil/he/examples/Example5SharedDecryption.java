@@ -126,7 +126,7 @@ public final class Example5SharedDecryption {
           log2(flooding.sigma())));
       for (long d : new long[] {1, 16, 1024, 1L << 20}) {
         System.out.println(String.format(Locale.ROOT, "  a budget of %7d decryptions: sigma 2^%.1f",
-            d, FloodingPolicy.of(12, d).log2Sigma(params.logN())));
+            d, FloodingPolicy.of(12, d).log2Sigma()));
       }
 
       // ------------------------------------------------------------- the shared result
