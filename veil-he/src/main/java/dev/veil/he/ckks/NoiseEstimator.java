@@ -49,7 +49,10 @@ import dev.veil.he.rlwe.Plaintext;
  * it by at most W^2 (the operator norm of the sum); a product by a message multiplies it by at
  * most the square of the message's largest slot times its scale (multiplication by a polynomial
  * is diagonal in the slots, so its operator norm is the largest slot); a rescale divides it by
- * q^2. It never exceeds the slot variance (a coefficient is an average of the slots).
+ * q^2. It never exceeds the slot variance (a coefficient is an average of the slots). The
+ * variance of each coefficient, which the bound uses, is tracked apart: after a product by a
+ * plaintext it is at most the covariance norm times the plaintext's squared Euclidean norm (its
+ * slots' mean square, not their largest: a sparse mask shrinks it).
  *
  * <h2>From a variance to a bound</h2>
  *
@@ -83,12 +86,14 @@ public final class NoiseEstimator {
    * @param scale its scale
    * @param variance bound on the variance of the error of one slot, in integer units ({@code
    *     (decrypted - true) * scale})
-   * @param coefficientVariance bound on the variance of every coefficient of e, and on the
-   *     largest eigenvalue of their covariance (see the class comment); at most {@code variance}
+   * @param covarianceNorm bound on the largest eigenvalue of the covariance of e's coefficients
+   *     (what a product can amplify; see the class comment), at most {@code variance}
+   * @param coefficientVariance bound on the variance of every coefficient of e, at most {@code
+   *     covarianceNorm}
    * @param maxAbs bound on the modulus of every slot's value
    */
-  public record Noise(int level, double scale, double variance, double coefficientVariance,
-      double maxAbs) {
+  public record Noise(int level, double scale, double variance, double covarianceNorm,
+      double coefficientVariance, double maxAbs) {
     public Noise {
       if (level < 0) {
         throw new IllegalArgumentException("level must be >= 0, got " + level);
@@ -96,27 +101,25 @@ public final class NoiseEstimator {
       if (!(scale > 0) || !Double.isFinite(scale)) {
         throw new IllegalArgumentException("scale must be finite and > 0, got " + scale);
       }
-      if (!(variance >= 0) || !Double.isFinite(variance)) {
-        throw new IllegalArgumentException("variance must be finite and >= 0, got " + variance);
+      for (double v : new double[] {variance, covarianceNorm, coefficientVariance, maxAbs}) {
+        if (!(v >= 0) || !Double.isFinite(v)) {
+          throw new IllegalArgumentException("variances and maxAbs must be finite and >= 0, got "
+              + v);
+        }
       }
-      if (!(coefficientVariance >= 0) || !Double.isFinite(coefficientVariance)) {
-        throw new IllegalArgumentException("coefficient variance must be finite and >= 0, got "
-            + coefficientVariance);
-      }
-      if (!(maxAbs >= 0) || !Double.isFinite(maxAbs)) {
-        throw new IllegalArgumentException("maxAbs must be finite and >= 0, got " + maxAbs);
-      }
-      coefficientVariance = Math.min(coefficientVariance, variance);
+      covarianceNorm = Math.min(covarianceNorm, variance);
+      coefficientVariance = Math.min(coefficientVariance, covarianceNorm);
     }
 
     /** The same ciphertext read at another scale (a relabelling: e is unchanged, m is not). */
     public Noise withScale(double newScale) {
-      return new Noise(level, newScale, variance, coefficientVariance, maxAbs * scale / newScale);
+      return new Noise(level, newScale, variance, covarianceNorm, coefficientVariance,
+          maxAbs * scale / newScale);
     }
 
     /** The same ciphertext whose values are known to be bounded by {@code bound}. */
     public Noise withMaxAbs(double bound) {
-      return new Noise(level, scale, variance, coefficientVariance, bound);
+      return new Noise(level, scale, variance, covarianceNorm, coefficientVariance, bound);
     }
   }
 
@@ -240,7 +243,7 @@ public final class NoiseEstimator {
 
   /** Independent noise of slot variance {@code v} (independent coefficients of variance v/N). */
   private Noise fresh(int level, double scale, double v, double maxAbs) {
-    return new Noise(level(level), scale, v, v / n, maxAbs);
+    return new Noise(level(level), scale, v, v / n, v / n, maxAbs);
   }
 
   /** A fresh public-key encryption at {@code level} and {@code scale} of values up to maxAbs. */
@@ -264,29 +267,27 @@ public final class NoiseEstimator {
    */
   public Noise add(Noise a, Noise b) {
     requireSameScale(a, b, "add");
-    return new Noise(Math.min(a.level(), b.level()), a.scale(),
-        sumSd(a.variance(), b.variance()), sumSd(a.coefficientVariance(),
-        b.coefficientVariance()), a.maxAbs() + b.maxAbs());
+    return new Noise(Math.min(a.level(), b.level()), a.scale(), sumSd(a.variance(), b.variance()),
+        sumSd(a.covarianceNorm(), b.covarianceNorm()),
+        sumSd(a.coefficientVariance(), b.coefficientVariance()), a.maxAbs() + b.maxAbs());
   }
 
   /** {@code a + b} for errors known to be independent (fresh encryptions): variances add. */
   public Noise addIndependent(Noise a, Noise b) {
     requireSameScale(a, b, "add");
     return new Noise(Math.min(a.level(), b.level()), a.scale(), a.variance() + b.variance(),
+        a.covarianceNorm() + b.covarianceNorm(),
         a.coefficientVariance() + b.coefficientVariance(), a.maxAbs() + b.maxAbs());
   }
 
   /** {@code a + p} for a plaintext encoded at a's scale with values up to {@code maxAbs}. */
   public Noise addPlain(Noise a, double maxAbs) {
-    double e = encoded(maxAbs, a.scale());
-    return new Noise(a.level(), a.scale(), a.variance() + e, a.coefficientVariance() + e / n,
-        a.maxAbs() + maxAbs);
+    return plus(a, encoded(maxAbs, a.scale()), 1.0 / n).withMaxAbs(a.maxAbs() + maxAbs);
   }
 
   /** {@code a + c} for a constant (rounded into the constant coefficient, by at most 1/2). */
   public Noise addConst(Noise a, double c) {
-    return new Noise(a.level(), a.scale(), a.variance() + 0.25, a.coefficientVariance() + 0.25,
-        a.maxAbs() + Math.abs(c));
+    return plus(a, 0.25, 1).withMaxAbs(a.maxAbs() + Math.abs(c));
   }
 
   /**
@@ -294,12 +295,28 @@ public final class NoiseEstimator {
    * (not rescaled: the result is at scale {@code a.scale * plainScale}).
    */
   public Noise mulPlain(Noise a, double maxAbs, double plainScale) {
+    return mulPlain(a, maxAbs, maxAbs, plainScale);
+  }
+
+  /**
+   * {@link #mulPlain(Noise, double, double)} for a plaintext whose slots also have an RMS of
+   * {@code rms} (a sparse mask: 0/1 at one slot in k has RMS {@code 1/sqrt(k)}): each
+   * coefficient of the product's error has a variance of at most the covariance norm times the
+   * plaintext's squared Euclidean norm, {@code (plainScale rms)^2}, while the slots and the
+   * covariance norm grow by {@code (plainScale maxAbs)^2}.
+   */
+  public Noise mulPlain(Noise a, double maxAbs, double rms, double plainScale) {
+    if (!(rms >= 0) || rms > maxAbs) {
+      throw new IllegalArgumentException("rms must be in [0, maxAbs], got " + rms);
+    }
     double e = encoded(maxAbs, plainScale);
-    double m = plainScale * maxAbs;
-    double t = a.scale() * a.maxAbs();
-    double v = m * m * a.variance() + t * t * e + a.variance() * e;
-    double c = m * m * a.coefficientVariance() + t * t * e / n + a.coefficientVariance() * e;
-    return new Noise(a.level(), a.scale() * plainScale, v, c, a.maxAbs() * maxAbs);
+    double m2 = plainScale * plainScale * maxAbs * maxAbs;
+    double r2 = plainScale * plainScale * rms * rms;
+    double t2 = a.scale() * a.scale() * a.maxAbs() * a.maxAbs();
+    return new Noise(a.level(), a.scale() * plainScale,
+        m2 * a.variance() + t2 * e + a.variance() * e,
+        m2 * a.covarianceNorm() + t2 * e / n + a.covarianceNorm() * e,
+        r2 * a.covarianceNorm() + t2 * e / n + a.covarianceNorm() * e, a.maxAbs() * maxAbs);
   }
 
   /**
@@ -307,27 +324,34 @@ public final class NoiseEstimator {
    * rounding, at most 1/2, multiplies every slot's value.
    */
   public Noise mulConst(Noise a, double c, double constScale) {
-    double k = Math.abs(c) * constScale + 0.5;
+    double k2 = Math.pow(Math.abs(c) * constScale + 0.5, 2);
     double r = a.scale() * a.scale() * a.maxAbs() * a.maxAbs() / 4;
-    return new Noise(a.level(), a.scale() * constScale, k * k * a.variance() + r,
-        k * k * a.coefficientVariance() + r, a.maxAbs() * Math.abs(c));
+    return new Noise(a.level(), a.scale() * constScale, k2 * a.variance() + r,
+        k2 * a.covarianceNorm() + r, k2 * a.coefficientVariance() + r, a.maxAbs() * Math.abs(c));
   }
 
   /**
    * {@code a * b} relinearised (not rescaled), at the lower of the two levels: {@code e_a m_b D_b
    * + e_b m_a D_a} with standard deviations added (right for a square, where the two terms are
-   * the same, and at most 1.4 times the independent sum otherwise), plus {@code e_a e_b} and the
+   * the same, and at most twice the independent sum otherwise), plus {@code e_a e_b} and the
    * relinearisation's key switch.
    */
   public Noise mul(Noise a, Noise b) {
     int level = Math.min(a.level(), b.level());
     double ta = a.scale() * a.maxAbs();
     double tb = b.scale() * b.maxAbs();
-    double sv = tb * Math.sqrt(a.variance()) + ta * Math.sqrt(b.variance());
-    double sc = tb * Math.sqrt(a.coefficientVariance()) + ta * Math.sqrt(b.coefficientVariance());
     double ks = keySwitch(level);
-    return new Noise(level, a.scale() * b.scale(), sv * sv + a.variance() * b.variance() + ks,
-        sc * sc + a.coefficientVariance() * b.variance() + ks / n, a.maxAbs() * b.maxAbs());
+    return new Noise(level, a.scale() * b.scale(),
+        cross(ta, tb, a.variance(), b.variance()) + a.variance() * b.variance() + ks,
+        cross(ta, tb, a.covarianceNorm(), b.covarianceNorm())
+            + a.covarianceNorm() * b.variance() + ks / n,
+        cross(ta, tb, a.covarianceNorm(), b.covarianceNorm())
+            + a.covarianceNorm() * b.variance() + ks / n, a.maxAbs() * b.maxAbs());
+  }
+
+  private static double cross(double ta, double tb, double va, double vb) {
+    double s = tb * Math.sqrt(va) + ta * Math.sqrt(vb);
+    return s * s;
   }
 
   /** Division by the last prime of a's level: one level down, scale divided by that prime. */
@@ -335,24 +359,23 @@ public final class NoiseEstimator {
     if (a.level() == 0) {
       throw new LevelException("cannot rescale: the ciphertext is at level 0");
     }
-    double q = params.q(a.level());
+    double q2 = Math.pow(params.q(a.level()), 2);
     double r = rounding(1, 1);
-    return new Noise(a.level() - 1, a.scale() / q, a.variance() / (q * q) + r,
-        a.coefficientVariance() / (q * q) + r / n, a.maxAbs());
+    return new Noise(a.level() - 1, a.scale() / params.q(a.level()), a.variance() / q2 + r,
+        a.covarianceNorm() / q2 + r / n, a.coefficientVariance() / q2 + r / n, a.maxAbs());
   }
 
   /** A rotation (or the conjugation): one key switch at a's level. */
   public Noise rotate(Noise a) {
-    double ks = keySwitch(a.level());
-    return new Noise(a.level(), a.scale(), a.variance() + ks, a.coefficientVariance() + ks / n,
-        a.maxAbs());
+    return plus(a, keySwitch(a.level()), 1.0 / n);
   }
 
   /**
    * {@code log2(count)} steps of {@code a + rotate(a)} (count a power of two), as {@link
    * Evaluator#rotateAndSum} sums a window of slots: the summed slots' errors are independent
    * (their variances add), but the coefficients are not: a sum over a window of W rotations adds
-   * W copies of the constant coefficient coherently, so the coefficient variance grows by W^2.
+   * W copies of the constant coefficient coherently, so the coefficient variance and the
+   * covariance norm grow by W^2.
    */
   public Noise rotateAndSum(Noise a, int count) {
     if (count < 1 || Integer.bitCount(count) != 1) {
@@ -360,12 +383,14 @@ public final class NoiseEstimator {
     }
     double ks = keySwitch(a.level());
     double v = a.variance();
+    double l = a.covarianceNorm();
     double c = a.coefficientVariance();
     for (int r = 1; r < count; r <<= 1) {
       v = 2 * v + ks;
+      l = 4 * l + ks / n;
       c = 4 * c + ks / n;
     }
-    return new Noise(a.level(), a.scale(), v, c, a.maxAbs() * count);
+    return new Noise(a.level(), a.scale(), v, l, c, a.maxAbs() * count);
   }
 
   /** Dropping primes down to {@code level}: the noise is unchanged. */
@@ -374,7 +399,15 @@ public final class NoiseEstimator {
       throw new IllegalArgumentException("cannot drop from level " + a.level() + " up to "
           + level);
     }
-    return new Noise(level, a.scale(), a.variance(), a.coefficientVariance(), a.maxAbs());
+    return new Noise(level, a.scale(), a.variance(), a.covarianceNorm(),
+        a.coefficientVariance(), a.maxAbs());
+  }
+
+  /** a plus independent noise of slot variance v whose coefficients have variance v * perCoef. */
+  private static Noise plus(Noise a, double v, double perCoefficient) {
+    return new Noise(a.level(), a.scale(), a.variance() + v,
+        a.covarianceNorm() + v * perCoefficient, a.coefficientVariance() + v * perCoefficient,
+        a.maxAbs());
   }
 
   private static double sumSd(double va, double vb) {

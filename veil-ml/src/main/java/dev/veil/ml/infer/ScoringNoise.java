@@ -61,7 +61,8 @@ public final class ScoringNoise {
         case ROW_MAJOR_PROBABILITIES -> probabilities(est,
             rowMajorScores(est, x, w, layout, Placement.FIRST), sigmoid);
       };
-      bits = Math.max(bits, est.log2Bound(cleared(est, out)));
+      double mask = layout == null ? 1 : blockStarts(layout);
+      bits = Math.max(bits, est.log2Bound(cleared(est, out, mask)));
     }
     return Math.ceil(bits);
   }
@@ -96,16 +97,19 @@ public final class ScoringNoise {
     Objects.requireNonNull(layout, "layout");
     double maxW = 0;
     double l1 = 0;
+    double l2 = 0;
     for (int j = 1; j < w.length; j++) {
       maxW = Math.max(maxW, Math.abs(w[j]));
       l1 += Math.abs(w[j]);
+      l2 += w[j] * w[j];
     }
     double q = est.parameters().q(x.level());
-    Noise acc = est.rescale(est.mulPlain(x, maxW, q)).withScale(x.scale());
+    double rms = Math.min(maxW, Math.sqrt(l2 / layout.blockSize()));
+    Noise acc = est.rescale(est.mulPlain(x, maxW, rms, q)).withScale(x.scale());
     acc = est.rotateAndSum(acc, layout.blockSize()).withMaxAbs(l1 * x.maxAbs());
     if (placement != Placement.RAW) {
       double qm = est.parameters().q(acc.level());
-      acc = est.rescale(est.mulPlain(acc, 1, qm)).withScale(acc.scale());
+      acc = est.rescale(est.mulPlain(acc, 1, blockStarts(layout), qm)).withScale(acc.scale());
     }
     return est.addPlain(acc, Math.abs(w[0]));
   }
@@ -119,15 +123,22 @@ public final class ScoringNoise {
   }
 
   /**
-   * The sanitiser's steps 1 and 2 on a result: the 0/1 mask at the prime the rescale removes and
-   * the rescale (above level 0), then the drop to level 0.
+   * The sanitiser's steps 1 and 2 on a result: the 0/1 mask (slots' RMS {@code maskRms}, the
+   * square root of the fraction of result slots) at the prime the rescale removes and the
+   * rescale (above level 0), then the drop to level 0.
    */
-  public static Noise cleared(NoiseEstimator est, Noise result) {
+  public static Noise cleared(NoiseEstimator est, Noise result, double maskRms) {
     Noise r = result;
     if (r.level() > 0) {
       double q = est.parameters().q(r.level());
-      r = est.rescale(est.mulPlain(r, 1, q)).withScale(result.scale()).withMaxAbs(r.maxAbs());
+      r = est.rescale(est.mulPlain(r, 1, maskRms, q)).withScale(result.scale())
+          .withMaxAbs(r.maxAbs());
     }
     return est.dropToLevel(r, 0);
+  }
+
+  /** The RMS of a 0/1 mask that keeps the first slot of every block. */
+  private static double blockStarts(Layout layout) {
+    return 1 / Math.sqrt(layout.blockSize());
   }
 }

@@ -142,11 +142,13 @@ public final class PolynomialEvaluator {
       l += Math.abs(coeffs[k]) * k * k;
     }
     double perLevel = est.rescale(est.keySwitch(x.level()), x.level());
+    double n = est.parameters().n();
     double v = propagated(x.variance(), perLevel, x, p, l, c, levels, outputScale);
-    double cv = propagated(x.coefficientVariance(), perLevel / est.parameters().n(), x, p, l, c,
-        levels, outputScale);
+    double cn = propagated(x.covarianceNorm(), perLevel / n, x, p, l, c, levels, outputScale);
     double r = est.rounding(1, 1);
-    return new Noise(x.level() - levels, outputScale, v + r, cv + r / est.parameters().n(), c);
+    // the products of the powers mix the coefficients: each one's variance is bounded by the
+    // covariance norm, not by the input's per-coefficient variance
+    return new Noise(x.level() - levels, outputScale, v + r, cn + r / n, cn + r / n, c);
   }
 
   /** The variance at {@code outputScale} of {@link #noise}'s error, for input variance v. */

@@ -89,7 +89,8 @@ public final class TrainingNoise {
     int level = t.level();
     double target = params.q(level - 1);
     double slope = 2 / (plan.b() - plan.a());
-    t = est.rescale(est.mulPlain(t, slope, target * params.q(level) / t.scale()))
+    double rms = slope / Math.sqrt(layout.blockSize());
+    t = est.rescale(est.mulPlain(t, slope, rms, target * params.q(level) / t.scale()))
         .withScale(target);
     t = est.rotateAndSum(t, layout.blockSize()).withMaxAbs(1);
     t = est.addConst(t, (plan.a() + plan.b()) / (plan.b() - plan.a())).withMaxAbs(1);
@@ -155,7 +156,9 @@ public final class TrainingNoise {
       Noise r = est.rotateAndSum(prod, layout.blockSize());
       int level = r.level();
       double target = s0 * params.q(level - 1) / w.scale();
-      r = est.rescale(est.mulPlain(r, alpha / rows, target * params.q(level) / r.scale()))
+      double mask = alpha / rows;
+      r = est.rescale(est.mulPlain(r, mask, mask / Math.sqrt(layout.blockSize()),
+          target * params.q(level) / r.scale()))
           .withScale(target);
       r = est.rotateAndSum(r, layout.blockSize()).withMaxAbs(r.maxAbs());
       Noise g = est.rescale(est.mul(r, est.dropToLevel(w, r.level())));

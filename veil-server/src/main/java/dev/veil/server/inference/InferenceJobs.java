@@ -121,7 +121,8 @@ public final class InferenceJobs {
           + " the " + params.slots() + " slots of the key set's parameters");
     }
     long floodingResults = own ? Math.max(1, rows) : m.maxRowsPerBuyer();
-    FloodingPolicy best = InferenceShape.policy(params, settings, 0, floodingResults);
+    FloodingPolicy best = InferenceShape.policy(params, settings, packing, output,
+        params.maxLevel(), new double[m.features() + 1], floodingResults);
     double bits = InferenceShape.precisionBits(params, best);
     if (bits < settings.minPrecisionBits()) {
       throw ServiceException.badRequest(String.format(java.util.Locale.ROOT,
