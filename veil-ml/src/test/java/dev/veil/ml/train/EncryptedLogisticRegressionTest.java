@@ -101,8 +101,9 @@ class EncryptedLogisticRegressionTest {
         f.encoder.encode(slots, w.level(), w.scale()));
     NoiseEstimator.Noise traced = TrainingNoise.logistic(plan, 1, 4);
     double bound = new NoiseEstimator(PARAMS).log2Bound(traced);
-    System.out.printf("trained weights' noise: measured 2^%.2f, traced bound 2^%.2f%n", measured,
-        bound);
+    System.out.printf("trained weights' noise: measured 2^%.2f, traced bound 2^%.2f (2^%.2f"
+        + " without a weight bound)%n", measured, bound, new NoiseEstimator(PARAMS).log2Bound(
+        TrainingNoise.logistic(plan, 1, Double.POSITIVE_INFINITY)));
     assertThat(traced.level()).isEqualTo(w.level());
     assertThat(measured).isLessThan(bound);
     assertThat(bound - measured).isLessThan(TRAINING_SLACK_BITS);
