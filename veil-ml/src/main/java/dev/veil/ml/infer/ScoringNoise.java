@@ -25,6 +25,12 @@ import dev.veil.ml.poly.SigmoidApproximation;
 public final class ScoringNoise {
   private ScoringNoise() {}
 
+  /**
+   * The bound on a scaled input value that callers assume when they do not know better: a
+   * scaler maps its training range onto [-1, 1], and rows outside it by a factor 4 still fit.
+   */
+  public static final double INPUT_BOUND = 4;
+
   /** How the rows are packed and what is computed. */
   public enum Circuit {
     /** {@link FeatureMajorInference#scores}. */

@@ -88,12 +88,6 @@ final class InferenceShape {
   }
 
   /**
-   * Bound on the magnitude of a scaled input value that the noise trace assumes (the seller's
-   * scaler maps its training range onto [-1, 1]; rows outside it by a factor 4 still fit).
-   */
-  static final double INPUT_BOUND = 4;
-
-  /**
    * log2 of the noise bound B of the results: the job's circuit traced by {@link ScoringNoise}
    * (rows at {@code level}, the default scale) for these weights, plus the settings' margin.
    */
@@ -108,7 +102,7 @@ final class InferenceShape {
     int features = weightsWithIntercept.length - 1;
     Layout layout = packing.equals(FEATURE_MAJOR) ? null : Layout.of(params, 1, features);
     return ScoringNoise.noiseBoundBits(params, circuit, level, params.defaultScale(),
-        INPUT_BOUND, new double[][] {weightsWithIntercept}, layout, scores ? null : sigmoid(s))
+        ScoringNoise.INPUT_BOUND, new double[][] {weightsWithIntercept}, layout, scores ? null : sigmoid(s))
         + s.noiseMarginBits();
   }
 
