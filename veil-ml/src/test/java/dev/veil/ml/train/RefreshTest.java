@@ -15,15 +15,14 @@ import org.junit.jupiter.api.Test;
  * Two iterations with five levels: one iteration per segment, one refresh through the key
  * holder's flooding decryptor.
  *
- * <p>Parameters: N = 2^12, primes 60 + 5 x 40, special 61: log2(QP) = 321 bits, above the 128-bit
- * bound of 109 bits at N = 2^12, hence {@code securityOff()} (test only).
- *
- * <p>The flooding policy declares a noise bound of 2 bits: this tests the flow and the precision
- * the flooding leaves, not a security claim (see {@link KeyHolderRefresher} on honest bounds).
+ * <p>Parameters: N = 2^12, primes 60 + 5 x 55 at scale 2^55 (the flooding of a refresh costs
+ * about 43 bits at this N), special 61: log2(QP) = 396 bits, above the 128-bit bound of 109 bits
+ * at N = 2^12, hence {@code securityOff()} (test only). The flooding's noise bound is the one
+ * {@link TrainingNoise} traces for the segment before the refresh.
  */
 class RefreshTest {
   static final Parameters PARAMS = Parameters.builder().logN(12)
-      .logQ(60, 40, 40, 40, 40, 40).logP(61).securityOff().build();
+      .logQ(60, 55, 55, 55, 55, 55).logP(61).logDefaultScale(55).securityOff().build();
 
   @Test
   void aPlanThatNeedsRefreshesRunsAndCountsThem() {
@@ -43,7 +42,7 @@ class RefreshTest {
     assertThatThrownBy(() -> trainer.train(z))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refresher");
     KeyHolderRefresher refresher = new KeyHolderRefresher(f.ctx, f.sk, f.pk,
-        KeyHolderRefresher.policy(2, plan.refreshes()));
+        KeyHolderRefresher.policy(plan, 1));
     EncryptedLogisticRegression.Result r = trainer.train(z, refresher, null);
     assertThat(r.report().refreshes()).isEqualTo(1);
     assertThat(refresher.refreshes()).isEqualTo(1);
