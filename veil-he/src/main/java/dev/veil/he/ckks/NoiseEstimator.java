@@ -65,8 +65,11 @@ import dev.veil.he.rlwe.Plaintext;
  * after a training run (EncryptedLogisticRegressionTest).
  *
  * <p>What it does not cover: values larger than the magnitudes the trace declares (the bound is
- * then wrong, as a too-small constant would be), and approximation errors of the computation
- * itself (a polynomial sigmoid is not the sigmoid): those are part of the message, not of e.
+ * then wrong, as a too-small constant would be), and errors that are functions of the message
+ * alone, not of the key: the approximation errors of the computation itself (a polynomial sigmoid
+ * is not the sigmoid) and the floating-point error of encoding at large scales ({@link #fft}, which
+ * the tests' precision floors add but the traced operations leave out): flooding must hide what
+ * depends on the secret key.
  * Immutable and thread-safe.
  */
 public final class NoiseEstimator {
@@ -248,12 +251,12 @@ public final class NoiseEstimator {
 
   /** A fresh public-key encryption at {@code level} and {@code scale} of values up to maxAbs. */
   public Noise freshPublicKey(int level, double scale, double maxAbs) {
-    return fresh(level, scale, freshPublicKey() + fft(maxAbs, scale), maxAbs);
+    return fresh(level, scale, freshPublicKey(), maxAbs);
   }
 
   /** A fresh secret-key encryption at {@code level} and {@code scale} of values up to maxAbs. */
   public Noise freshSecretKey(int level, double scale, double maxAbs) {
-    return fresh(level, scale, freshSecretKey() + fft(maxAbs, scale), maxAbs);
+    return fresh(level, scale, freshSecretKey(), maxAbs);
   }
 
   /** A public, noiseless ciphertext of zero (as training starts its weights from). */
@@ -282,7 +285,7 @@ public final class NoiseEstimator {
 
   /** {@code a + p} for a plaintext encoded at a's scale with values up to {@code maxAbs}. */
   public Noise addPlain(Noise a, double maxAbs) {
-    return plus(a, encoded(maxAbs, a.scale()), 1.0 / n).withMaxAbs(a.maxAbs() + maxAbs);
+    return plus(a, encoding(), 1.0 / n).withMaxAbs(a.maxAbs() + maxAbs);
   }
 
   /** {@code a + c} for a constant (rounded into the constant coefficient, by at most 1/2). */
@@ -309,7 +312,7 @@ public final class NoiseEstimator {
     if (!(rms >= 0) || rms > maxAbs) {
       throw new IllegalArgumentException("rms must be in [0, maxAbs], got " + rms);
     }
-    double e = encoded(maxAbs, plainScale);
+    double e = encoding();
     double m2 = plainScale * plainScale * maxAbs * maxAbs;
     double r2 = plainScale * plainScale * rms * rms;
     double t2 = a.scale() * a.scale() * a.maxAbs() * a.maxAbs();
