@@ -31,6 +31,7 @@ import dev.veil.he.rlwe.FloodingDecryptor;
 import dev.veil.he.rlwe.FloodingPolicy;
 import dev.veil.he.rlwe.HeContext;
 import dev.veil.he.rlwe.Parameters;
+import dev.veil.he.rlwe.Plaintext;
 import dev.veil.he.rlwe.SecretKey;
 import dev.veil.ml.data.FeatureTransform;
 import dev.veil.ml.linalg.Layout;
@@ -164,34 +165,54 @@ public final class Models {
     Parameters params = ctx.parameters();
     DecryptionBudget budget = openBudget(keysDir);
     Trained trained = trainedNoise(kind, mi, keys, params);
-    NoiseEstimator est = new NoiseEstimator(params);
-    double bound = est.log2Bound(trained.noise());
-    FloodingDecryptor flooding = new FloodingDecryptor(ctx, sk, budget.policy(bound),
-        budget.used());
-    // the average of R independent flooded copies has sqrt(R) times less error
-    double gain = 0.5 * Math.log(trained.layout().rowsPerCiphertext()) / Math.log(2);
-    double precision = Double.POSITIVE_INFINITY;
     for (Ciphertext ct : cts) {
       if (ct.level() != trained.noise().level()) {
         throw Store.bad("the encrypted model is at level " + ct.level() + ", the training its"
             + " metadata describes ends at level " + trained.noise().level() + ": cannot bound"
             + " its noise, refusing to share it");
       }
-      flooding.checkFits(ct, floorBits - gain);
-      precision = Math.min(precision, flooding.expectedPrecisionBits(ct.scale()) + gain);
+    }
+    double bound = new NoiseEstimator(params).log2Bound(trained.noise());
+    // the average of R independent flooded copies has sqrt(R) times less error
+    double gain = 0.5 * Math.log(trained.layout().rowsPerCiphertext()) / Math.log(2);
+    Shared shared = decryptShared(ctx, sk, budget, bound, cts, floorBits - gain);
+    for (int c = 0; c < cts.length; c++) {
+      w[c] = averageBlocks(encoder.decode(shared.plaintexts()[c]), trained.layout(),
+          mi.features() + 1);
+    }
+    FloodingPolicy policy = shared.policy();
+    return new DecryptionInfo(DecryptionInfo.FLOODED, policy.securityBits(),
+        policy.maxDecryptions(), round(policy.log2Sigma()), round(shared.precisionBits() + gain));
+  }
+
+  /** Flooded decryptions, the policy that sized them, and the precision they leave per slot. */
+  record Shared(Plaintext[] plaintexts, FloodingPolicy policy, double precisionBits) {}
+
+  /**
+   * The shared decryptions of {@code veil decrypt --for-sharing}: a {@link FloodingDecryptor}
+   * with the key's persisted s and tau and the noise bound {@code 2^boundBits}; every ciphertext
+   * checked against the floor (per slot) before anything is decrypted or charged, then the budget
+   * charged one decryption per ciphertext (written before returning), then the decryptions.
+   */
+  static Shared decryptShared(HeContext ctx, SecretKey sk, DecryptionBudget budget,
+      double boundBits, Ciphertext[] cts, double floorBits) throws IOException {
+    FloodingDecryptor flooding = new FloodingDecryptor(ctx, sk, budget.policy(boundBits),
+        budget.used());
+    double precision = Double.POSITIVE_INFINITY;
+    for (Ciphertext ct : cts) {
+      flooding.checkFits(ct, floorBits);
+      precision = Math.min(precision, flooding.expectedPrecisionBits(ct.scale()));
     }
     try {
       budget.charge(cts.length);
     } catch (DecryptionBudgetExhaustedException e) {
       throw Store.bad(e.getMessage());
     }
+    Plaintext[] out = new Plaintext[cts.length];
     for (int c = 0; c < cts.length; c++) {
-      double[] slots = encoder.decode(flooding.decrypt(cts[c], floorBits - gain));
-      w[c] = averageBlocks(slots, trained.layout(), mi.features() + 1);
+      out[c] = flooding.decrypt(cts[c], floorBits);
     }
-    FloodingPolicy policy = flooding.policy();
-    return new DecryptionInfo(DecryptionInfo.FLOODED, policy.securityBits(),
-        policy.maxDecryptions(), round(policy.log2Sigma()), round(precision));
+    return new Shared(out, flooding.policy(), precision);
   }
 
   private static double round(double v) {

@@ -75,13 +75,21 @@ public final class KeyHolderRefresher implements Refresher {
     return decryptor.policy();
   }
 
+  /**
+   * The values a refresh re-encrypts for {@code ct}: its flooded decryption, decoded (the real
+   * parts of the slots). What leaves the key holder's decryption, counted as one of the policy's
+   * shared decryptions.
+   */
+  public double[] floodedSlots(Ciphertext ct) {
+    return encoder.decode(decryptor.decrypt(ct));
+  }
+
   @Override
   public Ciphertext[] refresh(Ciphertext[] cts) {
     Ciphertext[] out = new Ciphertext[cts.length];
     for (int i = 0; i < cts.length; i++) {
-      double[] slots = encoder.decode(decryptor.decrypt(cts[i]));
       out[i] = encryptor.encrypt(
-          encoder.encode(slots, params.maxLevel(), params.defaultScale()));
+          encoder.encode(floodedSlots(cts[i]), params.maxLevel(), params.defaultScale()));
     }
     calls.incrementAndGet();
     ciphertexts.addAndGet(cts.length);
