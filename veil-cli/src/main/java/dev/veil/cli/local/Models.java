@@ -8,6 +8,7 @@ import static dev.veil.cli.local.Workflow.WEIGHTS;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,6 +31,7 @@ import dev.veil.he.rlwe.Decryptor;
 import dev.veil.he.rlwe.FloodingDecryptor;
 import dev.veil.he.rlwe.FloodingPolicy;
 import dev.veil.he.rlwe.HeContext;
+import dev.veil.he.rlwe.InsufficientPrecisionException;
 import dev.veil.he.rlwe.Parameters;
 import dev.veil.he.rlwe.Plaintext;
 import dev.veil.he.rlwe.SecretKey;
@@ -175,7 +177,18 @@ public final class Models {
     double bound = new NoiseEstimator(params).log2Bound(trained.noise());
     // the average of R independent flooded copies has sqrt(R) times less error
     double gain = 0.5 * Math.log(trained.layout().rowsPerCiphertext()) / Math.log(2);
-    Shared shared = decryptShared(ctx, sk, budget, bound, cts, floorBits - gain);
+    Shared shared;
+    try {
+      shared = decryptShared(ctx, sk, budget, bound, cts, floorBits - gain);
+    } catch (InsufficientPrecisionException e) {
+      FloodingPolicy p = budget.policy(bound);
+      throw Store.bad(String.format(Locale.ROOT, "the flooding for sharing (sigma 2^%.1f: s = %d,"
+          + " %d shared decryptions, the training's noise bound 2^%.1f) would leave %.1f bits of"
+          + " precision in the weights, below --min-precision %.1f; nothing was decrypted or"
+          + " charged: train with keys made with a larger --scale-bits (50 or more) or fewer"
+          + " --shared-decryptions", p.log2Sigma(), p.securityBits(), p.maxDecryptions(), bound,
+          e.precisionBits() + gain, floorBits));
+    }
     for (int c = 0; c < cts.length; c++) {
       w[c] = averageBlocks(encoder.decode(shared.plaintexts()[c]), trained.layout(),
           mi.features() + 1);

@@ -246,7 +246,7 @@ class WorkflowCliTest {
     DecryptionBudget.create(copy, FloodingPolicy.DEFAULT_SECURITY_BITS, 1);
     assertBadInput(veil("decrypt", "--keys", copy.toString(), "--model", model.toString(),
         "--out", shared.toString(), "--for-sharing", "--min-precision", "40"),
-        "below the", "required");
+        "bits of precision in the weights, below --min-precision 40.0", "--scale-bits");
     assertThat(DecryptionBudget.open(copy).used()).as("refused below the floor: not charged")
         .isZero();
     assertThat(Files.exists(shared)).isFalse();
