@@ -57,7 +57,8 @@ import dev.veil.he.rlwe.Plaintext;
  * <h2>From a variance to a bound</h2>
  *
  * Each noise coefficient is a sum of many independent terms; treated as a centred Gaussian of
- * standard deviation at most {@code sigma_e = sqrt(coefficientVariance)}, {@code P(|e_i| > k sigma_e) <= 2 exp(-k^2/2)},
+ * standard deviation at most {@code sigma_e = sqrt(coefficientVariance)}, {@code P(|e_i| > k
+ * sigma_e) <= 2 exp(-k^2/2)},
  * so with {@code k = sqrt(2 ln(2 N 2^}{@value #BOUND_FAILURE_BITS}{@code ))} (8.7 at N = 2^13, 8.9
  * at N = 2^16) all N coefficients stay below {@code B = k sigma_e} except with probability
  * {@code 2^-}{@value #BOUND_FAILURE_BITS}. Measured against real ciphertexts (NoiseEstimatorTest)

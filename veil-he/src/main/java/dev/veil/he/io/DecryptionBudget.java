@@ -55,7 +55,8 @@ public final class DecryptionBudget {
   private static final int MAX_FILE_BYTES = 4096;
 
   private static final Pattern SHAPE = Pattern.compile(
-      "\\s*\\{\\s*\"format\"\\s*:\\s*\"([^\"]*)\"\\s*,\\s*\"secretKeySha256\"\\s*:\\s*\"([0-9a-f]{64})\""
+      "\\s*\\{\\s*\"format\"\\s*:\\s*\"([^\"]*)\"\\s*,\\s*\"secretKeySha256\"\\s*:"
+          + "\\s*\"([0-9a-f]{64})\""
           + "\\s*,\\s*\"securityBits\"\\s*:\\s*(\\d{1,3})\\s*,\\s*\"sharedDecryptions\"\\s*:\\s*"
           + "(\\d{1,19})\\s*,\\s*\"used\"\\s*:\\s*(\\d{1,19})\\s*}\\s*");
 

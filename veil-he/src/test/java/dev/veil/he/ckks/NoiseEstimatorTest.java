@@ -68,8 +68,8 @@ class NoiseEstimatorTest {
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();
     String[] names = {"fresh secret-key", "fresh public-key", "add", "mulPlain + rescale",
-        "mul + relinearise + rescale", "rotate", "dropToLevel", "chain x*y*z, rotate, add", "rotateAndSum over 64 slots",
-        "rotateAndSum over all slots"};
+        "mul + relinearise + rescale", "rotate", "dropToLevel", "chain x*y*z, rotate, add",
+        "rotateAndSum over 64 slots", "rotateAndSum over all slots"};
     for (int logN : new int[] {12, 13}) {
       for (String name : names) {
         out.add(Arguments.of(logN, name));

@@ -82,7 +82,8 @@ import dev.veil.he.rlwe.PublicKey;
  *
  * The output values themselves (a logistic model with confidence outputs falls to about d + 1
  * queries: that is what {@link QueryBudget} slows down), a B below the actual noise (a row owner
- * who encrypts with more noise than a fresh encryption, see {@link ScoringNoise}), and results sanitised by other instances for the
+ * who encrypts with more noise than a fresh encryption, see {@link ScoringNoise}), and results
+ * sanitised by other instances for the
  * same buyer and model beyond D. Thread-safe; fresh randomness per ciphertext.
  */
 public final class OutputSanitizer {

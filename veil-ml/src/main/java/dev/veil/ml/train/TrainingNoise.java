@@ -85,7 +85,8 @@ public final class TrainingNoise {
     Parameters params = plan.params();
     Layout layout = plan.layout();
     Noise prod = est.rescale(est.mul(z, v));
-    Noise t = est.rotateAndSum(prod, layout.blockSize()).withMaxAbs(Math.max(Math.abs(plan.a()), Math.abs(plan.b())));
+    Noise t = est.rotateAndSum(prod, layout.blockSize())
+        .withMaxAbs(Math.max(Math.abs(plan.a()), Math.abs(plan.b())));
     int level = t.level();
     double target = params.q(level - 1);
     double slope = 2 / (plan.b() - plan.a());

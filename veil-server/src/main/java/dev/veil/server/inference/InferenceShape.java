@@ -102,7 +102,8 @@ final class InferenceShape {
     int features = weightsWithIntercept.length - 1;
     Layout layout = packing.equals(FEATURE_MAJOR) ? null : Layout.of(params, 1, features);
     return ScoringNoise.noiseBoundBits(params, circuit, level, params.defaultScale(),
-        ScoringNoise.INPUT_BOUND, new double[][] {weightsWithIntercept}, layout, scores ? null : sigmoid(s))
+        ScoringNoise.INPUT_BOUND, new double[][] {weightsWithIntercept}, layout,
+        scores ? null : sigmoid(s))
         + s.noiseMarginBits();
   }
 
