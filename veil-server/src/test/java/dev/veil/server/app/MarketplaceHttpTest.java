@@ -358,8 +358,8 @@ class MarketplaceHttpTest {
             "offsets", new double[D], "scales", new double[] {1, 1, 1, 1, 1}),
         "weights", WEIGHTS);
     String modelId = TestServer.expect(s.post("/api/models", seller, Map.of("name", "m",
-        "pricePerPrediction", 2, "maxQueriesPerBuyer", 3, "maxRowsPerBuyer", 1000, "model",
-        model)), 201).json().get("id").asText();
+        "pricePerPrediction", 2, "maxQueriesPerBuyer", 3, "maxRowsPerBuyer", 1000,
+        "maxRowsTotal", 1200, "model", model)), 201).json().get("id").asText();
     int buyers = 4;
     int each = 3;
     List<String> tokens = new ArrayList<>();
