@@ -42,8 +42,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * rewriting, removal, insertion or reordering of a record at or before the newest valid
  * checkpoint, by anyone without the signing key. It cannot detect changes to records after that
  * checkpoint, nor a rewriting re-signed by whoever holds the signing key (the server process), nor
- * the removal of the newest checkpoints together with the records only they covered (compare the
- * last checkpoint's time with the last verification's).
+ * the removal of the newest checkpoints together with the records only they covered, unless a
+ * previous verification remembered one of them ({@link #verify(List, List, PublicKey,
+ * AuditCheckpoint)}).
  */
 public final class AuditChain {
   private AuditChain() {}
@@ -184,6 +185,18 @@ public final class AuditChain {
    */
   public static AuditReport verify(List<AuditRecord> records, List<AuditCheckpoint> checkpoints,
       PublicKey key) {
+    return verify(records, checkpoints, key, null);
+  }
+
+  /**
+   * {@link #verify(List, List, PublicKey)}, and the newest checkpoint a previous verification
+   * accepted must still be there, unchanged: so that removing the newest checkpoints (and then
+   * rewriting what only they covered) is detected too, back to that verification.
+   *
+   * @param remembered the newest checkpoint of the previous verification, or null
+   */
+  public static AuditReport verify(List<AuditRecord> records, List<AuditCheckpoint> checkpoints,
+      PublicKey key, AuditCheckpoint remembered) {
     String keyId = keyId(key.getEncoded());
     Long badRecord = null;
     String problem = null;
@@ -214,7 +227,7 @@ public final class AuditChain {
     List<AuditCheckpoint> ordered = new ArrayList<>(checkpoints);
     ordered.sort(Comparator.comparingLong(AuditCheckpoint::id));
     long covered = 0;
-    Instant lastAt = null;
+    AuditCheckpoint last = null;
     Long badCheckpoint = null;
     String checkpointProblem = null;
     Long checkpointBadRecord = null;
@@ -258,7 +271,15 @@ public final class AuditChain {
         break;
       }
       covered = c.seq();
-      lastAt = c.signedAt();
+      last = c;
+    }
+    if (badCheckpoint == null && remembered != null && ordered.stream().noneMatch(c ->
+        c.id() == remembered.id() && c.seq() == remembered.seq()
+            && remembered.headHash().equals(c.headHash()))) {
+      badCheckpoint = remembered.id();
+      checkpointProblem = "checkpoint " + remembered.id() + " (of record " + remembered.seq()
+          + "), accepted by the previous verification, is missing or changed: checkpoints were"
+          + " removed or rewritten";
     }
     if (problem == null || (checkpointBadRecord != null && checkpointBadRecord < badRecord)) {
       problem = checkpointProblem;
@@ -268,12 +289,14 @@ public final class AuditChain {
     }
     boolean ok = problem == null;
     long uncovered = records.size() - covered;
-    return new AuditReport(ok, records.size(), ordered.size(), covered, lastAt,
-        uncovered, keyId, badRecord, badCheckpoint, problem, detects(covered, lastAt),
-        cannotDetect(covered, uncovered));
+    return new AuditReport(ok, records.size(), ordered.size(), covered, last,
+        uncovered, keyId, badRecord, badCheckpoint, problem,
+        detects(covered, last == null ? null : last.signedAt(), remembered),
+        cannotDetect(covered, uncovered, remembered));
   }
 
-  private static List<String> detects(long covered, Instant lastAt) {
+  private static List<String> detects(long covered, Instant lastAt,
+      AuditCheckpoint remembered) {
     List<String> out = new ArrayList<>();
     out.add("an edit, removal or insertion of a record that does not recompute the hash chain,"
         + " anywhere in the log");
@@ -284,10 +307,16 @@ public final class AuditChain {
     } else {
       out.add("nothing more: no signed checkpoint covers any record yet");
     }
+    if (remembered != null) {
+      out.add("the removal or rewriting of checkpoint " + remembered.id() + " (of record "
+          + remembered.seq() + "), the newest the previous verification accepted, or of any"
+          + " before it");
+    }
     return out;
   }
 
-  private static List<String> cannotDetect(long covered, long uncovered) {
+  private static List<String> cannotDetect(long covered, long uncovered,
+      AuditCheckpoint remembered) {
     List<String> out = new ArrayList<>();
     if (uncovered > 0) {
       out.add("a rewriting of the " + uncovered + " records after record " + covered
@@ -295,8 +324,11 @@ public final class AuditChain {
     }
     out.add("a rewriting re-signed by whoever holds the signing key (the server process, or"
         + " anyone who reads its audit-signing.key)");
-    out.add("the removal of the newest checkpoints together with the records only they covered:"
-        + " compare the newest checkpoint's time with your last verification");
+    out.add(remembered == null
+        ? "the removal of the newest checkpoints together with the records only they covered"
+            + " (no previous verification to compare with)"
+        : "the removal of checkpoints newer than checkpoint " + remembered.id() + " together"
+            + " with the records only they covered");
     return out;
   }
 

@@ -1,6 +1,5 @@
 package dev.veil.api;
 
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -14,7 +13,7 @@ import java.util.List;
  * @param checkpoints checkpoints checked
  * @param coveredThrough the sequence number of the newest record a valid checkpoint covers (0 if
  *     none)
- * @param lastCheckpointAt when that checkpoint was signed, or null
+ * @param lastCheckpoint that checkpoint (what the next verification should find again), or null
  * @param uncovered records after {@code coveredThrough}: only their hash chain protects them
  * @param keyId the id of the public key the signatures were checked against
  * @param firstBadRecord the first record that is missing, altered or rewritten, or null
@@ -24,7 +23,7 @@ import java.util.List;
  * @param cannotDetect what it cannot catch
  */
 public record AuditReport(boolean ok, long records, long checkpoints, long coveredThrough,
-    Instant lastCheckpointAt, long uncovered, String keyId, Long firstBadRecord,
+    AuditCheckpoint lastCheckpoint, long uncovered, String keyId, Long firstBadRecord,
     Long firstBadCheckpoint, String problem, List<String> detects, List<String> cannotDetect) {
   public AuditReport {
     detects = List.copyOf(detects);

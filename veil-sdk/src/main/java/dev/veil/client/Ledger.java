@@ -65,7 +65,7 @@ final class Ledger {
   }
 
   /** Every record, then every checkpoint (so that each checkpoint covers downloaded records). */
-  AuditReport verifyAuditChain(PublicKey pinned) {
+  AuditReport verifyAuditChain(PublicKey pinned, AuditCheckpoint remembered) {
     List<AuditRecord> records = new ArrayList<>();
     Long after = 0L;
     while (after != null) {
@@ -80,6 +80,6 @@ final class Ledger {
       checkpoints.addAll(page.checkpoints());
       after = page.checkpoints().isEmpty() ? null : page.next();
     }
-    return AuditChain.verify(records, checkpoints, pinned);
+    return AuditChain.verify(records, checkpoints, pinned, remembered);
   }
 }

@@ -658,6 +658,16 @@ public final class VeilClient {
    * a pinned public key: see {@link AuditChain#verify} for what it detects and cannot.
    */
   public AuditReport verifyAuditChain(PublicKey pinned) {
-    return ledger.verifyAuditChain(Objects.requireNonNull(pinned, "pinned"));
+    return verifyAuditChain(pinned, null);
+  }
+
+  /**
+   * {@link #verifyAuditChain(PublicKey)}, also checking that the newest checkpoint a previous
+   * verification accepted is still there, unchanged.
+   *
+   * @param remembered that checkpoint, or null
+   */
+  public AuditReport verifyAuditChain(PublicKey pinned, AuditCheckpoint remembered) {
+    return ledger.verifyAuditChain(Objects.requireNonNull(pinned, "pinned"), remembered);
   }
 }

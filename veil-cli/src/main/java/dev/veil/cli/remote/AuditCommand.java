@@ -8,9 +8,14 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.concurrent.Callable;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.veil.api.AuditChain;
+import dev.veil.api.AuditCheckpoint;
 import dev.veil.api.AuditReport;
 import dev.veil.api.AuditSigningKey;
+import dev.veil.api.WireInstants;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.VeilVersion;
@@ -31,8 +36,14 @@ import picocli.CommandLine.Spec;
     description = "The server's hash-chained audit log and its signed checkpoints (operators).",
     subcommands = {AuditCommand.Verify.class})
 public final class AuditCommand implements Callable<Integer> {
-  /** Where pinned audit keys are kept in the configuration directory. */
+  /**
+   * Where pinned audit keys ({@code HOST_PORT.pub}) and the newest checkpoint each server's last
+   * successful verification accepted ({@code HOST_PORT.pub.last.json}) are kept in the
+   * configuration directory.
+   */
   static final String PIN_DIR = "audit-keys";
+  private static final ObjectMapper LAST = JsonMapper.builder()
+      .addModule(WireInstants.module()).build();
 
   @Spec CommandSpec spec;
 
@@ -56,9 +67,11 @@ public final class AuditCommand implements Callable<Integer> {
               + "operator), else the key pinned for this server in the configuration "
               + "directory's " + PIN_DIR + "/, pinned on first use with a warning.",
           "Detects any rewriting, removal, insertion or reordering of a record at or before "
-              + "the newest signed checkpoint by anyone without the signing key. Cannot detect "
-              + "changes after that checkpoint, nor a rewriting re-signed by whoever holds the "
-              + "signing key (the server process). Prints which is which."},
+              + "the newest signed checkpoint by anyone without the signing key, and the "
+              + "removal of the checkpoint the previous verification accepted (remembered "
+              + "beside the pinned key). Cannot detect changes after the newest checkpoint, nor "
+              + "a rewriting re-signed by whoever holds the signing key (the server process). "
+              + "Prints which is which."},
       exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
       exitCodeList = {"0:the log agrees with its chain and every signed checkpoint",
           "1:a record or checkpoint is bad (the first is named); the server is unreachable",
@@ -103,7 +116,14 @@ public final class AuditCommand implements Callable<Integer> {
           keySource = "pinned now in " + pin;
         }
       }
-      AuditReport r = client.verifyAuditChain(key);
+      Path last = Remote.configDir(ctx, remote).resolve(PIN_DIR)
+          .resolve(pinName(target.server()) + ".last.json");
+      AuditCheckpoint remembered = Files.exists(last) ? readLast(last) : null;
+      AuditReport r = client.verifyAuditChain(key, remembered);
+      if (r.ok() && r.lastCheckpoint() != null) {
+        Files.createDirectories(last.getParent());
+        Store.writeText(last, LAST.writeValueAsString(r.lastCheckpoint()));
+      }
       if (pinNow != null) {
         Files.createDirectories(pinNow.getParent());
         Store.writeText(pinNow, AuditChain.publicKeyPem(key));
@@ -132,7 +152,7 @@ public final class AuditCommand implements Callable<Integer> {
           r.keyId(), keySource);
       if (r.coveredThrough() > 0) {
         ctx.out().printf("covered: records 1 to %d, the newest checkpoint signed at %s%n",
-            r.coveredThrough(), r.lastCheckpointAt());
+            r.coveredThrough(), r.lastCheckpoint().signedAt());
       }
       if (r.uncovered() > 0) {
         ctx.out().printf("not covered: the %d records after record %d%n", r.uncovered(),
@@ -142,6 +162,16 @@ public final class AuditCommand implements Callable<Integer> {
       r.cannotDetect().forEach(d -> ctx.out().println("cannot detect: " + d));
       ctx.out().flush();
       return r.ok() ? CliErrors.OK : CliErrors.FAILURE;
+    }
+
+    private static AuditCheckpoint readLast(Path file) throws IOException {
+      try {
+        return LAST.readValue(Files.readString(file, StandardCharsets.UTF_8),
+            AuditCheckpoint.class);
+      } catch (JacksonException e) {
+        throw new IllegalArgumentException(file + ": not a checkpoint veil audit verify wrote ("
+            + e.getOriginalMessage() + "); delete it to start afresh");
+      }
     }
 
     private static PublicKey readKey(Path file) throws IOException {

@@ -34,8 +34,9 @@ import dev.veil.server.model.ModelService;
  * same database transaction the rows and one query are counted against the buyer's budget on the
  * model and against the model's total (all buyers together): over either, the request is refused
  * with a 429 and nothing is charged; without funds, a 402 and no budget is used. A superseded
- * model version takes no new job (409 naming the version to use). A retried request with the same idempotency key returns the first
- * job and is charged once. A seller running their own model pays nothing and uses no budget.
+ * model version takes no new job (409 naming the version to use). A retried request with the
+ * same idempotency key returns the first job and is charged once. A seller running their own
+ * model pays nothing and uses no budget.
  *
  * <h2>Checks before the charge</h2>
  *

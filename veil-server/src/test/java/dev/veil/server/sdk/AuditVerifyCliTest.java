@@ -182,6 +182,29 @@ class AuditVerifyCliTest {
   }
 
   @Test
+  void removingTheCheckpointsSinceTheLastVerificationIsDetected() {
+    op.ok("audit", "verify");
+    checkpoint();
+    server.user("dave", "BUYER");
+    long covered = checkpoint();
+    assertThat(op.ok("audit", "verify")).contains("covered: records 1 to " + covered);
+    // the database writer removes the newest checkpoint, then rewrites what it covered
+    jdbi().useHandle(h -> h.createUpdate("DELETE FROM audit_checkpoints WHERE head_seq = :s")
+        .bind("s", covered).execute());
+    rewrite(covered);
+    assertThat(op.run("audit", "verify")).isEqualTo(1);
+    assertThat(op.out()).contains("accepted by the previous verification, is missing or"
+        + " changed", "first bad checkpoint: ");
+    // a verifier without that memory sees only what is left: covered up to an older checkpoint
+    Cli fresh = new Cli(Map.of("VEIL_HOME", dir.resolve("home").toString(),
+        "VEIL_TOKEN", opToken, "VEIL_SERVER", server.url()));
+    assertThat(fresh.run("audit", "verify", "--config-dir", dir.resolve("other").toString()))
+        .isZero();
+    assertThat(fresh.out()).contains("not covered: ", "cannot detect: the removal of the newest"
+        + " checkpoints");
+  }
+
+  @Test
   void aCheckpointSignedByAnotherKeyIsRefused() throws IOException {
     op.ok("audit", "verify");
     checkpoint();
