@@ -243,11 +243,11 @@ final class InferenceBench {
   }
 
   /**
-   * The flooding's D for a listing allowing {@code queries} requests per buyer: its row budget,
-   * as the server takes it.
+   * The flooding's D for a listing allowing {@code queries} requests per buyer: its total row
+   * budget (every buyer's rows), as the server takes it.
    */
   long floodingResults(int queries) {
-    return (long) queries * rows;
+    return (long) queries * rows * buyers.size();
   }
 
   /** Publishes a new listing of the model allowing {@code queries} requests of a batch per buyer. */
@@ -267,8 +267,8 @@ final class InferenceBench {
     BenchHttp http = new BenchHttp(url, Duration.ofMinutes(1));
     return http.post("/api/models", sellerToken, Map.of("name", "bench model " + (++listings),
         "description", "18-feature logistic regression", "pricePerPrediction", 1,
-        "maxQueriesPerBuyer", queries, "maxRowsPerBuyer", floodingResults(queries), "model",
-        model), 201).get("id").asText();
+        "maxQueriesPerBuyer", queries, "maxRowsPerBuyer", (long) queries * rows,
+        "maxRowsTotal", floodingResults(queries), "model", model), 201).get("id").asText();
   }
 
   /** Every buyer runs {@code requests} requests on the model, all buyers at once. */

@@ -46,7 +46,10 @@ class SdkCoverageTest {
       Map.entry("cancelJob", "cancelJob"), Map.entry("downloadJobResult", "downloadResult"),
       Map.entry("getBalance", "balance"), Map.entry("deposit", "deposit"),
       Map.entry("verifyLedger", "verifyLedger"), Map.entry("listAudit", "audit"),
-      Map.entry("verifyAudit", "verifyAudit"), Map.entry("health", "health"));
+      Map.entry("verifyAudit", "verifyAudit"),
+      Map.entry("listAuditCheckpoints", "auditCheckpoints"),
+      Map.entry("createAuditCheckpoint", "createAuditCheckpoint"),
+      Map.entry("getAuditPublicKey", "auditPublicKey"), Map.entry("health", "health"));
   /** Served for browsers, not called by the SDK. */
   static final Set<String> DOCS = Set.of("openapi", "docs", "docsAsset");
 
