@@ -27,8 +27,8 @@ import dev.veil.he.rlwe.SecretKey;
  * the refresh ({@link #policy(TrainingPlan, double)}) and D the decryptions of the whole run; in a
  * slot it is about {@code sigma sqrt(N)}, so a value at scale S keeps {@code log2 S - log2 sigma -
  * log2(N)/2} bits ({@link #expectedPrecisionBits}). At s = 30, N = 2^12, D = 2 and the bound of
- * one iteration (about 2^19) that is {@code log2 S - 43} bits: nothing at the usual 2^40, about 12
- * bits at 2^55. Plan refreshes with scales of 2^50 or more. {@link #refresh} refuses (through
+ * one iteration of 128 rows (about 2^17.6) that is {@code log2 S - 41} bits: nothing at the usual
+ * 2^40, 14 bits at 2^55 (RefreshTest). Plan refreshes with scales of 2^50 or more. {@link #refresh} refuses (through
  * {@link FloodingDecryptor}) a decryption that would leave less than 1 bit.
  *
  * <p>Thread-safe.

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * holder's flooding decryptor.
  *
  * <p>Parameters: N = 2^12, primes 60 + 5 x 55 at scale 2^55 (the flooding of a refresh costs
- * about 43 bits at this N), special 61: log2(QP) = 396 bits, above the 128-bit bound of 109 bits
+ * about 41 bits at this N), special 61: log2(QP) = 396 bits, above the 128-bit bound of 109 bits
  * at N = 2^12, hence {@code securityOff()} (test only). The flooding's noise bound is the one
  * {@link TrainingNoise} traces for the segment before the refresh.
  */
