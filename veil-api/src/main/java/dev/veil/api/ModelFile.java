@@ -21,22 +21,42 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param weights intercept first, then one per feature (logistic, linear), else null
  * @param classWeights one such vector per class (ovr), else null
  * @param training the training report, or null
+ * @param decryption how the weights were decrypted ({@link DecryptionInfo}); null in files
+ *     written before it was recorded, which count as exact
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelFile(String format, String model, List<String> featureNames, Label label,
-    Scaling scaler, double[] weights, double[][] classWeights, TrainingInfo training) {
+    Scaling scaler, double[] weights, double[][] classWeights, TrainingInfo training,
+    DecryptionInfo decryption) {
   /** The format tag of a decrypted model. */
   public static final String FORMAT = "veil-model/1";
 
   /** The model kind whose weights are {@link #classWeights()}. */
   public static final String ONE_VS_REST = "ovr";
 
+  /** A model file without a decryption record (one made by hand, or before it was recorded). */
+  public ModelFile(String format, String model, List<String> featureNames, Label label,
+      Scaling scaler, double[] weights, double[][] classWeights, TrainingInfo training) {
+    this(format, model, featureNames, label, scaler, weights, classWeights, training, null);
+  }
+
+  /** The same model with the record of how it was decrypted. */
+  public ModelFile withDecryption(DecryptionInfo d) {
+    return new ModelFile(format, model, featureNames, label, scaler, weights, classWeights,
+        training, d);
+  }
+
+  /** Whether the weights come from a flooded decryption, fit to leave the key holder. */
+  public boolean sharable() {
+    return decryption != null && decryption.flooded();
+  }
+
   /**
    * Checks the model's shape: the format tag, the model, at least one named feature, finite
    * weights with the intercept and one per feature ({@code classWeights}, at least two, for
    * {@code ovr}; {@code weights} otherwise, where {@code classWeights} is ignored) and a valid
-   * scaler of as many features when present.
+   * scaler of as many features when present, and a valid decryption record when present.
    *
    * @return this
    * @throws IllegalArgumentException naming the field
@@ -62,6 +82,9 @@ public record ModelFile(String format, String model, List<String> featureNames, 
       FileChecks.weights(weights, d, "weights");
     }
     FileChecks.scaler(scaler, d, "the model");
+    if (decryption != null) {
+      decryption.validate();
+    }
     return this;
   }
 }

@@ -128,6 +128,19 @@ class MetadataFilesJsonTest {
   }
 
   @Test
+  void aModelFilesDecryptionRecordReadsBackIdentically() throws Exception {
+    ModelFile flooded = roundTrip("{\"format\":\"veil-model/1\",\"model\":\"logistic\","
+        + "\"featureNames\":[\"a\"],\"weights\":[0.5,-1.0],\"decryption\":{\"mode\":"
+        + "\"flooded\",\"securityBits\":30,\"sharedDecryptions\":16,\"log2Sigma\":33.5,"
+        + "\"precisionBits\":9.25}}", ModelFile.class);
+    assertThat(flooded.decryption()).isEqualTo(new DecryptionInfo("flooded", 30, 16L, 33.5, 9.25));
+    ModelFile exact = roundTrip("{\"format\":\"veil-model/1\",\"model\":\"logistic\","
+        + "\"featureNames\":[\"a\"],\"weights\":[0.5,-1.0],\"decryption\":{\"mode\":"
+        + "\"exact\"}}", ModelFile.class);
+    assertThat(exact.sharable()).isFalse();
+  }
+
+  @Test
   void modelFilesIgnoreUnknownFieldsEvenForAStrictReader() throws Exception {
     ModelFile m = STRICT.readValue("{\"format\":\"veil-model/1\",\"model\":\"logistic\","
         + "\"featureNames\":[\"a\",\"b\"],\"scaler\":" + SCALER + ",\"weights\":[0,1,2],"

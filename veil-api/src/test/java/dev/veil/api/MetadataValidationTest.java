@@ -85,6 +85,28 @@ class MetadataValidationTest {
   }
 
   @Test
+  void aModelFilesDecryptionRecordIsChecked() {
+    ModelFile m = new ModelFile(ModelFile.FORMAT, "logistic", NAMES, null, SCALER, new double[3],
+        null, null);
+    assertThat(m.sharable()).isFalse();
+    assertThat(m.withDecryption(DecryptionInfo.exact()).validate().sharable()).isFalse();
+    DecryptionInfo flooded = new DecryptionInfo("flooded", 30, 16L, 33.5, 9.25);
+    assertThat(m.withDecryption(flooded).validate().sharable()).isTrue();
+    refused(() -> m.withDecryption(new DecryptionInfo("rounded", null, null, null, null))
+        .validate(), "decryption.mode must be 'flooded' or 'exact', got 'rounded'");
+    refused(() -> m.withDecryption(new DecryptionInfo("flooded", 29, 16L, 33.5, 9.0))
+        .validate(), "decryption.securityBits must be in [30, 128], got 29");
+    refused(() -> m.withDecryption(new DecryptionInfo("flooded", 30, 0L, 33.5, 9.0))
+        .validate(), "decryption.sharedDecryptions must be at least 1");
+    refused(() -> m.withDecryption(new DecryptionInfo("flooded", 30, 16L, null, 9.0))
+        .validate(), "decryption.log2Sigma is missing");
+    refused(() -> m.withDecryption(new DecryptionInfo("flooded", 30, 16L, 33.0, Double.NaN))
+        .validate(), "decryption.log2Sigma and precisionBits must be finite");
+    refused(() -> m.withDecryption(new DecryptionInfo("exact", 30, null, null, null))
+        .validate(), "an exact decryption has no flooding fields");
+  }
+
+  @Test
   void keysEncryptedModelsSchemasRowsAndPredictionsNameTheirWrongField() {
     refused(() -> new KeysInfo(KeysInfo.FORMAT, "logistic", -1, 2, 5, 3, null, 14, 20, 40, "ab",
         "k", new int[0]).validate(), "rows must be at least 0, got -1");

@@ -79,9 +79,6 @@ public final class HelrBenchmark {
   /** Sigmoid degrees the planner supports (Kim et al.'s polynomials). */
   public static final List<Integer> DEGREES = List.of(3, 5, 7);
 
-  /** Noise bound (bits) declared to the flooding policy of a refresh, when one is planned. */
-  static final double REFRESH_NOISE_BOUND_BITS = 2;
-
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -295,7 +292,7 @@ public final class HelrBenchmark {
             new EncryptedLogisticRegression(keys.evaluator, keys.encoder, plan);
         KeyHolderRefresher refresher = plan.refreshes() == 0 ? null
             : new KeyHolderRefresher(keys.ctx, keys.sk, keys.pk,
-                KeyHolderRefresher.policy(REFRESH_NOISE_BOUND_BITS, plan.refreshes()));
+                KeyHolderRefresher.policy(plan, config.scaling() == Scaling.STANDARD ? 8 : 1));
         final int fold = f;
         long start = System.nanoTime();
         EncryptedLogisticRegression.Result result = trainer.train(cz, refresher,

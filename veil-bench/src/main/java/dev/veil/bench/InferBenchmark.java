@@ -169,7 +169,7 @@ public final class InferBenchmark {
               + " probabilities (%d) and the sanitiser's mask (1) need %d", params.maxLevel(),
           params.maxLevel() == 1 ? "" : "s", needed - 1, needed);
     }
-    double log2Sigma = policy(params, rows).log2Sigma(params.logN());
+    double log2Sigma = policy(params, rows).log2Sigma();
     double logQ0 = Math.log(params.q(0)) / Math.log(2);
     if (log2Sigma + 3 + 1 > logQ0 - 1) {
       return String.format(Locale.ROOT, "flooding noise 2^%.1f for %d rows does not fit the"
@@ -181,7 +181,7 @@ public final class InferBenchmark {
 
   /** The server's flooding for a buyer who receives {@code rows} rows of the model. */
   static FloodingPolicy policy(Parameters params, int rows) {
-    return InferenceSettings.defaults().floodingPolicy(params, weights(), rows);
+    return InferenceSettings.defaults().floodingPolicy(params, weights(), true, rows);
   }
 
   /** The model: intercept {@value #INTERCEPT}, feature weights of L2 norm {@value #WEIGHT_NORM}. */

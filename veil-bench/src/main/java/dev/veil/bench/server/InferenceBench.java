@@ -387,7 +387,7 @@ final class InferenceBench {
     Buyer b = buyers.get(0);
     LogisticModel model = new LogisticModel(weights);
     SigmoidApproximation sigmoid = settings.sigmoid();
-    FloodingPolicy policy = settings.floodingPolicy(params, weights, floodingResults);
+    FloodingPolicy policy = settings.floodingPolicy(params, weights, true, floodingResults);
     CyclicBarrier ready = new CyclicBarrier(threads + 1);
     CyclicBarrier done = new CyclicBarrier(threads + 1);
     ExecutorService pool = Executors.newFixedThreadPool(threads);

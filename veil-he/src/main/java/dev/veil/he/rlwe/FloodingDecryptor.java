@@ -1,6 +1,7 @@
 package dev.veil.he.rlwe;
 
 import java.security.SecureRandom;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.veil.he.ring.Sampler;
@@ -14,8 +15,9 @@ import dev.veil.he.ring.Sampler;
  * <p>What it protects: the secret key against an observer of the published decryptions (the
  * IND-CPA-D attacks of Li and Micciancio), for up to {@code maxDecryptions} decryptions of
  * ciphertexts whose noise coefficients stay below {@code 2^noiseBoundBits}. What it does not: a
- * declared bound that is too small (the caller must bound the noise of its circuit), and
- * decryptions made with other decryptors of the same key.
+ * bound that is too small (size it with {@code dev.veil.he.ckks.NoiseEstimator} for the circuit
+ * that produced the ciphertext; {@link #forNoise} makes a decryptor of the same s and tau for
+ * another bound), and decryptions made with other decryptors of the same key.
  *
  * <p>The budget is counted by this instance alone, in memory: the count starts at the {@code
  * alreadyUsed} given to the constructor (0 by default) and goes up by one for each call of {@link
@@ -25,7 +27,9 @@ import dev.veil.he.ring.Sampler;
  * share it. A caller that must hold a key to its budget over its whole life has to do that
  * itself: use a single instance per key, store {@link #used()} after each decryption (or before
  * publishing its result), and pass the stored count as {@code alreadyUsed} when it makes the
- * next instance. A count lost or restored too low gives the key a fresh budget.
+ * next instance. A count lost or restored too low gives the key a fresh budget: {@code
+ * dev.veil.he.io.DecryptionBudget} is the count persisted beside the secret key, which callers
+ * charge before they release a decrypted value.
  *
  * <p>Thread-safe: concurrent calls charge the count atomically, so one instance never makes more
  * than the budget. The flooding noise is drawn from a {@link SecureRandom} of the instance.
@@ -55,7 +59,7 @@ public final class FloodingDecryptor {
     this.params = ctx.parameters();
     this.exact = new Decryptor(ctx, sk);
     this.policy = policy;
-    this.sigma = Math.pow(2, policy.log2Sigma(params.logN()));
+    this.sigma = Math.pow(2, policy.log2Sigma());
     if (alreadyUsed < 0) {
       throw new IllegalArgumentException("alreadyUsed must be >= 0");
     }
@@ -72,12 +76,28 @@ public final class FloodingDecryptor {
   }
 
   /**
+   * A decryptor of the same key, s and tau for ciphertexts whose noise is bounded by {@code
+   * 2^noiseBoundBits}, whose count starts where this one's is now (the two do not share it).
+   */
+  public FloodingDecryptor forNoise(double noiseBoundBits) {
+    return new FloodingDecryptor(ctx, exact, policy.withNoiseBound(noiseBoundBits), used.get());
+  }
+
+  private FloodingDecryptor(HeContext ctx, Decryptor exact, FloodingPolicy policy, long used) {
+    this.ctx = ctx;
+    this.params = ctx.parameters();
+    this.exact = exact;
+    this.policy = policy;
+    this.sigma = Math.pow(2, policy.log2Sigma());
+    this.used = new AtomicLong(used);
+  }
+
+  /**
    * Bits of precision left in each decoded slot after flooding, for values encoded at {@code
-   * scale}: the flooding noise of one coefficient spreads to about {@code sigma sqrt(N)} in a
-   * slot, so {@code log2(scale) - log2(sigma) - log2(N)/2}.
+   * scale}: {@link FloodingPolicy#precisionBits}.
    */
   public double expectedPrecisionBits(double scale) {
-    return Math.log(scale) / Math.log(2) - Math.log(sigma) / Math.log(2) - params.logN() / 2.0;
+    return policy.precisionBits(scale, params.logN());
   }
 
   /**
@@ -92,32 +112,22 @@ public final class FloodingDecryptor {
     return Math.max(0, policy.maxDecryptions() - used.get());
   }
 
+  /** {@link #decrypt(Ciphertext, double)} with a floor of 1 bit. */
+  public Plaintext decrypt(Ciphertext ct) {
+    return decrypt(ct, 1);
+  }
+
   /**
-   * Decrypts and floods.
+   * Decrypts and floods, refusing before anything is decrypted or counted when the flooding would
+   * leave fewer than {@code minPrecisionBits} bits at the ciphertext's scale.
    *
    * @throws DecryptionBudgetExhaustedException when the budget is spent (nothing is decrypted)
+   * @throws InsufficientPrecisionException when the precision left would be below the floor
    * @throws IllegalArgumentException when the flooding noise would not fit the modulus at the
    *     ciphertext's level (decrypt at a higher level or with fewer bits of noise)
    */
-  public Plaintext decrypt(Ciphertext ct) {
-    params.requireSame(ct.parameters(), "flooded decrypt");
-    double logQ = 0;
-    for (int i = 0; i <= ct.level(); i++) {
-      logQ += Math.log(params.q(i)) / Math.log(2);
-    }
-    // the noise, 8 sigma with overwhelming probability, must leave room for the message
-    if (Math.log(8 * sigma) / Math.log(2) + 1 > logQ - 1) {
-      throw new IllegalArgumentException(String.format(
-          "flooded decrypt: flooding noise 2^%.1f does not fit the modulus 2^%.1f at level %d;"
-              + " decrypt at a higher level, lower the noise bound or the decryption budget",
-          Math.log(sigma) / Math.log(2), logQ, ct.level()));
-    }
-    if (expectedPrecisionBits(ct.scale()) < 1) {
-      throw new IllegalArgumentException(String.format(
-          "flooded decrypt: flooding noise 2^%.1f per coefficient leaves no precision at scale"
-              + " 2^%.1f; encode the shared values at a larger scale",
-          Math.log(sigma) / Math.log(2), Math.log(ct.scale()) / Math.log(2)));
-    }
+  public Plaintext decrypt(Ciphertext ct, double minPrecisionBits) {
+    checkFits(ct, minPrecisionBits);
     long before;
     do {
       before = used.get();
@@ -130,6 +140,38 @@ public final class FloodingDecryptor {
     Plaintext pt = exact.decrypt(ct);
     addFlooding(pt);
     return pt;
+  }
+
+  /**
+   * The checks of {@link #decrypt(Ciphertext, double)} without decrypting or counting: whether
+   * the flooding fits the modulus at the ciphertext's level and leaves the floor.
+   *
+   * @throws InsufficientPrecisionException when the precision left would be below the floor
+   * @throws IllegalArgumentException when the noise does not fit the modulus
+   */
+  public void checkFits(Ciphertext ct, double minPrecisionBits) {
+    params.requireSame(ct.parameters(), "flooded decrypt");
+    double logQ = 0;
+    for (int i = 0; i <= ct.level(); i++) {
+      logQ += Math.log(params.q(i)) / Math.log(2);
+    }
+    // the noise, 8 sigma with overwhelming probability, must leave room for the message
+    if (Math.log(8 * sigma) / Math.log(2) + 1 > logQ - 1) {
+      throw new IllegalArgumentException(String.format(
+          "flooded decrypt: flooding noise 2^%.1f does not fit the modulus 2^%.1f at level %d;"
+              + " decrypt at a higher level, lower the noise bound or the decryption budget",
+          Math.log(sigma) / Math.log(2), logQ, ct.level()));
+    }
+    double bits = expectedPrecisionBits(ct.scale());
+    if (bits < minPrecisionBits) {
+      throw new InsufficientPrecisionException(String.format(Locale.ROOT,
+          "flooded decrypt: flooding noise sigma = 2^%.1f (s = %d bits, noise bound 2^%.1f,"
+              + " %d shared decryptions) leaves %.1f bits of precision at scale 2^%.1f, below"
+              + " the %.1f required; compute the shared values at a larger scale or declare"
+              + " fewer shared decryptions", Math.log(sigma) / Math.log(2),
+          policy.securityBits(), policy.noiseBoundBits(), policy.maxDecryptions(), bits,
+          Math.log(ct.scale()) / Math.log(2), minPrecisionBits), bits, minPrecisionBits);
+    }
   }
 
   private void addFlooding(Plaintext pt) {

@@ -32,7 +32,7 @@ final class CkksFixture implements AutoCloseable {
   final Decryptor decryptor;
   final EvaluationKeys keys;
   final Evaluator evaluator;
-  final NoiseModel noise;
+  final NoiseEstimator noise;
 
   private CkksFixture(Parameters params, int threads, boolean relinearization,
       boolean conjugation, int... rotations) {
@@ -53,7 +53,7 @@ final class CkksFixture implements AutoCloseable {
     this.keys = new EvaluationKeys(
         params, relinearization ? keyGenerator.relinearizationKey(secretKey) : null, galois);
     this.evaluator = new Evaluator(context, keys);
-    this.noise = new NoiseModel(params);
+    this.noise = new NoiseEstimator(params);
   }
 
   /**

@@ -32,7 +32,7 @@ import dev.veil.he.rlwe.Plaintext;
 class EvaluatorPrecisionTest {
   private CkksFixture f;
   private Evaluator ev;
-  private NoiseModel noise;
+  private NoiseEstimator noise;
   private int slots;
   private int top;
   private double scale;
@@ -151,7 +151,7 @@ class EvaluatorPrecisionTest {
     Ciphertext prod = ev.mulPlainNew(c, pt);
     assertThat(prod.level()).isEqualTo(ctLevel);
     assertThat(prod.scale()).isEqualTo(scale * scale);
-    double v = NoiseModel.product(
+    double v = NoiseEstimator.product(
         fresh, scale, x.maxSquare(), noise.encoded(y.maxAbs(), scale), scale, y.maxSquare());
     f.assertPrecise("mulPlain", x.times(y), prod, v);
     Ciphertext r = ev.rescaleNew(prod);
@@ -228,7 +228,7 @@ class EvaluatorPrecisionTest {
   // ------------------------------------------------------------------ multiplication
 
   private double productVariance() {
-    return NoiseModel.product(fresh, scale, x.maxSquare(), fresh, scale, y.maxSquare());
+    return NoiseEstimator.product(fresh, scale, x.maxSquare(), fresh, scale, y.maxSquare());
   }
 
   @Test
@@ -267,7 +267,7 @@ class EvaluatorPrecisionTest {
   @Test
   void squareRelin_matches_the_plain_square() {
     Ciphertext r = ev.squareRelinNew(cx);
-    double v = NoiseModel.product(fresh, scale, x.maxSquare(), fresh, scale, x.maxSquare())
+    double v = NoiseEstimator.product(fresh, scale, x.maxSquare(), fresh, scale, x.maxSquare())
         + noise.keySwitch(top);
     f.assertPrecise("squareRelin", x.times(x), r, v);
   }
@@ -298,7 +298,7 @@ class EvaluatorPrecisionTest {
     assertThat(xyz.level()).isZero();
     assertThat(xyz.scale()).isEqualTo(s1 * scale / q(1));
     Slots expected = x.times(y).times(z);
-    double v2 = NoiseModel.product(v1, s1, x.times(y).maxSquare(), fresh, scale, z.maxSquare())
+    double v2 = NoiseEstimator.product(v1, s1, x.times(y).maxSquare(), fresh, scale, z.maxSquare())
         + noise.keySwitch(1);
     f.assertPrecise("x*y*z", expected, xyz, noise.rescale(v2, 1));
   }
@@ -328,7 +328,7 @@ class EvaluatorPrecisionTest {
     } else {
       // a degree-1 ciphertext at the degree-2 one's scale: z times an encoded 1 at scale
       Ciphertext one = ev.mulPlainNew(c, f.encode(Slots.constant(slots, 1, 0), top, scale));
-      double v1 = NoiseModel.product(
+      double v1 = NoiseEstimator.product(
           fresh, scale, z.maxSquare(), noise.encoded(1, scale), scale, 1);
       v = v1 + v2;
       boolean d2First = what.startsWith("degree 2");

@@ -72,7 +72,7 @@ class KeySwitchingTest {
         Ciphertext cb = g.encrypt(b, level, scale);
         Ciphertext prod = g.evaluator.mulRelinNew(ca, cb);
         double fresh = g.noise.freshSecretKey();
-        double v = NoiseModel.product(fresh, scale, a.maxSquare(), fresh, scale, b.maxSquare())
+        double v = NoiseEstimator.product(fresh, scale, a.maxSquare(), fresh, scale, b.maxSquare())
             + g.noise.keySwitch(level);
         String what = "dnum " + requested + " mulRelin at level " + level;
         g.assertPrecise(what, a.times(b), prod, v);

@@ -4,9 +4,9 @@ import java.util.Locale;
 
 import dev.veil.he.ckks.Encoder;
 import dev.veil.he.ckks.Evaluator;
+import dev.veil.he.ckks.KeyRecoveryAttack;
+import dev.veil.he.ckks.NoiseEstimator;
 import dev.veil.he.ckks.PrecisionStats;
-import dev.veil.he.ring.Modulus;
-import dev.veil.he.ring.RingContext;
 import dev.veil.he.rlwe.Ciphertext;
 import dev.veil.he.rlwe.DecryptionBudgetExhaustedException;
 import dev.veil.he.rlwe.Decryptor;
@@ -14,9 +14,9 @@ import dev.veil.he.rlwe.Encryptor;
 import dev.veil.he.rlwe.FloodingDecryptor;
 import dev.veil.he.rlwe.FloodingPolicy;
 import dev.veil.he.rlwe.HeContext;
+import dev.veil.he.rlwe.InsufficientPrecisionException;
 import dev.veil.he.rlwe.KeyGenerator;
 import dev.veil.he.rlwe.Parameters;
-import dev.veil.he.rlwe.Plaintext;
 import dev.veil.he.rlwe.SecretKey;
 import dev.veil.he.rlwe.SecretKeyAccess;
 
@@ -41,20 +41,20 @@ import dev.veil.he.rlwe.SecretKeyAccess;
  *
  * {@link FloodingDecryptor} adds fresh Gaussian noise, much larger than e, before the result is
  * decoded, so that the published values are statistically almost independent of the secret. The
- * {@link FloodingPolicy} sizes it: {@code sigma = 2^(s/2) * B * sqrt(D N)} for a statistical
- * security of s bits (at least 40), a declared bound {@code B = 2^noiseBoundBits} on every
- * coefficient of e, and a budget of D shared decryptions for the key's whole life. The price is
- * precision: about {@code log2(sigma) + log2(N)/2} bits are lost below the scale, so a result to
- * be shared needs a large scale: here 2^80, on two 60-bit primes. At the usual 2^40 the flooding
- * noise is larger than the values.
+ * {@link FloodingPolicy} sizes it: {@code sigma = sqrt(12 tau) * 2^(s/2) * B} (OpenFHE's rule of
+ * thumb) for a statistical security of s bits (at least 30), a bound B on every coefficient of e
+ * that {@link NoiseEstimator} traces through the computation, and a budget of tau shared
+ * decryptions for the key's whole life. The price is precision: about {@code log2(sigma) +
+ * log2(N)/2} bits are lost below the scale, so a result to be shared needs a large scale: here
+ * 2^80, on two 60-bit primes. At the usual 2^40 only a few bits are left, and a decryption that
+ * would leave fewer than the caller's floor is refused.
  *
  * <h2>The budget</h2>
  *
- * The guarantee holds for at most D decryptions under the key, so the decryptor counts them and
- * refuses the one after the last ({@link DecryptionBudgetExhaustedException}). Share one
- * decryptor per key, and persist {@link FloodingDecryptor#used()} when the process restarts. The
- * noise bound is the caller's responsibility: B must bound the noise of every circuit whose
- * result is decrypted (a bound too small voids the guarantee; a generous one only costs bits).
+ * The guarantee holds for at most tau decryptions under the key, so the decryptor counts them
+ * and refuses the one after the last ({@link DecryptionBudgetExhaustedException}). Its count is
+ * in memory; {@code dev.veil.he.io.DecryptionBudget} is the count persisted beside the secret key
+ * that {@code veil decrypt --for-sharing} charges.
  */
 public final class Example5SharedDecryption {
   private Example5SharedDecryption() {}
@@ -92,41 +92,53 @@ public final class Example5SharedDecryption {
       System.out.println(String.format(Locale.ROOT,
           "exact decryption published (scale 2^40): %.1f bits of precision", exactSmall.meanBits()));
       byte[] trueKey = sk.coefficients(SecretKeyAccess.INSECURE); // only to check the attack
-      int recovered = recoverSecret(ctx, encoder, small, pubRe, pubIm, trueKey);
+      int recovered = KeyRecoveryAttack.agreement(
+          KeyRecoveryAttack.fromSlots(ctx, encoder, small, pubRe, pubIm), trueKey);
       System.out.println("attack on the exact decryption: " + recovered + " of " + params.n()
           + " secret-key coefficients recovered");
 
-      // The same ciphertext through the flooding decryptor: at scale 2^40 the flooding noise
-      // would swamp the values entirely, so the decryptor refuses instead of publishing noise.
-      FloodingPolicy policy = FloodingPolicy.of(12, 16);
-      FloodingDecryptor flooding = new FloodingDecryptor(ctx, sk, policy);
+      // The same ciphertext through the flooding decryptor, its noise bound traced (a fresh
+      // public-key encryption at level 0): the attack on what it publishes finds nothing.
+      NoiseEstimator est = new NoiseEstimator(params);
+      double freshBound = est.log2Bound(est.freshPublicKey(0, 0x1p40, 1.2));
+      FloodingDecryptor flooding40 = new FloodingDecryptor(ctx, sk, FloodingPolicy.of(freshBound,
+          16));
+      double[] floodRe = new double[slots];
+      double[] floodIm = new double[slots];
+      encoder.decode(flooding40.decrypt(small), floodRe, floodIm);
+      int recoveredFlooded = KeyRecoveryAttack.agreement(
+          KeyRecoveryAttack.fromSlots(ctx, encoder, small, floodRe, floodIm), trueKey);
+      System.out.println(String.format(Locale.ROOT, "attack on the flooded decryption (noise"
+          + " bound 2^%.1f, sigma 2^%.1f, %.1f bits left at scale 2^40): %d of %d coefficients",
+          freshBound, log2(flooding40.sigma()), flooding40.expectedPrecisionBits(0x1p40),
+          recoveredFlooded, params.n()));
       try {
-        flooding.decrypt(small);
-        System.out.println("flooded decryption at scale 2^40: published (unexpected)");
-      } catch (IllegalArgumentException e) {
-        System.out.println("flooded decryption at scale 2^40 refused: " + e.getMessage());
+        flooding40.decrypt(small, 20);
+        System.out.println("flooded decryption with a 20-bit floor: published (unexpected)");
+      } catch (InsufficientPrecisionException e) {
+        System.out.println("flooded decryption with a 20-bit floor refused: " + e.getMessage());
       }
-      System.out.println(String.format(Locale.ROOT,
-          "expected precision after flooding at scale 2^40: %.1f bits; at scale 2^80: %.1f bits",
-          flooding.expectedPrecisionBits(0x1p40), flooding.expectedPrecisionBits(0x1p80)));
-
-      // (At scale 2^80 the coefficients no longer fit a double, so this naive re-encoding would
-      // stumble on rounding: an accident of floating point, not a protection to rely on.)
 
       // ------------------------------------------------------------- the policy
       // Eight participants encrypt their vectors (values in [-1, 1]) with the public key; the
-      // aggregator adds the ciphertexts; the sum is decrypted and published. Noise bound: a
-      // public-key encryption leaves rounding noise of standard deviation about
-      // sqrt((1 + 2N/3) / 12) ~ 2^4.4 per coefficient, a sum of 8 about 2^5.9, and the largest
-      // of N such coefficients stays below 2^8.5: declare 2^12 for margin.
+      // aggregator adds the ciphertexts; the sum is decrypted and published. The noise bound of
+      // the sum is traced: eight independent fresh encryptions added.
+      double scale = params.defaultScale();
+      NoiseEstimator.Noise one = est.freshPublicKey(1, scale, 1);
+      NoiseEstimator.Noise sum = one;
+      for (int k = 1; k < 8; k++) {
+        sum = est.addIndependent(sum, one);
+      }
+      FloodingPolicy policy = FloodingPolicy.of(est.log2Bound(sum), 16);
+      FloodingDecryptor flooding = new FloodingDecryptor(ctx, sk, policy);
       System.out.println(String.format(Locale.ROOT,
-          "policy: %d-bit statistical security, noise bound 2^%.0f, budget %d decryptions"
+          "policy: %d-bit statistical security, traced noise bound 2^%.1f, budget %d decryptions"
               + " -> flooding sigma 2^%.1f",
           policy.securityBits(), policy.noiseBoundBits(), policy.maxDecryptions(),
           log2(flooding.sigma())));
       for (long d : new long[] {1, 16, 1024, 1L << 20}) {
         System.out.println(String.format(Locale.ROOT, "  a budget of %7d decryptions: sigma 2^%.1f",
-            d, FloodingPolicy.of(12, d).log2Sigma(params.logN())));
+            d, FloodingPolicy.of(policy.noiseBoundBits(), d).log2Sigma()));
       }
 
       // ------------------------------------------------------------- the shared result
@@ -163,7 +175,7 @@ public final class Example5SharedDecryption {
           + " remaining");
 
       // ------------------------------------------------------------- the budget runs out
-      FloodingPolicy tight = FloodingPolicy.of(12, 2);
+      FloodingPolicy tight = new FloodingPolicy(policy.securityBits(), policy.noiseBoundBits(), 2);
       FloodingDecryptor limited = new FloodingDecryptor(ctx, sk, tight);
       limited.decrypt(aggregate);
       limited.decrypt(aggregate);
@@ -179,33 +191,6 @@ public final class Example5SharedDecryption {
       System.out.println("after a restart with used = " + limited.used() + ": "
           + restarted.remaining() + " remaining");
     }
-  }
-
-  /**
-   * What an observer of a published decryption computes: re-encode the published values at the
-   * ciphertext's level (0 here) and scale, which gives {@code c0 + c1 s} when nothing was added to
-   * it, then solve for {@code s} coefficient-wise in the NTT domain: {@code s = (p - c0) / c1}.
-   * Returns how many coefficients agree with the real key (used only to score the attack).
-   */
-  private static int recoverSecret(HeContext ctx, Encoder encoder, Ciphertext ct,
-      double[] publishedRe, double[] publishedIm, byte[] trueKey) {
-    Plaintext p = encoder.encode(publishedRe, publishedIm, 0, ct.scale());
-    RingContext ring = ctx.ring();
-    Modulus q = ring.modulus(0);
-    int n = trueKey.length;
-    long[] s = new long[n];
-    long[] c0 = ct.poly(0)[0];
-    long[] c1 = ct.poly(1)[0];
-    for (int j = 0; j < n; j++) {
-      s[j] = q.mul(q.sub(p.poly()[0][j], c0[j]), q.inv(c1[j]));
-    }
-    ring.ntt(0).inverse(s);
-    int agree = 0;
-    for (int j = 0; j < n; j++) {
-      long centred = s[j] > q.q / 2 ? s[j] - q.q : s[j];
-      agree += centred == trueKey[j] ? 1 : 0;
-    }
-    return agree;
   }
 
   private static double log2(double v) {

@@ -44,15 +44,16 @@ import dev.veil.he.rlwe.PublicKey;
  *       {@code (c0, c1)} is distributed as a fresh encryption (RLWE).
  *   <li><b>Flood</b>: the fresh encryption of step 3 encrypts not zero but a polynomial with
  *       independent Gaussian coefficients of standard deviation (like {@link FloodingPolicy})
- *       <pre>  sigma = 2^(s/2) * B * sqrt(N * D)</pre>
- *       with s the statistical security, B a declared bound on the coefficients of the result's
- *       noise, N the ring degree and D the number of sanitised ciphertexts the buyer may ever
+ *       <pre>  sigma = sqrt(12 D) * 2^(s/2) * B</pre>
+ *       with s the statistical security, B a bound on the coefficients of the result's noise
+ *       (from {@link ScoringNoise}, which traces this package's circuits with the engine's
+ *       noise estimator) and D the number of sanitised ciphertexts the buyer may ever
  *       receive from this model (bound it with {@link QueryBudget}: D = its row budget is always
  *       enough, each returned ciphertext holding at least one row). <em>Protects against</em> the
  *       decryption noise: the buyer decrypts {@code m + e} with e a function of the weights (their
  *       encoding times the buyer's known fresh noise, rescale rounding, masked by-products);
- *       flooding makes the D decryptions statistically close (Renyi divergence of order 2^s at
- *       most e^(1/2), Li-Micciancio-Schultz-Sorrell) to decryptions whose noise is independent of
+ *       flooding makes the D decryptions statistically close (within about 2^-s,
+ *       Li-Micciancio-Schultz-Sorrell, OpenFHE's rule) to decryptions whose noise is independent of
  *       the weights, so the buyer learns only the result values, up to the flooding error.
  * </ol>
  *
@@ -72,18 +73,17 @@ import dev.veil.he.rlwe.PublicKey;
  * prime. Multiplying the result by a constant does not help (the noise, hence B, grows with it):
  * results meant to be flooded must be computed at a large scale from the start.
  *
- * <p>Worked examples (measured in the tests): N = 2^12, scale 2^55, s = 40, B = 2^9 (the noise
- * of RAW scores of 18 features after clearing measures about 2^7.4), D = 150: sigma = 2^38.6,
- * 10.4 bits expected, 11.6 mean / 9.7 worst measured over 150 rows. N = 2^14, scale 2^50, same s
- * and B, D = 1024: sigma = 2^41, only 2 bits left; keeping about 10 bits there needs a scale near
- * 2^58, which a 60-bit first prime can hold only for values below 2 in magnitude (probabilities).
- * Flooding at s = 40 is expensive: choose D (the buyer's row budget) and the scale together.
+ * <p>Worked example (measured in the tests): N = 2^12, scale 2^55, s = 40, B from {@link
+ * ScoringNoise} for RAW scores of 18 features (the measured noise lies below it), D = 150: the
+ * test prints sigma and the bits expected and measured. Flooding at s = 40 is expensive: choose
+ * D (the buyer's row budget) and the scale together.
  *
  * <h2>What it does not protect</h2>
  *
  * The output values themselves (a logistic model with confidence outputs falls to about d + 1
- * queries: that is what {@link QueryBudget} slows down), a declared B below the actual noise
- * (the caller bounds the noise of its circuit), and results sanitised by other instances for the
+ * queries: that is what {@link QueryBudget} slows down), a B below the actual noise (a row owner
+ * who encrypts with more noise than a fresh encryption, see {@link ScoringNoise}), and results
+ * sanitised by other instances for the
  * same buyer and model beyond D. Thread-safe; fresh randomness per ciphertext.
  */
 public final class OutputSanitizer {
@@ -124,7 +124,7 @@ public final class OutputSanitizer {
     this.encoder = new Encoder(ctx);
     this.encryptor = Encryptor.withPublicKey(ctx, Objects.requireNonNull(resultKey, "resultKey"),
         random);
-    this.log2Sigma = policy.log2Sigma(params.logN());
+    this.log2Sigma = policy.log2Sigma();
     this.sigma = Math.pow(2, log2Sigma);
     double logQ0 = log2(params.q(0));
     if (log2(8 * sigma) + 1 > logQ0 - 1) {
@@ -146,7 +146,7 @@ public final class OutputSanitizer {
     return sigma;
   }
 
-  /** {@code log2(sigma) = s/2 + log2(B) + (log2(N) + log2(D)) / 2}. */
+  /** {@code log2(sigma) = log2(12 D)/2 + s/2 + log2(B)} ({@link FloodingPolicy#log2Sigma}). */
   public double log2Sigma() {
     return log2Sigma;
   }
@@ -161,7 +161,7 @@ public final class OutputSanitizer {
    * - log2(N)/2}.
    */
   public double expectedPrecisionBits(double scale) {
-    return log2(scale) - log2Sigma - params.logN() / 2.0;
+    return policy.precisionBits(scale, params.logN());
   }
 
   /**
@@ -216,7 +216,7 @@ public final class OutputSanitizer {
     double bits = expectedPrecisionBits(ct.scale());
     if (bits < minPrecisionBits) {
       throw new PrecisionTooLowException(String.format(
-          "sanitize: flooding noise sigma = 2^%.1f (s = %d bits, declared noise bound B = 2^%.1f,"
+          "sanitize: flooding noise sigma = 2^%.1f (s = %d bits, noise bound B = 2^%.1f,"
               + " D = %d results, N = 2^%d) leaves %.1f bits of precision at the result's scale"
               + " 2^%.1f, below the %.1f bits required; compute the result at a larger scale,"
               + " declare a tighter noise bound or allow fewer results per buyer",

@@ -10,7 +10,8 @@
  *       decrypts them for the key holder.
  *   <li>{@link dev.veil.ml.infer.OutputSanitizer}: clears, reduces, re-randomises and floods a
  *       result before it goes back to a buyer; {@link dev.veil.ml.infer.QueryBudget} limits what a
- *       buyer may have scored.
+ *       buyer may have scored; {@link dev.veil.ml.infer.ScoringNoise} traces the noise
+ *       bound of the scoring circuits that sizes the sanitiser's flooding.
  * </ul>
  */
 package dev.veil.ml.infer;

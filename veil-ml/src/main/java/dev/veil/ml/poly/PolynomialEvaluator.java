@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.TreeSet;
 
 import dev.veil.he.ckks.Evaluator;
+import dev.veil.he.ckks.NoiseEstimator;
+import dev.veil.he.ckks.NoiseEstimator.Noise;
 import dev.veil.he.rlwe.Ciphertext;
 import dev.veil.he.rlwe.MissingKeyException;
 import dev.veil.he.rlwe.Parameters;
@@ -111,6 +113,51 @@ public final class PolynomialEvaluator {
     }
     double drift = Math.abs(Math.log(ratio / k) / Math.log(2)) * Math.max(1, degree);
     return drift <= MAX_FOLD_DRIFT_BITS ? (long) k : 0;
+  }
+
+  // ------------------------------------------------------------------ noise
+
+  /**
+   * A bound on the noise of {@code p(x)} evaluated by this class for the output scale {@code
+   * outputScale}, for the traced input {@code x} (its slots in [a, b]). Conservative, in
+   * standard deviations added linearly (as for fully correlated errors): the input's error mapped
+   * to [-1, 1] is multiplied by {@code L = sum_k |c_k| k^2}, which bounds |p'| on [-1, 1]
+   * (Markov: {@code |T_k'| <= k^2}); each of the {@code depth + 1} levels adds its rescale and
+   * key-switch noise, counted as if it entered at the input and again in the final combination
+   * ({@code (L + sum_k |c_k|)} times); the result's values are bounded by {@code sum_k |c_k|}.
+   *
+   * @throws IllegalArgumentException if x lacks the levels the polynomial needs
+   */
+  public static Noise noise(NoiseEstimator est, Noise x, ChebyshevSeries p, double outputScale) {
+    int levels = levelsNeeded(p.degree(), p.a(), p.b());
+    if (x.level() < levels) {
+      throw new IllegalArgumentException("a degree-" + p.degree() + " polynomial needs " + levels
+          + " levels, the input is at level " + x.level());
+    }
+    double c = 0;
+    double l = 0;
+    double[] coeffs = p.coefficients();
+    for (int k = 0; k < coeffs.length; k++) {
+      c += Math.abs(coeffs[k]);
+      l += Math.abs(coeffs[k]) * k * k;
+    }
+    double perLevel = est.rescale(est.keySwitch(x.level()), x.level());
+    double n = est.parameters().n();
+    double v = propagated(x.variance(), perLevel, x, p, l, c, levels, outputScale);
+    double cn = propagated(x.covarianceNorm(), perLevel / n, x, p, l, c, levels, outputScale);
+    double r = est.rounding(1, 1);
+    // the products of the powers mix the coefficients: each one's variance is bounded by the
+    // covariance norm, not by the input's per-coefficient variance
+    return new Noise(x.level() - levels, outputScale, v + r, cn + r / n, cn + r / n, c);
+  }
+
+  /** The variance at {@code outputScale} of {@link #noise}'s error, for input variance v. */
+  private static double propagated(double v, double perLevel, Noise x, ChebyshevSeries p,
+      double l, double c, int levels, double outputScale) {
+    double unit = Math.sqrt(v) / x.scale() * 2 / (p.b() - p.a());
+    double fresh = Math.sqrt(perLevel) / x.scale();
+    double sd = (l * unit + (l + c) * (levels + 1) * fresh) * outputScale;
+    return sd * sd;
   }
 
   // ------------------------------------------------------------------ plans

@@ -184,13 +184,7 @@ public final class EncryptedLogisticRegression {
 
   /** {@code c sum_i s(-z_i . v) z_i}, replicated in every block, at scale {@code outScale}. */
   Ciphertext scaledGradient(Ciphertext[] z, Ciphertext v, double c, double outScale) {
-    ChebyshevSeries onAb = ChebyshevSeries.fromPowerBasis(plan.sigmoid().coefficients(),
-        plan.a(), plan.b());
-    double[] coeffs = onAb.coefficients();
-    for (int k = 0; k < coeffs.length; k++) {
-      coeffs[k] *= c;
-    }
-    ChebyshevSeries series = new ChebyshevSeries(-1, 1, coeffs);
+    ChebyshevSeries series = gradientSeries(plan, c);
     double slope = -2 / (plan.b() - plan.a());
     double offset = -(plan.a() + plan.b()) / (plan.b() - plan.a());
     Ciphertext[] terms = new Ciphertext[z.length];
@@ -231,6 +225,17 @@ public final class EncryptedLogisticRegression {
     Ciphertext sum = sums.sumAllRows(terms);
     sum.setScale(outScale);
     return sum;
+  }
+
+  /** {@code c} times the plan's sigmoid, as a series on [-1, 1] (its interval mapped there). */
+  static ChebyshevSeries gradientSeries(TrainingPlan plan, double c) {
+    ChebyshevSeries onAb = ChebyshevSeries.fromPowerBasis(plan.sigmoid().coefficients(),
+        plan.a(), plan.b());
+    double[] coeffs = onAb.coefficients();
+    for (int k = 0; k < coeffs.length; k++) {
+      coeffs[k] *= c;
+    }
+    return new ChebyshevSeries(-1, 1, coeffs);
   }
 
   /** {beta_{t+1}, v_{t+1}} from the scaled gradient (at scale S) and the previous iterates. */

@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.veil.he.ckks.Encoder;
+import dev.veil.he.ckks.NoiseEstimator;
 import dev.veil.he.rlwe.Ciphertext;
 import dev.veil.he.rlwe.Encryptor;
 import dev.veil.he.rlwe.FloodingDecryptor;
@@ -21,17 +22,14 @@ import dev.veil.he.rlwe.SecretKey;
  *
  * <h2>Precision cost</h2>
  *
- * The flooding noise has standard deviation {@code sigma = 2^(s/2) B sqrt(D N)} per coefficient
- * ({@link FloodingPolicy}); in a slot it is about {@code sigma sqrt(N)}, so a value at scale S
- * keeps {@code log2 S - log2 sigma - log2(N)/2} bits ({@link #expectedPrecisionBits}). At s = 40,
- * N = 2^12 and D = 16 decryptions that is {@code log2 S - 28 - log2 B - 6} bits: at S = 2^40 about
- * {@code 6 - log2 B} bits, i.e. the weights after a refresh are only good to a few
- * hundredths unless the values are carried at a larger scale (with modulus to spare at the refresh
- * level) or the declared noise bound B is small. An honest B bounds the whole deviation of the
- * decryption from the exact values (the computation's approximation error times the scale), so
- * flooding costs about {@code s/2 + (log2 D + 2 log2 N)/2} bits on top of the computation's own
- * error: plan refreshes with scales of 2^50 or more for production use. The constructor refuses
- * (through {@link FloodingDecryptor}) policies whose noise does not fit at all.
+ * The flooding noise has standard deviation {@code sigma = sqrt(12 D) 2^(s/2) B} per coefficient
+ * ({@link FloodingPolicy}), with B the bound {@link TrainingNoise} traces for the segment before
+ * the refresh ({@link #policy(TrainingPlan, double)}) and D the decryptions of the whole run; in a
+ * slot it is about {@code sigma sqrt(N)}, so a value at scale S keeps {@code log2 S - log2 sigma -
+ * log2(N)/2} bits ({@link #expectedPrecisionBits}). At s = 30, N = 2^12, D = 2 and the bound of
+ * one iteration of 128 rows (about 2^17.6) that is {@code log2 S - 41} bits: nothing at the usual
+ * 2^40, 14 bits at 2^55 (RefreshTest). Plan refreshes with scales of 2^50 or more. {@link #refresh} refuses (through
+ * {@link FloodingDecryptor}) a decryption that would leave less than 1 bit.
  *
  * <p>Thread-safe.
  */
@@ -54,9 +52,18 @@ public final class KeyHolderRefresher implements Refresher {
     this.encryptor = Encryptor.withPublicKey(ctx, pk);
   }
 
-  /** A 40-bit-security policy for {@code refreshes} refreshes of two ciphertexts each. */
-  public static FloodingPolicy policy(double noiseBoundBits, int refreshes) {
-    return FloodingPolicy.of(noiseBoundBits, Math.max(1, 2L * refreshes));
+  /**
+   * The flooding of the plan's refreshes (two ciphertexts each) at the default statistical
+   * security, for a noise bound traced through the segment before a refresh ({@link
+   * TrainingNoise#logisticRefresh}) with table values up to {@code inputMaxAbs}.
+   *
+   * @throws IllegalArgumentException if the plan schedules no refresh
+   */
+  public static FloodingPolicy policy(TrainingPlan plan, double inputMaxAbs) {
+    NoiseEstimator est = new NoiseEstimator(plan.params());
+    double bound = est.log2Bound(TrainingNoise.logisticRefresh(plan, inputMaxAbs,
+        Double.POSITIVE_INFINITY));
+    return FloodingPolicy.of(bound, 2L * plan.refreshes());
   }
 
   /** Bits of precision a value at {@code scale} keeps through a refresh. */
@@ -68,13 +75,21 @@ public final class KeyHolderRefresher implements Refresher {
     return decryptor.policy();
   }
 
+  /**
+   * The values a refresh re-encrypts for {@code ct}: its flooded decryption, decoded (the real
+   * parts of the slots). What leaves the key holder's decryption, counted as one of the policy's
+   * shared decryptions.
+   */
+  public double[] floodedSlots(Ciphertext ct) {
+    return encoder.decode(decryptor.decrypt(ct));
+  }
+
   @Override
   public Ciphertext[] refresh(Ciphertext[] cts) {
     Ciphertext[] out = new Ciphertext[cts.length];
     for (int i = 0; i < cts.length; i++) {
-      double[] slots = encoder.decode(decryptor.decrypt(cts[i]));
       out[i] = encryptor.encrypt(
-          encoder.encode(slots, params.maxLevel(), params.defaultScale()));
+          encoder.encode(floodedSlots(cts[i]), params.maxLevel(), params.defaultScale()));
     }
     calls.incrementAndGet();
     ciphertexts.addAndGet(cts.length);

@@ -3,6 +3,7 @@ package dev.veil.ml.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.veil.he.ckks.NoiseEstimator;
 import dev.veil.he.rlwe.Ciphertext;
 import dev.veil.he.rlwe.Parameters;
 import dev.veil.ml.linalg.Layout;
@@ -51,6 +52,21 @@ class EncryptedLinearRegressionTest {
     System.out.printf("encrypted linear regression: max error %.3g, ms/iter %s%n", err,
         java.util.Arrays.toString(r.report().iterationMillis()));
     assertThat(r.report().levelsUsed()).isEqualTo(9);
+    // the noise TrainingNoise traces bounds the weights' measured noise; loosely (measured: 12.5
+    // bits of slack after 3 steps): the trace bounds every value by its worst case, and the
+    // weights' bound compounds over the steps (a known cost of sharing a linear model)
+    double[] beta = java.util.Arrays.copyOf(expected, d + 2);
+    beta[d + 1] = -1;
+    Ciphertext out = r.weights();
+    double measured = NoiseEstimator.log2MaxDifference(f.ctx, f.decryptor.decrypt(out),
+        f.encoder.encode(packer.replicatedSlots(beta), out.level(), out.scale()));
+    NoiseEstimator.Noise traced = TrainingNoise.linear(PARAMS, rows, d, 3,
+        LearningRate.constant(0.5), 0.01, 2, Double.POSITIVE_INFINITY);
+    double bound = new NoiseEstimator(PARAMS).log2Bound(traced);
+    System.out.printf("linear regression's weights: noise measured 2^%.2f, traced 2^%.2f%n",
+        measured, bound);
+    assertThat(traced.level()).isEqualTo(out.level());
+    assertThat(measured).isLessThan(bound).isGreaterThan(bound - 14);
     assertThat(err).isLessThan(Math.pow(2, -40 + 6 + Math.log(rows) / Math.log(2) + 4));
     assertThatThrownBy(() -> new EncryptedLinearRegression(f.evaluator, f.encoder, rows, d, 4,
         LearningRate.constant(0.5), 0)).hasMessageContaining("use at most 3 iterations");

@@ -2,6 +2,7 @@ package dev.veil.ml.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.veil.he.ckks.NoiseEstimator;
 import dev.veil.he.rlwe.Ciphertext;
 import dev.veil.he.rlwe.Parameters;
 import dev.veil.ml.data.Metrics;
@@ -79,6 +80,36 @@ class EncryptedLogisticRegressionTest {
     System.out.printf("  AUC encrypted %.4f plain %.4f%n", aucE, aucP);
     assertThat(Math.abs(aucE - aucP)).isLessThan(0.01);
   }
+
+  /**
+   * The traced bound of {@link TrainingNoise} against the noise of the trained weights, measured
+   * as the largest coefficient of their exact decryption minus the encoding of the plain trace's
+   * weights (replicated as the ciphertext holds them): below the bound, and within {@value
+   * #TRAINING_SLACK_BITS} bits of it: the trace adds standard deviations linearly through the
+   * polynomial, bounds every operand by its largest value and every sum of rotations by its
+   * coherent worst case (measured here: 5 bits of slack, 2^13.9 against 2^18.8).
+   */
+  @Test
+  void tracedNoiseBoundsTheTrainedWeights() {
+    NesterovLogisticRegression plain = NesterovLogisticRegression.defaults().withIterations(2)
+        .withLambda0(0.01).withL2(0.01).withSigmoid(Sigmoid.KIM_DEGREE_3);
+    double[] expected = plain.trace(x, y).betas().get(2);
+    Ciphertext w = new EncryptedLogisticRegression(f.evaluator, f.encoder, plan).train(z)
+        .weights();
+    double[] slots = new TablePacker(f.encoder, plan.layout()).replicatedSlots(expected);
+    double measured = NoiseEstimator.log2MaxDifference(f.ctx, f.decryptor.decrypt(w),
+        f.encoder.encode(slots, w.level(), w.scale()));
+    NoiseEstimator.Noise traced = TrainingNoise.logistic(plan, 1, 4);
+    double bound = new NoiseEstimator(PARAMS).log2Bound(traced);
+    System.out.printf("trained weights' noise: measured 2^%.2f, traced bound 2^%.2f (2^%.2f"
+        + " without a weight bound)%n", measured, bound, new NoiseEstimator(PARAMS).log2Bound(
+        TrainingNoise.logistic(plan, 1, Double.POSITIVE_INFINITY)));
+    assertThat(traced.level()).isEqualTo(w.level());
+    assertThat(measured).isLessThan(bound);
+    assertThat(bound - measured).isLessThan(TRAINING_SLACK_BITS);
+  }
+
+  static final double TRAINING_SLACK_BITS = 8;
 
   static double log2(double v) {
     return Math.log(v) / Math.log(2);

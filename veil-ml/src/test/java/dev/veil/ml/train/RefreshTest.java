@@ -3,8 +3,12 @@ package dev.veil.ml.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.veil.he.ckks.KeyRecoveryAttack;
+import dev.veil.he.ckks.NoiseEstimator;
 import dev.veil.he.rlwe.Ciphertext;
+import dev.veil.he.rlwe.FloodingPolicy;
 import dev.veil.he.rlwe.Parameters;
+import dev.veil.he.rlwe.SecretKeyAccess;
 import dev.veil.ml.data.Metrics;
 import dev.veil.ml.linalg.TablePacker;
 import dev.veil.ml.plain.LogisticModel;
@@ -15,15 +19,14 @@ import org.junit.jupiter.api.Test;
  * Two iterations with five levels: one iteration per segment, one refresh through the key
  * holder's flooding decryptor.
  *
- * <p>Parameters: N = 2^12, primes 60 + 5 x 40, special 61: log2(QP) = 321 bits, above the 128-bit
- * bound of 109 bits at N = 2^12, hence {@code securityOff()} (test only).
- *
- * <p>The flooding policy declares a noise bound of 2 bits: this tests the flow and the precision
- * the flooding leaves, not a security claim (see {@link KeyHolderRefresher} on honest bounds).
+ * <p>Parameters: N = 2^12, primes 60 + 5 x 55 at scale 2^55 (the flooding of a refresh costs
+ * about 41 bits at this N), special 61: log2(QP) = 396 bits, above the 128-bit bound of 109 bits
+ * at N = 2^12, hence {@code securityOff()} (test only). The flooding's noise bound is the one
+ * {@link TrainingNoise} traces for the segment before the refresh.
  */
 class RefreshTest {
   static final Parameters PARAMS = Parameters.builder().logN(12)
-      .logQ(60, 40, 40, 40, 40, 40).logP(61).securityOff().build();
+      .logQ(60, 55, 55, 55, 55, 55).logP(61).logDefaultScale(55).securityOff().build();
 
   @Test
   void aPlanThatNeedsRefreshesRunsAndCountsThem() {
@@ -43,7 +46,7 @@ class RefreshTest {
     assertThatThrownBy(() -> trainer.train(z))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refresher");
     KeyHolderRefresher refresher = new KeyHolderRefresher(f.ctx, f.sk, f.pk,
-        KeyHolderRefresher.policy(2, plan.refreshes()));
+        KeyHolderRefresher.policy(plan, 1));
     EncryptedLogisticRegression.Result r = trainer.train(z, refresher, null);
     assertThat(r.report().refreshes()).isEqualTo(1);
     assertThat(refresher.refreshes()).isEqualTo(1);
@@ -72,5 +75,41 @@ class RefreshTest {
       pp[i] = trace.model().probability(x[i]);
     }
     assertThat(Math.abs(Metrics.auc(y, pe) - Metrics.auc(y, pp))).isLessThan(0.01);
+  }
+
+  /**
+   * The Li-Micciancio key recovery run against what a refresh publishes (the decoded real parts
+   * of its two decryptions): it recovers the key from exact decryptions of the same ciphertexts,
+   * and nothing from the refresher's flooded ones. N = 2^12, level 0, scale 2^40 (where the
+   * attack's re-encoding is exact).
+   */
+  @Test
+  void theKeyRecoveryAttackFailsOnWhatARefreshDecrypts() {
+    Parameters p = Parameters.builder().logN(12).logQ(60, 40).logP(61).logDefaultScale(40)
+        .securityOff().build();
+    TrainFixture f = new TrainFixture(p, new int[0]);
+    int slots = p.slots();
+    double[] v = new double[slots];
+    java.util.Random r = new java.util.Random(3);
+    Ciphertext[] cts = new Ciphertext[2];
+    for (int c = 0; c < 2; c++) {
+      for (int j = 0; j < slots; j++) {
+        v[j] = 2 * r.nextDouble() - 1;
+      }
+      cts[c] = f.encryptor.encrypt(f.encoder.encode(v, 0, p.defaultScale()));
+    }
+    byte[] key = f.sk.coefficients(SecretKeyAccess.INSECURE);
+    double[] ea = f.encoder.decode(f.decryptor.decrypt(cts[0]));
+    double[] eb = f.encoder.decode(f.decryptor.decrypt(cts[1]));
+    assertThat(KeyRecoveryAttack.agreement(KeyRecoveryAttack.fromRealParts(f.ctx, f.encoder,
+        cts[0], ea, cts[1], eb), key)).isEqualTo(key.length);
+    NoiseEstimator est = new NoiseEstimator(p);
+    FloodingPolicy policy = FloodingPolicy.of(
+        est.log2Bound(est.freshPublicKey(0, p.defaultScale(), 1)), 2);
+    KeyHolderRefresher refresher = new KeyHolderRefresher(f.ctx, f.sk, f.pk, policy);
+    double[] fa = refresher.floodedSlots(cts[0]);
+    double[] fb = refresher.floodedSlots(cts[1]);
+    assertThat(KeyRecoveryAttack.agreement(KeyRecoveryAttack.fromRealParts(f.ctx, f.encoder,
+        cts[0], fa, cts[1], fb), key)).isLessThan(key.length / 100);
   }
 }

@@ -123,7 +123,8 @@ public final class InferenceJobs {
     }
     // sized by the listing's total, fixed at publication: colluding buyers pool their results
     long floodingResults = own ? Math.max(1, rows) : m.floodingRows();
-    FloodingPolicy best = InferenceShape.policy(params, settings, 0, floodingResults);
+    FloodingPolicy best = InferenceShape.policy(params, settings, packing, output,
+        params.maxLevel(), new double[m.features() + 1], floodingResults);
     double bits = InferenceShape.precisionBits(params, best);
     if (bits < settings.minPrecisionBits()) {
       throw ServiceException.badRequest(String.format(java.util.Locale.ROOT,

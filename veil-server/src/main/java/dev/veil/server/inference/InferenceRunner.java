@@ -129,8 +129,8 @@ public final class InferenceRunner implements JobRunner {
         if (w.length != ip.features() + 1) {
           throw new JobFailedException("the model changed shape since the job was submitted");
         }
-        FloodingPolicy policy = InferenceShape.policy(params, settings, InferenceShape.l2(w),
-            ip.floodingResults());
+        FloodingPolicy policy = InferenceShape.policy(params, settings, ip.packing(),
+            ip.output(), cts[0].level(), w, ip.floodingResults());
         OutputSanitizer sanitizer = new OutputSanitizer(he, pk, policy,
             settings.minPrecisionBits());
         Evaluator ev = new Evaluator(he, evk);

@@ -9,6 +9,7 @@ import dev.veil.he.rlwe.FloodingPolicy;
 import dev.veil.he.rlwe.Parameters;
 import dev.veil.ml.infer.EncryptedRowsInference;
 import dev.veil.ml.infer.FeatureMajorInference;
+import dev.veil.ml.infer.ScoringNoise;
 import dev.veil.ml.linalg.Layout;
 import dev.veil.ml.poly.SigmoidApproximation;
 import dev.veil.server.core.ServiceException;
@@ -16,7 +17,7 @@ import dev.veil.server.core.ServiceException;
 /**
  * The shape of an inference job, fixed before any work: how many ciphertexts the rows take, how
  * many levels the computation and the sanitiser need, where the results are read, and the
- * flooding (noise bound, precision left).
+ * flooding (the noise bound traced for the job's circuit, the precision left).
  */
 final class InferenceShape {
   static final String FEATURE_MAJOR = "feature-major";
@@ -87,30 +88,33 @@ final class InferenceShape {
   }
 
   /**
-   * log2 of the declared noise bound B for weights of this L2 norm: {@code logN/2 + margin +
-   * ceil(log2(1 + ||w||))} (see {@link InferenceSettings}).
+   * log2 of the noise bound B of the results: the job's circuit traced by {@link ScoringNoise}
+   * (rows at {@code level}, the default scale) for these weights, plus the settings' margin.
    */
-  static double noiseBoundBits(Parameters params, InferenceSettings s, double weightNorm) {
-    return params.logN() / 2.0 + s.noiseMarginBits()
-        + Math.ceil(Math.log1p(weightNorm) / Math.log(2));
+  static double noiseBoundBits(Parameters params, InferenceSettings s, String packing,
+      String output, int level, double[] weightsWithIntercept) {
+    boolean scores = output.equals(SCORES);
+    ScoringNoise.Circuit circuit = packing.equals(FEATURE_MAJOR)
+        ? (scores ? ScoringNoise.Circuit.FEATURE_MAJOR_SCORES
+            : ScoringNoise.Circuit.FEATURE_MAJOR_PROBABILITIES)
+        : (scores ? ScoringNoise.Circuit.ROW_MAJOR_SCORES
+            : ScoringNoise.Circuit.ROW_MAJOR_PROBABILITIES);
+    int features = weightsWithIntercept.length - 1;
+    Layout layout = packing.equals(FEATURE_MAJOR) ? null : Layout.of(params, 1, features);
+    return ScoringNoise.noiseBoundBits(params, circuit, level, params.defaultScale(),
+        ScoringNoise.INPUT_BOUND, new double[][] {weightsWithIntercept}, layout,
+        scores ? null : sigmoid(s))
+        + s.noiseMarginBits();
   }
 
-  static FloodingPolicy policy(Parameters params, InferenceSettings s, double weightNorm,
-      long floodingResults) {
-    return new FloodingPolicy(s.securityBits(), noiseBoundBits(params, s, weightNorm),
-        floodingResults);
+  static FloodingPolicy policy(Parameters params, InferenceSettings s, String packing,
+      String output, int level, double[] weightsWithIntercept, long floodingResults) {
+    return new FloodingPolicy(s.securityBits(), noiseBoundBits(params, s, packing, output, level,
+        weightsWithIntercept), floodingResults);
   }
 
   /** Bits left after flooding at the parameters' default scale. */
   static double precisionBits(Parameters params, FloodingPolicy policy) {
-    return params.logDefaultScale() - policy.log2Sigma(params.logN()) - params.logN() / 2.0;
-  }
-
-  static double l2(double[] weightsWithIntercept) {
-    double s = 0;
-    for (int j = 1; j < weightsWithIntercept.length; j++) {
-      s += weightsWithIntercept[j] * weightsWithIntercept[j];
-    }
-    return Math.sqrt(s);
+    return policy.precisionBits(params.defaultScale(), params.logN());
   }
 }

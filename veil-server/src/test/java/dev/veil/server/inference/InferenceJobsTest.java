@@ -19,10 +19,10 @@ import dev.veil.api.ModelFile;
 import dev.veil.api.Scaling;
 import dev.veil.api.UpdateModelRequest;
 import dev.veil.he.ckks.Evaluator;
+import dev.veil.he.ckks.NoiseEstimator;
 import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.Ciphertext;
 import dev.veil.he.rlwe.Parameters;
-import dev.veil.he.rlwe.Plaintext;
 import dev.veil.ml.infer.EncryptedResult;
 import dev.veil.ml.infer.FeatureMajorInference;
 import dev.veil.ml.infer.ResultDescriptor;
@@ -214,10 +214,18 @@ class InferenceJobsTest {
     return d.read(slots);
   }
 
-  /** 7 sigma of the flooding error per slot, for the model's budget of rows. */
+  /**
+   * 7 sigma of the flooding error per slot, for the model's budget of rows: the largest over the
+   * packings and outputs the tests run.
+   */
   private static double tolerance(long budgetRows) {
-    double log2Sigma = InferenceShape.policy(PARAMS, SETTINGS, InferenceShape.l2(WEIGHTS),
-        budgetRows).log2Sigma(PARAMS.logN());
+    double log2Sigma = 0;
+    for (String packing : List.of(InferenceShape.FEATURE_MAJOR, InferenceShape.ROW_MAJOR)) {
+      for (String output : List.of(InferenceShape.SCORES, InferenceShape.PROBABILITIES)) {
+        log2Sigma = Math.max(log2Sigma, InferenceShape.policy(PARAMS, SETTINGS, packing, output,
+            PARAMS.maxLevel(), WEIGHTS, budgetRows).log2Sigma());
+      }
+    }
     return 7 * Math.pow(2, log2Sigma) * Math.sqrt(PARAMS.n() / 2.0) / PARAMS.defaultScale();
   }
 
@@ -304,21 +312,22 @@ class InferenceJobsTest {
   }
 
   /**
-   * The flooding is sized by a declared bound B on the result's noise; here the noise of
+   * The flooding is sized by the bound B traced for the job's circuit; here the noise of
    * feature-major scores and probabilities is measured (with the buyer's secret key, before
    * sanitising) against it.
    */
   @Test
-  void theDeclaredNoiseBoundCoversTheMeasuredNoise() {
+  void theTracedNoiseBoundCoversTheMeasuredNoise() {
     Evaluator ev = new Evaluator(buyer.ctx, buyer.evk);
     FeatureMajorInference fm = new FeatureMajorInference(ev);
     FeatureMajorInference.Batch batch = new FeatureMajorInference.Owner(buyer.encoder,
         buyer.encryptor, null).encrypt(rows).get(0);
     SigmoidApproximation sig = InferenceShape.sigmoid(SETTINGS);
     double[] scores = expectedScores();
-    double declared = InferenceShape.noiseBoundBits(PARAMS, SETTINGS,
-        InferenceShape.l2(WEIGHTS));
     for (boolean probabilities : new boolean[] {false, true}) {
+      double declared = InferenceShape.noiseBoundBits(PARAMS, SETTINGS,
+          InferenceShape.FEATURE_MAJOR, probabilities ? InferenceShape.PROBABILITIES
+              : InferenceShape.SCORES, PARAMS.maxLevel(), WEIGHTS);
       Ciphertext ct = probabilities
           ? fm.probabilities(batch, new LogisticModel(WEIGHTS), sig).ciphertext()
           : fm.scores(batch, WEIGHTS).ciphertext();
@@ -328,7 +337,7 @@ class InferenceJobsTest {
         ideal[s] = probabilities ? sig.evaluate(score) : score;
       }
       double bits = noiseBits(ct, ideal);
-      System.out.printf("%s: measured noise 2^%.1f, declared 2^%.1f%n",
+      System.out.printf("%s: measured noise 2^%.1f, traced bound 2^%.1f%n",
           probabilities ? "probabilities" : "scores", bits, declared);
       assertThat(bits).isLessThan(declared);
     }
@@ -337,19 +346,8 @@ class InferenceJobsTest {
   /** log2 of the largest coefficient of decrypt(ct) - encode(ideal), at level 0. */
   private static double noiseBits(Ciphertext ct, double[] ideal) {
     Ciphertext low = new Evaluator(buyer.ctx).dropToLevelNew(ct, 0);
-    Plaintext got = buyer.decryptor.decrypt(low);
-    Plaintext want = buyer.encoder.encode(ideal, 0, low.scale());
-    long q = PARAMS.q(0);
-    long[] a = got.poly()[0].clone();
-    long[] b = want.poly()[0].clone();
-    buyer.ctx.ring().ntt(0).inverse(a);
-    buyer.ctx.ring().ntt(0).inverse(b);
-    long max = 0;
-    for (int i = 0; i < a.length; i++) {
-      long v = Math.floorMod(a[i] - b[i], q);
-      max = Math.max(max, Math.abs(v > q / 2 ? v - q : v));
-    }
-    return Math.log(Math.max(1, max)) / Math.log(2);
+    return NoiseEstimator.log2MaxDifference(buyer.ctx, buyer.decryptor.decrypt(low),
+        buyer.encoder.encode(ideal, 0, low.scale()));
   }
 
   @Test

@@ -78,8 +78,9 @@ class RemoteCliTest {
     writeData(testCsv, TEST_ROWS, 2);
     Cli cli = new Cli(Map.of());
     ownerKeys = shared.resolve("owner-keys");
+    // a 50-bit scale: the owner shares the trained model (veil decrypt --for-sharing)
     cli.ok("keygen", "--out", ownerKeys.toString(), "--rows", "" + ROWS, "--features", "3",
-        "--iterations", "1");
+        "--iterations", "1", "--scale-bits", "50");
     buyerKeys = shared.resolve("buyer-keys");
     cli.ok("keygen", "--model", "inference", "--features", "3", "--out", buyerKeys.toString());
   }
@@ -292,8 +293,15 @@ class RemoteCliTest {
           within(1e-4));
     }
 
-    // the owner sells the model; the buyer encrypts rows with its schema and buys predictions
-    String mdl = id("mdl", owner.ok("model", "publish", "--model", modelJson.toString(),
+    // the owner sells the model, decrypted for sharing (an exact decryption is refused); the
+    // buyer encrypts rows with its schema and buys predictions
+    owner.fails(owner.run("model", "publish", "--model", modelJson.toString(), "--name", "risk",
+        "--price", "2", "--max-queries", "5", "--max-rows", "100"), 2, "decrypted exactly",
+        "--for-sharing");
+    Path sharedJson = dir.resolve("model-shared.json");
+    assertThat(owner.ok("decrypt", "--keys", ownerKeys.toString(), "--model", mine.toString(),
+        "--out", sharedJson.toString(), "--for-sharing")).contains("flooded for sharing");
+    String mdl = id("mdl", owner.ok("model", "publish", "--model", sharedJson.toString(),
         "--name", "risk", "--description", "visit risk", "--price", "2", "--max-queries", "5",
         "--max-rows", "100"));
     assertThat(owner.out()).contains("logistic on 3 features, price 2 per row");
@@ -326,9 +334,10 @@ class RemoteCliTest {
     List<String> lines = Files.readAllLines(csv);
     assertThat(lines).hasSize(TEST_ROWS + 1).first().isEqualTo("probability,predicted");
     // the server's sigmoid: least squares of degree 3 on [-8, 8]
+    JsonNode sharedModel = JSON.readTree(sharedJson.toFile());
     double[] w = new double[4];
     for (int j = 0; j < 4; j++) {
-      w[j] = model.get("weights").get(j).asDouble();
+      w[j] = sharedModel.get("weights").get(j).asDouble();
     }
     LogisticModel sold = new LogisticModel(w);
     SigmoidApproximation sig = SigmoidApproximation.leastSquares(-8, 8, 3);
