@@ -16,6 +16,8 @@ import java.time.Instant;
  * @param maxQueriesPerBuyer inference jobs each buyer may run
  * @param maxRowsPerBuyer rows each buyer may have scored in all
  * @param listed whether buyers can find and use it
+ * @param hosted whether the server holds the weights (sealed, run by the server's own workers: the
+ *     platform operator can read them); false: they stay on the seller's worker
  * @param createdAt when it was published
  * @param updatedAt when its listing last changed
  * @param usage the caller's use of the budget ({@code GET} and {@code PATCH} of one model), or
@@ -23,5 +25,5 @@ import java.time.Instant;
  */
 public record Model(String id, String sellerId, String name, String description, String task,
     int features, InputSchema inputSchema, long pricePerPrediction, long maxQueriesPerBuyer,
-    long maxRowsPerBuyer, boolean listed, Instant createdAt, Instant updatedAt,
+    long maxRowsPerBuyer, boolean listed, boolean hosted, Instant createdAt, Instant updatedAt,
     BudgetUsage usage) {}

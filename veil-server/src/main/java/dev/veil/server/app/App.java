@@ -55,6 +55,7 @@ import dev.veil.server.model.ModelService;
 import dev.veil.server.model.WeightsVault;
 import dev.veil.server.training.TrainingJobs;
 import dev.veil.server.training.TrainingRunner;
+import dev.veil.server.worker.HostedJobInputs;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -166,9 +167,10 @@ public final class App implements AutoCloseable {
       InferenceJobs inference = new InferenceJobs(jobs, models, inputs, catalog, blobs,
           inferenceSettings, mapper, keyCache);
       WorkerPool workers = new WorkerPool(jobs, signal, List.of(
-          new TrainingRunner(catalog, blobs, keyCache, mapper),
-          new InferenceRunner(models, vault, catalog, blobs, inferenceSettings, mapper,
-              keyCache)),
+          new TrainingRunner(keyCache, mapper),
+          new InferenceRunner(inferenceSettings, mapper, keyCache)),
+          new HostedJobInputs(catalog, blobs,
+              id -> ModelService.open(vault, models.stored(id), mapper), mapper),
           new WorkerPool.Settings(config.jobWorkers(), config.jobThreads(),
               Duration.ofSeconds(1), config.jobLease(), config.dataDir().resolve("work"),
               config.soleJobRunner(), Duration.ofSeconds(30)));

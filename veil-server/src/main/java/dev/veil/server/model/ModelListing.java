@@ -19,10 +19,12 @@ import dev.veil.api.InputSchema;
  * @param maxQueriesPerBuyer inference jobs each buyer may run on it
  * @param maxRowsPerBuyer rows each buyer may have scored in all
  * @param listed whether buyers can find and use it
+ * @param hosted whether the server holds its weights (sealed, run by the server's own workers) or
+ *     its seller's worker does (the default)
  * @param createdAt published
  * @param updatedAt last changed
  */
 public record ModelListing(String id, String sellerId, String name, String description,
     String task, int features, InputSchema inputSchema, long pricePerPrediction,
-    long maxQueriesPerBuyer, long maxRowsPerBuyer, boolean listed, Instant createdAt,
-    Instant updatedAt) {}
+    long maxQueriesPerBuyer, long maxRowsPerBuyer, boolean listed, boolean hosted,
+    Instant createdAt, Instant updatedAt) {}

@@ -28,9 +28,9 @@ final class ModelRepository {
     ModelListing l = m.listing();
     jdbi.useHandle(h -> h.createUpdate("INSERT INTO models (id, seller_id, name, description,"
             + " task, features, input_schema, price_per_prediction, max_queries, max_rows, listed,"
-            + " sealed_weights, weights_key_id, created_at, updated_at) VALUES (:id, :seller,"
-            + " :name, :description, :task, :features, :schema, :price, :maxQ, :maxR, :listed,"
-            + " :sealed, :keyId, :created, :updated)")
+            + " hosted, sealed_weights, weights_key_id, created_at, updated_at) VALUES (:id,"
+            + " :seller, :name, :description, :task, :features, :schema, :price, :maxQ, :maxR,"
+            + " :listed, :hosted, :sealed, :keyId, :created, :updated)")
         .bind("id", l.id())
         .bind("seller", l.sellerId())
         .bind("name", l.name())
@@ -42,6 +42,7 @@ final class ModelRepository {
         .bind("maxQ", l.maxQueriesPerBuyer())
         .bind("maxR", l.maxRowsPerBuyer())
         .bind("listed", l.listed())
+        .bind("hosted", l.hosted())
         .bind("sealed", m.sealedWeights())
         .bind("keyId", m.weightsKeyId())
         .bind("created", time(l.createdAt()))
@@ -99,7 +100,8 @@ final class ModelRepository {
     return new ModelListing(rs.getString("id"), rs.getString("seller_id"), rs.getString("name"),
         rs.getString("description"), rs.getString("task"), rs.getInt("features"), schema,
         rs.getLong("price_per_prediction"), rs.getLong("max_queries"), rs.getLong("max_rows"),
-        rs.getBoolean("listed"), instant(rs, "created_at"), instant(rs, "updated_at"));
+        rs.getBoolean("listed"), rs.getBoolean("hosted"), instant(rs, "created_at"),
+        instant(rs, "updated_at"));
   }
 
   private String write(Object o) {

@@ -15,7 +15,7 @@ import dev.veil.server.http.Routes;
  * Model routes: {@code POST /api/models} (publish), {@code GET /api/models} (listed ones and the
  * caller's; {@code ?mine=true} the caller's only), {@code GET /api/models/{id}} (with the caller's
  * use of its budget), {@code PATCH /api/models/{id}} (the seller changes or unlists it). No route
- * returns weights.
+ * returns weights; a listing that is not hosted never received any.
  */
 public final class ModelRoutes implements ApiModule {
   /**
@@ -26,13 +26,13 @@ public final class ModelRoutes implements ApiModule {
    */
   public record ModelView(String id, String sellerId, String name, String description,
       String task, int features, InputSchema inputSchema, long pricePerPrediction,
-      long maxQueriesPerBuyer, long maxRowsPerBuyer, boolean listed, String createdAt,
-      String updatedAt, BudgetUsage usage) {
+      long maxQueriesPerBuyer, long maxRowsPerBuyer, boolean listed, boolean hosted,
+      String createdAt, String updatedAt, BudgetUsage usage) {
     static ModelView of(ModelListing l, BudgetUsage usage) {
       return new ModelView(l.id(), l.sellerId(), l.name(), l.description(), l.task(),
           l.features(), l.inputSchema(), l.pricePerPrediction(), l.maxQueriesPerBuyer(),
-          l.maxRowsPerBuyer(), l.listed(), l.createdAt().toString(), l.updatedAt().toString(),
-          usage);
+          l.maxRowsPerBuyer(), l.listed(), l.hosted(), l.createdAt().toString(),
+          l.updatedAt().toString(), usage);
     }
   }
 

@@ -12,7 +12,13 @@ import dev.veil.api.ModelFile;
  * @param maxRowsPerBuyer rows each buyer may have scored in all (also the D of the output
  *     sanitiser's flooding: a larger budget means more noise per result)
  * @param listed whether to list it at once (null: yes)
- * @param model the plaintext model file from {@code veil decrypt}
+ * @param model the model file from {@code veil decrypt}: without its weights for a listing that
+ *     is not hosted (the model card: task, feature names, scaler, label), with them for a hosted
+ *     one
+ * @param hosted whether the server holds the weights (sealed by the {@link WeightsVault}, run by
+ *     the server's own workers: the platform operator can read them); null or false: the weights
+ *     stay on the seller's worker ({@code veil worker}) and never reach the server
  */
 public record PublishModelRequest(String name, String description, Long pricePerPrediction,
-    Long maxQueriesPerBuyer, Long maxRowsPerBuyer, Boolean listed, ModelFile model) {}
+    Long maxQueriesPerBuyer, Long maxRowsPerBuyer, Boolean listed, ModelFile model,
+    Boolean hosted) {}

@@ -68,7 +68,7 @@ class ModelServiceTest {
   }
 
   static PublishModelRequest request(ModelFile f) {
-    return new PublishModelRequest("churn", "predicts churn", 3L, 10L, 1000L, null, f);
+    return new PublishModelRequest("churn", "predicts churn", 3L, 10L, 1000L, null, f, true);
   }
 
   private static void assertStatus(Throwable e, int status) {
@@ -173,13 +173,13 @@ class ModelServiceTest {
     assertThatThrownBy(() -> models.publish(SELLER, request(unknownKind)))
         .satisfies(e -> assertStatus(e, 400)).hasMessageContaining("unknown kind 'LOG'");
     assertThatThrownBy(() -> models.publish(SELLER, new PublishModelRequest(" ", null, 1L, 1L,
-        1L, null, file(1, 2)))).satisfies(e -> assertStatus(e, 400));
+        1L, null, file(1, 2), true))).satisfies(e -> assertStatus(e, 400));
     assertThatThrownBy(() -> models.publish(SELLER, new PublishModelRequest("m", null, -1L, 1L,
-        1L, null, file(1, 2)))).satisfies(e -> assertStatus(e, 400));
+        1L, null, file(1, 2), true))).satisfies(e -> assertStatus(e, 400));
     assertThatThrownBy(() -> models.publish(SELLER, new PublishModelRequest("m", null, 1L, 0L,
-        1L, null, file(1, 2)))).satisfies(e -> assertStatus(e, 400));
+        1L, null, file(1, 2), true))).satisfies(e -> assertStatus(e, 400));
     assertThatThrownBy(() -> models.publish(SELLER, new PublishModelRequest("m", null, 1L, 1L,
-        null, null, file(1, 2)))).satisfies(e -> assertStatus(e, 400));
+        null, null, file(1, 2), true))).satisfies(e -> assertStatus(e, 400));
     assertThat(models.list(SELLER, true, 10)).isEmpty();
   }
 
