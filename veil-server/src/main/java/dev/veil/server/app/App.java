@@ -43,6 +43,7 @@ import dev.veil.server.inference.InputRoutes;
 import dev.veil.server.job.JobEvents;
 import dev.veil.server.job.JobService;
 import dev.veil.server.job.JobSignal;
+import dev.veil.server.job.RemoteClaims;
 import dev.veil.server.job.WorkerPool;
 import dev.veil.server.job.http.JobRoutes;
 import dev.veil.server.keys.JdbiKeySetRepository;
@@ -56,6 +57,8 @@ import dev.veil.server.model.WeightsVault;
 import dev.veil.server.training.TrainingJobs;
 import dev.veil.server.training.TrainingRunner;
 import dev.veil.server.worker.HostedJobInputs;
+import dev.veil.server.worker.WorkerRoutes;
+import dev.veil.server.worker.WorkerService;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -190,6 +193,9 @@ public final class App implements AutoCloseable {
 
       // HTTP
       Requests requests = new Requests(mapper, config.maxJsonBytes(), config.maxUploadBytes());
+      WorkerService remoteWorkers = new WorkerService(db.jdbi(), users, models, catalog, blobs,
+          new RemoteClaims(jobs, db.jdbi(), signal, clock, config.jobLease()), audit, clock,
+          random, mapper, config.maxUploadBytes());
       JobRoutes jobRoutes = new JobRoutes(jobs, training, inference, requests, mapper);
       closeables.add(jobRoutes);
       List<ApiModule> modules = new ArrayList<>(List.of(
@@ -200,6 +206,7 @@ public final class App implements AutoCloseable {
           new ModelRoutes(models, requests),
           new InputRoutes(inputs, requests),
           jobRoutes,
+          new WorkerRoutes(remoteWorkers, requests),
           new LedgerRoutes(ledger, users, audit, requests),
           new DocsRoutes()));
       modules.addAll(extraModules);

@@ -84,6 +84,27 @@ public final class RemoteClaims {
   }
 
   /**
+   * The job if a worker of this scope may see it (it could claim it when queued): the other
+   * jobs do not exist for that worker.
+   */
+  public Optional<Job> visible(String jobId, ClaimScope scope) {
+    return jdbi.withHandle(h -> repo.find(h, jobId).filter(j -> {
+      String placement = repo.placement(h, jobId);
+      if (placement == null && scope.serverKinds().contains(j.kind())) {
+        return true;
+      }
+      if (j.kind() == JobKind.INFERENCE) {
+        return placement != null && scope.models().contains(placement);
+      }
+      String trainer = scope.trainerId();
+      return placement == null && (scope.training() == ClaimScope.Training.ANY
+          || (scope.training() == ClaimScope.Training.OWN_DATA
+              && (trainer.equals(j.counterpartyId())
+                  || (j.counterpartyId() == null && trainer.equals(j.ownerId())))));
+    }));
+  }
+
+  /**
    * The job if it is RUNNING under this worker's claim with its lease not lapsed.
    *
    * @throws ServiceException 409 otherwise
