@@ -173,7 +173,8 @@ public final class Credentials {
     return new Target(server, token, user);
   }
 
-  private static boolean sameServer(String a, String b) {
+  /** Whether two base URLs name the same server (case and trailing slashes aside). */
+  public static boolean sameServer(String a, String b) {
     return a != null && b != null && strip(a).equalsIgnoreCase(strip(b));
   }
 
