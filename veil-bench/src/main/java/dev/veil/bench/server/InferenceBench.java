@@ -268,7 +268,7 @@ final class InferenceBench {
     return http.post("/api/models", sellerToken, Map.of("name", "bench model " + (++listings),
         "description", "18-feature logistic regression", "pricePerPrediction", 1,
         "maxQueriesPerBuyer", queries, "maxRowsPerBuyer", floodingResults(queries), "model",
-        model), 201).get("id").asText();
+        model, "hosted", true), 201).get("id").asText();
   }
 
   /** Every buyer runs {@code requests} requests on the model, all buyers at once. */

@@ -2,6 +2,7 @@ package dev.veil.server.worker;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -9,7 +10,6 @@ import java.util.Optional;
 
 import dev.veil.api.RegisterWorkerRequest;
 import dev.veil.api.WorkerClaim;
-import dev.veil.api.WorkerInfo;
 import dev.veil.api.WorkerReport;
 import dev.veil.server.core.ServiceException;
 import dev.veil.server.http.ApiModule;
@@ -32,8 +32,29 @@ import io.javalin.http.HandlerType;
 public final class WorkerRoutes implements ApiModule {
   private static final String JOB = "/api/worker/jobs/{id}";
 
+  /** A worker as the API shows it (the wire form of {@code dev.veil.api.WorkerInfo}). */
+  public record WorkerView(String id, String ownerId, String name, List<String> models,
+      boolean training, String createdAt, String lastSeenAt, String revokedAt) {
+    static WorkerView of(Worker w) {
+      return new WorkerView(w.id(), w.ownerId(), w.name(), w.models(), w.training(),
+          text(w.createdAt()), text(w.lastSeenAt()), text(w.revokedAt()));
+    }
+
+    private static String text(Instant t) {
+      return t == null ? null : t.toString();
+    }
+  }
+
+  /** {@code POST /api/workers}: the token, shown once. */
+  public record NewWorkerView(String token, WorkerView worker) {
+    @Override
+    public String toString() {
+      return "NewWorkerView[" + worker.id() + "]";
+    }
+  }
+
   /** {@code GET /api/workers}. */
-  public record WorkerList(List<WorkerInfo> workers) {}
+  public record WorkerList(List<WorkerView> workers) {}
 
   private final WorkerService workers;
   private final Requests requests;
@@ -45,16 +66,20 @@ public final class WorkerRoutes implements ApiModule {
 
   @Override
   public void register(Routes r) {
-    r.post("/api/workers", (ctx, p) -> ctx.status(201).json(workers.register(p,
-        requests.json(ctx, RegisterWorkerRequest.class))));
-    r.get("/api/workers", (ctx, p) -> ctx.json(new WorkerList(workers.list(p))));
+    r.post("/api/workers", (ctx, p) -> {
+      WorkerService.Registered w = workers.register(p, requests.json(ctx,
+          RegisterWorkerRequest.class));
+      ctx.status(201).json(new NewWorkerView(w.token(), WorkerView.of(w.worker())));
+    });
+    r.get("/api/workers", (ctx, p) -> ctx.json(new WorkerList(workers.list(p).stream()
+        .map(WorkerView::of).toList())));
     r.delete("/api/workers/{id}", (ctx, p) -> {
       workers.revoke(p, ctx.pathParam("id"));
       ctx.status(204);
     });
 
     r.withToken(HandlerType.GET, "/api/worker/self", workers::authenticate,
-        (ctx, w) -> ctx.json(workers.self(w)));
+        (ctx, w) -> ctx.json(WorkerView.of(workers.self(w))));
     r.withToken(HandlerType.POST, "/api/worker/claim", workers::authenticate, (ctx, w) -> {
       long wait = Requests.queryLong(ctx, "wait", 0, 0, WorkerService.MAX_WAIT.toSeconds());
       Optional<WorkerClaim> c = workers.claim(w, Duration.ofSeconds(wait));
@@ -65,29 +90,37 @@ public final class WorkerRoutes implements ApiModule {
       }
     });
     r.withToken(HandlerType.POST, JOB + "/progress", workers::authenticate, (ctx, w) ->
-        ctx.json(workers.progress(w, ctx.pathParam("id"), report(ctx))));
+        ctx.json(workers.progress(w, job(ctx, w), report(ctx))));
     r.withToken(HandlerType.GET, JOB + "/blobs/{sha256}", workers::authenticate, (ctx, w) -> {
-      WorkerService.BlobDownload d = workers.blob(w, ctx.pathParam("id"), attempt(ctx),
-          ctx.pathParam("sha256"));
+      String id = job(ctx, w);
+      WorkerService.BlobDownload d = workers.blob(w, id, attempt(ctx), ctx.pathParam("sha256"));
       ctx.contentType("application/octet-stream");
       ctx.header(Requests.SHA256_HEADER, d.sha256());
       ctx.result(d.content());
     });
     r.withToken(HandlerType.PUT, JOB + "/result", workers::authenticate, (ctx, w) -> {
+      String id = job(ctx, w);
       int attempt = attempt(ctx);
       Requests.Upload u = requests.upload(ctx);
-      ctx.json(workers.upload(w, ctx.pathParam("id"), attempt, u.body(), u.expectedSha256()));
+      ctx.json(workers.upload(w, id, attempt, u.body(), u.expectedSha256()));
     });
     r.withToken(HandlerType.POST, JOB + "/complete", workers::authenticate, (ctx, w) ->
-        state(ctx, workers.complete(w, ctx.pathParam("id"), report(ctx))));
+        state(ctx, workers.complete(w, job(ctx, w), report(ctx))));
     r.withToken(HandlerType.POST, JOB + "/fail", workers::authenticate, (ctx, w) ->
-        state(ctx, workers.fail(w, ctx.pathParam("id"), report(ctx))));
+        state(ctx, workers.fail(w, job(ctx, w), report(ctx))));
     r.withToken(HandlerType.POST, JOB + "/cancel", workers::authenticate, (ctx, w) ->
-        state(ctx, workers.cancelled(w, ctx.pathParam("id"), report(ctx))));
+        state(ctx, workers.cancelled(w, job(ctx, w), report(ctx))));
     r.withToken(HandlerType.POST, JOB + "/release", workers::authenticate, (ctx, w) -> {
-      workers.release(w, ctx.pathParam("id"), report(ctx));
+      workers.release(w, job(ctx, w), report(ctx));
       ctx.status(204);
     });
+  }
+
+  /** The path's job, once the worker is known to serve it (404 before anything else). */
+  private String job(Context ctx, WorkerService.Authed w) {
+    String id = ctx.pathParam("id");
+    workers.visible(w, id);
+    return id;
   }
 
   private WorkerReport report(Context ctx) throws IOException {

@@ -18,11 +18,9 @@ import java.util.Set;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.veil.api.NewWorker;
 import dev.veil.api.RegisterWorkerRequest;
 import dev.veil.api.WorkerBeat;
 import dev.veil.api.WorkerClaim;
-import dev.veil.api.WorkerInfo;
 import dev.veil.api.WorkerReport;
 import dev.veil.api.WorkerResult;
 import dev.veil.server.account.Tokens;
@@ -77,6 +75,15 @@ public final class WorkerService {
   /** A worker authenticated by its token, with its owner as they are now. */
   public record Authed(Worker worker, Principal owner) {}
 
+  /** A registered worker and its token, shown this once. */
+  public record Registered(String token, Worker worker) {
+    /** Never shows the token. */
+    @Override
+    public String toString() {
+      return "Registered[" + worker.id() + "]";
+    }
+  }
+
   /** A blob of a claimed job, opened for its worker. Close it. */
   public record BlobDownload(String sha256, InputStream content) {}
 
@@ -118,7 +125,7 @@ public final class WorkerService {
    *     for a model that is not the caller's, 403 for training without the OPERATOR or DATA_OWNER
    *     role
    */
-  public NewWorker register(Principal p, RegisterWorkerRequest req) {
+  public Registered register(Principal p, RegisterWorkerRequest req) {
     if (req == null) {
       throw ServiceException.badRequest("a body {name, models, training} is required");
     }
@@ -155,12 +162,12 @@ public final class WorkerService {
     repo.insert(w, Tokens.hash(token));
     audit.record(p.userId(), "worker.register", w.id(), Map.of("models", w.models(),
         "training", training));
-    return new NewWorker(token, info(w));
+    return new Registered(token, w);
   }
 
   /** The caller's workers, newest first. */
-  public List<WorkerInfo> list(Principal p) {
-    return repo.byOwner(p.userId()).stream().map(WorkerService::info).toList();
+  public List<Worker> list(Principal p) {
+    return repo.byOwner(p.userId());
   }
 
   /** Revokes a worker's token (its owner only; 404 for anyone else). Its claims lapse. */
@@ -193,8 +200,8 @@ public final class WorkerService {
   }
 
   /** The worker's own registration. */
-  public WorkerInfo self(Authed a) {
-    return info(a.worker());
+  public Worker self(Authed a) {
+    return a.worker();
   }
 
   /**
@@ -341,7 +348,12 @@ public final class WorkerService {
     return ClaimScope.remote(Set.copyOf(served), t, a.owner().userId());
   }
 
-  private Job visible(Authed a, String jobId) {
+  /**
+   * The job if the worker serves it (it could claim it when queued).
+   *
+   * @throws ServiceException 404 otherwise: other jobs do not exist for it
+   */
+  public Job visible(Authed a, String jobId) {
     if (jobId == null || !Ids.looksLike("job", jobId)) {
       throw ServiceException.notFound("job", String.valueOf(jobId));
     }
@@ -379,11 +391,6 @@ public final class WorkerService {
       throw ServiceException.notFound("model", id);
     }
     return l;
-  }
-
-  private static WorkerInfo info(Worker w) {
-    return new WorkerInfo(w.id(), w.ownerId(), w.name(), w.models(), w.training(),
-        w.createdAt(), w.lastSeenAt(), w.revokedAt());
   }
 
   private JsonNode tree(String text) {

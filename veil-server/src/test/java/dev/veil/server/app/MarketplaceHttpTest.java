@@ -233,7 +233,7 @@ class MarketplaceHttpTest {
     model.put("training", Map.of("iterations", 7));
     Response published = TestServer.expect(s.post("/api/models", seller, Map.of("name",
         "churn", "pricePerPrediction", 2, "maxQueriesPerBuyer", 10, "maxRowsPerBuyer", 1000,
-        "model", model)), 201);
+        "model", model, "hosted", true)), 201);
     String modelId = published.json().get("id").asText();
     assertThat(published.body()).doesNotContain("weights").doesNotContain("0.8");
     JsonNode seen = TestServer.expect(s.get("/api/models/" + modelId, buyer), 200).json();
@@ -359,7 +359,7 @@ class MarketplaceHttpTest {
         "weights", WEIGHTS);
     String modelId = TestServer.expect(s.post("/api/models", seller, Map.of("name", "m",
         "pricePerPrediction", 2, "maxQueriesPerBuyer", 3, "maxRowsPerBuyer", 1000, "model",
-        model)), 201).json().get("id").asText();
+        model, "hosted", true)), 201).json().get("id").asText();
     int buyers = 4;
     int each = 3;
     List<String> tokens = new ArrayList<>();

@@ -64,7 +64,7 @@ class AuthorizationHttpTest {
         "pricePerPrediction", 1, "maxQueriesPerBuyer", 5, "maxRowsPerBuyer", 100,
         "listed", false, "model", Map.of("format", "veil-model/1", "model", "logistic",
             "featureNames", List.of("a"), "scaler", Map.of("kind", "MIN_MAX", "offsets",
-                List.of(0), "scales", List.of(1)), "weights", List.of(0.5, 1.5)))), 201)
+                List.of(0), "scales", List.of(1))))), 201)
         .json().get("id").asText();
     aliceJob = aliceJob(server.get("/api/me", alice).json().get("id").asText());
     revoked = server.login("bob", TestServer.PASSWORD);
