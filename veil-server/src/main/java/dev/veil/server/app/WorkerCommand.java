@@ -28,6 +28,7 @@ import dev.veil.cli.core.VeilVersion;
 import dev.veil.cli.credentials.Credentials;
 import dev.veil.client.VeilClient;
 import dev.veil.client.WorkerClient;
+import dev.veil.server.he.KeyCache;
 import dev.veil.server.http.Json;
 import dev.veil.server.remote.RemoteWorker;
 import picocli.CommandLine.Command;
@@ -170,14 +171,16 @@ public final class WorkerCommand implements Callable<Integer> {
     }
     Path root = scratch != null ? scratch : Path.of(System.getProperty("java.io.tmpdir"));
     Files.createDirectories(root);
+    KeyCache keys = new KeyCache(KeyCache.Limits.defaults());
     worker = new RemoteWorker(client, byId, new RemoteWorker.Settings(t,
-        Duration.ofSeconds(waitSeconds), once, root), Json.mapper(), err);
+        Duration.ofSeconds(waitSeconds), once, root), keys, Json.mapper(), err);
     Thread hook = new Thread(this::stopAndWait, "veil-worker-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     RemoteWorker.Outcome last;
     try {
       last = worker.run();
     } finally {
+      keys.close();
       done.countDown();
       if (registered != null) {
         try {

@@ -92,17 +92,19 @@ public final class RemoteWorker {
   private final Settings settings;
   private final PrintWriter log;
   private final ObjectMapper json;
-  private final KeyCache keys = new KeyCache(KeyCache.Limits.defaults());
+  private final KeyCache keys;
   private final Map<JobKind, JobRunner> runners = new EnumMap<>(JobKind.class);
   private volatile boolean stopping;
-  private volatile Thread current;
 
   /**
    * @param models the model files this worker holds, by model id (its owner's listings)
+   * @param keys where parsed parameters and keys are kept between jobs (the caller closes it;
+   *     workers of one process may share one)
    * @param log where progress goes (standard error)
    */
   public RemoteWorker(WorkerClient client, Map<String, ModelFile> models, Settings settings,
-      ObjectMapper json, PrintWriter log) {
+      KeyCache keys, ObjectMapper json, PrintWriter log) {
+    this.keys = Objects.requireNonNull(keys, "keys");
     this.client = Objects.requireNonNull(client, "client");
     this.models = Map.copyOf(models);
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -118,43 +120,32 @@ public final class RemoteWorker {
    * @return how the last run ended ({@link Outcome#NONE} if no job came)
    */
   public Outcome run() {
-    current = Thread.currentThread();
     Outcome last = Outcome.NONE;
-    try {
-      while (!stopping) {
-        Optional<WorkerClaim> c;
-        try {
-          c = client.claim(settings.claimWait());
-        } catch (VeilException e) {
-          if (settings.once() || stopping) {
-            throw e;
-          }
-          log("claiming failed (" + e.getMessage() + "); trying again in 5 s");
-          sleep(Duration.ofSeconds(5));
-          continue;
+    while (!stopping) {
+      Optional<WorkerClaim> c;
+      try {
+        c = client.claim(settings.claimWait());
+      } catch (VeilException e) {
+        if (settings.once() || stopping) {
+          throw e;
         }
-        if (c.isPresent()) {
-          last = execute(c.get());
-        }
-        if (settings.once()) {
-          break;
-        }
+        log("claiming failed (" + e.getMessage() + "); trying again in 5 s");
+        sleep(Duration.ofSeconds(5));
+        continue;
       }
-      return last;
-    } finally {
-      keys.close();
-      current = null;
+      if (c.isPresent()) {
+        last = execute(c.get());
+      }
+      if (settings.once()) {
+        break;
+      }
     }
+    return last;
   }
 
   /** Stops claiming; a running job goes back to the queue at its next checkpoint. */
   public void stop() {
     stopping = true;
-  }
-
-  /** Whether a run is under way (its thread has not returned). */
-  public boolean running() {
-    return current != null;
   }
 
   private Outcome execute(WorkerClaim c) {
