@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,6 +42,7 @@ import dev.veil.server.inference.InferenceRunner;
 import dev.veil.server.inference.InferenceSettings;
 import dev.veil.server.inference.InputRoutes;
 import dev.veil.server.job.JobEvents;
+import dev.veil.server.job.JobKind;
 import dev.veil.server.job.JobService;
 import dev.veil.server.job.JobSignal;
 import dev.veil.server.job.RemoteClaims;
@@ -172,6 +174,7 @@ public final class App implements AutoCloseable {
       WorkerPool workers = new WorkerPool(jobs, signal, List.of(
           new TrainingRunner(keyCache, mapper),
           new InferenceRunner(inferenceSettings, mapper, keyCache)),
+          config.serverTraining() ? EnumSet.allOf(JobKind.class) : EnumSet.of(JobKind.INFERENCE),
           new HostedJobInputs(catalog, blobs,
               id -> ModelService.open(vault, models.stored(id), mapper), mapper),
           new WorkerPool.Settings(config.jobWorkers(), config.jobThreads(),

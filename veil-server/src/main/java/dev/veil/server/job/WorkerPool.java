@@ -122,6 +122,15 @@ public final class WorkerPool implements AutoCloseable {
   /** @param inputs where the runs read their inputs and store their results */
   public WorkerPool(JobService jobs, JobSignal signal, List<JobRunner> runners,
       JobInputs.Source inputs, Settings settings) {
+    this(jobs, signal, runners, kinds(runners), inputs, settings);
+  }
+
+  /**
+   * A pool that claims only the jobs of {@code claimed} kinds (each with its runner), the others
+   * being left to remote workers; the recovery still treats every runner's kind as resumable.
+   */
+  public WorkerPool(JobService jobs, JobSignal signal, List<JobRunner> runners,
+      Set<JobKind> claimed, JobInputs.Source inputs, Settings settings) {
     this.jobs = Objects.requireNonNull(jobs, "jobs");
     this.signal = Objects.requireNonNull(signal, "signal");
     this.inputs = Objects.requireNonNull(inputs, "inputs");
@@ -134,7 +143,16 @@ public final class WorkerPool implements AutoCloseable {
         resumable.add(r.kind());
       }
     }
-    this.scope = ClaimScope.server(this.runners.keySet());
+    if (!this.runners.keySet().containsAll(claimed)) {
+      throw new IllegalArgumentException("no runner for some of " + claimed);
+    }
+    this.scope = ClaimScope.server(claimed);
+  }
+
+  private static Set<JobKind> kinds(List<JobRunner> runners) {
+    Set<JobKind> k = EnumSet.noneOf(JobKind.class);
+    runners.forEach(r -> k.add(r.kind()));
+    return k;
   }
 
   /** This pool's worker id (written on the jobs it claims). */
