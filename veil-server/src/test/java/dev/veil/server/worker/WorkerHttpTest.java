@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.api.ModelFile;
 import dev.veil.api.RegisterWorkerRequest;
 import dev.veil.api.WorkerClaim;
 import dev.veil.cli.VeilCli;
@@ -44,6 +46,9 @@ import dev.veil.ml.infer.ResultReader;
 import dev.veil.ml.linalg.Layout;
 import dev.veil.ml.plain.LogisticModel;
 import dev.veil.server.app.ServerConfig;
+import dev.veil.server.he.KeyCache;
+import dev.veil.server.http.Json;
+import dev.veil.server.remote.RemoteWorker;
 import dev.veil.server.testing.Await;
 import dev.veil.server.testing.KeyHolder;
 import dev.veil.server.testing.MemoryBlobStore;
@@ -340,6 +345,40 @@ class WorkerHttpTest {
     // paid once
     assertThat(available(buyer)).isEqualTo(1000 - 2 * ROWS);
     assertThat(available(seller)).isEqualTo(2 * ROWS * 9 / 10);
+  }
+
+  @Test
+  void aStoppingWorkerPutsItsJobBackInTheQueueWithoutUsingAnAttempt() throws Exception {
+    TestServer s = start(Db.H2, Duration.ofSeconds(30));
+    String seller = s.user("seller", "MODEL_SELLER");
+    String buyer = s.user("buyer", "BUYER");
+    deposit("buyer", 1000);
+    String modelId = publish(seller);
+    VeilClient sellerClient = VeilClient.connect(s.url(), seller);
+    WorkerClient client = sellerClient.asWorker(sellerClient.registerWorker(
+        new RegisterWorkerRequest("w", List.of(modelId), false)).token());
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Path file = modelFile();
+    ModelFile model = JSON.readValue(file.toFile(), ModelFile.class);
+    try (KeyCache keys = new KeyCache(KeyCache.Limits.defaults())) {
+      RemoteWorker w = new RemoteWorker(client, Map.of(modelId, model),
+          new RemoteWorker.Settings(1, Duration.ofSeconds(20), false,
+              Files.createDirectories(dir.resolve("w"))), keys, Json.mapper(),
+          new PrintWriter(log, true, StandardCharsets.UTF_8));
+      Thread t = new Thread(w::run);
+      t.start();
+      Thread.sleep(300); // its claim waits for a job
+      w.stop(); // SIGTERM: what the shutdown hook of veil worker does
+      String jobId = buy(buyer, modelId);
+      t.join(30_000);
+      assertThat(t.isAlive()).isFalse();
+      assertThat(log.toString(StandardCharsets.UTF_8)).contains("claimed " + jobId,
+          jobId + ": put back in the queue");
+      JsonNode j = job(buyer, jobId);
+      assertThat(j.get("state").asText()).isEqualTo("QUEUED");
+      assertThat(j.get("attempts").asInt()).isZero();
+    }
+    assertThat(available(buyer)).isEqualTo(1000 - 2 * ROWS); // still held for the next worker
   }
 
   @Test
