@@ -45,13 +45,14 @@ import dev.veil.server.model.WeightsVault;
  * Runs an inference job: the only place where a model's weights are used, read through the job's
  * {@link JobInputs} (on the server's workers from the {@link WeightsVault}, for hosted listings
  * only; on the seller's remote worker from its local model file) and kept only in this thread's
- * memory, for the time of the computation. The same computation runs on both kinds of worker. The buyer's
- * rows are scored with veil-ml ({@link FeatureMajorInference} or {@link EncryptedRowsInference}),
- * and the result goes through the {@link OutputSanitizer} before it is stored: reduced to level
- * 0, every slot but the requested rows cleared, re-randomised under the buyer's public key and
- * flooded (so that neither the by-products nor the noise reveal the weights; see {@link
- * InferenceSettings} for the flooding). Resumable: a run interrupted by a restart starts again
- * from its inputs (a fresh sanitisation; the buyer only ever receives one result per job).
+ * memory, for the time of the computation. The same computation runs on both kinds of worker.
+ * The buyer's rows are scored with veil-ml ({@link FeatureMajorInference} or {@link
+ * EncryptedRowsInference}), and the result goes through the {@link OutputSanitizer} before it is
+ * stored: reduced to level 0, every slot but the requested rows cleared, re-randomised under the
+ * buyer's public key and flooded (so that neither the by-products nor the noise reveal the
+ * weights; see {@link InferenceSettings} for the flooding). Resumable: a run interrupted by a
+ * restart starts again from its inputs (a fresh sanitisation; the buyer only ever receives one
+ * result per job).
  */
 public final class InferenceRunner implements JobRunner {
   static final long MAX_RESULT_BYTES = 1L << 34;

@@ -31,8 +31,9 @@ import dev.veil.server.job.JobRunner;
  * Runs a training job exactly as {@code veil train} does ({@link LogisticTraining}): the data
  * owner's evaluation keys and the encrypted table in, the encrypted weights out, never a secret
  * key. It reads its inputs and stores its result through the {@link JobInputs} of its context,
- * so that it runs the same on the server's workers and on a remote training worker. Progress: loading (0-15%), one step per iteration (15-95%), storing. Cancellation is
- * checked between ciphertexts while loading and after every iteration.
+ * so that it runs the same on the server's workers and on a remote training worker. Progress:
+ * loading (0-15%), one step per iteration (15-95%), storing. Cancellation is checked between
+ * ciphertexts while loading and after every iteration.
  *
  * <p>The result blob is the weights ciphertext in the VeilIO format ({@code weights.ct}); its
  * description is the {@link EncryptedModelInfo} ({@code meta.json}). Resumable: a run interrupted

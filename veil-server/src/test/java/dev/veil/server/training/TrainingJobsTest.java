@@ -150,8 +150,8 @@ class TrainingJobsTest {
     pool = new WorkerPool(jobs, signal, List.of(new TrainingRunner(keys, JSON)),
         new HostedJobInputs(catalog, blobs, id -> {
           throw new IllegalStateException("no models in this test");
-        }, JSON), new WorkerPool.Settings(1, 2, Duration.ofMillis(50), Duration.ofSeconds(30), scratch,
-            true, Duration.ofSeconds(10)));
+        }, JSON), new WorkerPool.Settings(1, 2, Duration.ofMillis(50),
+            Duration.ofSeconds(30), scratch, true, Duration.ofSeconds(10)));
   }
 
   @AfterEach
