@@ -15,22 +15,33 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param description up to 4000 characters, or null
  * @param pricePerPrediction minor units per row scored
  * @param maxQueriesPerBuyer inference jobs each buyer may run
- * @param maxRowsPerBuyer rows each buyer may have scored in all; also sizes the flooding noise of
- *     the results (a larger budget, more noise)
+ * @param maxRowsPerBuyer rows each buyer may have scored in all
  * @param listed whether to list it at once (null: yes)
  * @param model the model file from {@code veil decrypt} ({@code veil-model/1}): without {@code
  *     weights} and {@code classWeights} unless hosted ({@link #card} strips them)
+ * @param maxRowsTotal rows all buyers together may have scored, at least {@code
+ *     maxRowsPerBuyer}; it sizes the flooding noise of the results (a larger total, more noise),
+ *     since buyers could pool their results; null: {@code maxRowsPerBuyer}
  * @param hosted true for a hosted listing (the server holds the weights, the operator can read
  *     them); null or false: the weights stay on the seller's worker
  */
 public record PublishModelRequest(String name, String description, Long pricePerPrediction,
     Long maxQueriesPerBuyer, Long maxRowsPerBuyer, Boolean listed, JsonNode model,
-    Boolean hosted) {
-  /** A listing that is not hosted: {@code model} must be a model card (see {@link #card}). */
+    Long maxRowsTotal, Boolean hosted) {
+
+  /** A listing that is not hosted ({@code model} a model card, see {@link #card}), with a total. */
+  public PublishModelRequest(String name, String description, Long pricePerPrediction,
+      Long maxQueriesPerBuyer, Long maxRowsPerBuyer, Boolean listed, JsonNode model,
+      Long maxRowsTotal) {
+    this(name, description, pricePerPrediction, maxQueriesPerBuyer, maxRowsPerBuyer, listed,
+        model, maxRowsTotal, null);
+  }
+
+  /** A listing that is not hosted, without a total (the per-buyer row budget). */
   public PublishModelRequest(String name, String description, Long pricePerPrediction,
       Long maxQueriesPerBuyer, Long maxRowsPerBuyer, Boolean listed, JsonNode model) {
     this(name, description, pricePerPrediction, maxQueriesPerBuyer, maxRowsPerBuyer, listed,
-        model, null);
+        model, null, null);
   }
 
   /**

@@ -3,13 +3,19 @@ package dev.veil.client;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.veil.api.AuditChain;
+import dev.veil.api.AuditCheckpoint;
+import dev.veil.api.AuditCheckpointPage;
 import dev.veil.api.AuditPage;
+import dev.veil.api.AuditReport;
+import dev.veil.api.AuditSigningKey;
 import dev.veil.api.AuditVerification;
 import dev.veil.api.Balance;
 import dev.veil.api.CreateDatasetRequest;
@@ -654,5 +660,47 @@ public final class VeilClient {
   /** {@code GET /api/audit/verify} (operators): recomputes the audit log's hash chain. */
   public AuditVerification verifyAudit() {
     return ledger.verifyAudit();
+  }
+
+  /**
+   * {@code GET /api/audit/checkpoints} (operators): signed checkpoints of the audit log's head.
+   *
+   * @param after 0 for the first page, then the page's {@code next}
+   * @param limit 1 to 1000
+   */
+  public AuditCheckpointPage auditCheckpoints(long after, int limit) {
+    return ledger.auditCheckpoints(after, limit);
+  }
+
+  /** {@code POST /api/audit/checkpoints} (operators): signs the head now (if not yet covered). */
+  public AuditCheckpoint createAuditCheckpoint() {
+    return ledger.createAuditCheckpoint();
+  }
+
+  /**
+   * {@code GET /api/audit/public-key} (no token needed): the key that signs the checkpoints. Pin
+   * it once (compare its fingerprint with the operator's): verifying against a key fetched from
+   * the server being checked proves nothing against whoever controls that server.
+   */
+  public AuditSigningKey auditPublicKey() {
+    return ledger.auditPublicKey();
+  }
+
+  /**
+   * Downloads the whole audit log and every checkpoint (operators) and checks them here, against
+   * a pinned public key: see {@link AuditChain#verify} for what it detects and cannot.
+   */
+  public AuditReport verifyAuditChain(PublicKey pinned) {
+    return verifyAuditChain(pinned, null);
+  }
+
+  /**
+   * {@link #verifyAuditChain(PublicKey)}, also checking that the newest checkpoint a previous
+   * verification accepted is still there, unchanged.
+   *
+   * @param remembered that checkpoint, or null
+   */
+  public AuditReport verifyAuditChain(PublicKey pinned, AuditCheckpoint remembered) {
+    return ledger.verifyAuditChain(Objects.requireNonNull(pinned, "pinned"), remembered);
   }
 }

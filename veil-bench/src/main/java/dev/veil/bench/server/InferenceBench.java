@@ -254,11 +254,11 @@ final class InferenceBench {
   }
 
   /**
-   * The flooding's D for a listing allowing {@code queries} requests per buyer: its row budget,
-   * as the server takes it.
+   * The flooding's D for a listing allowing {@code queries} requests per buyer: its total row
+   * budget (every buyer's rows), as the server takes it.
    */
   long floodingResults(int queries) {
-    return (long) queries * rows;
+    return (long) queries * rows * buyers.size();
   }
 
   /** Publishes a new listing of the model allowing {@code queries} requests of a batch per buyer. */
@@ -276,7 +276,8 @@ final class InferenceBench {
     request.put("description", "18-feature logistic regression");
     request.put("pricePerPrediction", 1);
     request.put("maxQueriesPerBuyer", queries);
-    request.put("maxRowsPerBuyer", floodingResults(queries));
+    request.put("maxRowsPerBuyer", (long) queries * rows);
+    request.put("maxRowsTotal", floodingResults(queries));
     request.put("model", model(hosted));
     request.put("hosted", hosted);
     BenchHttp http = new BenchHttp(url, Duration.ofMinutes(1));
@@ -288,10 +289,9 @@ final class InferenceBench {
     Map<String, Object> model = new LinkedHashMap<>();
     model.put("format", "veil-model/1");
     model.put("model", "logistic");
-    double[] ones = new double[FEATURES];
-    Arrays.fill(ones, 1);
     model.put("featureNames", featureNames());
-    model.put("scaler", Map.of("kind", "MIN_MAX", "offsets", new double[FEATURES], "scales", ones));
+    model.put("scaler", Map.of("kind", "MIN_MAX", "offsets", new double[FEATURES], "scales",
+        ones()));
     if (withWeights) {
       model.put("weights", weights);
     }
@@ -306,6 +306,12 @@ final class InferenceBench {
     return names;
   }
 
+  private static double[] ones() {
+    double[] ones = new double[FEATURES];
+    Arrays.fill(ones, 1);
+    return ones;
+  }
+
   /**
    * One round of every buyer's requests on a new listing that is not hosted, served by {@code
    * workers} remote workers ({@code veil worker}'s {@link RemoteWorker}, in this process) that
@@ -317,10 +323,8 @@ final class InferenceBench {
       Path scratch) {
     String modelId = publish(requests, false);
     VeilClient seller = VeilClient.connect(url, sellerToken);
-    double[] ones = new double[FEATURES];
-    Arrays.fill(ones, 1);
     ModelFile file = new ModelFile(ModelFile.FORMAT, "logistic", featureNames(), null,
-        new Scaling("MIN_MAX", new double[FEATURES], ones), weights.clone(), null, null);
+        new Scaling("MIN_MAX", new double[FEATURES], ones()), weights.clone(), null, null);
     List<RemoteWorker> running = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     List<String> registered = new ArrayList<>();

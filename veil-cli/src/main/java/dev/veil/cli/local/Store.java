@@ -60,6 +60,12 @@ public final class Store {
     VeilIO.writeAtomically(file, out -> JSON.writeValue(out, value));
   }
 
+  /** Writes {@code text} (UTF-8) to {@code file} atomically. */
+  public static void writeText(Path file, String text) throws IOException {
+    VeilIO.writeAtomically(file, out -> out.write(text.getBytes(
+        java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
   /** Reads a JSON file into {@code type}; a malformed one is bad input naming the file. */
   public static <T> T readJson(Path file, Class<T> type) throws IOException {
     requireFile(file);

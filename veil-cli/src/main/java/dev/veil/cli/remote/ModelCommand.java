@@ -82,9 +82,15 @@ public final class ModelCommand implements Callable<Integer> {
     long maxQueries;
 
     @Option(names = "--max-rows", required = true, paramLabel = "R",
-        description = "Rows each buyer may have scored in all; also sizes the noise that "
-            + "protects the weights in every result (a larger budget, less precision).")
+        description = "Rows each buyer may have scored in all.")
     long maxRows;
+
+    @Option(names = "--max-rows-total", paramLabel = "T",
+        description = "Rows all buyers together may have scored (default: --max-rows); sizes "
+            + "the noise that protects the weights in every result (a larger total, less "
+            + "precision). Fixed for this listing: raising a budget later publishes a new "
+            + "version.")
+    Long maxRowsTotal;
 
     @Option(names = "--unlisted", description = "Publish without listing it (default: listed).")
     boolean unlisted;
@@ -104,6 +110,9 @@ public final class ModelCommand implements Callable<Integer> {
       Opts.atLeast(spec, "--price", price, 0);
       Opts.atLeast(spec, "--max-queries", maxQueries, 1);
       Opts.atLeast(spec, "--max-rows", maxRows, 1);
+      if (maxRowsTotal != null) {
+        Opts.atLeast(spec, "--max-rows-total", maxRowsTotal, maxRows);
+      }
       CliContext ctx = CliContext.of(spec);
       Store.requireFile(model);
       JsonNode file;
@@ -119,7 +128,7 @@ public final class ModelCommand implements Callable<Integer> {
       VeilClient client = Remote.client(ctx, remote);
       Model m = client.publishModel(new PublishModelRequest(name, description, price,
           maxQueries, maxRows, !unlisted, hosted ? file : PublishModelRequest.card(file),
-          hosted ? Boolean.TRUE : null));
+          maxRowsTotal, hosted ? Boolean.TRUE : null));
       ctx.out().printf("published model %s: %s on %d features, price %d per row, %d queries and"
               + " %d rows per buyer, %s, %s%n", m.id(), m.task(), m.features(),
           m.pricePerPrediction(), m.maxQueriesPerBuyer(), m.maxRowsPerBuyer(),
@@ -212,7 +221,11 @@ public final class ModelCommand implements Callable<Integer> {
       }
       rows.add(new String[] {"price", m.pricePerPrediction() + " per row"});
       rows.add(new String[] {"budget", m.maxQueriesPerBuyer() + " queries, " + m.maxRowsPerBuyer()
-          + " rows per buyer"});
+          + " rows per buyer, " + m.maxRowsTotal() + " rows in all (results flooded for "
+          + m.floodingRows() + ")"});
+      if (m.supersededBy() != null) {
+        rows.add(new String[] {"superseded by", m.supersededBy()});
+      }
       if (m.usage() != null) {
         rows.add(new String[] {"your use", m.usage().queries() + " queries, "
             + m.usage().rows() + " rows"});

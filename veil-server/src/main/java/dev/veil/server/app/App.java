@@ -18,7 +18,9 @@ import dev.veil.server.account.AccountService;
 import dev.veil.server.account.JdbiTokenRepository;
 import dev.veil.server.account.JdbiUserRepository;
 import dev.veil.server.account.PasswordHasher;
+import dev.veil.server.audit.AuditCheckpoints;
 import dev.veil.server.audit.AuditRoutes;
+import dev.veil.server.audit.AuditSigner;
 import dev.veil.server.audit.JdbiAuditLog;
 import dev.veil.server.blob.FileBlobStore;
 import dev.veil.server.budget.QueryBudgets;
@@ -81,7 +83,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Jobs run on a {@link WorkerPool} that {@link #start} starts (first recovering the jobs a
  * previous process left running) and {@link #close} stops (running jobs go back to the queue).
- * Models' weights are sealed under the master key {@code dataDir/model-weights.key}. Key
+ * Models' weights are sealed under the master key {@code dataDir/model-weights.key}; the audit
+ * log's head is signed into checkpoints with {@code dataDir/audit-signing.key} every minute, every
+ * 1000 records and at {@link #close} ({@link AuditCheckpoints}). Key
  * uploads, jobs' admission and the job runners share one {@link KeyCache}: key sets' parameters
  * and keys are parsed once, and contexts kept between uploads and jobs.
  *
@@ -98,16 +102,18 @@ public final class App implements AutoCloseable {
   private final String bootstrapPassword;
   private final List<AutoCloseable> closeables;
   private final WorkerPool workers;
+  private final AuditCheckpoints checkpoints;
   private boolean started;
 
   private App(ServerConfig config, Database database, Javalin javalin, String bootstrapPassword,
-      List<AutoCloseable> closeables, WorkerPool workers) {
+      List<AutoCloseable> closeables, WorkerPool workers, AuditCheckpoints checkpoints) {
     this.config = config;
     this.database = database;
     this.javalin = javalin;
     this.bootstrapPassword = bootstrapPassword;
     this.closeables = closeables;
     this.workers = workers;
+    this.checkpoints = checkpoints;
   }
 
   /**
@@ -137,7 +143,10 @@ public final class App implements AutoCloseable {
 
       // storage
       FileBlobStore blobs = new FileBlobStore(config.blobDir());
-      JdbiAuditLog audit = new JdbiAuditLog(db.jdbi(), clock);
+      AuditCheckpoints checkpoints = new AuditCheckpoints(db.jdbi(),
+          AuditSigner.openOrCreate(config.dataDir()), clock, AuditCheckpoints.Policy.defaults());
+      closeables.add(checkpoints);
+      JdbiAuditLog audit = new JdbiAuditLog(db.jdbi(), clock, checkpoints::appended);
       KeyCache keyCache = new KeyCache(KeyCache.Limits.defaults());
       closeables.add(keyCache);
 
@@ -203,7 +212,7 @@ public final class App implements AutoCloseable {
       closeables.add(jobRoutes);
       List<ApiModule> modules = new ArrayList<>(List.of(
           new AccountRoutes(accounts, requests),
-          new AuditRoutes(audit, audit, mapper),
+          new AuditRoutes(audit, audit, checkpoints, mapper),
           new KeyRoutes(keys, requests),
           new DatasetRoutes(datasets, requests),
           new ModelRoutes(models, requests),
@@ -235,7 +244,7 @@ public final class App implements AutoCloseable {
         Routes routes = new Routes(cfg.routes, accounts::authenticate);
         modules.forEach(m -> m.register(routes));
       });
-      return new App(config, db, javalin, generated, closeables, workers);
+      return new App(config, db, javalin, generated, closeables, workers, checkpoints);
     } catch (IOException e) {
       closeQuietly(closeables);
       throw new UncheckedIOException("cannot set up the data directory " + config.dataDir(), e);
@@ -249,6 +258,7 @@ public final class App implements AutoCloseable {
   public synchronized App start() {
     if (!started) {
       workers.start();
+      checkpoints.start();
       javalin.start();
       started = true;
       LOG.info("Veil server listening on {} (data in {})", url(), config.dataDir());

@@ -1,21 +1,18 @@
 package dev.veil.server.audit;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Objects;
+
+import dev.veil.api.AuditChain;
 
 /**
  * One record of the audit log.
  *
- * <p>{@link #hash} is the lowercase hex SHA-256 of the canonical encoding of every other field:
- * the ASCII tag {@code veil-audit/1}, then each of seq (decimal), recordedAt (epoch milliseconds,
- * decimal), actor, action, subject, details and prevHash as a 4-byte big-endian length followed by
- * its UTF-8 bytes, a null field as length {@code 0xFFFFFFFF} and no bytes. The encoding is
- * unambiguous, so that no two different records hash alike.
+ * <p>{@link #hash} is the lowercase hex SHA-256 of the canonical encoding of every other field
+ * ({@link AuditChain#recordHash}, which verifiers outside the server use too): unambiguous, so
+ * that no two different records hash alike.
  *
  * @param seq 1, 2, 3... without gaps
  * @param recordedAt when it was appended, to the millisecond
@@ -29,8 +26,7 @@ import java.util.Objects;
 public record AuditRecord(long seq, Instant recordedAt, String actor, String action,
     String subject, String details, String prevHash, String hash) {
   /** The previous hash of the first record. */
-  public static final String GENESIS = "0".repeat(64);
-  private static final byte[] TAG = "veil-audit/1".getBytes(StandardCharsets.US_ASCII);
+  public static final String GENESIS = AuditChain.GENESIS;
 
   public AuditRecord {
     Objects.requireNonNull(recordedAt, "recordedAt");
@@ -56,30 +52,6 @@ public record AuditRecord(long seq, Instant recordedAt, String actor, String act
 
   static String computeHash(long seq, Instant recordedAt, String actor, String action,
       String subject, String details, String prevHash) {
-    MessageDigest md;
-    try {
-      md = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    md.update(TAG);
-    field(md, Long.toString(seq));
-    field(md, Long.toString(recordedAt.toEpochMilli()));
-    field(md, actor);
-    field(md, action);
-    field(md, subject);
-    field(md, details);
-    field(md, prevHash);
-    return HexFormat.of().formatHex(md.digest());
-  }
-
-  private static void field(MessageDigest md, String s) {
-    if (s == null) {
-      md.update(ByteBuffer.allocate(4).putInt(-1).array());
-      return;
-    }
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    md.update(ByteBuffer.allocate(4).putInt(b.length).array());
-    md.update(b);
+    return AuditChain.recordHash(seq, recordedAt, actor, action, subject, details, prevHash);
   }
 }

@@ -6,14 +6,22 @@ import java.util.Objects;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.api.AuditCheckpoint;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.Role;
 import dev.veil.server.core.ServiceException;
 import dev.veil.server.http.ApiModule;
 import dev.veil.server.http.Requests;
 import dev.veil.server.http.Routes;
+import io.javalin.http.HandlerType;
 
-/** Operator-only audit routes: {@code GET /api/audit} (paged) and {@code GET /api/audit/verify}. */
+/**
+ * Audit routes. Operators only: {@code GET /api/audit} (records, paged), {@code GET
+ * /api/audit/verify} (the server recomputes the chain), {@code GET /api/audit/checkpoints}
+ * (signed checkpoints, paged) and {@code POST /api/audit/checkpoints} (sign the head now). Without
+ * a token: {@code GET /api/audit/public-key}, the key that verifies the checkpoints (public, so
+ * that anyone handed a copy of the log can check it).
+ */
 public final class AuditRoutes implements ApiModule {
   /** One record as the API shows it; {@code details} as a JSON object. */
   public record RecordView(long seq, String recordedAt, String actor, String action,
@@ -22,13 +30,28 @@ public final class AuditRoutes implements ApiModule {
   /** A page of records; {@code next} is the {@code after} of the next page, null at the end. */
   public record RecordPage(List<RecordView> records, Long next) {}
 
+  /** A signed checkpoint as the API shows it (veil-api's {@link AuditCheckpoint}). */
+  public record CheckpointView(long id, long seq, String headHash, String signedAt, String keyId,
+      String signature) {
+    static CheckpointView of(AuditCheckpoint c) {
+      return new CheckpointView(c.id(), c.seq(), c.headHash(), c.signedAt().toString(),
+          c.keyId(), c.signature());
+    }
+  }
+
+  /** A page of checkpoints; {@code next} is the {@code after} of the next page, null at the end. */
+  public record CheckpointPage(List<CheckpointView> checkpoints, Long next) {}
+
   private final AuditLog log;
   private final AuditQuery query;
+  private final AuditCheckpoints checkpoints;
   private final ObjectMapper mapper;
 
-  public AuditRoutes(AuditLog log, AuditQuery query, ObjectMapper mapper) {
+  public AuditRoutes(AuditLog log, AuditQuery query, AuditCheckpoints checkpoints,
+      ObjectMapper mapper) {
     this.log = Objects.requireNonNull(log, "log");
     this.query = Objects.requireNonNull(query, "query");
+    this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
     this.mapper = Objects.requireNonNull(mapper, "mapper");
   }
 
@@ -50,6 +73,21 @@ public final class AuditRoutes implements ApiModule {
           v.records()));
       ctx.json(v);
     });
+    r.get("/api/audit/checkpoints", (ctx, p) -> {
+      requireOperator(p);
+      long after = Requests.queryLong(ctx, "after", 0, 0, Long.MAX_VALUE);
+      int limit = (int) Requests.queryLong(ctx, "limit", 100, 1, 1000);
+      List<AuditCheckpoint> page = checkpoints.after(after, limit);
+      ctx.json(new CheckpointPage(page.stream().map(CheckpointView::of).toList(),
+          page.size() < limit ? null : page.get(page.size() - 1).id()));
+    });
+    r.post("/api/audit/checkpoints", (ctx, p) -> {
+      requireOperator(p);
+      ctx.json(CheckpointView.of(checkpoints.checkpoint().orElseThrow(() ->
+          ServiceException.conflict("the audit log is empty: there is no head to sign yet"))));
+    });
+    r.anonymous(HandlerType.GET, "/api/audit/public-key", ctx ->
+        ctx.json(checkpoints.signingKey()));
   }
 
   private static void requireOperator(Principal p) {

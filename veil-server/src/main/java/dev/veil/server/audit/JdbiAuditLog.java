@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -24,8 +25,9 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * UPDATE} on the head row inside the append's transaction, so that appends from several server
  * processes sharing one database also form a single chain. The head row holds the last sequence
  * number and hash; {@link #verify} checks the chain up to it, so that removing the newest records
- * is detected as well as editing or removing any other. (Whoever can rewrite the whole table and
- * the head can forge a consistent chain; anchoring the head elsewhere is a deployment matter.)
+ * is detected as well as editing or removing any other. Whoever can rewrite the whole table and
+ * the head can forge a consistent chain: {@link AuditCheckpoints} signs the head with a key kept
+ * outside the database, so that such a rewriting of what a checkpoint covers is detected.
  */
 public final class JdbiAuditLog implements AuditLog, AuditQuery {
   private static final Pattern ACTION = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
@@ -43,10 +45,20 @@ public final class JdbiAuditLog implements AuditLog, AuditQuery {
   private final Clock clock;
   private final ObjectMapper canonical;
   private final ReentrantLock lock = new ReentrantLock();
+  private final LongConsumer appended;
 
   public JdbiAuditLog(Jdbi jdbi, Clock clock) {
+    this(jdbi, clock, seq -> { });
+  }
+
+  /**
+   * @param appended called with each new record's sequence number once its transaction has
+   *     committed (e.g. {@link AuditCheckpoints#appended}); must not append to this log
+   */
+  public JdbiAuditLog(Jdbi jdbi, Clock clock, LongConsumer appended) {
     this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.appended = Objects.requireNonNull(appended, "appended");
     this.canonical = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
   }
 
@@ -65,9 +77,10 @@ public final class JdbiAuditLog implements AuditLog, AuditQuery {
       throw new IllegalArgumentException("audit details over " + MAX_DETAILS + " characters");
     }
     String subj = subject != null && subject.length() > 200 ? subject.substring(0, 200) : subject;
+    long seq;
     lock.lock();
     try {
-      jdbi.useTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
+      seq = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
         Head head = h.createQuery("SELECT last_seq, last_hash FROM audit_head WHERE id = 1"
                 + " FOR UPDATE")
             .map((rs, ctx) -> new Head(rs.getLong(1), rs.getString(2))).one();
@@ -88,10 +101,12 @@ public final class JdbiAuditLog implements AuditLog, AuditQuery {
             .execute();
         h.createUpdate("UPDATE audit_head SET last_seq = :seq, last_hash = :hash WHERE id = 1")
             .bind("seq", r.seq()).bind("hash", r.hash()).execute();
+        return r.seq();
       });
     } finally {
       lock.unlock();
     }
+    appended.accept(seq);
   }
 
   @Override

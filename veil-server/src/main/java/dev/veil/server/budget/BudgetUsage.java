@@ -1,7 +1,7 @@
 package dev.veil.server.budget;
 
 /**
- * What a buyer has used of a model's budget.
+ * What is used of a listing's budget: by one buyer, or by all buyers together.
  *
  * @param queries inference jobs counted (running, queued or succeeded)
  * @param rows rows counted

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.veil.he.rlwe.FloodingPolicy;
 import dev.veil.he.rlwe.Parameters;
 import dev.veil.server.blob.BlobStore;
-import dev.veil.server.budget.BudgetLimits;
 import dev.veil.server.catalog.Catalog;
 import dev.veil.server.catalog.KeySetRef;
 import dev.veil.server.core.Digests;
@@ -33,9 +32,11 @@ import dev.veil.server.model.ModelService;
  * The buyer pays {@code rows x pricePerPrediction}: held when the job is queued, paid to the
  * seller minus the platform fee when it succeeds, released if it fails or is cancelled. In the
  * same database transaction the rows and one query are counted against the buyer's budget on the
- * model: over budget, the request is refused with a 429 and nothing is charged; without funds, a
- * 402 and no budget is used. A retried request with the same idempotency key returns the first
- * job and is charged once. A seller running their own model pays nothing and uses no budget.
+ * model and against the model's total (all buyers together): over either, the request is refused
+ * with a 429 and nothing is charged; without funds, a 402 and no budget is used. A superseded
+ * model version takes no new job (409 naming the version to use). A retried request with the
+ * same idempotency key returns the first job and is charged once. A seller running their own
+ * model pays nothing and uses no budget.
  *
  * <h2>Who runs it</h2>
  *
@@ -95,7 +96,7 @@ public final class InferenceJobs {
       throw ServiceException.badRequest("an inference job needs modelId, keySetId, inputId and"
           + " rows");
     }
-    ModelListing m = models.get(p, req.modelId());
+    ModelListing m = models.forNewJob(p, req.modelId());
     boolean own = m.sellerId().equals(p.userId());
     if (!own && !p.has(Role.BUYER)) {
       throw ServiceException.forbidden("buying predictions needs the BUYER role");
@@ -126,12 +127,14 @@ public final class InferenceJobs {
       throw ServiceException.badRequest("the model's " + m.features() + " features do not fit"
           + " the " + params.slots() + " slots of the key set's parameters");
     }
-    long floodingResults = own ? Math.max(1, rows) : m.maxRowsPerBuyer();
+    // sized by the listing's total, fixed at publication: colluding buyers pool their results
+    long floodingResults = own ? Math.max(1, rows) : m.floodingRows();
     FloodingPolicy best = InferenceShape.policy(params, settings, 0, floodingResults);
     double bits = InferenceShape.precisionBits(params, best);
     if (bits < settings.minPrecisionBits()) {
       throw ServiceException.badRequest(String.format(java.util.Locale.ROOT,
-          "the flooding that protects the model (for a budget of %d rows per buyer) would leave"
+          "the flooding that protects the model (sized for the %d results of its budget, all"
+              + " buyers together) would leave"
               + " %.1f bits of precision at the key set's scale 2^%.0f, below the %.1f required:"
               + " use parameters with a larger scale", floodingResults, bits,
           params.logDefaultScale(), settings.minPrecisionBits()));
@@ -150,8 +153,7 @@ public final class InferenceJobs {
         input.sha256(), rows, m.features(), packing, output, floodingResults);
     return new Admission(JobKind.INFERENCE, write(ip), m.sellerId(), price,
         price > 0 ? m.sellerId() : null,
-        own ? null : new Admission.BudgetCharge(m.id(), rows,
-            new BudgetLimits(m.maxQueriesPerBuyer(), m.maxRowsPerBuyer())),
+        own ? null : new Admission.BudgetCharge(m.id(), rows, m.budget()),
         Map.of("modelId", m.id(), "rows", rows, "output", output),
         m.hosted() ? null : m.id());
   }

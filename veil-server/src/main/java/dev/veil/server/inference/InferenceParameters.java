@@ -11,8 +11,9 @@ package dev.veil.server.inference;
  * @param features the model's features
  * @param packing {@code feature-major} or {@code row-major}
  * @param output {@code scores} or {@code probabilities}
- * @param floodingResults D of the output sanitiser: the most sanitised ciphertexts this buyer may
- *     receive from the model (its per-buyer row budget when the job was submitted)
+ * @param floodingResults D of the output sanitiser: the most sanitised results all buyers together
+ *     may receive from the model ({@link dev.veil.server.model.ModelListing#floodingRows}, fixed
+ *     when the model version was published), or the rows of a seller's own job
  */
 public record InferenceParameters(String modelId, String keySetId, String inputId,
     String inputSha256, long rows, int features, String packing, String output,

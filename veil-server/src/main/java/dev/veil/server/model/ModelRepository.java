@@ -25,12 +25,39 @@ final class ModelRepository {
   }
 
   void insert(StoredModel m) {
+    jdbi.useHandle(h -> insert(h, m));
+  }
+
+  /**
+   * Inserts {@code next} as the version after {@code previousId}, which it supersedes, in one
+   * transaction.
+   *
+   * @return false (nothing written) if another version superseded {@code previousId} first
+   */
+  boolean insertVersion(String previousId, StoredModel next) {
+    return jdbi.inTransaction(h -> {
+      int n = h.createUpdate("UPDATE models SET superseded_by = :next, updated_at = :updated"
+              + " WHERE id = :id AND superseded_by IS NULL")
+          .bind("next", next.listing().id()).bind("updated", time(next.listing().createdAt()))
+          .bind("id", previousId).execute();
+      if (n == 0) {
+        return false;
+      }
+      insert(h, next);
+      return true;
+    });
+  }
+
+  private void insert(Handle h, StoredModel m) {
     ModelListing l = m.listing();
-    jdbi.useHandle(h -> h.createUpdate("INSERT INTO models (id, seller_id, name, description,"
+    h.createUpdate("INSERT INTO models (id, seller_id, name, description,"
             + " task, features, input_schema, price_per_prediction, max_queries, max_rows, listed,"
-            + " hosted, sealed_weights, weights_key_id, created_at, updated_at) VALUES (:id,"
+            + " sealed_weights, weights_key_id, created_at, updated_at, max_rows_total,"
+            + " flooding_rows, listing_version, previous_version_id, hosted) VALUES (:id,"
             + " :seller, :name, :description, :task, :features, :schema, :price, :maxQ, :maxR,"
-            + " :listed, :hosted, :sealed, :keyId, :created, :updated)")
+            + " :listed, :sealed, :keyId, :created, :updated, :maxT, :flooding, :version,"
+            + " :previous, :hosted)")
+        .bind("hosted", l.hosted())
         .bind("id", l.id())
         .bind("seller", l.sellerId())
         .bind("name", l.name())
@@ -42,28 +69,40 @@ final class ModelRepository {
         .bind("maxQ", l.maxQueriesPerBuyer())
         .bind("maxR", l.maxRowsPerBuyer())
         .bind("listed", l.listed())
-        .bind("hosted", l.hosted())
         .bind("sealed", m.sealedWeights())
         .bind("keyId", m.weightsKeyId())
         .bind("created", time(l.createdAt()))
         .bind("updated", time(l.updatedAt()))
-        .execute());
+        .bind("maxT", l.maxRowsTotal())
+        .bind("flooding", l.floodingRows())
+        .bind("version", l.version())
+        .bind("previous", l.previousVersionId())
+        .execute();
   }
 
-  /** Writes the listing fields of {@code l} (not the weights). */
-  void updateListing(ModelListing l) {
-    jdbi.useHandle(h -> h.createUpdate("UPDATE models SET name = :name, description = :d,"
+  /**
+   * Writes the listing fields of {@code l} (not the weights, not its flooding, not its version).
+   * A budget is written only if it is no wider than the stored one (a widening is a new
+   * version), and only while no version supersedes it.
+   *
+   * @return false (nothing written) if it was superseded or its budget would widen
+   */
+  boolean updateListing(ModelListing l) {
+    return jdbi.withHandle(h -> h.createUpdate("UPDATE models SET name = :name, description = :d,"
             + " price_per_prediction = :price, max_queries = :maxQ, max_rows = :maxR,"
-            + " listed = :listed, updated_at = :updated WHERE id = :id")
+            + " max_rows_total = :maxT, listed = :listed, updated_at = :updated WHERE id = :id"
+            + " AND superseded_by IS NULL AND max_queries >= :maxQ AND max_rows >= :maxR"
+            + " AND max_rows_total >= :maxT")
         .bind("name", l.name())
         .bind("d", l.description())
         .bind("price", l.pricePerPrediction())
         .bind("maxQ", l.maxQueriesPerBuyer())
         .bind("maxR", l.maxRowsPerBuyer())
+        .bind("maxT", l.maxRowsTotal())
         .bind("listed", l.listed())
         .bind("updated", time(l.updatedAt()))
         .bind("id", l.id())
-        .execute());
+        .execute() == 1);
   }
 
   Optional<StoredModel> find(String id) {
@@ -78,9 +117,13 @@ final class ModelRepository {
         .findOne();
   }
 
-  /** Listed models, and the caller's own when {@code sellerId} is given (newest first). */
+  /**
+   * Listed models that no version supersedes, and the caller's own, every version (newest
+   * first).
+   */
   List<ModelListing> list(String sellerId, boolean onlyMine, int limit) {
-    String where = onlyMine ? "seller_id = :s" : "listed OR seller_id = :s";
+    String where = onlyMine ? "seller_id = :s"
+        : "(listed AND superseded_by IS NULL) OR seller_id = :s";
     return jdbi.withHandle(h -> h.createQuery("SELECT * FROM models WHERE " + where
             + " ORDER BY created_at DESC, id DESC LIMIT :limit")
         .bind("s", sellerId)
@@ -100,8 +143,10 @@ final class ModelRepository {
     return new ModelListing(rs.getString("id"), rs.getString("seller_id"), rs.getString("name"),
         rs.getString("description"), rs.getString("task"), rs.getInt("features"), schema,
         rs.getLong("price_per_prediction"), rs.getLong("max_queries"), rs.getLong("max_rows"),
-        rs.getBoolean("listed"), rs.getBoolean("hosted"), instant(rs, "created_at"),
-        instant(rs, "updated_at"));
+        rs.getBoolean("listed"), instant(rs, "created_at"), instant(rs, "updated_at"),
+        rs.getLong("max_rows_total"), rs.getLong("flooding_rows"), rs.getInt("listing_version"),
+        rs.getString("previous_version_id"), rs.getString("superseded_by"),
+        rs.getBoolean("hosted"));
   }
 
   private String write(Object o) {

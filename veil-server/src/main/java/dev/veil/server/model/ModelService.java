@@ -37,12 +37,16 @@ import org.jdbi.v3.core.Jdbi;
  *       hosted listing is refused. A <em>hosted</em> listing ({@link PublishModelRequest#hosted})
  *       has its weights sealed ({@link WeightsVault}) before they are stored, run by the server's
  *       own workers: the platform operator, who holds the vault's key, can read them. Weights are
- *       never returned by any method here, to anyone, the seller included.
+ *       never returned by any method here, to anyone, the seller included; a new version of a
+ *       listing keeps whether it is hosted.
  *   <li>Only a model seller publishes; only the model's seller changes or unlists it. A model that
  *       is not listed is visible to its seller only (404 to everyone else, so ids cannot be
  *       probed); an unlisted model accepts no new inference jobs from buyers.
  *   <li>Everything a buyer needs to prepare rows is public in the listing: feature names, scaling,
- *       the label, price and the per-buyer budget.
+ *       the label, price, the per-buyer and total budgets, and the number of results its
+ *       flooding is sized for.
+ *   <li>A listing's flooding is fixed when it is published: a budget is never widened in place
+ *       ({@link #update} publishes a new version for that).
  * </ul>
  *
  * Thread-safe.
@@ -89,16 +93,17 @@ public final class ModelService {
     } else {
       checkCard(m);
     }
+    BudgetLimits budget = BudgetLimits.published(
+        require(req.maxQueriesPerBuyer(), "maxQueriesPerBuyer"),
+        require(req.maxRowsPerBuyer(), "maxRowsPerBuyer"), req.maxRowsTotal());
     String id = Ids.next("mdl");
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     ModelListing l = new ModelListing(id, p.userId(), name(req.name()),
         description(req.description()), m.model(), m.featureNames().size(),
         new InputSchema(List.copyOf(m.featureNames()), m.scaler(), m.label()),
-        price(req.pricePerPrediction()),
-        require(req.maxQueriesPerBuyer(), "maxQueriesPerBuyer"),
-        require(req.maxRowsPerBuyer(), "maxRowsPerBuyer"),
-        req.listed() == null || req.listed(), hosted, now, now);
-    new BudgetLimits(l.maxQueriesPerBuyer(), l.maxRowsPerBuyer());
+        price(req.pricePerPrediction()), budget.maxQueries(), budget.maxRows(),
+        req.listed() == null || req.listed(), now, now, budget.maxRowsTotal(),
+        budget.maxRowsTotal(), 1, null, null, hosted);
     if (hosted) {
       byte[] secret = bytes(new ModelWeights(m.model(), m.weights().clone()));
       String sealed = vault.seal(id, secret);
@@ -109,7 +114,7 @@ public final class ModelService {
     }
     audit.record(p.userId(), "model.publish", id, Map.of("task", l.task(), "features",
         l.features(), "pricePerPrediction", l.pricePerPrediction(), "listed", l.listed(),
-        "hosted", hosted));
+        "maxRowsTotal", l.maxRowsTotal(), "hosted", hosted));
     return l;
   }
 
@@ -135,10 +140,17 @@ public final class ModelService {
   }
 
   /**
-   * Changes the listing (its seller only).
+   * Changes the listing (its seller only). Budgets are fixed at publication: a change that raises
+   * any limit ({@link BudgetLimits#widenedBy}) publishes a new version instead (a new id, version
+   * + 1, its flooding sized for its own total, its own budget counters, its buyers' key sets
+   * checked anew at each job against that flooding) and marks this one superseded: it keeps its
+   * budget and what its buyers used and received, and takes no new jobs. A change that only
+   * lowers limits applies in place and keeps the flooding this version was published with (more
+   * noise than the lower budget needs, never less).
    *
+   * @return the changed listing, or the new version (its id differs)
    * @throws ServiceException 404 if the caller cannot see it, 403 if they see it but are not its
-   *     seller, 400 for invalid values
+   *     seller, 400 for invalid values, 409 if a version supersedes it (change that one)
    */
   public ModelListing update(Principal p, String id, UpdateModelRequest req) {
     ModelListing l = get(p, id);
@@ -148,22 +160,83 @@ public final class ModelService {
     if (req == null) {
       throw ServiceException.badRequest("missing body");
     }
+    if (l.supersededBy() != null) {
+      throw superseded(l);
+    }
+    BudgetLimits budget = l.budget().changedTo(req.maxQueriesPerBuyer(), req.maxRowsPerBuyer(),
+        req.maxRowsTotal());
     ModelListing u = new ModelListing(l.id(), l.sellerId(),
         req.name() == null ? l.name() : name(req.name()),
         req.description() == null ? l.description() : description(req.description()),
         l.task(), l.features(), l.inputSchema(),
         req.pricePerPrediction() == null ? l.pricePerPrediction()
             : price(req.pricePerPrediction()),
-        req.maxQueriesPerBuyer() == null ? l.maxQueriesPerBuyer() : req.maxQueriesPerBuyer(),
-        req.maxRowsPerBuyer() == null ? l.maxRowsPerBuyer() : req.maxRowsPerBuyer(),
-        req.listed() == null ? l.listed() : req.listed(), l.hosted(), l.createdAt(),
-        clock.instant().truncatedTo(ChronoUnit.MILLIS));
-    new BudgetLimits(u.maxQueriesPerBuyer(), u.maxRowsPerBuyer());
-    repo.updateListing(u);
+        budget.maxQueries(), budget.maxRows(),
+        req.listed() == null ? l.listed() : req.listed(), l.createdAt(),
+        clock.instant().truncatedTo(ChronoUnit.MILLIS), budget.maxRowsTotal(), l.floodingRows(),
+        l.version(), l.previousVersionId(), null, l.hosted());
+    if (l.budget().widenedBy(budget)) {
+      return newVersion(p, l, u);
+    }
+    if (!repo.updateListing(u)) {
+      throw ServiceException.conflict("model " + id + " changed meanwhile (a new version or"
+          + " another budget): read it again");
+    }
     audit.record(p.userId(), u.listed() || !l.listed() ? "model.update" : "model.unlist", id,
         Map.of("pricePerPrediction", u.pricePerPrediction(), "listed", u.listed(),
-            "maxRowsPerBuyer", u.maxRowsPerBuyer()));
+            "maxRowsPerBuyer", u.maxRowsPerBuyer(), "maxRowsTotal", u.maxRowsTotal()));
     return u;
+  }
+
+  /** Publishes {@code changed} (the old version's fields, changed) as a new version of it. */
+  private ModelListing newVersion(Principal p, ModelListing old, ModelListing changed) {
+    String id = Ids.next("mdl");
+    Instant now = changed.updatedAt();
+    ModelListing v = new ModelListing(id, old.sellerId(), changed.name(), changed.description(),
+        old.task(), old.features(), old.inputSchema(), changed.pricePerPrediction(),
+        changed.maxQueriesPerBuyer(), changed.maxRowsPerBuyer(), changed.listed(), now, now,
+        changed.maxRowsTotal(), changed.maxRowsTotal(), old.version() + 1, old.id(), null,
+        old.hosted());
+    StoredModel s = stored(old.id());
+    String sealed = null;
+    if (s.sealedWeights() != null) {
+      byte[] plain = vault.open(old.id(), s.sealedWeights());
+      sealed = vault.seal(id, plain);
+      java.util.Arrays.fill(plain, (byte) 0);
+    }
+    if (!repo.insertVersion(old.id(), new StoredModel(v, sealed,
+        sealed == null ? s.weightsKeyId() : vault.keyId()))) {
+      throw superseded(find(old.id()));
+    }
+    audit.record(p.userId(), "model.version", id, Map.of("previousVersionId", old.id(),
+        "version", v.version(), "maxQueriesPerBuyer", v.maxQueriesPerBuyer(),
+        "maxRowsPerBuyer", v.maxRowsPerBuyer(), "maxRowsTotal", v.maxRowsTotal()));
+    return v;
+  }
+
+  private static ServiceException superseded(ModelListing l) {
+    return ServiceException.conflict("model " + l.id() + " (version " + l.version() + ") is"
+        + " superseded by " + l.supersededBy() + ": use that version");
+  }
+
+  /**
+   * A model a new inference job may use: one the caller sees ({@link #get}) that no version
+   * supersedes.
+   *
+   * @throws ServiceException 404 as {@link #get}, 409 naming the version to use instead
+   */
+  public ModelListing forNewJob(Principal p, String id) {
+    ModelListing l = get(p, id);
+    if (l.supersededBy() != null) {
+      throw superseded(l);
+    }
+    return l;
+  }
+
+  /** What all buyers together have used of the model's total budget. */
+  public BudgetUsage totalUsage(Principal p, String id) {
+    get(p, id);
+    return budgets.total(id);
   }
 
   /** What the caller has used of the model's per-buyer budget. */

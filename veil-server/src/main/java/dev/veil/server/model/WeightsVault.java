@@ -3,25 +3,19 @@ package dev.veil.server.model;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
-import java.util.Set;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 import dev.veil.server.core.Digests;
+import dev.veil.server.core.KeyFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,37 +68,27 @@ public final class WeightsVault {
 
   /**
    * The vault of a data directory: reads {@value #KEY_FILE}, or creates it (32 bytes from {@link
-   * SecureRandom}, written to a temporary file with permissions 600 and moved into place, so that
-   * a key file that exists is complete).
+   * SecureRandom}, written as {@link KeyFiles} writes key files: permissions 600, complete or
+   * not at all).
    *
    * @throws IOException if the key file cannot be read or written, or does not hold exactly 32
    *     bytes
    */
   public static WeightsVault openOrCreate(Path dataDir) throws IOException {
-    Files.createDirectories(dataDir);
-    Path file = dataDir.resolve(KEY_FILE);
     SecureRandom random = new SecureRandom();
-    if (!Files.exists(file)) {
+    KeyFiles.Loaded k = KeyFiles.readOrCreate(dataDir, KEY_FILE, () -> {
       byte[] fresh = new byte[KEY_BYTES];
       random.nextBytes(fresh);
-      Path tmp = createPrivateFile(dataDir);
-      try {
-        Files.write(tmp, fresh);
-        try {
-          Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, file);
-        }
-        LOG.info("created the model weights master key {}", file);
-      } catch (FileAlreadyExistsException e) {
-        LOG.info("another process created {} first", file);
-      } finally {
-        Arrays.fill(fresh, (byte) 0);
-        Files.deleteIfExists(tmp);
-      }
+      return fresh;
+    });
+    Path file = dataDir.resolve(KEY_FILE);
+    if (k.created()) {
+      LOG.info("created the model weights master key {}", file);
     }
-    checkPermissions(file);
-    byte[] bytes = Files.readAllBytes(file);
+    if (k.permissionWarning() != null) {
+      LOG.warn(k.permissionWarning());
+    }
+    byte[] bytes = k.bytes();
     try {
       if (bytes.length != KEY_BYTES) {
         throw new IOException(file + " holds " + bytes.length + " bytes, a master key "
@@ -113,29 +97,6 @@ public final class WeightsVault {
       return new WeightsVault(bytes, random);
     } finally {
       Arrays.fill(bytes, (byte) 0);
-    }
-  }
-
-  private static Path createPrivateFile(Path dir) throws IOException {
-    try {
-      return Files.createTempFile(dir, ".model-weights-", ".key",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      return Files.createTempFile(dir, ".model-weights-", ".key");
-    }
-  }
-
-  private static void checkPermissions(Path file) throws IOException {
-    try {
-      Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
-      if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ)
-          || p.contains(PosixFilePermission.GROUP_WRITE)
-          || p.contains(PosixFilePermission.OTHERS_WRITE)) {
-        LOG.warn("{} is readable or writable by others ({}): restrict it to its owner (chmod 600)",
-            file, PosixFilePermissions.toString(p));
-      }
-    } catch (UnsupportedOperationException e) {
-      // no POSIX permissions on this file system
     }
   }
 

@@ -345,8 +345,8 @@ class MarketplaceHttpTest {
             "offsets", new double[D], "scales", new double[] {1, 1, 1, 1, 1}),
         "weights", WEIGHTS);
     String modelId = TestServer.expect(s.post("/api/models", seller, Map.of("name", "m",
-        "pricePerPrediction", 2, "maxQueriesPerBuyer", 3, "maxRowsPerBuyer", 1000, "model",
-        model, "hosted", true)), 201).json().get("id").asText();
+        "pricePerPrediction", 2, "maxQueriesPerBuyer", 3, "maxRowsPerBuyer", 1000,
+        "maxRowsTotal", 1200, "model", model, "hosted", true)), 201).json().get("id").asText();
     int buyers = 4;
     int each = 3;
     List<String> tokens = new ArrayList<>();
@@ -398,6 +398,95 @@ class MarketplaceHttpTest {
     assertThat(s.get("/api/jobs?all=true", op).json().get("jobs")).hasSize(buyers * each);
     JsonNode verify = TestServer.expect(s.get("/api/ledger/verify", op), 200).json();
     assertThat(verify.get("ok").asBoolean()).as(verify.toString()).isTrue();
+  }
+
+  /**
+   * Listing budgets over HTTP: the total bounds all buyers together (429 naming it, nothing
+   * charged), a raised budget answers 201 with a new version and its Location, the old version
+   * keeps its budget and refuses new jobs (409), and a lowered budget applies in place.
+   */
+  @ParameterizedTest
+  @EnumSource(Db.class)
+  void aListingsTotalBoundsAllBuyersAndARaisedBudgetIsANewVersion(Db db) throws Exception {
+    TestServer s = start(db);
+    String op = s.login("operator", "operator-password");
+    String seller = s.user("seller", "MODEL_SELLER");
+    Map<String, Object> model = Map.of("format", "veil-model/1", "model", "logistic",
+        "featureNames", List.of("a", "b", "c", "d", "e"), "scaler", Map.of("kind", "MIN_MAX",
+            "offsets", new double[D], "scales", new double[] {1, 1, 1, 1, 1}),
+        "weights", WEIGHTS);
+    JsonNode v1 = TestServer.expect(s.post("/api/models", seller, Map.of("name", "m",
+        "pricePerPrediction", 1, "maxQueriesPerBuyer", 5, "maxRowsPerBuyer", 300,
+        "maxRowsTotal", 400, "model", model, "hosted", true)), 201).json();
+    String oldId = v1.get("id").asText();
+    assertThat(v1.get("floodingRows").asLong()).isEqualTo(400);
+    assertThat(v1.get("version").asInt()).isEqualTo(1);
+    List<String> tokens = new ArrayList<>();
+    List<String> keySets = new ArrayList<>();
+    List<String> inputs = new ArrayList<>();
+    for (int b = 0; b < 2; b++) {
+      tokens.add(s.user("buyer" + b, "BUYER"));
+      TestServer.expect(postWithKey("/api/deposits", op, Map.of("username", "buyer" + b,
+          "amount", 2000), "d-" + b), 201);
+      keySets.add(s.keySet(tokens.get(b), buyerKeys));
+      inputs.add(TestServer.expect(s.send("POST", "/api/inputs", tokens.get(b),
+          "application/octet-stream", HttpRequest.BodyPublishers.ofByteArray(encryptedRows),
+          Map.of()), 201).json().get("id").asText());
+    }
+    java.util.function.BiFunction<Integer, Map.Entry<String, Integer>, Response> job =
+        (b, m) -> s.post("/api/jobs", tokens.get(b), Map.of("kind", "INFERENCE", "modelId",
+            m.getKey(), "keySetId", keySets.get(b), "inputId", inputs.get(b), "rows",
+            m.getValue()));
+    List<String> jobs = new ArrayList<>();
+    jobs.add(TestServer.expect(job.apply(0, Map.entry(oldId, 300)), 201).json().get("id")
+        .asText());
+    Response over = job.apply(1, Map.entry(oldId, 200));
+    assertThat(over.status()).as(over.toString()).isEqualTo(429);
+    assertThat(over.json().get("message").asText()).contains("total row budget", "100 left");
+    assertThat(available(tokens.get(1))).isEqualTo(2000);
+    jobs.add(TestServer.expect(job.apply(1, Map.entry(oldId, 100)), 201).json().get("id")
+        .asText());
+
+    Response raised = s.json("PATCH", "/api/models/" + oldId, seller,
+        Map.of("maxRowsTotal", 800));
+    assertThat(raised.status()).as(raised.toString()).isEqualTo(201);
+    String newId = raised.json().get("id").asText();
+    assertThat(newId).isNotEqualTo(oldId);
+    assertThat(raised.header("Location")).isEqualTo("/api/models/" + newId);
+    assertThat(raised.json().get("version").asInt()).isEqualTo(2);
+    assertThat(raised.json().get("previousVersionId").asText()).isEqualTo(oldId);
+    assertThat(raised.json().get("floodingRows").asLong()).isEqualTo(800);
+    JsonNode old = TestServer.expect(s.get("/api/models/" + oldId, tokens.get(0)), 200).json();
+    assertThat(old.get("supersededBy").asText()).isEqualTo(newId);
+    assertThat(old.get("maxRowsTotal").asLong()).isEqualTo(400);
+    assertThat(old.get("floodingRows").asLong()).isEqualTo(400);
+    assertThat(old.get("totalUsage").get("rows").asLong()).isEqualTo(400);
+    assertThat(old.get("usage").get("rows").asLong()).isEqualTo(300);
+    Response refused = job.apply(1, Map.entry(oldId, 1));
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+    assertThat(refused.json().get("message").asText()).contains(newId);
+    jobs.add(TestServer.expect(job.apply(1, Map.entry(newId, 200)), 201).json().get("id")
+        .asText());
+    assertThat(s.get("/api/models", tokens.get(0)).json().get("models")
+        .findValuesAsText("id")).containsExactly(newId);
+
+    Response lowered = TestServer.expect(s.json("PATCH", "/api/models/" + newId, seller,
+        Map.of("maxRowsPerBuyer", 250)), 200);
+    assertThat(lowered.json().get("id").asText()).isEqualTo(newId);
+    assertThat(lowered.json().get("floodingRows").asLong()).isEqualTo(800);
+    assertThat(lowered.json().get("maxRowsPerBuyer").asLong()).isEqualTo(250);
+    assertThat(s.json("PATCH", "/api/models/" + oldId, seller, Map.of("listed", true))
+        .status()).isEqualTo(409);
+
+    for (String id : jobs) {
+      dev.veil.server.testing.Await.until("job " + id, Duration.ofSeconds(120), () ->
+          !List.of("QUEUED", "RUNNING").contains(s.get("/api/jobs/" + id, op).json()
+              .get("state").asText()));
+      assertThat(s.get("/api/jobs/" + id, op).json().get("state").asText())
+          .isEqualTo("SUCCEEDED");
+    }
+    assertThat(available(tokens.get(0))).isEqualTo(2000 - 300);
+    assertThat(available(tokens.get(1))).isEqualTo(2000 - 300);
   }
 
   /** The data owner's key set and encrypted training table, listed at 500 per training job. */

@@ -31,9 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
 class AuthorizationHttpTest {
   /** The routes that need no token. */
   static final Set<String> ANONYMOUS = Set.of("POST /api/register", "POST /api/login",
-      "GET /api/health", "GET /api/openapi.yaml", "GET /api/docs", "GET /api/docs/{asset}");
+      "GET /api/health", "GET /api/openapi.yaml", "GET /api/docs", "GET /api/docs/{asset}",
+      "GET /api/audit/public-key");
   /** The routes only operators may call. */
   static final Set<String> OPERATOR_ONLY = Set.of("GET /api/audit", "GET /api/audit/verify",
+      "GET /api/audit/checkpoints", "POST /api/audit/checkpoints",
       "POST /api/users", "POST /api/deposits", "GET /api/ledger/verify");
   private static final Pattern PARAM = Pattern.compile("\\{([a-zA-Z0-9]+)\\}");
 
@@ -280,6 +282,11 @@ class AuthorizationHttpTest {
     }
     assertThat(server.get("/api/audit", op).status()).isEqualTo(200);
     assertThat(server.get("/api/audit/verify", op).json().get("ok").asBoolean()).isTrue();
+    assertThat(server.post("/api/audit/checkpoints", op, "{}").status()).isEqualTo(200);
+    assertThat(server.get("/api/audit/checkpoints", op).json().get("checkpoints").size())
+        .isPositive();
+    assertThat(server.get("/api/audit/public-key", null).json().get("algorithm").asText())
+        .isEqualTo("Ed25519");
     Response made = server.post("/api/users", op, Map.of("username", "second-operator",
         "password", TestServer.PASSWORD, "roles", List.of("OPERATOR")));
     assertThat(made.status()).isEqualTo(201);

@@ -163,7 +163,7 @@ class InferenceJobsTest {
         new Scaling("MIN_MAX", new double[D], new double[] {1, 1, 1, 1, 1}),
         WEIGHTS.clone(), null, null);
     return models.publish(SELLER, new PublishModelRequest("m", "", price, maxQueries, maxRows,
-        true, f, true));
+        true, f, null, true));
   }
 
   private String upload(Principal p, byte[] bytes) throws Exception {
@@ -372,10 +372,46 @@ class InferenceJobsTest {
         JobState.SUCCEEDED, 10).size() == 2);
     assertThat(ledger.balance(BUYER.userId())).isEqualTo(new Balance(BUYER.userId(), 9500, 0));
     assertThat(budgets.usage(BUYER.userId(), m.id())).isEqualTo(new BudgetUsage(2, 500));
-    // a raised budget applies from now on
-    models.update(SELLER, m.id(), new UpdateModelRequest(null, null, null, 3L, 600L, null));
-    inference.submit(BUYER, new InferenceRequest(m.id(), buyer.keySet.id(), input, 100L, null,
-        null), null);
+  }
+
+  @Test
+  void aRaisedBudgetAfterFloodedResultsIsANewVersionWithItsOwnFlooding() throws Exception {
+    ModelListing m = publish("logistic", 1, 2, 500);
+    String input = upload(BUYER, featureMajorRows);
+    Job first = inference.submit(BUYER, new InferenceRequest(m.id(), buyer.keySet.id(), input,
+        300L, null, null), null);
+    assertThat(awaitEnd(first.id()).state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(JSON.readValue(first.parameters(), InferenceParameters.class).floodingResults())
+        .isEqualTo(500);
+
+    ModelListing v2 = models.update(SELLER, m.id(), new UpdateModelRequest(null, null, null,
+        3L, 600L, null));
+    assertThat(v2.id()).isNotEqualTo(m.id());
+    assertThat(v2.version()).isEqualTo(2);
+    assertThat(v2.floodingRows()).isEqualTo(600);
+    // the old version is as it was and takes no new job, not even within its budget left
+    ModelListing old = models.get(BUYER, m.id());
+    assertThat(old.maxRowsPerBuyer()).isEqualTo(500);
+    assertThat(old.floodingRows()).isEqualTo(500);
+    assertThat(old.supersededBy()).isEqualTo(v2.id());
+    assertThatThrownBy(() -> inference.submit(BUYER, new InferenceRequest(m.id(),
+        buyer.keySet.id(), input, 100L, null, null), null))
+        .satisfies(e -> assertStatus(e, 409)).hasMessageContaining(v2.id());
+    assertThat(budgets.usage(BUYER.userId(), m.id())).isEqualTo(new BudgetUsage(1, 300));
+    assertThat(jobs.get(BUYER, first.id()).state()).isEqualTo(JobState.SUCCEEDED);
+    // the new version floods for its own total, and the buyer's key set is checked against it
+    Job second = inference.submit(BUYER, new InferenceRequest(v2.id(), buyer.keySet.id(), input,
+        300L, null, null), null);
+    assertThat(JSON.readValue(second.parameters(), InferenceParameters.class).floodingResults())
+        .isEqualTo(600);
+    assertThat(awaitEnd(second.id()).state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(budgets.usage(BUYER.userId(), v2.id())).isEqualTo(new BudgetUsage(1, 300));
+    assertThat(budgets.total(v2.id())).isEqualTo(new BudgetUsage(1, 300));
+    ModelListing drowned = models.update(SELLER, v2.id(), new UpdateModelRequest(null, null,
+        null, null, null, null, 1_000_000_000L));
+    assertThatThrownBy(() -> inference.submit(BUYER, new InferenceRequest(drowned.id(),
+        buyer.keySet.id(), input, 10L, null, null), null)).satisfies(e -> assertStatus(e, 400))
+        .hasMessageContaining("bits of precision");
   }
 
   @Test

@@ -93,7 +93,7 @@ class JobServiceTest {
   void aJobWithoutFundsOrOverBudgetLeavesNothingBehind() {
     try (JobsFixture f = new JobsFixture(TestDatabase.Kind.H2, scratch, 3)) {
       f.insertModel("mdl_1", BOB.userId());
-      BudgetLimits limits = new BudgetLimits(2, 10);
+      BudgetLimits limits = new BudgetLimits(2, 10, 10);
       // no funds: 402, no job, no budget used
       assertThatThrownBy(() -> f.jobs.submit(ALICE, null, "h", () -> inference(f, 30, 4, limits)))
           .satisfies(e -> assertStatus(e, 402));
@@ -214,7 +214,7 @@ class JobServiceTest {
       f.insertModel("mdl_1", BOB.userId());
       f.ledger.deposit("usr_op", ALICE.userId(), 100, null, null);
       Job j = f.jobs.submit(ALICE, null, "h",
-          () -> inference(f, 70, 5, new BudgetLimits(5, 50)));
+          () -> inference(f, 70, 5, new BudgetLimits(5, 50, 50)));
       assertThatThrownBy(() -> f.jobs.cancel(BOB, j.id())).satisfies(e -> assertStatus(e, 404));
       assertThatThrownBy(() -> f.jobs.cancel(OPERATOR, j.id()))
           .satisfies(e -> assertStatus(e, 403));

@@ -88,9 +88,9 @@ final class JobsFixture implements AutoCloseable {
   void insertModel(String id, String seller) {
     db.jdbi().useHandle(h -> h.createUpdate("INSERT INTO models (id, seller_id, name, description,"
             + " task, features, input_schema, price_per_prediction, max_queries, max_rows, listed,"
-            + " sealed_weights, weights_key_id, created_at, updated_at) VALUES (:id, :s, 'm', '',"
-            + " 'logistic', 2, '{}', 1, 10, 100, TRUE, 'x', 'k', CURRENT_TIMESTAMP,"
-            + " CURRENT_TIMESTAMP)")
+            + " sealed_weights, weights_key_id, created_at, updated_at, max_rows_total,"
+            + " flooding_rows) VALUES (:id, :s, 'm', '', 'logistic', 2, '{}', 1, 10, 100, TRUE,"
+            + " 'x', 'k', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1000, 1000)")
         .bind("id", id).bind("s", seller).execute());
   }
 

@@ -15,10 +15,12 @@ import dev.veil.api.Label;
 import dev.veil.api.ModelFile;
 import dev.veil.api.Scaling;
 import dev.veil.api.UpdateModelRequest;
+import dev.veil.server.budget.BudgetUsage;
 import dev.veil.server.budget.QueryBudgets;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.Role;
 import dev.veil.server.core.ServiceException;
+import dev.veil.server.db.Sql;
 import dev.veil.server.testing.MemoryAuditLog;
 import dev.veil.server.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
@@ -68,7 +70,7 @@ class ModelServiceTest {
   }
 
   static PublishModelRequest request(ModelFile f) {
-    return new PublishModelRequest("churn", "predicts churn", 3L, 10L, 1000L, null, f, true);
+    return new PublishModelRequest("churn", "predicts churn", 3L, 10L, 1000L, null, f, null, true);
   }
 
   private static void assertStatus(Throwable e, int status) {
@@ -173,13 +175,13 @@ class ModelServiceTest {
     assertThatThrownBy(() -> models.publish(SELLER, request(unknownKind)))
         .satisfies(e -> assertStatus(e, 400)).hasMessageContaining("unknown kind 'LOG'");
     assertThatThrownBy(() -> models.publish(SELLER, new PublishModelRequest(" ", null, 1L, 1L,
-        1L, null, file(1, 2), true))).satisfies(e -> assertStatus(e, 400));
+        1L, null, file(1, 2), null, true))).satisfies(e -> assertStatus(e, 400));
     assertThatThrownBy(() -> models.publish(SELLER, new PublishModelRequest("m", null, -1L, 1L,
-        1L, null, file(1, 2), true))).satisfies(e -> assertStatus(e, 400));
+        1L, null, file(1, 2), null, true))).satisfies(e -> assertStatus(e, 400));
     assertThatThrownBy(() -> models.publish(SELLER, new PublishModelRequest("m", null, 1L, 0L,
-        1L, null, file(1, 2), true))).satisfies(e -> assertStatus(e, 400));
+        1L, null, file(1, 2), null, true))).satisfies(e -> assertStatus(e, 400));
     assertThatThrownBy(() -> models.publish(SELLER, new PublishModelRequest("m", null, 1L, 1L,
-        null, null, file(1, 2), true))).satisfies(e -> assertStatus(e, 400));
+        null, null, file(1, 2), null, true))).satisfies(e -> assertStatus(e, 400));
     assertThat(models.list(SELLER, true, 10)).isEmpty();
   }
 
@@ -190,10 +192,11 @@ class ModelServiceTest {
     assertThatThrownBy(() -> models.update(otherSeller, l.id(), new UpdateModelRequest(null,
         null, 0L, null, null, null))).satisfies(e -> assertStatus(e, 403));
     ModelListing cheaper = models.update(SELLER, l.id(), new UpdateModelRequest("churn v2", null,
-        1L, 20L, null, null));
+        1L, 5L, null, null));
+    assertThat(cheaper.id()).isEqualTo(l.id());
     assertThat(cheaper.name()).isEqualTo("churn v2");
     assertThat(cheaper.pricePerPrediction()).isEqualTo(1);
-    assertThat(cheaper.maxQueriesPerBuyer()).isEqualTo(20);
+    assertThat(cheaper.maxQueriesPerBuyer()).isEqualTo(5);
     assertThat(cheaper.maxRowsPerBuyer()).isEqualTo(1000);
     assertThat(models.get(BUYER, l.id())).usingRecursiveComparison().isEqualTo(cheaper);
     ModelListing unlisted = models.update(SELLER, l.id(), new UpdateModelRequest(null, null,
@@ -209,5 +212,106 @@ class ModelServiceTest {
     assertThatThrownBy(() -> models.get(BUYER, "mdl_doesnotexist"))
         .satisfies(e -> assertStatus(e, 404));
     assertThat(audit.actions()).containsExactly("model.publish", "model.update", "model.unlist");
+  }
+
+  @Test
+  void aRaisedBudgetPublishesANewVersionAndTheOldOneStaysAsItWas() throws Exception {
+    ModelListing l = models.publish(SELLER, request(file(0.5, -1.25, 2)));
+    assertThat(l.version()).isEqualTo(1);
+    assertThat(l.maxRowsTotal()).isEqualTo(1000);
+    assertThat(l.floodingRows()).isEqualTo(1000);
+    ModelListing v = models.update(SELLER, l.id(), new UpdateModelRequest(null, null, null,
+        null, 2000L, null));
+    assertThat(v.id()).isNotEqualTo(l.id()).startsWith("mdl_");
+    assertThat(v.version()).isEqualTo(2);
+    assertThat(v.previousVersionId()).isEqualTo(l.id());
+    assertThat(v.maxRowsPerBuyer()).isEqualTo(2000);
+    assertThat(v.maxRowsTotal()).isEqualTo(2000);
+    assertThat(v.floodingRows()).isEqualTo(2000);
+    assertThat(v.inputSchema()).usingRecursiveComparison().isEqualTo(l.inputSchema());
+    assertThat(ModelService.open(vault, models.stored(v.id()), JSON).weights())
+        .containsExactly(0.5, -1.25, 2);
+
+    ModelListing old = models.get(BUYER, l.id());
+    assertThat(old.supersededBy()).isEqualTo(v.id());
+    assertThat(old.maxRowsPerBuyer()).isEqualTo(1000);
+    assertThat(old.maxRowsTotal()).isEqualTo(1000);
+    assertThat(old.floodingRows()).isEqualTo(1000);
+    assertThat(models.list(BUYER, false, 10)).extracting(ModelListing::id)
+        .containsExactly(v.id());
+    assertThat(models.list(SELLER, true, 10)).extracting(ModelListing::id)
+        .containsExactlyInAnyOrder(l.id(), v.id());
+    assertThatThrownBy(() -> models.forNewJob(BUYER, l.id()))
+        .satisfies(e -> assertStatus(e, 409)).hasMessageContaining(v.id());
+    assertThat(models.forNewJob(BUYER, v.id()).id()).isEqualTo(v.id());
+    // a superseded version cannot be changed, not even lowered or relisted
+    assertThatThrownBy(() -> models.update(SELLER, l.id(), new UpdateModelRequest(null, null,
+        null, null, 10L, true))).satisfies(e -> assertStatus(e, 409));
+    assertThat(models.get(SELLER, l.id()).maxRowsPerBuyer()).isEqualTo(1000);
+    // a raised query budget or total is a new version too
+    ModelListing v3 = models.update(SELLER, v.id(), new UpdateModelRequest(null, null, null,
+        11L, null, null));
+    assertThat(v3.version()).isEqualTo(3);
+    ModelListing v4 = models.update(SELLER, v3.id(), new UpdateModelRequest(null, null, null,
+        null, null, null, 5000L));
+    assertThat(v4.version()).isEqualTo(4);
+    assertThat(v4.floodingRows()).isEqualTo(5000);
+    assertThat(audit.actions()).containsExactly("model.publish", "model.version",
+        "model.version", "model.version");
+  }
+
+  @Test
+  void aLoweredBudgetChangesInPlaceAndKeepsItsFlooding() {
+    ModelListing l = models.publish(SELLER, new PublishModelRequest("m", null, 1L, 10L, 1000L,
+        null, file(1, 2), 5000L, true));
+    assertThat(l.maxRowsTotal()).isEqualTo(5000);
+    assertThat(l.floodingRows()).isEqualTo(5000);
+    ModelListing lower = models.update(SELLER, l.id(), new UpdateModelRequest(null, null, null,
+        5L, 500L, null, 3000L));
+    assertThat(lower.id()).isEqualTo(l.id());
+    assertThat(lower.version()).isEqualTo(1);
+    assertThat(lower.maxRowsTotal()).isEqualTo(3000);
+    assertThat(lower.floodingRows()).isEqualTo(5000);
+    assertThat(models.get(BUYER, l.id())).usingRecursiveComparison().isEqualTo(lower);
+    // back up to 4000 is a widening of what it allows now: a new version
+    ModelListing up = models.update(SELLER, l.id(), new UpdateModelRequest(null, null, null,
+        null, null, null, 4000L));
+    assertThat(up.id()).isNotEqualTo(l.id());
+    assertThat(up.floodingRows()).isEqualTo(4000);
+  }
+
+  @Test
+  void aTotalBelowThePerBuyerBudgetIsRefused() {
+    assertThatThrownBy(() -> models.publish(SELLER, new PublishModelRequest("m", null, 1L, 10L,
+        1000L, null, file(1, 2), 999L, true))).satisfies(e -> assertStatus(e, 400))
+        .hasMessageContaining("maxRowsTotal");
+    ModelListing l = models.publish(SELLER, request(file(1, 2)));
+    assertThatThrownBy(() -> models.update(SELLER, l.id(), new UpdateModelRequest(null, null,
+        null, null, null, null, 10L))).satisfies(e -> assertStatus(e, 400))
+        .hasMessageContaining("maxRowsTotal");
+    assertThat(models.list(SELLER, true, 10)).hasSize(1);
+  }
+
+  @Test
+  void theTotalBoundsAllBuyersTogetherAndAFailedJobGivesItBack() {
+    ModelListing l = models.publish(SELLER, new PublishModelRequest("m", null, 1L, 10L, 600L,
+        null, file(1, 2), 1000L, true));
+    QueryBudgets budgets = new QueryBudgets(db.jdbi(), Clock.systemUTC());
+    Sql.inTransaction(db.jdbi(), h -> budgets.consume(h, "usr_a", l.id(), 600, l.budget()));
+    assertThatThrownBy(() -> Sql.inTransaction(db.jdbi(), h -> budgets.consume(h, "usr_b",
+        l.id(), 500, l.budget()))).satisfies(e -> assertStatus(e, 429))
+        .hasMessageContaining("total row budget", "400 left");
+    // nothing of the refused query was counted, for either budget
+    assertThat(budgets.usage("usr_b", l.id())).isEqualTo(new BudgetUsage(0, 0));
+    assertThat(budgets.total(l.id())).isEqualTo(new BudgetUsage(1, 600));
+    Sql.inTransaction(db.jdbi(), h -> budgets.consume(h, "usr_b", l.id(), 400, l.budget()));
+    assertThat(budgets.total(l.id())).isEqualTo(new BudgetUsage(2, 1000));
+    Sql.inTransaction(db.jdbi(), h -> {
+      budgets.giveBack(h, "usr_a", l.id(), 600);
+      return null;
+    });
+    assertThat(budgets.total(l.id())).isEqualTo(new BudgetUsage(1, 400));
+    Sql.inTransaction(db.jdbi(), h -> budgets.consume(h, "usr_c", l.id(), 600, l.budget()));
+    assertThat(budgets.total(l.id())).isEqualTo(new BudgetUsage(2, 1000));
   }
 }

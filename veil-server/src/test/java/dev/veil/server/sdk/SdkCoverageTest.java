@@ -47,7 +47,10 @@ class SdkCoverageTest {
       Map.entry("cancelJob", "cancelJob"), Map.entry("downloadJobResult", "downloadResult"),
       Map.entry("getBalance", "balance"), Map.entry("deposit", "deposit"),
       Map.entry("verifyLedger", "verifyLedger"), Map.entry("listAudit", "audit"),
-      Map.entry("verifyAudit", "verifyAudit"), Map.entry("health", "health"),
+      Map.entry("verifyAudit", "verifyAudit"),
+      Map.entry("listAuditCheckpoints", "auditCheckpoints"),
+      Map.entry("createAuditCheckpoint", "createAuditCheckpoint"),
+      Map.entry("getAuditPublicKey", "auditPublicKey"), Map.entry("health", "health"),
       Map.entry("registerWorker", "registerWorker"), Map.entry("listWorkers", "listWorkers"),
       Map.entry("revokeWorker", "revokeWorker"));
   /** operationId -> the {@link WorkerClient} method (the routes of a worker token). */
