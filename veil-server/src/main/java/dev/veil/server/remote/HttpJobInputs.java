@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,6 +42,8 @@ final class HttpJobInputs implements JobInputs {
   private final Path dir;
   private final Map<String, ModelFile> models;
   private final ObjectMapper json;
+  private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+
   private final Set<String> blobs = new LinkedHashSet<>();
 
   /**
@@ -66,6 +69,10 @@ final class HttpJobInputs implements JobInputs {
 
   private void add(String sha256) {
     if (sha256 != null) {
+      if (!HEX64.matcher(sha256).matches()) {
+        throw new JobFailedException("the claim names an input that is not a SHA-256: '"
+            + sha256 + "'");
+      }
       blobs.add(sha256);
     }
   }
