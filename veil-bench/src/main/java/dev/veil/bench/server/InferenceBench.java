@@ -338,7 +338,7 @@ final class InferenceBench {
             new RemoteWorker.Settings(threadsPerWorker, Duration.ofSeconds(1), false, scratch),
             keys, Json.mapper(), quiet);
         running.add(rw);
-        Thread t = new Thread(rw::run, "bench-remote-worker-" + w);
+        Thread t = new Thread(rw::run, "veil-worker-remote-" + w); // counted as job workers
         t.setDaemon(true);
         threads.add(t);
         t.start();

@@ -238,7 +238,8 @@ public final class ServerBenchmark {
     log.printf(Locale.ROOT, "inference: %d buyers x %d requests of %d rows (N = 2^%d, %d levels,"
             + " scale 2^%.0f, log2 QP %.0f)%n", c.buyers(), c.requestsPerBuyer(), rows, ip.logN(),
         ip.maxLevel(), ip.logDefaultScale(), ip.logQP());
-    long funds = (long) (MAX_WARMUP_ROUNDS + c.repeat()) * c.requestsPerBuyer() * rows;
+    // the warm-up, the rounds of the server's workers, and the worker path's warm-up and rounds
+    long funds = (long) (MAX_WARMUP_ROUNDS + 2 * c.repeat() + 1) * c.requestsPerBuyer() * rows;
     InferenceBench inf = InferenceBench.prepare(url, operator, ip, settings, c.buyers(), rows,
         c.secretKeyRows(), funds, log);
     try {
