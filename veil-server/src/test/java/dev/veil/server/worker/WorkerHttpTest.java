@@ -186,6 +186,14 @@ class WorkerHttpTest {
   record Run(int exit, String err) {}
 
   Run veilWorker(String token, String... args) {
+    List<String> all = new ArrayList<>(List.of("worker", "--once", "--wait", "5", "--threads",
+        "1", "--scratch", dir.resolve("seller-scratch").toString()));
+    all.addAll(List.of(args));
+    return veil(token, all.toArray(String[]::new));
+  }
+
+  /** {@code veil ARGS} in-process with this token; returns the exit code and stdout + stderr. */
+  Run veil(String token, String... args) {
     Map<String, String> env = new HashMap<>();
     env.put("VEIL_HOME", dir.resolve("seller-home").toString());
     env.put("VEIL_SERVER", server.url());
@@ -193,13 +201,11 @@ class WorkerHttpTest {
     env.put("VEIL_PROGRESS", "lines");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    List<String> all = new ArrayList<>(List.of("worker", "--once", "--wait", "5", "--threads",
-        "1", "--scratch", dir.resolve("seller-scratch").toString()));
-    all.addAll(List.of(args));
     int code = VeilCli.commandLine(new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8),
-        new ByteArrayInputStream(new byte[0]), env).execute(all.toArray(String[]::new));
-    return new Run(code, err.toString(StandardCharsets.UTF_8));
+        new ByteArrayInputStream(new byte[0]), env).execute(args);
+    return new Run(code, out.toString(StandardCharsets.UTF_8)
+        + err.toString(StandardCharsets.UTF_8));
   }
 
   /** The seller's model file, on the seller's machine (outside the server's data directory). */
@@ -248,7 +254,13 @@ class WorkerHttpTest {
         model(true)));
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.body()).contains("not hosted");
-    String modelId = publish(seller);
+    // veil model publish sends the model card only
+    Run published = veil(seller, "model", "publish", "--model", modelFile().toString(),
+        "--name", "churn", "--price", "2", "--max-queries", "10", "--max-rows", "1000");
+    assertThat(published.exit()).as(published.err()).isZero();
+    assertThat(published.err()).contains("served by your worker");
+    String modelId = published.err().substring(published.err().indexOf("mdl_"))
+        .split("[:\\s]")[0];
     assertThat(s.get("/api/models/" + modelId, buyer).json().get("hosted").asBoolean())
         .isFalse();
 
@@ -322,8 +334,8 @@ class WorkerHttpTest {
         new ByteArrayInputStream(forged), forged.length), null))).isEqualTo(409);
     assertThat(job(buyer, jobId).get("state").asText()).isEqualTo("QUEUED");
 
-    // worker B (veil worker) takes it over and finishes it
-    Run run = veilWorker(seller, "--model", modelId + "=" + modelFile());
+    // worker B (veil worker, finding the listing by the model file) takes it over, finishes it
+    Run run = veilWorker(seller, "--model-file", modelFile().toString());
     assertThat(run.exit()).as(run.err()).isZero();
     JsonNode done = job(buyer, jobId);
     assertThat(done.get("state").asText()).isEqualTo("SUCCEEDED");
