@@ -28,9 +28,11 @@ import java.time.Instant;
  * @param supersededBy the version that replaced it (this one takes no new jobs), or null
  * @param totalUsage what all buyers together have used ({@code GET} and {@code PATCH} of one
  *     model), or null
+ * @param hosted whether the server holds the weights (sealed, run by the server's own workers: the
+ *     platform operator can read them); false: they stay on the seller's worker
  */
 public record Model(String id, String sellerId, String name, String description, String task,
     int features, InputSchema inputSchema, long pricePerPrediction, long maxQueriesPerBuyer,
     long maxRowsPerBuyer, boolean listed, Instant createdAt, Instant updatedAt,
     BudgetUsage usage, long maxRowsTotal, long floodingRows, int version,
-    String previousVersionId, String supersededBy, BudgetUsage totalUsage) {}
+    String previousVersionId, String supersededBy, BudgetUsage totalUsage, boolean hosted) {}

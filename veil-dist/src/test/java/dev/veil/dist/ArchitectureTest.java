@@ -34,7 +34,7 @@ class ArchitectureTest {
       new Module("veil-cli", "dev.veil.cli", Set.of("veil-he", "veil-ml", "veil-api", "veil-sdk"),
           Set.of("com.fasterxml.jackson", "picocli", "me.tongfei.progressbar")),
       new Module("veil-server", "dev.veil.server",
-          Set.of("veil-he", "veil-ml", "veil-api", "veil-cli"),
+          Set.of("veil-he", "veil-ml", "veil-api", "veil-sdk", "veil-cli"),
           Set.of("com.fasterxml.jackson", "picocli", "io.javalin", "org.jdbi", "org.flywaydb",
               "com.zaxxer.hikari", "org.bouncycastle", "org.slf4j", "org.eclipse.jetty")),
       new Module("veil-bench", "dev.veil.bench",

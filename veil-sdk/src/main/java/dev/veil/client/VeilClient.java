@@ -32,15 +32,18 @@ import dev.veil.api.LoginRequest;
 import dev.veil.api.LoginResponse;
 import dev.veil.api.Model;
 import dev.veil.api.NewToken;
+import dev.veil.api.NewWorker;
 import dev.veil.api.Part;
 import dev.veil.api.PartList;
 import dev.veil.api.PublishModelRequest;
 import dev.veil.api.RegisterRequest;
+import dev.veil.api.RegisterWorkerRequest;
 import dev.veil.api.SubmitJobRequest;
 import dev.veil.api.TokenInfo;
 import dev.veil.api.UpdateDatasetRequest;
 import dev.veil.api.UpdateModelRequest;
 import dev.veil.api.User;
+import dev.veil.api.WorkerInfo;
 
 /**
  * A client of the Veil REST API over {@link java.net.http.HttpClient}: one method per operation of
@@ -579,6 +582,36 @@ public final class VeilClient {
   public Job waitForJob(String jobId, JobListener listener, Duration timeout) {
     return waiter.waitFor(jobId, listener, timeout);
   }
+
+  // ====================================================================== workers
+
+  /**
+   * {@code POST /api/workers}: registers a remote worker of the caller's (serving the caller's
+   * listings that are not hosted, and/or running training jobs) and issues its token, shown once.
+   */
+  public NewWorker registerWorker(RegisterWorkerRequest request) {
+    return transport.post("/api/workers", request, NewWorker.class);
+  }
+
+  /** {@code GET /api/workers}: the caller's workers, newest first. */
+  public List<WorkerInfo> listWorkers() {
+    return transport.get("/api/workers", WorkerList.class).workers();
+  }
+
+  /** {@code DELETE /api/workers/{id}}: revokes a worker's token. */
+  public void revokeWorker(String workerId) {
+    transport.delete("/api/workers/" + Transport.segment(workerId));
+  }
+
+  /**
+   * The worker routes with a worker token ({@link NewWorker#token}), sharing this client's
+   * settings and connections.
+   */
+  public WorkerClient asWorker(String workerToken) {
+    return new WorkerClient(transport.withToken(Transport.checkToken(workerToken)));
+  }
+
+  private record WorkerList(List<WorkerInfo> workers) {}
 
   // ====================================================================== ledger and audit
 

@@ -22,7 +22,10 @@ import picocli.CommandLine.Spec;
  * inference throughput ({@link ServerBenchmark}). Added under {@code veil bench} through {@link
  * ServeCommands}. The JSON fields {@code upload.mbPerSecond1}, {@code upload.mbPerSecond8},
  * {@code inference.requestsPerSecond}, {@code rowsPerSecond}, {@code inProcessRowsPerSecond} and
- * {@code ratio} are a contract (issue 4): scripts read them.
+ * {@code ratio} are a contract (issue 4), and so are {@code inference.worker.rowsPerSecond} and
+ * {@code inference.worker.ratio} (issue 9: the same requests on listings that are not hosted,
+ * served by remote workers over loopback, divided by the same in-process figure): scripts read
+ * them.
  */
 @Command(
     name = "server",
@@ -38,7 +41,10 @@ import picocli.CommandLine.Spec;
       "  - buyers at once, each request uploading a batch of encrypted rows, buying degree-3"
           + " probabilities of an 18-feature logistic model, following the job by server-sent"
           + " events and downloading the sanitised result: requests and rows per second, beside"
-          + " the rows per second of the same computation in-process, and their ratio.",
+          + " the rows per second of the same computation in-process, and their ratio;",
+      "  - the same requests on listings that are not hosted, served by as many remote workers"
+          + " (veil worker, in this process) claiming over loopback HTTP: rows per second and"
+          + " their ratio to the same in-process figure.",
       "Progress goes to standard error, the tables to standard output."
     },
     exitCodeListHeading = "%nExit codes:%n",

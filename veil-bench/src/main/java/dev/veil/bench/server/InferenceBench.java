@@ -4,11 +4,14 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.net.http.HttpRequest.BodyPublishers;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +30,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.veil.api.ModelFile;
+import dev.veil.api.NewWorker;
+import dev.veil.api.RegisterWorkerRequest;
+import dev.veil.api.Scaling;
+import dev.veil.client.VeilClient;
 import dev.veil.he.ckks.Encoder;
 import dev.veil.he.ckks.Evaluator;
 import dev.veil.he.io.VeilIO;
@@ -48,7 +56,10 @@ import dev.veil.ml.infer.ResultReader;
 import dev.veil.ml.linalg.Layout;
 import dev.veil.ml.plain.LogisticModel;
 import dev.veil.ml.poly.SigmoidApproximation;
+import dev.veil.server.he.KeyCache;
+import dev.veil.server.http.Json;
 import dev.veil.server.inference.InferenceSettings;
+import dev.veil.server.remote.RemoteWorker;
 
 /**
  * The inference half of the server benchmark: a seller publishes an 18-feature logistic model;
@@ -252,23 +263,98 @@ final class InferenceBench {
 
   /** Publishes a new listing of the model allowing {@code queries} requests of a batch per buyer. */
   String publish(int queries) {
+    return publish(queries, true);
+  }
+
+  /**
+   * Publishes a new listing allowing {@code queries} requests per buyer: hosted (the weights sent,
+   * run by the server's workers) or not (the model card only, served by remote workers).
+   */
+  String publish(int queries, boolean hosted) {
+    Map<String, Object> request = new LinkedHashMap<>();
+    request.put("name", "bench model " + (++listings));
+    request.put("description", "18-feature logistic regression");
+    request.put("pricePerPrediction", 1);
+    request.put("maxQueriesPerBuyer", queries);
+    request.put("maxRowsPerBuyer", (long) queries * rows);
+    request.put("maxRowsTotal", floodingResults(queries));
+    request.put("model", model(hosted));
+    request.put("hosted", hosted);
+    BenchHttp http = new BenchHttp(url, Duration.ofMinutes(1));
+    return http.post("/api/models", sellerToken, request, 201).get("id").asText();
+  }
+
+  /** The model file (with the weights) or its card (without). */
+  private Map<String, Object> model(boolean withWeights) {
     Map<String, Object> model = new LinkedHashMap<>();
     model.put("format", "veil-model/1");
     model.put("model", "logistic");
+    model.put("featureNames", featureNames());
+    model.put("scaler", Map.of("kind", "MIN_MAX", "offsets", new double[FEATURES], "scales",
+        ones()));
+    if (withWeights) {
+      model.put("weights", weights);
+    }
+    return model;
+  }
+
+  private static List<String> featureNames() {
     List<String> names = new ArrayList<>();
     for (int j = 0; j < FEATURES; j++) {
       names.add("x" + (j + 1));
     }
+    return names;
+  }
+
+  private static double[] ones() {
     double[] ones = new double[FEATURES];
     Arrays.fill(ones, 1);
-    model.put("featureNames", names);
-    model.put("scaler", Map.of("kind", "MIN_MAX", "offsets", new double[FEATURES], "scales", ones));
-    model.put("weights", weights);
-    BenchHttp http = new BenchHttp(url, Duration.ofMinutes(1));
-    return http.post("/api/models", sellerToken, Map.of("name", "bench model " + (++listings),
-        "description", "18-feature logistic regression", "pricePerPrediction", 1,
-        "maxQueriesPerBuyer", queries, "maxRowsPerBuyer", (long) queries * rows,
-        "maxRowsTotal", floodingResults(queries), "model", model), 201).get("id").asText();
+    return ones;
+  }
+
+  /**
+   * One round of every buyer's requests on a new listing that is not hosted, served by {@code
+   * workers} remote workers ({@code veil worker}'s {@link RemoteWorker}, in this process) that
+   * claim the jobs over loopback HTTP, each with {@code threadsPerWorker} engine threads and the
+   * model file's weights in memory; the workers share {@code keys}, as the threads of one {@code
+   * veil worker} would.
+   */
+  Round workerRound(int workers, int threadsPerWorker, int requests, KeyCache keys,
+      Path scratch) {
+    String modelId = publish(requests, false);
+    VeilClient seller = VeilClient.connect(url, sellerToken);
+    ModelFile file = new ModelFile(ModelFile.FORMAT, "logistic", featureNames(), null,
+        new Scaling("MIN_MAX", new double[FEATURES], ones()), weights.clone(), null, null);
+    List<RemoteWorker> running = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    List<String> registered = new ArrayList<>();
+    PrintWriter quiet = new PrintWriter(Writer.nullWriter());
+    try {
+      for (int w = 0; w < workers; w++) {
+        NewWorker n = seller.registerWorker(new RegisterWorkerRequest("bench worker " + w,
+            List.of(modelId), false));
+        registered.add(n.worker().id());
+        RemoteWorker rw = new RemoteWorker(seller.asWorker(n.token()), Map.of(modelId, file),
+            new RemoteWorker.Settings(threadsPerWorker, Duration.ofSeconds(1), false, scratch),
+            keys, Json.mapper(), quiet);
+        running.add(rw);
+        Thread t = new Thread(rw::run, "veil-worker-remote-" + w); // counted as job workers
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+      }
+      return round(modelId, requests);
+    } finally {
+      running.forEach(RemoteWorker::stop);
+      for (Thread t : threads) {
+        try {
+          t.join(30_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      registered.forEach(seller::revokeWorker);
+    }
   }
 
   /** Every buyer runs {@code requests} requests on the model, all buyers at once. */

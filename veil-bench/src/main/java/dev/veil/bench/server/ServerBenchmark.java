@@ -38,6 +38,7 @@ import dev.veil.ml.infer.FeatureMajorInference;
 import dev.veil.server.account.PasswordHasher;
 import dev.veil.server.app.App;
 import dev.veil.server.app.ServerConfig;
+import dev.veil.server.he.KeyCache;
 import dev.veil.server.inference.InferenceSettings;
 
 /**
@@ -230,14 +231,15 @@ public final class ServerBenchmark {
 
   /** The inference measurements, reported into {@code inference}. */
   private static void inference(Config c, ServerConfig config, String url, String operator,
-      ObjectNode inference, PrintStream log) {
+      ObjectNode inference, PrintStream log) throws IOException {
     InferenceSettings settings = InferenceSettings.defaults();
     int rows = c.rows();
     Parameters ip = c.profile().inference();
     log.printf(Locale.ROOT, "inference: %d buyers x %d requests of %d rows (N = 2^%d, %d levels,"
             + " scale 2^%.0f, log2 QP %.0f)%n", c.buyers(), c.requestsPerBuyer(), rows, ip.logN(),
         ip.maxLevel(), ip.logDefaultScale(), ip.logQP());
-    long funds = (long) (MAX_WARMUP_ROUNDS + c.repeat()) * c.requestsPerBuyer() * rows;
+    // the warm-up, the rounds of the server's workers, and the worker path's warm-up and rounds
+    long funds = (long) (MAX_WARMUP_ROUNDS + 2 * c.repeat() + 1) * c.requestsPerBuyer() * rows;
     InferenceBench inf = InferenceBench.prepare(url, operator, ip, settings, c.buyers(), rows,
         c.secretKeyRows(), funds, log);
     try {
@@ -265,6 +267,25 @@ public final class ServerBenchmark {
       }
       InferenceBench.InProcess single = inf.inProcess(1, 1, perWorker, flooding);
 
+      // the worker path: listings that are not hosted, served by remote workers (veil worker's
+      // RemoteWorker, in this process) claiming over loopback HTTP; a first round warms it up
+      List<InferenceBench.Round> workerRounds = new ArrayList<>();
+      log.printf(Locale.ROOT, "  the worker path: %d remote worker%s x %d thread%s over loopback"
+          + " HTTP%n", workers, workers == 1 ? "" : "s", config.jobThreads(),
+          config.jobThreads() == 1 ? "" : "s");
+      Path scratch = Files.createTempDirectory("veil-bench-worker-");
+      try (KeyCache keys = new KeyCache(KeyCache.Limits.defaults())) {
+        for (int r = 0; r <= c.repeat(); r++) {
+          InferenceBench.Round round = inf.workerRound(workers, config.jobThreads(),
+              c.requestsPerBuyer(), keys, scratch);
+          if (r > 0) {
+            workerRounds.add(round);
+          }
+        }
+      } finally {
+        deleteTree(scratch, log);
+      }
+
       double rowsPs = median(rounds, InferenceBench.Round::rowsPerSecond);
       double localPs = median(local, InferenceBench.InProcess::rowsPerSecond);
       inference.put("requestsPerSecond", round2(median(rounds,
@@ -272,6 +293,17 @@ public final class ServerBenchmark {
       inference.put("rowsPerSecond", Math.round(rowsPs));
       inference.put("inProcessRowsPerSecond", Math.round(localPs));
       inference.put("ratio", Math.round(rowsPs / localPs * 1000) / 1000.0);
+      double workerPs = median(workerRounds, InferenceBench.Round::rowsPerSecond);
+      ObjectNode worker = inference.putObject("worker");
+      worker.put("rowsPerSecond", Math.round(workerPs));
+      worker.put("ratio", Math.round(workerPs / localPs * 1000) / 1000.0);
+      worker.put("requestsPerSecond", round2(median(workerRounds,
+          InferenceBench.Round::requestsPerSecond)));
+      worker.put("workers", workers);
+      worker.put("threadsPerWorker", config.jobThreads());
+      worker.put("rounds", workerRounds.size());
+      worker.put("maxError", workerRounds.stream().mapToDouble(InferenceBench.Round::maxError)
+          .max().orElse(0));
       double cpuPerRequest = median(rounds, r -> r.cpuSeconds() * 1000 / r.requests());
       double cpuPerBatch = median(local, l -> l.cpuSeconds() * 1000 / l.batches());
       inference.put("processorMsPerRequest", Math.round(cpuPerRequest));
@@ -373,6 +405,10 @@ public final class ServerBenchmark {
         i.get("inProcessRowsPerSecond").asLong(), i.get("ratio").asDouble(),
         i.get("processorMsPerRequest").asLong(), i.get("inProcessProcessorMsPerBatch").asLong(),
         i.get("processorRatio").asDouble());
+    var w = i.get("worker");
+    out.printf(Locale.ROOT, "worker path (%d remote workers over loopback, listings not hosted):"
+            + " %,d rows/s, ratio %.3f of in-process%n", w.get("workers").asInt(),
+        w.get("rowsPerSecond").asLong(), w.get("ratio").asDouble());
     StringBuilder split = new StringBuilder();
     i.get("processorMsPerRequestByThreads").fields().forEachRemaining(e -> split.append(
         split.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')

@@ -107,9 +107,18 @@ class BenchServerCommandTest {
     assertThat(inference.get("processorMsPerRequestByThreads").has("job workers")).isTrue();
     // the decrypted probabilities are the polynomial sigmoid of the plain scores
     assertThat(inference.get("maxError").asDouble()).isLessThan(0.05);
+    // the worker path: the same requests served by remote workers over loopback
+    JsonNode worker = inference.get("worker");
+    double byWorkers = worker.get("rowsPerSecond").asDouble();
+    assertThat(byWorkers).isPositive();
+    assertThat(worker.get("ratio").asDouble()).isCloseTo(byWorkers / local,
+        org.assertj.core.data.Offset.offset(0.002));
+    assertThat(worker.get("maxError").asDouble()).isLessThan(0.05);
+    assertThat(worker.get("workers").asInt()).isPositive();
     assertThat(root.get("machine").get("availableProcessors").asInt()).isPositive();
 
-    assertThat(r.out()).contains("| clients | MB/s |", "| requests/s | rows/s |");
+    assertThat(r.out()).contains("| clients | MB/s |", "| requests/s | rows/s |",
+        "worker path (");
     assertThat(r.err()).contains("wrote " + json.toAbsolutePath());
   }
 

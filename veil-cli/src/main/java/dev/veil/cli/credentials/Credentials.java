@@ -131,4 +131,62 @@ public final class Credentials {
   public static boolean delete(Path dir) throws IOException {
     return Files.deleteIfExists(dir.resolve(FILE));
   }
+
+  /** The variable that names the server, over the saved one. */
+  public static final String ENV_SERVER = "VEIL_SERVER";
+  /** The variable that holds the API token, over the saved one. */
+  public static final String ENV_TOKEN = "VEIL_TOKEN";
+
+  /**
+   * The server and token a remote command uses.
+   *
+   * @param server the base URL, or null
+   * @param token the API token, or null
+   * @param username the saved account name, or null
+   */
+  public record Target(String server, String token, String username) {
+    /** Never shows the token. */
+    @Override
+    public String toString() {
+      return "Target[" + server + ", " + username + "]";
+    }
+  }
+
+  /**
+   * The server and token from the environment and the saved credentials: the server is {@code
+   * $VEIL_SERVER}, else the saved one; the token is {@code $VEIL_TOKEN}, else the saved one, but a
+   * saved token only for the server it was issued by. Either may be null.
+   */
+  public static Target target(Path dir, Function<String, String> env) throws IOException {
+    Optional<Saved> saved = read(dir);
+    String envServer = blankToNull(env.apply(ENV_SERVER));
+    String envToken = blankToNull(env.apply(ENV_TOKEN));
+    String server = envServer != null ? envServer : saved.map(Saved::server).orElse(null);
+    String token = envToken;
+    String user = null;
+    if (saved.isPresent() && sameServer(saved.get().server(), server)) {
+      user = saved.get().username();
+      if (token == null) {
+        token = saved.get().token();
+      }
+    }
+    return new Target(server, token, user);
+  }
+
+  /** Whether two base URLs name the same server (case and trailing slashes aside). */
+  public static boolean sameServer(String a, String b) {
+    return a != null && b != null && strip(a).equalsIgnoreCase(strip(b));
+  }
+
+  private static String strip(String url) {
+    String u = url.strip();
+    while (u.endsWith("/")) {
+      u = u.substring(0, u.length() - 1);
+    }
+    return u;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
+  }
 }

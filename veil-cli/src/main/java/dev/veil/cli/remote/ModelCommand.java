@@ -54,8 +54,12 @@ public final class ModelCommand implements Callable<Integer> {
       description = {
         "Publish a model (model.json from veil decrypt --for-sharing: logistic or linear; an "
             + "exact decryption is refused) for encrypted inference, with its price and "
-            + "per-buyer budget. The server seals the weights: "
-            + "nobody reads them back, you included. Prints the model's id."
+            + "per-buyer budget. Prints the model's id.",
+        "By default only its model card (task, feature names, scaler, label) goes to the "
+            + "server: the weights stay on your machine and your worker serves the listing "
+            + "(veil worker --model ID=model.json). With --hosted the weights go to the server, "
+            + "which seals them and runs the listing on its own workers: the platform operator "
+            + "can read them."
       })
   static final class Publish implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -92,6 +96,12 @@ public final class ModelCommand implements Callable<Integer> {
     @Option(names = "--unlisted", description = "Publish without listing it (default: listed).")
     boolean unlisted;
 
+    @Option(names = "--hosted",
+        description = "Send the weights to the server, which runs the listing on its own workers"
+            + " (the platform operator can read the weights). Default: only the model card is"
+            + " published and your veil worker serves it.")
+    boolean hosted;
+
     @Mixin Remote.Options remote;
 
     @Mixin RemoteCommand standard;
@@ -119,11 +129,14 @@ public final class ModelCommand implements Callable<Integer> {
       Models.requireSharable(file, model);
       VeilClient client = Remote.client(ctx, remote);
       Model m = client.publishModel(new PublishModelRequest(name, description, price,
-          maxQueries, maxRows, !unlisted, file, maxRowsTotal));
+          maxQueries, maxRows, !unlisted, hosted ? file : PublishModelRequest.card(file),
+          maxRowsTotal, hosted ? Boolean.TRUE : null));
       ctx.out().printf("published model %s: %s on %d features, price %d per row, %d queries and"
-              + " %d rows per buyer, %s%n", m.id(), m.task(), m.features(),
+              + " %d rows per buyer, %s, %s%n", m.id(), m.task(), m.features(),
           m.pricePerPrediction(), m.maxQueriesPerBuyer(), m.maxRowsPerBuyer(),
-          m.listed() ? "listed" : "not listed");
+          m.listed() ? "listed" : "not listed", m.hosted()
+              ? "hosted (the server holds the weights)"
+              : "served by your worker (run veil worker --model " + m.id() + "=" + model + ")");
       ctx.out().flush();
       return CliErrors.OK;
     }

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.function.Function;
 
 import dev.veil.api.Job;
@@ -37,8 +36,8 @@ import picocli.CommandLine.ParameterException;
 final class Remote {
   private Remote() {}
 
-  static final String ENV_SERVER = "VEIL_SERVER";
-  static final String ENV_TOKEN = "VEIL_TOKEN";
+  static final String ENV_SERVER = Credentials.ENV_SERVER;
+  static final String ENV_TOKEN = Credentials.ENV_TOKEN;
 
   /** The option every remote command has ({@code @Mixin}). */
   static final class Options {
@@ -48,13 +47,7 @@ final class Remote {
     Path configDir;
   }
 
-  /**
-   * The server and token a command uses.
-   *
-   * @param server the base URL
-   * @param token the API token, or null
-   * @param username the saved account name, or null
-   */
+  /** The server and token a command uses (see {@link Credentials#target}). */
   record Target(String server, String token, String username) {}
 
   static Path configDir(CliContext ctx, Options o) {
@@ -63,20 +56,8 @@ final class Remote {
 
   /** The server and token from the environment and the saved credentials; either may be null. */
   static Target target(CliContext ctx, Options o) throws IOException {
-    Optional<Credentials.Saved> saved = Credentials.read(configDir(ctx, o));
-    String envServer = blankToNull(ctx.env().apply(ENV_SERVER));
-    String envToken = blankToNull(ctx.env().apply(ENV_TOKEN));
-    String server = envServer != null ? envServer : saved.map(Credentials.Saved::server)
-        .orElse(null);
-    String token = envToken;
-    String user = null;
-    if (saved.isPresent() && sameServer(saved.get().server(), server)) {
-      user = saved.get().username();
-      if (token == null) {
-        token = saved.get().token();
-      }
-    }
-    return new Target(server, token, user);
+    Credentials.Target t = Credentials.target(configDir(ctx, o), ctx.env());
+    return new Target(t.server(), t.token(), t.username());
   }
 
   /**
@@ -241,21 +222,5 @@ final class Remote {
       sb.append(line.toString().stripTrailing()).append(System.lineSeparator());
     }
     return sb.toString();
-  }
-
-  private static boolean sameServer(String a, String b) {
-    return a != null && b != null && strip(a).equalsIgnoreCase(strip(b));
-  }
-
-  private static String strip(String url) {
-    String u = url.strip();
-    while (u.endsWith("/")) {
-      u = u.substring(0, u.length() - 1);
-    }
-    return u;
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s.strip();
   }
 }

@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,8 +44,10 @@ import dev.veil.server.inference.InferenceRunner;
 import dev.veil.server.inference.InferenceSettings;
 import dev.veil.server.inference.InputRoutes;
 import dev.veil.server.job.JobEvents;
+import dev.veil.server.job.JobKind;
 import dev.veil.server.job.JobService;
 import dev.veil.server.job.JobSignal;
+import dev.veil.server.job.RemoteClaims;
 import dev.veil.server.job.WorkerPool;
 import dev.veil.server.job.http.JobRoutes;
 import dev.veil.server.keys.JdbiKeySetRepository;
@@ -57,6 +60,9 @@ import dev.veil.server.model.ModelService;
 import dev.veil.server.model.WeightsVault;
 import dev.veil.server.training.TrainingJobs;
 import dev.veil.server.training.TrainingRunner;
+import dev.veil.server.worker.HostedJobInputs;
+import dev.veil.server.worker.WorkerRoutes;
+import dev.veil.server.worker.WorkerService;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -175,9 +181,11 @@ public final class App implements AutoCloseable {
       InferenceJobs inference = new InferenceJobs(jobs, models, inputs, catalog, blobs,
           inferenceSettings, mapper, keyCache);
       WorkerPool workers = new WorkerPool(jobs, signal, List.of(
-          new TrainingRunner(catalog, blobs, keyCache, mapper),
-          new InferenceRunner(models, vault, catalog, blobs, inferenceSettings, mapper,
-              keyCache)),
+          new TrainingRunner(keyCache, mapper),
+          new InferenceRunner(inferenceSettings, mapper, keyCache)),
+          config.serverTraining() ? EnumSet.allOf(JobKind.class) : EnumSet.of(JobKind.INFERENCE),
+          new HostedJobInputs(catalog, blobs,
+              id -> ModelService.open(vault, models.stored(id), mapper), mapper),
           new WorkerPool.Settings(config.jobWorkers(), config.jobThreads(),
               Duration.ofSeconds(1), config.jobLease(), config.dataDir().resolve("work"),
               config.soleJobRunner(), Duration.ofSeconds(30)));
@@ -197,6 +205,9 @@ public final class App implements AutoCloseable {
 
       // HTTP
       Requests requests = new Requests(mapper, config.maxJsonBytes(), config.maxUploadBytes());
+      WorkerService remoteWorkers = new WorkerService(db.jdbi(), users, models, catalog, blobs,
+          new RemoteClaims(jobs, db.jdbi(), signal, clock, config.jobLease()), audit, clock,
+          random, mapper, config.maxUploadBytes());
       JobRoutes jobRoutes = new JobRoutes(jobs, training, inference, requests, mapper);
       closeables.add(jobRoutes);
       List<ApiModule> modules = new ArrayList<>(List.of(
@@ -207,6 +218,7 @@ public final class App implements AutoCloseable {
           new ModelRoutes(models, requests),
           new InputRoutes(inputs, requests),
           jobRoutes,
+          new WorkerRoutes(remoteWorkers, requests),
           new LedgerRoutes(ledger, users, audit, requests),
           new DocsRoutes()));
       modules.addAll(extraModules);

@@ -83,6 +83,12 @@ public final class ServeCommand implements Callable<Integer> {
           + " workers).")
   Integer jobThreads;
 
+  @Option(names = "--no-server-training",
+      description = "The server's own workers run no training jobs: they wait for a remote"
+          + " training worker (veil worker --training of an operator, or of the data set's"
+          + " owner).")
+  boolean noServerTraining;
+
   @Option(names = "--allow-insecure-parameters",
       description = "Accept key sets below 128-bit security (experiments only).")
   boolean allowInsecure;
@@ -135,6 +141,7 @@ public final class ServeCommand implements Callable<Integer> {
         .feeBasisPoints(feeBasisPoints)
         .jobWorkers(jobWorkers)
         .jobThreads(threads)
+        .serverTraining(!noServerTraining)
         .operatorPassword(blankToNull(System.getenv("VEIL_OPERATOR_PASSWORD")))
         .build();
     try {

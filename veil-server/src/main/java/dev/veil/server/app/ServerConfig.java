@@ -41,6 +41,8 @@ import dev.veil.server.db.Database;
  * @param jobLease how long a worker's claim on a job lasts without a heartbeat; with a shared
  *     PostgreSQL another server takes over a dead one's jobs after it (the embedded database has
  *     one process, which takes over every running job at start)
+ * @param serverTraining whether the server's own workers run training jobs (default true); false:
+ *     training jobs wait for a remote training worker ({@code veil worker --training})
  */
 public record ServerConfig(
     String host,
@@ -64,7 +66,8 @@ public record ServerConfig(
     int jobWorkers,
     int jobThreads,
     int jobMaxAttempts,
-    Duration jobLease) {
+    Duration jobLease,
+    boolean serverTraining) {
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -166,6 +169,7 @@ public record ServerConfig(
     b.jobThreads = jobThreads;
     b.jobMaxAttempts = jobMaxAttempts;
     b.jobLease = jobLease;
+    b.serverTraining = serverTraining;
     return b;
   }
 
@@ -204,6 +208,7 @@ public record ServerConfig(
     private int jobThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     private int jobMaxAttempts = 3;
     private Duration jobLease = Duration.ofSeconds(60);
+    private boolean serverTraining = true;
 
     private Builder() {}
 
@@ -319,11 +324,17 @@ public record ServerConfig(
       return this;
     }
 
+    /** Whether the server's own workers run training jobs (false: remote workers only). */
+    public Builder serverTraining(boolean v) {
+      serverTraining = v;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(host, port, dataDir, jdbcUrl, dbUser, dbPassword, dbSchema,
           maxUploadBytes, maxJsonBytes, workerThreads, openRegistration, allowInsecureParameters,
           operatorUsername, operatorPassword, passwordHashing, loginTokenTtl, maxDatasetParts,
-          feeBasisPoints, jobWorkers, jobThreads, jobMaxAttempts, jobLease);
+          feeBasisPoints, jobWorkers, jobThreads, jobMaxAttempts, jobLease, serverTraining);
     }
   }
 }

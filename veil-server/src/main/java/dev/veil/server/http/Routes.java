@@ -51,6 +51,25 @@ public final class Routes {
     return add(HandlerType.DELETE, path, authed(h));
   }
 
+  /** A handler of a route whose caller was resolved by its own authenticator. */
+  @FunctionalInterface
+  public interface TokenHandler<T> {
+    void handle(Context ctx, T caller) throws Exception;
+  }
+
+  /**
+   * A route authenticated by another kind of bearer token than the users' (the workers'): the
+   * request's token is resolved by {@code authenticator} (which throws a 401 {@code
+   * ServiceException} for a bad one), with the same 401 answers as the users' routes. A user's
+   * token is not such a token, nor the other way round.
+   */
+  public <T> Routes withToken(HandlerType method, String path,
+      Function<String, T> authenticator, TokenHandler<T> h) {
+    Objects.requireNonNull(authenticator, "authenticator");
+    Objects.requireNonNull(h, "handler");
+    return add(method, path, ctx -> h.handle(ctx, resolve(ctx, authenticator)));
+  }
+
   /** A route that needs no token. */
   public Routes anonymous(HandlerType method, String path, Handler h) {
     return add(method, path, h);
@@ -74,18 +93,18 @@ public final class Routes {
 
   private Handler authed(AuthedHandler h) {
     Objects.requireNonNull(h, "handler");
-    return ctx -> {
-      Principal p;
-      try {
-        p = authenticator.apply(bearerToken(ctx));
-      } catch (ServiceException e) {
-        if (e.status() == 401) {
-          ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-        }
-        throw e;
+    return ctx -> h.handle(ctx, resolve(ctx, authenticator));
+  }
+
+  private static <T> T resolve(Context ctx, Function<String, T> authenticator) {
+    try {
+      return authenticator.apply(bearerToken(ctx));
+    } catch (ServiceException e) {
+      if (e.status() == 401) {
+        ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
       }
-      h.handle(ctx, p);
-    };
+      throw e;
+    }
   }
 
   private Routes add(HandlerType method, String path, Handler h) {

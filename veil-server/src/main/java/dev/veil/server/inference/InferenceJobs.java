@@ -38,6 +38,12 @@ import dev.veil.server.model.ModelService;
  * same idempotency key returns the first job and is charged once. A seller running their own
  * model pays nothing and uses no budget.
  *
+ * <h2>Who runs it</h2>
+ *
+ * A hosted listing's jobs are run by the server's own workers (which open its sealed weights); a
+ * listing that is not hosted places its jobs on the model ({@code Admission#placement}): only a
+ * worker of its seller serving that model claims them, the weights never being on the server.
+ *
  * <h2>Checks before the charge</h2>
  *
  * The model is listed (or the caller's), the key set and the upload are the caller's, the
@@ -149,7 +155,8 @@ public final class InferenceJobs {
     return new Admission(JobKind.INFERENCE, write(ip), m.sellerId(), price,
         price > 0 ? m.sellerId() : null,
         own ? null : new Admission.BudgetCharge(m.id(), rows, m.budget()),
-        Map.of("modelId", m.id(), "rows", rows, "output", output));
+        Map.of("modelId", m.id(), "rows", rows, "output", output),
+        m.hosted() ? null : m.id());
   }
 
   private Parameters parameters(KeySetRef ks) {

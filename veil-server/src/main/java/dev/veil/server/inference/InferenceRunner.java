@@ -29,53 +29,44 @@ import dev.veil.ml.linalg.Layout;
 import dev.veil.ml.linalg.RotateSum.Placement;
 import dev.veil.ml.plain.LogisticModel;
 import dev.veil.server.blob.BlobStore.BlobRef;
-import dev.veil.server.blob.BlobStore;
-import dev.veil.server.catalog.Catalog;
 import dev.veil.server.catalog.KeySetRef;
 import dev.veil.server.he.KeyCache;
 import dev.veil.server.job.Job;
 import dev.veil.server.job.JobContext;
 import dev.veil.server.job.JobFailedException;
+import dev.veil.server.job.JobInputs;
 import dev.veil.server.job.JobKind;
 import dev.veil.server.job.JobOutcome;
 import dev.veil.server.job.JobRunner;
-import dev.veil.server.model.ModelService;
 import dev.veil.server.model.ModelWeights;
-import dev.veil.server.model.StoredModel;
 import dev.veil.server.model.WeightsVault;
 
 /**
- * Runs an inference job: the only place where a model's weights are opened (from the {@link
- * WeightsVault}), and only in this thread's memory, for the time of the computation. The buyer's
- * rows are scored with veil-ml ({@link FeatureMajorInference} or {@link EncryptedRowsInference}),
- * and the result goes through the {@link OutputSanitizer} before it is stored: reduced to level
- * 0, every slot but the requested rows cleared, re-randomised under the buyer's public key and
- * flooded (so that neither the by-products nor the noise reveal the weights; see {@link
- * InferenceSettings} for the flooding). Resumable: a run interrupted by a restart starts again
- * from its inputs (a fresh sanitisation; the buyer only ever receives one result per job).
+ * Runs an inference job: the only place where a model's weights are used, read through the job's
+ * {@link JobInputs} (on the server's workers from the {@link WeightsVault}, for hosted listings
+ * only; on the seller's remote worker from its local model file) and kept only in this thread's
+ * memory, for the time of the computation. The same computation runs on both kinds of worker.
+ * The buyer's rows are scored with veil-ml ({@link FeatureMajorInference} or {@link
+ * EncryptedRowsInference}), and the result goes through the {@link OutputSanitizer} before it is
+ * stored: reduced to level 0, every slot but the requested rows cleared, re-randomised under the
+ * buyer's public key and flooded (so that neither the by-products nor the noise reveal the
+ * weights; see {@link InferenceSettings} for the flooding). Resumable: a run interrupted by a
+ * restart starts again from its inputs (a fresh sanitisation; the buyer only ever receives one
+ * result per job).
  */
 public final class InferenceRunner implements JobRunner {
   static final long MAX_RESULT_BYTES = 1L << 34;
 
-  private final ModelService models;
-  private final WeightsVault vault;
-  private final Catalog catalog;
-  private final BlobStore blobs;
   private final InferenceSettings settings;
   private final ObjectMapper json;
   private final KeyCache keys;
 
   /**
    * @param keys where the key sets' parameters, public and evaluation keys and contexts are kept
-   *     between jobs (shared with the admission of {@link InferenceJobs})
+   *     between jobs (on the server shared with the admission of {@link InferenceJobs})
    */
-  public InferenceRunner(ModelService models, WeightsVault vault, Catalog catalog,
-      BlobStore blobs, InferenceSettings settings, ObjectMapper json, KeyCache keys) {
+  public InferenceRunner(InferenceSettings settings, ObjectMapper json, KeyCache keys) {
     this.keys = Objects.requireNonNull(keys, "keys");
-    this.models = Objects.requireNonNull(models, "models");
-    this.vault = Objects.requireNonNull(vault, "vault");
-    this.catalog = Objects.requireNonNull(catalog, "catalog");
-    this.blobs = Objects.requireNonNull(blobs, "blobs");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.json = Objects.requireNonNull(json, "json");
   }
@@ -94,23 +85,24 @@ public final class InferenceRunner implements JobRunner {
   public JobOutcome run(Job job, JobContext ctx) throws IOException {
     InferenceParameters ip = json.readValue(job.parameters(), InferenceParameters.class);
     ctx.progress("loading the keys", 2);
-    KeySetRef ks = catalog.keySet(ip.keySetId())
+    JobInputs inputs = ctx.inputs();
+    KeySetRef ks = inputs.keySet(ip.keySetId())
         .orElseThrow(() -> new JobFailedException("key set " + ip.keySetId() + " is gone"));
-    Parameters params = keys.parameters(ks.paramsSha256(), blobs::open);
+    Parameters params = keys.parameters(ks.paramsSha256(), inputs::open);
     int rows = Math.toIntExact(ip.rows());
     Layout readout = InferenceShape.readout(ip.packing(), params, rows, ip.features());
     long count = InferenceShape.ciphertexts(ip.packing(), params, rows, ip.features());
     try (KeyCache.Lease lease = keys.context(params, ctx.threads())) {
       HeContext he = lease.context();
-      PublicKey pk = keys.publicKey(ks.publicKeySha256(), he, blobs::open);
+      PublicKey pk = keys.publicKey(ks.publicKeySha256(), he, inputs::open);
       EvaluationKeys evk;
       try {
-        evk = keys.evaluationKeys(ks.evaluationKeysSha256(), he, blobs::open);
+        evk = keys.evaluationKeys(ks.evaluationKeysSha256(), he, inputs::open);
       } catch (FormatException e) {
         throw new JobFailedException("the evaluation keys are unreadable: " + e.getMessage());
       }
       ctx.progress("reading the encrypted rows", 5);
-      Ciphertext[] cts = readRows(ip, he, count);
+      Ciphertext[] cts = readRows(ip, inputs, he, count);
       int needed = InferenceShape.levelsNeeded(ip.packing(), ip.output(), settings);
       for (int c = 0; c < cts.length; c++) {
         if (cts[c].level() < needed) {
@@ -122,8 +114,7 @@ public final class InferenceRunner implements JobRunner {
       ctx.checkCancelled();
 
       // the weights exist in the clear from here to the end of this block only
-      StoredModel stored = models.stored(ip.modelId());
-      ModelWeights mw = ModelService.open(vault, stored, json);
+      ModelWeights mw = inputs.weights(ip.modelId());
       double[] w = mw.weights();
       try {
         if (w.length != ip.features() + 1) {
@@ -141,7 +132,7 @@ public final class InferenceRunner implements JobRunner {
         ctx.progress("sanitising the result", 85);
         EncryptedResult clean = sanitizer.sanitize(raw);
         ctx.progress("storing the result", 95);
-        BlobRef ref = store(clean, ctx.scratch());
+        BlobRef ref = store(clean, ctx.scratch(), inputs);
         InferenceResultInfo info = new InferenceResultInfo(InferenceResultInfo.FORMAT,
             ip.modelId(), ip.output(), ip.packing(), rows, params.slots(), readout.features(),
             clean.size(), params.digestHex(),
@@ -153,13 +144,13 @@ public final class InferenceRunner implements JobRunner {
     }
   }
 
-  private Ciphertext[] readRows(InferenceParameters ip, HeContext he, long count)
-      throws IOException {
+  private Ciphertext[] readRows(InferenceParameters ip, JobInputs inputs, HeContext he,
+      long count) throws IOException {
     if (count > Integer.MAX_VALUE) {
       throw new JobFailedException("too many ciphertexts: " + count);
     }
     Ciphertext[] cts = new Ciphertext[(int) count];
-    try (InputStream in = new BufferedInputStream(blobs.open(ip.inputSha256()), 1 << 16)) {
+    try (InputStream in = new BufferedInputStream(inputs.open(ip.inputSha256()), 1 << 16)) {
       for (int c = 0; c < cts.length; c++) {
         try {
           cts[c] = VeilIO.readCiphertext(in, he);
@@ -212,7 +203,8 @@ public final class InferenceRunner implements JobRunner {
         : eri.scores(cts, w, Placement.RAW);
   }
 
-  private BlobRef store(EncryptedResult result, Path scratch) throws IOException {
+  private BlobRef store(EncryptedResult result, Path scratch, JobInputs inputs)
+      throws IOException {
     Path file = scratch.resolve("result.ct");
     try (OutputStream out = Files.newOutputStream(file)) {
       for (Ciphertext ct : result.ciphertexts()) {
@@ -220,7 +212,7 @@ public final class InferenceRunner implements JobRunner {
       }
     }
     try (InputStream in = Files.newInputStream(file)) {
-      return blobs.put(in, MAX_RESULT_BYTES, null);
+      return inputs.storeResult(in, MAX_RESULT_BYTES);
     }
   }
 }

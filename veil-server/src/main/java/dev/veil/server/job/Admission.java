@@ -17,9 +17,18 @@ import dev.veil.server.budget.BudgetLimits;
  * @param payeeId who is paid on success (price minus the platform fee), or null
  * @param budget the query budget consumed, or null
  * @param audit small public facts for the audit record
+ * @param placement who may claim the job: null for the server's own workers (and, for training,
+ *     the remote training workers allowed to run it), or the id of a model that is not hosted,
+ *     whose jobs only its seller's workers serving it claim (see {@link ClaimScope})
  */
 public record Admission(JobKind kind, String parameters, String counterpartyId, long price,
-    String payeeId, BudgetCharge budget, Map<String, Object> audit) {
+    String payeeId, BudgetCharge budget, Map<String, Object> audit, String placement) {
+
+  /** An admission for the server's own workers (placement null). */
+  public Admission(JobKind kind, String parameters, String counterpartyId, long price,
+      String payeeId, BudgetCharge budget, Map<String, Object> audit) {
+    this(kind, parameters, counterpartyId, price, payeeId, budget, audit, null);
+  }
 
   /**
    * A charge on a (buyer, model) query budget.

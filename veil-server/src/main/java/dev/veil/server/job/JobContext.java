@@ -25,4 +25,7 @@ public interface JobContext {
 
   /** Threads the run may use for its homomorphic work. */
   int threads();
+
+  /** The job's inputs and where its result goes. */
+  JobInputs inputs();
 }

@@ -7,6 +7,7 @@ import static dev.veil.server.db.Sql.time;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,12 +23,13 @@ final class JobRepository {
   static final int MAX_ERROR = 2000;
   static final int MAX_STAGE = 200;
 
-  void insert(Handle h, Job j, String idempotencyKey, String requestHash) {
+  void insert(Handle h, Job j, String idempotencyKey, String requestHash, String placement) {
     h.createUpdate("INSERT INTO jobs (id, owner_id, kind, state, stage, progress, parameters,"
             + " idempotency_key, request_hash, counterparty_id, price, hold_id, budget_model_id,"
-            + " budget_rows, attempts, max_attempts, cancel_requested, created_at, updated_at)"
-            + " VALUES (:id, :owner, :kind, :state, :stage, 0, :params, :key, :hash, :cp, :price,"
-            + " NULL, :bm, :br, 0, :max, FALSE, :now, :now)")
+            + " budget_rows, attempts, max_attempts, cancel_requested, placement, created_at,"
+            + " updated_at) VALUES (:id, :owner, :kind, :state, :stage, 0, :params, :key, :hash,"
+            + " :cp, :price, NULL, :bm, :br, 0, :max, FALSE, :placement, :now, :now)")
+        .bind("placement", placement)
         .bind("id", j.id())
         .bind("owner", j.ownerId())
         .bind("kind", j.kind().name())
@@ -85,18 +87,54 @@ final class JobRepository {
     return q.map((rs, ctx) -> job(rs)).list();
   }
 
-  /** Ids of queued jobs, oldest first, that a worker may try to claim. */
-  List<String> queuedCandidates(Handle h, int limit) {
-    return h.createQuery("SELECT id FROM jobs WHERE state = 'QUEUED' AND NOT cancel_requested"
-            + " ORDER BY created_at, id LIMIT :limit")
-        .bind("limit", limit).mapTo(String.class).list();
+  /** Ids of queued jobs within the scope, oldest first, that a worker may try to claim. */
+  List<String> queuedCandidates(Handle h, ClaimScope scope, int limit) {
+    List<String> any = new ArrayList<>();
+    if (!scope.serverKinds().isEmpty()) {
+      any.add("(placement IS NULL AND kind IN (<serverKinds>))");
+    }
+    if (!scope.models().isEmpty()) {
+      any.add("(kind = 'INFERENCE' AND placement IN (<models>))");
+    }
+    if (scope.training() == ClaimScope.Training.ANY) {
+      any.add("(kind = 'TRAINING' AND placement IS NULL)");
+    } else if (scope.training() == ClaimScope.Training.OWN_DATA) {
+      any.add("(kind = 'TRAINING' AND placement IS NULL AND (counterparty_id = :trainer"
+          + " OR (counterparty_id IS NULL AND owner_id = :trainer)))");
+    }
+    if (any.isEmpty()) {
+      return List.of();
+    }
+    var q = h.createQuery("SELECT id FROM jobs WHERE state = 'QUEUED' AND NOT cancel_requested"
+            + " AND (" + String.join(" OR ", any) + ") ORDER BY created_at, id LIMIT :limit")
+        .bind("limit", limit);
+    if (!scope.serverKinds().isEmpty()) {
+      q.bindList("serverKinds", scope.serverKinds().stream().map(Enum::name).sorted().toList());
+    }
+    if (!scope.models().isEmpty()) {
+      q.bindList("models", List.copyOf(scope.models()));
+    }
+    if (scope.training() == ClaimScope.Training.OWN_DATA) {
+      q.bind("trainer", scope.trainerId());
+    }
+    return q.mapTo(String.class).list();
   }
 
-  /** Claims a queued job for a worker; false if another worker (or a cancel) got there first. */
+  /** The placement of a job (who may claim it), or null. */
+  String placement(Handle h, String id) {
+    return h.createQuery("SELECT placement FROM jobs WHERE id = :id")
+        .bind("id", id).mapTo(String.class).findOne().orElse(null);
+  }
+
+  /**
+   * Claims a queued job for a worker; false if another worker (or a cancel) got there first. A
+   * result a remote worker of an earlier attempt uploaded is forgotten.
+   */
   boolean claim(Handle h, String id, String workerId, Instant now, Instant leaseUntil) {
     return h.createUpdate("UPDATE jobs SET state = 'RUNNING', worker_id = :w,"
             + " attempts = attempts + 1, lease_until = :lease, heartbeat_at = :now,"
             + " started_at = COALESCE(started_at, :now), stage = 'starting', progress = 0,"
+            + " result_sha256 = NULL, result_size = NULL,"
             + " updated_at = :now WHERE id = :id AND state = 'QUEUED' AND NOT cancel_requested")
         .bind("w", workerId).bind("lease", time(leaseUntil)).bind("now", time(now))
         .bind("id", id).execute() == 1;
@@ -118,6 +156,28 @@ final class JobRepository {
     return h.createUpdate("UPDATE jobs SET lease_until = :lease, heartbeat_at = :now"
             + " WHERE worker_id = :w AND state = 'RUNNING'")
         .bind("lease", time(leaseUntil)).bind("now", time(now)).bind("w", workerId).execute();
+  }
+
+  /** Renews the lease of one running job of this worker's claim; false if the claim was lost. */
+  boolean renewLease(Handle h, String id, String workerId, int attempt, Instant now,
+      Instant leaseUntil) {
+    return h.createUpdate("UPDATE jobs SET lease_until = :lease, heartbeat_at = :now"
+            + " WHERE id = :id AND state = 'RUNNING' AND worker_id = :w AND attempts = :a")
+        .bind("lease", time(leaseUntil)).bind("now", time(now)).bind("id", id)
+        .bind("w", workerId).bind("a", attempt).execute() == 1;
+  }
+
+  /**
+   * Records the result blob a remote worker uploaded for its running claim (the job stays RUNNING;
+   * {@link #succeed} makes it the result); false if the claim was lost.
+   */
+  boolean setUploadedResult(Handle h, String id, String workerId, int attempt, String sha256,
+      long size, Instant now) {
+    return h.createUpdate("UPDATE jobs SET result_sha256 = :sha, result_size = :size,"
+            + " updated_at = :now WHERE id = :id AND state = 'RUNNING' AND worker_id = :w"
+            + " AND attempts = :a")
+        .bind("sha", sha256).bind("size", size).bind("now", time(now)).bind("id", id)
+        .bind("w", workerId).bind("a", attempt).execute() == 1;
   }
 
   boolean cancelRequested(Handle h, String id) {

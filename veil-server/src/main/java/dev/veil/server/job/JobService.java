@@ -131,7 +131,7 @@ public final class JobService {
     Job job;
     try {
       job = Sql.inTransaction(jdbi, h -> {
-        repo.insert(h, draft, idempotencyKey, requestHash);
+        repo.insert(h, draft, idempotencyKey, requestHash, a.placement());
         if (a.budget() != null) {
           budgets.consume(h, p.userId(), a.budget().modelId(), a.budget().rows(),
               a.budget().limits());
@@ -278,9 +278,10 @@ public final class JobService {
 
   // ================================================================ the workers' side
 
-  /** Claims the oldest queued job this worker can win, if any. */
-  Optional<Claim> claimNext(String workerId, Duration lease) {
-    List<String> candidates = jdbi.withHandle(h -> repo.queuedCandidates(h, CLAIM_CANDIDATES));
+  /** Claims the oldest queued job within the scope that this worker can win, if any. */
+  Optional<Claim> claimNext(String workerId, ClaimScope scope, Duration lease) {
+    List<String> candidates = jdbi.withHandle(h -> repo.queuedCandidates(h, scope,
+        CLAIM_CANDIDATES));
     for (String id : candidates) {
       Instant now = clock.instant();
       boolean won = jdbi.withHandle(h -> repo.claim(h, id, workerId, now, now.plus(lease)));
@@ -361,8 +362,13 @@ public final class JobService {
 
   /** Puts a run back in the queue because its worker is shutting down (the start not counted). */
   void requeueOnShutdown(Claim c) {
+    requeueOnShutdown(c, "queued again: the server stopped while it ran");
+  }
+
+  /** {@link #requeueOnShutdown(Claim)} with the stage the job shows while queued again. */
+  void requeueOnShutdown(Claim c, String stage) {
     boolean done = jdbi.withHandle(h -> repo.requeue(h, c.job().id(), c.attempt(),
-        "queued again: the server stopped while it ran", true, clock.instant()));
+        stage, true, clock.instant()));
     if (done) {
       jdbi.withHandle(h -> repo.find(h, c.job().id())).ifPresent(j -> {
         events.publish(JobEvent.of(j));

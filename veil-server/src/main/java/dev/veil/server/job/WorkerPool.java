@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
 /**
  * N worker threads that claim queued jobs from the database, run them with the runner of their
  * kind and record the outcome through {@link JobService}, plus a heartbeat that renews the
- * leases of the running jobs and recovers jobs whose lease lapsed (a worker elsewhere died).
+ * leases of the running jobs and recovers jobs whose lease lapsed (a worker elsewhere died, a
+ * remote worker included). These are the server's own workers: they claim only jobs without a
+ * placement ({@link ClaimScope#server}), never those of a listing whose weights stay on its
+ * seller's worker, and give runners their inputs from the {@link JobInputs.Source}.
  *
  * <h2>Lifecycle</h2>
  *
@@ -103,6 +106,8 @@ public final class WorkerPool implements AutoCloseable {
 
   private final JobService jobs;
   private final JobSignal signal;
+  private final JobInputs.Source inputs;
+  private final ClaimScope scope;
   private final Map<JobKind, JobRunner> runners = new EnumMap<>(JobKind.class);
   private final Set<JobKind> resumable = EnumSet.noneOf(JobKind.class);
   private final Settings settings;
@@ -114,10 +119,21 @@ public final class WorkerPool implements AutoCloseable {
   private volatile boolean halted;
   private boolean started;
 
+  /** @param inputs where the runs read their inputs and store their results */
   public WorkerPool(JobService jobs, JobSignal signal, List<JobRunner> runners,
-      Settings settings) {
+      JobInputs.Source inputs, Settings settings) {
+    this(jobs, signal, runners, kinds(runners), inputs, settings);
+  }
+
+  /**
+   * A pool that claims only the jobs of {@code claimed} kinds (each with its runner), the others
+   * being left to remote workers; the recovery still treats every runner's kind as resumable.
+   */
+  public WorkerPool(JobService jobs, JobSignal signal, List<JobRunner> runners,
+      Set<JobKind> claimed, JobInputs.Source inputs, Settings settings) {
     this.jobs = Objects.requireNonNull(jobs, "jobs");
     this.signal = Objects.requireNonNull(signal, "signal");
+    this.inputs = Objects.requireNonNull(inputs, "inputs");
     this.settings = Objects.requireNonNull(settings, "settings");
     for (JobRunner r : runners) {
       if (this.runners.put(r.kind(), r) != null) {
@@ -127,6 +143,16 @@ public final class WorkerPool implements AutoCloseable {
         resumable.add(r.kind());
       }
     }
+    if (!this.runners.keySet().containsAll(claimed)) {
+      throw new IllegalArgumentException("no runner for some of " + claimed);
+    }
+    this.scope = ClaimScope.server(claimed);
+  }
+
+  private static Set<JobKind> kinds(List<JobRunner> runners) {
+    Set<JobKind> k = EnumSet.noneOf(JobKind.class);
+    runners.forEach(r -> k.add(r.kind()));
+    return k;
   }
 
   /** This pool's worker id (written on the jobs it claims). */
@@ -231,7 +257,7 @@ public final class WorkerPool implements AutoCloseable {
       long seen = signal.generation();
       Optional<Claim> claim;
       try {
-        claim = jobs.claimNext(id, settings.lease());
+        claim = jobs.claimNext(id, scope, settings.lease());
       } catch (RuntimeException e) {
         if (halted) {
           return;
@@ -338,10 +364,19 @@ public final class WorkerPool implements AutoCloseable {
   private final class Context implements JobContext {
     private final Claim claim;
     private final Path scratch;
+    private JobInputs jobInputs;
 
     Context(Claim claim, Path scratch) {
       this.claim = claim;
       this.scratch = scratch;
+    }
+
+    @Override
+    public JobInputs inputs() {
+      if (jobInputs == null) {
+        jobInputs = inputs.forJob(claim.job());
+      }
+      return jobInputs;
     }
 
     @Override

@@ -30,12 +30,14 @@ import dev.veil.server.budget.BudgetLimits;
  * @param previousVersionId the version it replaced, or null
  * @param supersededBy the version that replaced it, or null (a superseded version takes no new
  *     jobs; its results and its budget stay as they were)
+ * @param hosted whether the server holds its weights (sealed, run by the server's own workers) or
+ *     its seller's worker does (the default)
  */
 public record ModelListing(String id, String sellerId, String name, String description,
     String task, int features, InputSchema inputSchema, long pricePerPrediction,
     long maxQueriesPerBuyer, long maxRowsPerBuyer, boolean listed, Instant createdAt,
     Instant updatedAt, long maxRowsTotal, long floodingRows, int version,
-    String previousVersionId, String supersededBy) {
+    String previousVersionId, String supersededBy, boolean hosted) {
 
   /** Its budget, as the job's admission charges it. */
   public BudgetLimits budget() {

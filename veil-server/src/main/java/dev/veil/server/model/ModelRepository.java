@@ -53,9 +53,11 @@ final class ModelRepository {
     h.createUpdate("INSERT INTO models (id, seller_id, name, description,"
             + " task, features, input_schema, price_per_prediction, max_queries, max_rows, listed,"
             + " sealed_weights, weights_key_id, created_at, updated_at, max_rows_total,"
-            + " flooding_rows, listing_version, previous_version_id) VALUES (:id, :seller,"
-            + " :name, :description, :task, :features, :schema, :price, :maxQ, :maxR, :listed,"
-            + " :sealed, :keyId, :created, :updated, :maxT, :flooding, :version, :previous)")
+            + " flooding_rows, listing_version, previous_version_id, hosted) VALUES (:id,"
+            + " :seller, :name, :description, :task, :features, :schema, :price, :maxQ, :maxR,"
+            + " :listed, :sealed, :keyId, :created, :updated, :maxT, :flooding, :version,"
+            + " :previous, :hosted)")
+        .bind("hosted", l.hosted())
         .bind("id", l.id())
         .bind("seller", l.sellerId())
         .bind("name", l.name())
@@ -143,7 +145,8 @@ final class ModelRepository {
         rs.getLong("price_per_prediction"), rs.getLong("max_queries"), rs.getLong("max_rows"),
         rs.getBoolean("listed"), instant(rs, "created_at"), instant(rs, "updated_at"),
         rs.getLong("max_rows_total"), rs.getLong("flooding_rows"), rs.getInt("listing_version"),
-        rs.getString("previous_version_id"), rs.getString("superseded_by"));
+        rs.getString("previous_version_id"), rs.getString("superseded_by"),
+        rs.getBoolean("hosted"));
   }
 
   private String write(Object o) {

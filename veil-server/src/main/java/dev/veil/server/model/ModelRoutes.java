@@ -15,7 +15,8 @@ import dev.veil.server.http.Routes;
  * Model routes: {@code POST /api/models} (publish), {@code GET /api/models} (listed ones and the
  * caller's; {@code ?mine=true} the caller's only), {@code GET /api/models/{id}} (with the caller's
  * use of its budget), {@code PATCH /api/models/{id}} (the seller changes or unlists it; a widened
- * budget answers 201 with the new version and its {@code Location}). No route returns weights.
+ * budget answers 201 with the new version and its {@code Location}). No route returns weights; a
+ * listing that is not hosted never received any.
  */
 public final class ModelRoutes implements ApiModule {
   /**
@@ -29,13 +30,13 @@ public final class ModelRoutes implements ApiModule {
       String task, int features, InputSchema inputSchema, long pricePerPrediction,
       long maxQueriesPerBuyer, long maxRowsPerBuyer, boolean listed, String createdAt,
       String updatedAt, BudgetUsage usage, long maxRowsTotal, long floodingRows, int version,
-      String previousVersionId, String supersededBy, BudgetUsage totalUsage) {
+      String previousVersionId, String supersededBy, BudgetUsage totalUsage, boolean hosted) {
     static ModelView of(ModelListing l, BudgetUsage usage, BudgetUsage totalUsage) {
       return new ModelView(l.id(), l.sellerId(), l.name(), l.description(), l.task(),
           l.features(), l.inputSchema(), l.pricePerPrediction(), l.maxQueriesPerBuyer(),
           l.maxRowsPerBuyer(), l.listed(), l.createdAt().toString(), l.updatedAt().toString(),
           usage, l.maxRowsTotal(), l.floodingRows(), l.version(), l.previousVersionId(),
-          l.supersededBy(), totalUsage);
+          l.supersededBy(), totalUsage, l.hosted());
     }
 
     static ModelView of(ModelListing l) {

@@ -31,9 +31,14 @@ import org.jdbi.v3.core.Jdbi;
  * <h2>Guarantees</h2>
  *
  * <ul>
- *   <li>A model's weights are sealed ({@link WeightsVault}) before they are stored and are never
- *       returned by any method here, to anyone, the seller included: models are write-only. Only
- *       the inference runner opens them, with the vault.
+ *   <li>By default a listing holds only the public model card (task, feature names, scaler,
+ *       label): the weights stay on the seller's worker ({@code veil worker}), which serves the
+ *       listing's inference jobs, and a publication that carries weights without asking for a
+ *       hosted listing is refused. A <em>hosted</em> listing ({@link PublishModelRequest#hosted})
+ *       has its weights sealed ({@link WeightsVault}) before they are stored, run by the server's
+ *       own workers: the platform operator, who holds the vault's key, can read them. Weights are
+ *       never returned by any method here, to anyone, the seller included; a new version of a
+ *       listing keeps whether it is hosted.
  *   <li>Only a model seller publishes; only the model's seller changes or unlists it. A model that
  *       is not listed is visible to its seller only (404 to everyone else, so ids cannot be
  *       probed); an unlisted model accepts no new inference jobs from buyers.
@@ -68,9 +73,11 @@ public final class ModelService {
   }
 
   /**
-   * Publishes a model: validates the model file and the listing, seals the weights, stores both.
+   * Publishes a model: validates the model file (the model card only unless hosted) and the
+   * listing; for a hosted listing seals the weights; stores the listing.
    *
    * @throws ServiceException 403 without the MODEL_SELLER role, 400 naming what is invalid
+   *     (weights sent for a listing that is not hosted, or none for a hosted one)
    */
   public ModelListing publish(Principal p, PublishModelRequest req) {
     if (!p.has(Role.MODEL_SELLER)) {
@@ -80,7 +87,12 @@ public final class ModelService {
       throw ServiceException.badRequest("missing body");
     }
     ModelFile m = req.model();
-    checkModel(m);
+    boolean hosted = Boolean.TRUE.equals(req.hosted());
+    if (hosted) {
+      checkModel(m);
+    } else {
+      checkCard(m);
+    }
     BudgetLimits budget = BudgetLimits.published(
         require(req.maxQueriesPerBuyer(), "maxQueriesPerBuyer"),
         require(req.maxRowsPerBuyer(), "maxRowsPerBuyer"), req.maxRowsTotal());
@@ -91,14 +103,18 @@ public final class ModelService {
         new InputSchema(List.copyOf(m.featureNames()), m.scaler(), m.label()),
         price(req.pricePerPrediction()), budget.maxQueries(), budget.maxRows(),
         req.listed() == null || req.listed(), now, now, budget.maxRowsTotal(),
-        budget.maxRowsTotal(), 1, null, null);
-    byte[] secret = bytes(new ModelWeights(m.model(), m.weights().clone()));
-    String sealed = vault.seal(id, secret);
-    java.util.Arrays.fill(secret, (byte) 0);
-    repo.insert(new StoredModel(l, sealed, vault.keyId()));
+        budget.maxRowsTotal(), 1, null, null, hosted);
+    if (hosted) {
+      byte[] secret = bytes(new ModelWeights(m.model(), m.weights().clone()));
+      String sealed = vault.seal(id, secret);
+      java.util.Arrays.fill(secret, (byte) 0);
+      repo.insert(new StoredModel(l, sealed, vault.keyId()));
+    } else {
+      repo.insert(new StoredModel(l, null, null));
+    }
     audit.record(p.userId(), "model.publish", id, Map.of("task", l.task(), "features",
         l.features(), "pricePerPrediction", l.pricePerPrediction(), "listed", l.listed(),
-        "maxRowsTotal", l.maxRowsTotal()));
+        "maxRowsTotal", l.maxRowsTotal(), "hosted", hosted));
     return l;
   }
 
@@ -158,7 +174,7 @@ public final class ModelService {
         budget.maxQueries(), budget.maxRows(),
         req.listed() == null ? l.listed() : req.listed(), l.createdAt(),
         clock.instant().truncatedTo(ChronoUnit.MILLIS), budget.maxRowsTotal(), l.floodingRows(),
-        l.version(), l.previousVersionId(), null);
+        l.version(), l.previousVersionId(), null, l.hosted());
     if (l.budget().widenedBy(budget)) {
       return newVersion(p, l, u);
     }
@@ -179,7 +195,8 @@ public final class ModelService {
     ModelListing v = new ModelListing(id, old.sellerId(), changed.name(), changed.description(),
         old.task(), old.features(), old.inputSchema(), changed.pricePerPrediction(),
         changed.maxQueriesPerBuyer(), changed.maxRowsPerBuyer(), changed.listed(), now, now,
-        changed.maxRowsTotal(), changed.maxRowsTotal(), old.version() + 1, old.id(), null);
+        changed.maxRowsTotal(), changed.maxRowsTotal(), old.version() + 1, old.id(), null,
+        old.hosted());
     StoredModel s = stored(old.id());
     String sealed = null;
     if (s.sealedWeights() != null) {
@@ -234,8 +251,8 @@ public final class ModelService {
   }
 
   /**
-   * A model with its sealed weights, for the inference runner, the only code that opens them
-   * (with the {@link WeightsVault}).
+   * A model with its sealed weights (hosted listings), for the server's own workers, the only code
+   * that opens them (with the {@link WeightsVault}).
    */
   public StoredModel stored(String id) {
     if (id == null || !Ids.looksLike("mdl", id)) {
@@ -291,6 +308,28 @@ public final class ModelService {
     }
   }
 
+  /**
+   * Checks the model card of a listing that is not hosted: a model file without its weights
+   * ({@code weights} and {@code classWeights} absent), logistic or linear, with distinct feature
+   * names and a scaler of as many features.
+   */
+  static void checkCard(ModelFile m) {
+    if (m == null) {
+      throw ServiceException.badRequest("missing 'model': the model card (the model file from"
+          + " veil decrypt without its weights)");
+    }
+    if (m.weights() != null || m.classWeights() != null) {
+      throw ServiceException.badRequest("model: weights were sent for a listing that is not"
+          + " hosted: send the model card without them (veil model publish does; the weights"
+          + " stay on your worker, veil worker --model-file) or ask for a hosted listing"
+          + " (hosted: true), whose weights the platform operator can read");
+    }
+    int d = m.featureNames() == null ? 0 : m.featureNames().size();
+    double[] placeholder = new double[d + 1];
+    checkModel(new ModelFile(m.format(), m.model(), m.featureNames(), m.label(), m.scaler(),
+        placeholder, null, m.training()));
+  }
+
   private static String name(String name) {
     if (name == null || name.isBlank() || name.strip().length() > 200) {
       throw ServiceException.badRequest("name must have 1 to 200 characters");
@@ -332,8 +371,17 @@ public final class ModelService {
     }
   }
 
-  /** Opens sealed weights (the inference runner's only door to them). */
+  /**
+   * Opens sealed weights (the server's workers' only door to them).
+   *
+   * @throws ServiceException 409 for a listing that is not hosted (its weights are on its seller's
+   *     worker, not here)
+   */
   public static ModelWeights open(WeightsVault vault, StoredModel m, ObjectMapper json) {
+    if (!m.listing().hosted() || m.sealedWeights() == null) {
+      throw ServiceException.conflict("model " + m.listing().id() + " is not hosted: its weights"
+          + " are on its seller's worker, which serves its jobs");
+    }
     byte[] plain = vault.open(m.listing().id(), m.sealedWeights());
     try {
       return json.readValue(plain, ModelWeights.class);

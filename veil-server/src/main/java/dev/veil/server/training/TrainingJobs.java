@@ -102,7 +102,7 @@ public final class TrainingJobs {
     if (!Double.isFinite(l2) || l2 < 0 || l2 > 1e3) {
       throw ServiceException.badRequest("l2 must be finite, 0 to 1000, got " + l2);
     }
-    TrainingSetup.Resolved r = TrainingSetup.resolve(catalog, blobs, keys, json, ds,
+    TrainingSetup.Resolved r = TrainingSetup.resolve(catalog, blobs::open, keys, json, ds,
         iterations, degree, l2);
     long price = own ? 0 : ds.trainingPrice();
     if (price < 0) {

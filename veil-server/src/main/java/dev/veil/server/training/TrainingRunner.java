@@ -18,12 +18,11 @@ import dev.veil.ml.train.EncryptedLogisticRegression;
 import dev.veil.ml.train.LogisticTraining;
 import dev.veil.ml.train.TrainingPlan;
 import dev.veil.server.blob.BlobStore.BlobRef;
-import dev.veil.server.blob.BlobStore;
-import dev.veil.server.catalog.Catalog;
 import dev.veil.server.he.KeyCache;
 import dev.veil.server.job.Job;
 import dev.veil.server.job.JobContext;
 import dev.veil.server.job.JobFailedException;
+import dev.veil.server.job.JobInputs;
 import dev.veil.server.job.JobKind;
 import dev.veil.server.job.JobOutcome;
 import dev.veil.server.job.JobRunner;
@@ -31,8 +30,10 @@ import dev.veil.server.job.JobRunner;
 /**
  * Runs a training job exactly as {@code veil train} does ({@link LogisticTraining}): the data
  * owner's evaluation keys and the encrypted table in, the encrypted weights out, never a secret
- * key. Progress: loading (0-15%), one step per iteration (15-95%), storing. Cancellation is
- * checked between ciphertexts while loading and after every iteration.
+ * key. It reads its inputs and stores its result through the {@link JobInputs} of its context,
+ * so that it runs the same on the server's workers and on a remote training worker. Progress:
+ * loading (0-15%), one step per iteration (15-95%), storing. Cancellation is checked between
+ * ciphertexts while loading and after every iteration.
  *
  * <p>The result blob is the weights ciphertext in the VeilIO format ({@code weights.ct}); its
  * description is the {@link EncryptedModelInfo} ({@code meta.json}). Resumable: a run interrupted
@@ -42,18 +43,14 @@ public final class TrainingRunner implements JobRunner {
   /** The largest result accepted (one ciphertext: a few MB at N = 2^16). */
   static final long MAX_RESULT_BYTES = 1L << 30;
 
-  private final Catalog catalog;
-  private final BlobStore blobs;
   private final KeyCache keys;
   private final ObjectMapper json;
 
   /**
    * @param keys where key sets' parameters and evaluation keys are kept and contexts leased
-   *     between jobs (the server's one cache)
+   *     between jobs (the server's one cache, or a remote worker's)
    */
-  public TrainingRunner(Catalog catalog, BlobStore blobs, KeyCache keys, ObjectMapper json) {
-    this.catalog = Objects.requireNonNull(catalog, "catalog");
-    this.blobs = Objects.requireNonNull(blobs, "blobs");
+  public TrainingRunner(KeyCache keys, ObjectMapper json) {
     this.keys = Objects.requireNonNull(keys, "keys");
     this.json = Objects.requireNonNull(json, "json");
   }
@@ -72,8 +69,9 @@ public final class TrainingRunner implements JobRunner {
   public JobOutcome run(Job job, JobContext ctx) throws IOException {
     TrainingParameters tp = json.readValue(job.parameters(), TrainingParameters.class);
     ctx.progress("loading the data set", 1);
-    TrainingSetup.Resolved r = TrainingSetup.resolve(catalog, blobs, keys, json,
-        TrainingSetup.dataset(catalog, tp.datasetId()), tp.iterations(), tp.degree(), tp.l2());
+    JobInputs inputs = ctx.inputs();
+    TrainingSetup.Resolved r = TrainingSetup.resolve(inputs, inputs::open, keys, json,
+        TrainingSetup.dataset(inputs, tp.datasetId()), tp.iterations(), tp.degree(), tp.l2());
     if (!r.keySet().id().equals(tp.keySetId())) {
       throw new JobFailedException("the data set's key set changed since the job was submitted");
     }
@@ -84,7 +82,7 @@ public final class TrainingRunner implements JobRunner {
       ctx.progress("reading the evaluation keys", 3);
       EvaluationKeys evk;
       try {
-        evk = keys.evaluationKeys(r.keySet().evaluationKeysSha256(), he, blobs::open);
+        evk = keys.evaluationKeys(r.keySet().evaluationKeysSha256(), he, inputs::open);
       } catch (dev.veil.he.io.FormatException e) {
         throw new JobFailedException("the data owner's evaluation keys are unreadable: "
             + e.getMessage());
@@ -94,7 +92,7 @@ public final class TrainingRunner implements JobRunner {
       for (int c = 0; c < z.length; c++) {
         ctx.progress("reading the encrypted data set (" + (c + 1) + " of " + z.length + ")",
             5 + 10 * c / z.length);
-        try (InputStream in = blobs.open(r.dataset().partSha256s().get(c))) {
+        try (InputStream in = inputs.open(r.dataset().partSha256s().get(c))) {
           z[c] = VeilIO.readCiphertext(in, he);
         } catch (dev.veil.he.io.FormatException e) {
           throw new JobFailedException("ciphertext " + c + " of the data set is unreadable: "
@@ -112,7 +110,7 @@ public final class TrainingRunner implements JobRunner {
       }
       BlobRef ref;
       try (InputStream in = Files.newInputStream(file)) {
-        ref = blobs.put(in, MAX_RESULT_BYTES, null);
+        ref = inputs.storeResult(in, MAX_RESULT_BYTES);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       var report = result.report();

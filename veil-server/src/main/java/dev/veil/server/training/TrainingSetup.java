@@ -8,7 +8,6 @@ import dev.veil.api.DataInfo;
 import dev.veil.he.rlwe.Parameters;
 import dev.veil.ml.train.LogisticTraining;
 import dev.veil.ml.train.TrainingPlan;
-import dev.veil.server.blob.BlobStore;
 import dev.veil.server.catalog.Catalog;
 import dev.veil.server.catalog.DatasetRef;
 import dev.veil.server.catalog.KeySetRef;
@@ -62,8 +61,12 @@ final class TrainingSetup {
     return meta;
   }
 
-  static Resolved resolve(Catalog catalog, BlobStore blobs, KeyCache keys, ObjectMapper json,
-      DatasetRef ds, int iterations, int degree, double l2) {
+  /**
+   * @param catalog where the key set is found (the server's, or the job's inputs on a worker)
+   * @param blobs where the parameters are read on a miss of the key cache
+   */
+  static Resolved resolve(Catalog catalog, KeyCache.Blobs blobs, KeyCache keys,
+      ObjectMapper json, DatasetRef ds, int iterations, int degree, double l2) {
     requireReady(ds);
     DataInfo meta = metadata(json, ds);
     KeySetRef ks = catalog.keySet(ds.keySetId()).orElseThrow(() -> ServiceException.conflict(
@@ -100,9 +103,9 @@ final class TrainingSetup {
     return new Resolved(ds, ks, meta, params, plan);
   }
 
-  static Parameters parameters(KeyCache keys, BlobStore blobs, String sha256) {
+  static Parameters parameters(KeyCache keys, KeyCache.Blobs blobs, String sha256) {
     try {
-      return keys.parameters(sha256, blobs::open);
+      return keys.parameters(sha256, blobs);
     } catch (IOException e) {
       throw ServiceException.conflict("unreadable parameters " + sha256 + ": " + e.getMessage());
     }

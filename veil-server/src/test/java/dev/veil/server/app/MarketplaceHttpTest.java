@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,18 +142,6 @@ class MarketplaceHttpTest {
     }
   }
 
-  /** Uploads a key set of these keys and returns its id. */
-  private String keySet(String token, KeyHolder k) {
-    byte[] params = KeyHolder.bytes(o -> VeilIO.write(o, k.params));
-    String id = TestServer.expect(server.post("/api/keys", token, Map.of("name", "keys",
-        "params", Base64.getEncoder().encodeToString(params))), 201).json().get("id").asText();
-    TestServer.expect(server.upload("/api/keys/" + id + "/public", token,
-        KeyHolder.bytes(o -> VeilIO.write(o, k.pk)), null), 200);
-    TestServer.expect(server.upload("/api/keys/" + id + "/evaluation", token,
-        KeyHolder.bytes(o -> VeilIO.write(o, k.evk)), null), 200);
-    return id;
-  }
-
   private Response postWithKey(String path, String token, Object body, String key) {
     try {
       return server.send("POST", path, token, "application/json",
@@ -233,7 +220,7 @@ class MarketplaceHttpTest {
     model.put("training", Map.of("iterations", 7));
     Response published = TestServer.expect(s.post("/api/models", seller, Map.of("name",
         "churn", "pricePerPrediction", 2, "maxQueriesPerBuyer", 10, "maxRowsPerBuyer", 1000,
-        "model", model)), 201);
+        "model", model, "hosted", true)), 201);
     String modelId = published.json().get("id").asText();
     assertThat(published.body()).doesNotContain("weights").doesNotContain("0.8");
     JsonNode seen = TestServer.expect(s.get("/api/models/" + modelId, buyer), 200).json();
@@ -242,7 +229,7 @@ class MarketplaceHttpTest {
     assertThat(s.get("/api/models", buyer).json().get("models")).hasSize(1);
 
     // predictions
-    String buyerKeySet = keySet(buyer, buyerKeys);
+    String buyerKeySet = s.keySet(buyer, buyerKeys);
     Response input = s.send("POST", "/api/inputs", buyer, "application/octet-stream",
         HttpRequest.BodyPublishers.ofByteArray(encryptedRows),
         Map.of("X-Content-SHA256", TestCrypto.sha256(encryptedRows)));
@@ -359,7 +346,7 @@ class MarketplaceHttpTest {
         "weights", WEIGHTS);
     String modelId = TestServer.expect(s.post("/api/models", seller, Map.of("name", "m",
         "pricePerPrediction", 2, "maxQueriesPerBuyer", 3, "maxRowsPerBuyer", 1000,
-        "maxRowsTotal", 1200, "model", model)), 201).json().get("id").asText();
+        "maxRowsTotal", 1200, "model", model, "hosted", true)), 201).json().get("id").asText();
     int buyers = 4;
     int each = 3;
     List<String> tokens = new ArrayList<>();
@@ -374,7 +361,7 @@ class MarketplaceHttpTest {
     for (int b = 0; b < buyers; b++) {
       String token = tokens.get(b);
       futures.add(pool.submit(() -> {
-        String ks = keySet(token, buyerKeys);
+        String ks = s.keySet(token, buyerKeys);
         String input = TestServer.expect(s.send("POST", "/api/inputs", token,
             "application/octet-stream", HttpRequest.BodyPublishers.ofByteArray(encryptedRows),
             Map.of()), 201).json().get("id").asText();
@@ -430,7 +417,7 @@ class MarketplaceHttpTest {
         "weights", WEIGHTS);
     JsonNode v1 = TestServer.expect(s.post("/api/models", seller, Map.of("name", "m",
         "pricePerPrediction", 1, "maxQueriesPerBuyer", 5, "maxRowsPerBuyer", 300,
-        "maxRowsTotal", 400, "model", model)), 201).json();
+        "maxRowsTotal", 400, "model", model, "hosted", true)), 201).json();
     String oldId = v1.get("id").asText();
     assertThat(v1.get("floodingRows").asLong()).isEqualTo(400);
     assertThat(v1.get("version").asInt()).isEqualTo(1);
@@ -441,7 +428,7 @@ class MarketplaceHttpTest {
       tokens.add(s.user("buyer" + b, "BUYER"));
       TestServer.expect(postWithKey("/api/deposits", op, Map.of("username", "buyer" + b,
           "amount", 2000), "d-" + b), 201);
-      keySets.add(keySet(tokens.get(b), buyerKeys));
+      keySets.add(s.keySet(tokens.get(b), buyerKeys));
       inputs.add(TestServer.expect(s.send("POST", "/api/inputs", tokens.get(b),
           "application/octet-stream", HttpRequest.BodyPublishers.ofByteArray(encryptedRows),
           Map.of()), 201).json().get("id").asText());
@@ -503,8 +490,9 @@ class MarketplaceHttpTest {
   }
 
   /** The data owner's key set and encrypted training table, listed at 500 per training job. */
-  private String listedDataset(TestServer s, String owner) {
-    String ownerKeySet = keySet(owner, ownerKeys);
+  /** The owner's listed data set of the training rows, uploaded and complete. */
+  static String listedDataset(TestServer s, String owner) {
+    String ownerKeySet = s.keySet(owner, ownerKeys);
     String keyId = s.get("/api/keys/" + ownerKeySet, owner).json().get("keyId").asText();
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("format", "veil-data/1");

@@ -37,7 +37,7 @@ class AuthorizationHttpTest {
   static final Set<String> OPERATOR_ONLY = Set.of("GET /api/audit", "GET /api/audit/verify",
       "GET /api/audit/checkpoints", "POST /api/audit/checkpoints",
       "POST /api/users", "POST /api/deposits", "GET /api/ledger/verify");
-  private static final Pattern PARAM = Pattern.compile("\\{([a-zA-Z]+)\\}");
+  private static final Pattern PARAM = Pattern.compile("\\{([a-zA-Z0-9]+)\\}");
 
   @TempDir static Path dir;
   static TestServer server;
@@ -50,6 +50,11 @@ class AuthorizationHttpTest {
   static String aliceTokenId;
   static String aliceModel;
   static String aliceJob;
+  static String aliceWorker;
+  static String aliceWorkerToken;
+  static String bobWorkerToken;
+  /** The routes a worker token calls (a user's token is refused there, and the other way). */
+  static final String WORKER_PREFIX = "/api/worker/";
 
   @BeforeAll
   static void start() {
@@ -66,9 +71,15 @@ class AuthorizationHttpTest {
         "pricePerPrediction", 1, "maxQueriesPerBuyer", 5, "maxRowsPerBuyer", 100,
         "listed", false, "model", Map.of("format", "veil-model/1", "model", "logistic",
             "featureNames", List.of("a"), "scaler", Map.of("kind", "MIN_MAX", "offsets",
-                List.of(0), "scales", List.of(1)), "weights", List.of(0.5, 1.5)))), 201)
+                List.of(0), "scales", List.of(1))))), 201)
         .json().get("id").asText();
     aliceJob = aliceJob(server.get("/api/me", alice).json().get("id").asText());
+    TestServer.Response w = TestServer.expect(server.post("/api/workers", alice, Map.of("name",
+        "alice's", "models", List.of(aliceModel), "training", true)), 201);
+    aliceWorker = w.json().get("worker").get("id").asText();
+    aliceWorkerToken = w.json().get("token").asText();
+    bobWorkerToken = TestServer.expect(server.post("/api/workers", bob, Map.of("name", "bob's",
+        "training", true)), 201).json().get("token").asText();
     revoked = server.login("bob", TestServer.PASSWORD);
     TestServer.expect(server.post("/api/logout", revoked, "{}"), 204);
   }
@@ -123,8 +134,13 @@ class AuthorizationHttpTest {
         value = aliceTokenId;
       } else if (name.equals("id") && r.path().startsWith("/api/models/")) {
         value = aliceModel;
-      } else if (name.equals("id") && r.path().startsWith("/api/jobs/")) {
+      } else if (name.equals("id") && (r.path().startsWith("/api/jobs/")
+          || r.path().startsWith("/api/worker/jobs/"))) {
         value = aliceJob;
+      } else if (name.equals("id") && r.path().startsWith("/api/workers/")) {
+        value = aliceWorker;
+      } else if (name.equals("sha256")) {
+        value = TestCrypto.sha256(TestCrypto.ciphertext(1));
       } else if (name.equals("index")) {
         value = "0";
       } else if (name.equals("asset")) {
@@ -160,7 +176,11 @@ class AuthorizationHttpTest {
         .contains("PUT /api/datasets/{id}/parts/{index}", "DELETE /api/tokens/{id}",
             "POST /api/jobs", "GET /api/jobs/{id}/events", "GET /api/jobs/{id}/result",
             "POST /api/jobs/{id}/cancel", "PATCH /api/models/{id}", "POST /api/inputs",
-            "GET /api/balance");
+            "GET /api/balance", "POST /api/workers", "DELETE /api/workers/{id}",
+            "POST /api/worker/claim", "POST /api/worker/jobs/{id}/progress",
+            "GET /api/worker/jobs/{id}/blobs/{sha256}", "PUT /api/worker/jobs/{id}/result",
+            "POST /api/worker/jobs/{id}/complete", "POST /api/worker/jobs/{id}/fail",
+            "POST /api/worker/jobs/{id}/cancel", "POST /api/worker/jobs/{id}/release");
   }
 
   @Test
@@ -176,7 +196,11 @@ class AuthorizationHttpTest {
         continue;
       }
       String path = aliceObjects(r, aliceUploading);
-      for (Map.Entry<String, String> bad : badTokens.entrySet()) {
+      Map<String, String> bads = new LinkedHashMap<>(badTokens);
+      // a login token is not a worker token, nor the other way round
+      bads.put("the other kind of token", r.path().startsWith(WORKER_PREFIX) ? alice
+          : aliceWorkerToken);
+      for (Map.Entry<String, String> bad : bads.entrySet()) {
         Response resp = call(r, path, bad.getValue());
         assertThat(resp.status()).as(r.key() + " with " + bad.getKey() + ": " + resp)
             .isEqualTo(401);
@@ -204,7 +228,8 @@ class AuthorizationHttpTest {
       }
       for (String ds : List.of(aliceUploading, aliceListed)) {
         String path = aliceObjects(r, ds);
-        Response resp = call(r, path, bob);
+        // bob's worker (training on bob's data) on alice's job; bob himself elsewhere
+        Response resp = call(r, path, r.path().startsWith(WORKER_PREFIX) ? bobWorkerToken : bob);
         boolean publicRead = r.method() == HandlerType.GET && path.equals("/api/datasets/"
             + aliceListed);
         if (publicRead) {
@@ -238,6 +263,10 @@ class AuthorizationHttpTest {
     Response job = server.get("/api/jobs/" + aliceJob, alice);
     assertThat(job.json().get("state").asText()).isEqualTo("SUCCEEDED");
     assertThat(job.json().get("cancelRequested").asBoolean()).isFalse();
+    assertThat(job.json().get("attempts").asInt()).isEqualTo(1);
+    assertThat(server.get("/api/workers", alice).json().get("workers").get(0)
+        .get("revokedAt").isNull()).isTrue();
+    assertThat(server.get("/api/worker/self", aliceWorkerToken).status()).isEqualTo(200);
   }
 
   @Test

@@ -56,6 +56,7 @@ import dev.veil.server.testing.MemoryAuditLog;
 import dev.veil.server.testing.MemoryBlobStore;
 import dev.veil.server.testing.MemoryCatalog;
 import dev.veil.server.testing.TestDatabase;
+import dev.veil.server.worker.HostedJobInputs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -141,8 +142,9 @@ class InferenceJobsTest {
     inputs = new InferenceInputs(db.jdbi(), blobs, audit, clock, 1L << 30);
     keys = new KeyCache(KeyCache.Limits.defaults()); // shared, as App wires it
     inference = new InferenceJobs(jobs, models, inputs, catalog, blobs, SETTINGS, JSON, keys);
-    pool = new WorkerPool(jobs, signal, List.of(new InferenceRunner(models, vault, catalog,
-        blobs, SETTINGS, JSON, keys)), new WorkerPool.Settings(1, 2, Duration.ofMillis(50),
+    pool = new WorkerPool(jobs, signal, List.of(new InferenceRunner(SETTINGS, JSON, keys)),
+        new HostedJobInputs(catalog, blobs, id -> ModelService.open(vault, models.stored(id),
+            JSON), JSON), new WorkerPool.Settings(1, 2, Duration.ofMillis(50),
         Duration.ofSeconds(30), dir.resolve("scratch"), true, Duration.ofSeconds(10)));
     pool.start();
     ledger.deposit("usr_op", BUYER.userId(), 10_000, null, null);
@@ -161,7 +163,7 @@ class InferenceJobsTest {
         new Scaling("MIN_MAX", new double[D], new double[] {1, 1, 1, 1, 1}),
         WEIGHTS.clone(), null, null);
     return models.publish(SELLER, new PublishModelRequest("m", "", price, maxQueries, maxRows,
-        true, f));
+        true, f, null, true));
   }
 
   private String upload(Principal p, byte[] bytes) throws Exception {

@@ -24,6 +24,11 @@ final class JobsFixture implements AutoCloseable {
   static final Principal BOB = new Principal("usr_bob", "bob", Set.of(Role.DATA_OWNER));
   static final Principal OPERATOR = new Principal("usr_op", "op", Set.of(Role.OPERATOR));
 
+  /** The scripted runners of these tests read no inputs: asking for them fails the job. */
+  static final JobInputs.Source NO_INPUTS = job -> {
+    throw new JobFailedException("the job tests' runners read no inputs");
+  };
+
   final TestDatabase db;
   final Ledger ledger;
   final QueryBudgets budgets;
@@ -51,8 +56,9 @@ final class JobsFixture implements AutoCloseable {
   /** A pool whose idle workers look for work every {@code pollInterval} unless woken. */
   WorkerPool pool(int workers, boolean soleWorker, Duration lease, Duration pollInterval,
       JobRunner... runners) {
-    WorkerPool p = new WorkerPool(jobs, signal, List.of(runners), new WorkerPool.Settings(workers,
-        1, pollInterval, lease, scratch, soleWorker, Duration.ofSeconds(10)));
+    WorkerPool p = new WorkerPool(jobs, signal, List.of(runners), NO_INPUTS,
+        new WorkerPool.Settings(workers, 1, pollInterval, lease, scratch, soleWorker,
+            Duration.ofSeconds(10)));
     pools.add(p);
     p.start();
     return p;

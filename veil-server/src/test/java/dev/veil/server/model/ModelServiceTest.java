@@ -70,7 +70,7 @@ class ModelServiceTest {
   }
 
   static PublishModelRequest request(ModelFile f) {
-    return new PublishModelRequest("churn", "predicts churn", 3L, 10L, 1000L, null, f);
+    return new PublishModelRequest("churn", "predicts churn", 3L, 10L, 1000L, null, f, null, true);
   }
 
   private static void assertStatus(Throwable e, int status) {
@@ -175,13 +175,13 @@ class ModelServiceTest {
     assertThatThrownBy(() -> models.publish(SELLER, request(unknownKind)))
         .satisfies(e -> assertStatus(e, 400)).hasMessageContaining("unknown kind 'LOG'");
     assertThatThrownBy(() -> models.publish(SELLER, new PublishModelRequest(" ", null, 1L, 1L,
-        1L, null, file(1, 2)))).satisfies(e -> assertStatus(e, 400));
+        1L, null, file(1, 2), null, true))).satisfies(e -> assertStatus(e, 400));
     assertThatThrownBy(() -> models.publish(SELLER, new PublishModelRequest("m", null, -1L, 1L,
-        1L, null, file(1, 2)))).satisfies(e -> assertStatus(e, 400));
+        1L, null, file(1, 2), null, true))).satisfies(e -> assertStatus(e, 400));
     assertThatThrownBy(() -> models.publish(SELLER, new PublishModelRequest("m", null, 1L, 0L,
-        1L, null, file(1, 2)))).satisfies(e -> assertStatus(e, 400));
+        1L, null, file(1, 2), null, true))).satisfies(e -> assertStatus(e, 400));
     assertThatThrownBy(() -> models.publish(SELLER, new PublishModelRequest("m", null, 1L, 1L,
-        null, null, file(1, 2)))).satisfies(e -> assertStatus(e, 400));
+        null, null, file(1, 2), null, true))).satisfies(e -> assertStatus(e, 400));
     assertThat(models.list(SELLER, true, 10)).isEmpty();
   }
 
@@ -263,7 +263,7 @@ class ModelServiceTest {
   @Test
   void aLoweredBudgetChangesInPlaceAndKeepsItsFlooding() {
     ModelListing l = models.publish(SELLER, new PublishModelRequest("m", null, 1L, 10L, 1000L,
-        null, file(1, 2), 5000L));
+        null, file(1, 2), 5000L, true));
     assertThat(l.maxRowsTotal()).isEqualTo(5000);
     assertThat(l.floodingRows()).isEqualTo(5000);
     ModelListing lower = models.update(SELLER, l.id(), new UpdateModelRequest(null, null, null,
@@ -283,7 +283,7 @@ class ModelServiceTest {
   @Test
   void aTotalBelowThePerBuyerBudgetIsRefused() {
     assertThatThrownBy(() -> models.publish(SELLER, new PublishModelRequest("m", null, 1L, 10L,
-        1000L, null, file(1, 2), 999L))).satisfies(e -> assertStatus(e, 400))
+        1000L, null, file(1, 2), 999L, true))).satisfies(e -> assertStatus(e, 400))
         .hasMessageContaining("maxRowsTotal");
     ModelListing l = models.publish(SELLER, request(file(1, 2)));
     assertThatThrownBy(() -> models.update(SELLER, l.id(), new UpdateModelRequest(null, null,
@@ -295,7 +295,7 @@ class ModelServiceTest {
   @Test
   void theTotalBoundsAllBuyersTogetherAndAFailedJobGivesItBack() {
     ModelListing l = models.publish(SELLER, new PublishModelRequest("m", null, 1L, 10L, 600L,
-        null, file(1, 2), 1000L));
+        null, file(1, 2), 1000L, true));
     QueryBudgets budgets = new QueryBudgets(db.jdbi(), Clock.systemUTC());
     Sql.inTransaction(db.jdbi(), h -> budgets.consume(h, "usr_a", l.id(), 600, l.budget()));
     assertThatThrownBy(() -> Sql.inTransaction(db.jdbi(), h -> budgets.consume(h, "usr_b",

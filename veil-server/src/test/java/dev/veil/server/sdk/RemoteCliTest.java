@@ -303,7 +303,7 @@ class RemoteCliTest {
         "--out", sharedJson.toString(), "--for-sharing")).contains("flooded for sharing");
     String mdl = id("mdl", owner.ok("model", "publish", "--model", sharedJson.toString(),
         "--name", "risk", "--description", "visit risk", "--price", "2", "--max-queries", "5",
-        "--max-rows", "100"));
+        "--max-rows", "100", "--hosted"));
     assertThat(owner.out()).contains("logistic on 3 features, price 2 per row");
     assertThat(buyer.ok("model", "list")).contains(mdl, "risk", "logistic");
     assertThat(json(buyer.ok("model", "list", "--json")).findValuesAsText("id")).contains(mdl);

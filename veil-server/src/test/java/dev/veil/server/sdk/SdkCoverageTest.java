@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import dev.veil.client.VeilClient;
+import dev.veil.client.WorkerClient;
 import dev.veil.server.http.DocsRoutes;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.parser.OpenAPIV3Parser;
@@ -49,7 +50,17 @@ class SdkCoverageTest {
       Map.entry("verifyAudit", "verifyAudit"),
       Map.entry("listAuditCheckpoints", "auditCheckpoints"),
       Map.entry("createAuditCheckpoint", "createAuditCheckpoint"),
-      Map.entry("getAuditPublicKey", "auditPublicKey"), Map.entry("health", "health"));
+      Map.entry("getAuditPublicKey", "auditPublicKey"), Map.entry("health", "health"),
+      Map.entry("registerWorker", "registerWorker"), Map.entry("listWorkers", "listWorkers"),
+      Map.entry("revokeWorker", "revokeWorker"));
+  /** operationId -> the {@link WorkerClient} method (the routes of a worker token). */
+  static final Map<String, String> WORKER = Map.ofEntries(
+      Map.entry("workerSelf", "self"), Map.entry("claimJob", "claim"),
+      Map.entry("reportWorkerProgress", "progress"),
+      Map.entry("downloadWorkerInput", "downloadInput"),
+      Map.entry("uploadWorkerResult", "uploadResult"),
+      Map.entry("completeWorkerJob", "complete"), Map.entry("failWorkerJob", "fail"),
+      Map.entry("cancelWorkerJob", "cancelled"), Map.entry("releaseWorkerJob", "release"));
   /** Served for browsers, not called by the SDK. */
   static final Set<String> DOCS = Set.of("openapi", "docs", "docsAsset");
 
@@ -67,8 +78,12 @@ class SdkCoverageTest {
     api.getPaths().forEach((path, item) -> item.readOperations().forEach(op ->
         operations.add(op.getOperationId())));
     operations.removeAll(DOCS);
-    assertThat(SDK.keySet()).as("operations of openapi.yaml with an SDK method")
+    Set<String> withMethods = new TreeSet<>(SDK.keySet());
+    withMethods.addAll(WORKER.keySet());
+    assertThat(withMethods).as("operations of openapi.yaml with an SDK method")
         .containsExactlyInAnyOrderElementsOf(operations);
+    assertThat(Arrays.stream(WorkerClient.class.getMethods()).map(Method::getName)
+        .collect(Collectors.toSet())).containsAll(WORKER.values());
     Set<String> methods = Arrays.stream(VeilClient.class.getMethods())
         .filter(m -> Modifier.isPublic(m.getModifiers()) && !Modifier.isStatic(m.getModifiers()))
         .map(Method::getName).collect(Collectors.toSet());

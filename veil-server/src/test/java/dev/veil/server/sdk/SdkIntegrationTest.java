@@ -448,7 +448,8 @@ class SdkIntegrationTest {
     JsonNode w = JSON.valueToTree(WEIGHTS);
     model.set("weights", w);
     Model m = seller.publishModel(new PublishModelRequest("churn", "test", 3L, 5L, 1000L, null,
-        model));
+        model, null, true));
+    assertThat(m.hosted()).isTrue();
     assertThat(m.task()).isEqualTo("logistic");
     assertThat(m.inputSchema().featureNames()).containsExactly("a", "b", "c");
     assertThat(gina.listModels(false, 100)).extracting(Model::id).contains(m.id());

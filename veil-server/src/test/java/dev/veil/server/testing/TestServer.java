@@ -7,11 +7,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.he.io.VeilIO;
 import dev.veil.server.account.PasswordHasher;
 import dev.veil.server.app.App;
 import dev.veil.server.app.ServerConfig;
@@ -165,6 +167,18 @@ public final class TestServer implements AutoCloseable {
     expect(upload("/api/keys/" + id + "/public", token, TestCrypto.PUBLIC_KEY, null), 200);
     expect(upload("/api/keys/" + id + "/evaluation", token, TestCrypto.EVALUATION_KEYS, null),
         200);
+    return id;
+  }
+
+  /** Uploads a complete key set of these keys and returns its id. */
+  public String keySet(String token, KeyHolder k) {
+    byte[] params = KeyHolder.bytes(o -> VeilIO.write(o, k.params));
+    String id = expect(post("/api/keys", token, Map.of("name", "keys", "params",
+        Base64.getEncoder().encodeToString(params))), 201).json().get("id").asText();
+    expect(upload("/api/keys/" + id + "/public", token,
+        KeyHolder.bytes(o -> VeilIO.write(o, k.pk)), null), 200);
+    expect(upload("/api/keys/" + id + "/evaluation", token,
+        KeyHolder.bytes(o -> VeilIO.write(o, k.evk)), null), 200);
     return id;
   }
 

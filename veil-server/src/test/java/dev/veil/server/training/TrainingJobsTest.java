@@ -48,6 +48,7 @@ import dev.veil.server.testing.MemoryAuditLog;
 import dev.veil.server.testing.MemoryBlobStore;
 import dev.veil.server.testing.MemoryCatalog;
 import dev.veil.server.testing.TestDatabase;
+import dev.veil.server.worker.HostedJobInputs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -146,9 +147,11 @@ class TrainingJobsTest {
         blobs, audit, new JobEvents(), signal, Clock.systemUTC(), 3);
     KeyCache keys = new KeyCache(KeyCache.Limits.defaults()); // shared, as App wires it
     training = new TrainingJobs(jobs, catalog, blobs, keys, JSON);
-    pool = new WorkerPool(jobs, signal, List.of(new TrainingRunner(catalog, blobs, keys, JSON)),
-        new WorkerPool.Settings(1, 2, Duration.ofMillis(50), Duration.ofSeconds(30), scratch,
-            true, Duration.ofSeconds(10)));
+    pool = new WorkerPool(jobs, signal, List.of(new TrainingRunner(keys, JSON)),
+        new HostedJobInputs(catalog, blobs, id -> {
+          throw new IllegalStateException("no models in this test");
+        }, JSON), new WorkerPool.Settings(1, 2, Duration.ofMillis(50),
+            Duration.ofSeconds(30), scratch, true, Duration.ofSeconds(10)));
   }
 
   @AfterEach

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.veil.server.job.Job;
 import dev.veil.server.job.JobEvent;
 import dev.veil.server.job.JobKind;
+import dev.veil.server.job.JobState;
 
 /** The JSON bodies of the job routes. */
 public final class JobApi {
@@ -37,9 +38,12 @@ public final class JobApi {
       String finishedAt, String updatedAt) {
 
     static JobView of(Job j, ObjectMapper json) {
+      // a remote worker's upload is recorded before the job succeeds: not a result until then
+      boolean done = j.state() == JobState.SUCCEEDED;
       return new JobView(j.id(), j.kind(), j.state().name(), j.stage(), j.progress(),
           j.ownerId(), j.counterpartyId(), tree(json, j.parameters()), j.price(),
-          j.resultSha256(), j.resultSize(), tree(json, j.resultInfo()), j.error(), j.attempts(),
+          done ? j.resultSha256() : null, done ? j.resultSize() : null,
+          tree(json, j.resultInfo()), j.error(), j.attempts(),
           j.maxAttempts(), j.cancelRequested(), text(j.createdAt()), text(j.startedAt()),
           text(j.finishedAt()), text(j.updatedAt()));
     }
