@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.api.DecryptionInfo;
 import dev.veil.api.ModelFile;
 import dev.veil.api.RegisterWorkerRequest;
 import dev.veil.api.WorkerClaim;
@@ -211,7 +212,9 @@ class WorkerHttpTest {
   /** The seller's model file, on the seller's machine (outside the server's data directory). */
   Path modelFile() throws IOException {
     Path f = Files.createDirectories(dir.resolve("seller")).resolve("model.json");
-    JSON.writeValue(f.toFile(), model(true));
+    // synthetic weights, recorded as a flooded decryption so that veil model publish takes them
+    JSON.writeValue(f.toFile(), model(true).withDecryption(
+        new DecryptionInfo(DecryptionInfo.FLOODED, 30, 16L, 40.0, 10.0)));
     return f;
   }
 
