@@ -213,8 +213,9 @@ class WorkerHttpTest {
   Path modelFile() throws IOException {
     Path f = Files.createDirectories(dir.resolve("seller")).resolve("model.json");
     // synthetic weights, recorded as a flooded decryption so that veil model publish takes them
-    JSON.writeValue(f.toFile(), model(true).withDecryption(
-        new DecryptionInfo(DecryptionInfo.FLOODED, 30, 16L, 40.0, 10.0)));
+    Map<String, Object> m = model(true);
+    m.put("decryption", new DecryptionInfo(DecryptionInfo.FLOODED, 30, 16L, 40.0, 10.0));
+    JSON.writeValue(f.toFile(), m);
     return f;
   }
 
