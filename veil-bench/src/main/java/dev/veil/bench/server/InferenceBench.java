@@ -294,6 +294,9 @@ final class InferenceBench {
         ones()));
     if (withWeights) {
       model.put("weights", weights);
+      // a hosted listing's weights must come from veil decrypt --for-sharing: the record it writes
+      model.put("decryption", Map.of("mode", "flooded", "securityBits", 30,
+          "sharedDecryptions", 16, "log2Sigma", 40.0, "precisionBits", 12.0));
     }
     return model;
   }
