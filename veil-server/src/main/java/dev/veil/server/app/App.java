@@ -36,6 +36,7 @@ import dev.veil.server.http.ApiErrors;
 import dev.veil.server.http.ApiModule;
 import dev.veil.server.http.DocsRoutes;
 import dev.veil.server.http.Json;
+import dev.veil.server.http.JsonErrorHandler;
 import dev.veil.server.http.Requests;
 import dev.veil.server.http.Routes;
 import dev.veil.server.inference.InferenceInputs;
@@ -234,6 +235,8 @@ public final class App implements AutoCloseable {
         QueuedThreadPool pool = new QueuedThreadPool(config.workerThreads(), 4, 60_000);
         pool.setName("veil-http");
         cfg.jetty.threadPool = pool;
+        // what Jetty refuses before routing answers in the API's JSON error shape too
+        cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(mapper)));
         cfg.requestLogger.http((ctx, ms) -> LOG.debug("{} {} -> {} in {} ms", ctx.method(),
             ctx.path(), ctx.statusCode(), Math.round(ms)));
         cfg.routes.before(ctx -> {
