@@ -6,12 +6,15 @@ import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.security.MessageDigest;
 import java.util.Arrays;
 
 /**
  * Little-endian field and bit-packed row reader. Reads exactly the bytes asked for and never more,
  * so objects may follow each other on one stream. End of input (or an {@link EOFException} from
- * the stream) becomes a {@link FormatException} naming what was being read and the offset.
+ * the stream) becomes a {@link FormatException} naming what was being read and the offset. Every
+ * byte read goes into a running SHA-256, which {@link #checkTrailer} compares with the object's
+ * trailer.
  */
 final class BinaryReader {
   private static final int CHUNK = 1 << 16;
@@ -20,6 +23,9 @@ final class BinaryReader {
   private final byte[] small = new byte[8];
   private byte[] chunk;
   private long offset;
+  /** The format version of the object being read, once its header is read. */
+  int version;
+  private final MessageDigest sha256 = BinaryWriter.sha256();
 
   BinaryReader(InputStream in) {
     this.in = in;
@@ -53,7 +59,24 @@ final class BinaryReader {
     } catch (EOFException e) {
       throw truncated(what, len, done, e);
     }
+    sha256.update(b, off, len);
     offset += len;
+  }
+
+  /**
+   * Reads the 32-byte trailer and checks it is the SHA-256 of every byte read before it.
+   *
+   * @throws FormatException naming {@code noun} if it is not, or if the input ends first
+   */
+  void checkTrailer(String noun) throws IOException {
+    byte[] expected = sha256.digest();
+    byte[] trailer = new byte[Format.TRAILER_BYTES];
+    readFully(trailer, 0, trailer.length, "SHA-256 trailer");
+    if (!MessageDigest.isEqual(expected, trailer)) {
+      throw new FormatException("integrity check failed: the SHA-256 trailer of " + noun
+          + " does not match its " + (offset - trailer.length) + " bytes (the data is damaged:"
+          + " a changed byte, or parts of two files)");
+    }
   }
 
   private FormatException truncated(String what, int len, int done, Throwable cause) {

@@ -6,6 +6,8 @@ import static dev.veil.he.io.CodecSupport.readHeader;
 import static dev.veil.he.io.CodecSupport.readLevel;
 import static dev.veil.he.io.CodecSupport.readRowsQ;
 import static dev.veil.he.io.CodecSupport.readScale;
+import static dev.veil.he.io.CodecSupport.readTrailer;
+import static dev.veil.he.io.CodecSupport.trailer;
 import static dev.veil.he.io.CodecSupport.rowsQBytes;
 import static dev.veil.he.io.CodecSupport.unsigned;
 import static dev.veil.he.io.CodecSupport.writeRowsQ;
@@ -99,6 +101,7 @@ final class CiphertextCodec {
     for (int i = 0; i < h.polys(); i++) {
       readRowsQ(r, params, ct.poly(i), h.level(), "c" + i);
     }
+    readTrailer(r, Type.CIPHERTEXT);
     if (h.seeded()) {
       Encryptor.expandSeed(ctx, h.seed(), h.level(), ct.poly(1));
       ct.setSeed(h.seed());
@@ -116,6 +119,7 @@ final class CiphertextCodec {
         r.row(row, params.n(), params.q(j), "c" + i + " row " + j);
       }
     }
+    readTrailer(r, Type.CIPHERTEXT);
     return new CiphertextShape(h.degree(), h.level(), h.scale(), h.seeded(), r.offset());
   }
 
@@ -123,6 +127,6 @@ final class CiphertextCodec {
   static long size(Parameters params, int degree, int level, boolean seeded) {
     long polys = seeded ? 1 : degree + 1;
     return prefix() + 4 + 4 + 8 + (seeded ? Format.SEED_BYTES : 0)
-        + polys * rowsQBytes(params, level);
+        + polys * rowsQBytes(params, level) + trailer();
   }
 }

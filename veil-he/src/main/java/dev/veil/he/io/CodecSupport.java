@@ -39,6 +39,21 @@ final class CodecSupport {
     return Format.HEADER_BYTES + Format.DIGEST_BYTES;
   }
 
+  /** What follows the body of every object: the SHA-256 trailer. */
+  static long trailer() {
+    return Format.TRAILER_BYTES;
+  }
+
+  /**
+   * Checks the SHA-256 trailer of an object of {@code type} (version 2 on; a version-1 object has
+   * none). Readers call it last, before they return anything.
+   */
+  static void readTrailer(BinaryReader r, Type type) throws IOException {
+    if (r.version >= 2) {
+      r.checkTrailer(type.noun);
+    }
+  }
+
   /** Writes the 8-byte header of an object of {@code type} with {@code flags}. */
   static void header(BinaryWriter w, Type type, int flags) throws IOException {
     w.bytes(Format.MAGIC);
@@ -67,10 +82,12 @@ final class CodecSupport {
           + ", \"VEIL\")");
     }
     int version = r.u16("format version");
-    if (version != Format.VERSION) {
+    if (version < Format.OLDEST_READABLE_VERSION || version > Format.VERSION) {
       throw new FormatException("unsupported format version " + version
-          + " (this reader supports version " + Format.VERSION + ")");
+          + " (this reader supports versions " + Format.OLDEST_READABLE_VERSION + " to "
+          + Format.VERSION + ")");
     }
+    r.version = version;
     int tag = r.u8("object type");
     if (tag != type.tag) {
       Type found = Type.ofTag(tag);

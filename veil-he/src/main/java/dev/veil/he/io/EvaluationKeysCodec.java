@@ -3,6 +3,8 @@ package dev.veil.he.io;
 import static dev.veil.he.io.CodecSupport.headerAndDigest;
 import static dev.veil.he.io.CodecSupport.prefix;
 import static dev.veil.he.io.CodecSupport.readHeader;
+import static dev.veil.he.io.CodecSupport.readTrailer;
+import static dev.veil.he.io.CodecSupport.trailer;
 import static dev.veil.he.io.CodecSupport.unsigned;
 
 import java.io.IOException;
@@ -101,12 +103,13 @@ final class EvaluationKeysCodec {
       previous = g;
       visitor.visit(k);
     }
+    readTrailer(r, Type.EVALUATION_KEYS);
     return count;
   }
 
   /** Bytes {@link #write} produces in {@code form}. */
   static long size(EvaluationKeys keys, Form form) {
-    long size = prefix() + 4;
+    long size = prefix() + 4 + trailer();
     for (SwitchingKey k : keyList(keys)) {
       boolean seeded = SwitchingKeyCodec.seeded(k, form);
       size += 1 + SwitchingKeyCodec.recordBytes(keys.parameters(), seeded);

@@ -6,6 +6,8 @@ import static dev.veil.he.io.CodecSupport.prefix;
 import static dev.veil.he.io.CodecSupport.readHeader;
 import static dev.veil.he.io.CodecSupport.readRowCount;
 import static dev.veil.he.io.CodecSupport.readRowsAll;
+import static dev.veil.he.io.CodecSupport.readTrailer;
+import static dev.veil.he.io.CodecSupport.trailer;
 import static dev.veil.he.io.CodecSupport.requireRows;
 import static dev.veil.he.io.CodecSupport.rowsAllBytes;
 import static dev.veil.he.io.CodecSupport.writeRowsAll;
@@ -62,11 +64,10 @@ final class PublicKeyCodec {
     readRowCount(r, params);
     byte[] seed = seeded ? r.bytes(Format.SEED_BYTES, "seed") : null;
     long[][] b = readRowsAll(r, params, "public key b");
-    long[][] a;
+    long[][] a = seeded ? null : readRowsAll(r, params, "public key a");
+    readTrailer(r, Type.PUBLIC_KEY);
     if (seeded) {
-      a = expand(ctx, seed, 0);
-    } else {
-      a = readRowsAll(r, params, "public key a");
+      a = expand(ctx, seed, 0); // only once the bytes are known to be intact
     }
     return new PublicKey(params, b, a, seed);
   }
@@ -74,6 +75,6 @@ final class PublicKeyCodec {
   /** Bytes of a public key under {@code params}, full or seeded. */
   static long size(Parameters params, boolean seeded) {
     return prefix() + 4 + (seeded ? Format.SEED_BYTES + rowsAllBytes(params)
-        : 2 * rowsAllBytes(params));
+        : 2 * rowsAllBytes(params)) + trailer();
   }
 }

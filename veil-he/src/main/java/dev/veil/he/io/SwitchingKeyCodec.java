@@ -6,6 +6,8 @@ import static dev.veil.he.io.CodecSupport.prefix;
 import static dev.veil.he.io.CodecSupport.readHeader;
 import static dev.veil.he.io.CodecSupport.readRowCount;
 import static dev.veil.he.io.CodecSupport.readRowsAll;
+import static dev.veil.he.io.CodecSupport.readTrailer;
+import static dev.veil.he.io.CodecSupport.trailer;
 import static dev.veil.he.io.CodecSupport.requireRows;
 import static dev.veil.he.io.CodecSupport.rowsAllBytes;
 import static dev.veil.he.io.CodecSupport.unsigned;
@@ -43,7 +45,9 @@ final class SwitchingKeyCodec {
   static SwitchingKey read(InputStream in, HeContext ctx) throws IOException {
     BinaryReader r = new BinaryReader(in);
     boolean seeded = readHeader(r, Type.SWITCHING_KEY, ctx.parameters()) == Format.FLAG_SEEDED;
-    return readRecord(r, ctx, seeded, r.i64("Galois element"));
+    SwitchingKey key = readRecord(r, ctx, seeded, r.i64("Galois element"));
+    readTrailer(r, Type.SWITCHING_KEY);
+    return key;
   }
 
   /** Whether {@code key} is written seeded in {@code form}. */
@@ -53,7 +57,7 @@ final class SwitchingKeyCodec {
 
   /** Bytes of one key written on its own under {@code params}, full or seeded. */
   static long size(Parameters params, boolean seeded) {
-    return prefix() + recordBytes(params, seeded);
+    return prefix() + recordBytes(params, seeded) + trailer();
   }
 
   /** Bytes of one key record. */
