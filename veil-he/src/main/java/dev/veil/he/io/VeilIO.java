@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.List;
 
 import dev.veil.he.rlwe.Ciphertext;
 import dev.veil.he.rlwe.EvaluationKeys;
@@ -95,6 +96,16 @@ public final class VeilIO {
    * @param bytes bytes read
    */
   public record CiphertextShape(int degree, int level, double scale, boolean seeded, long bytes) {}
+
+  /**
+   * What {@link #checkEvaluationKeys} found in a set.
+   *
+   * @param relinearization whether it holds the relinearisation key
+   * @param galoisElements the Galois elements of its other keys, ascending
+   * @param bytes bytes read
+   */
+  public record EvaluationKeysShape(boolean relinearization, List<Long> galoisElements,
+      long bytes) {}
 
   // =================================================================== parameters
 
@@ -383,6 +394,21 @@ public final class VeilIO {
   public static int scanEvaluationKeys(InputStream in, HeContext ctx, KeyVisitor visitor)
       throws IOException {
     return EvaluationKeysCodec.scan(in, ctx, visitor);
+  }
+
+  /**
+   * Reads and checks an evaluation-key set exactly as {@link #readEvaluationKeys} does (header,
+   * parameter digest, count, elements ascending and valid, digit and row counts, every
+   * coefficient below its prime, the SHA-256 trailer) without building a key: memory of one row
+   * (N longs) whatever the size of the set, no seed expansion and no context. For checking
+   * uploads at stream speed.
+   *
+   * @throws FormatException for the input {@link #readEvaluationKeys} refuses
+   * @throws IOException from the stream
+   */
+  public static EvaluationKeysShape checkEvaluationKeys(InputStream in, Parameters params)
+      throws IOException {
+    return EvaluationKeysCodec.check(in, params);
   }
 
   /** Bytes {@link #write(OutputStream, EvaluationKeys)} produces. */

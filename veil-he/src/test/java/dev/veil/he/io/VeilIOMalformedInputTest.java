@@ -76,6 +76,11 @@ class VeilIOMalformedInputTest {
     s.add(new Sample("seeded evaluation keys", bytes(o -> VeilIO.write(o, EVAL)), evkReader));
     s.add(new Sample("full evaluation keys",
         bytes(o -> VeilIO.write(o, EVAL, Form.FULL)), evkReader));
+    ObjectReader<?> evkChecker = in -> VeilIO.checkEvaluationKeys(in, PARAMS);
+    s.add(new Sample("seeded evaluation keys, checked", bytes(o -> VeilIO.write(o, EVAL)),
+        evkChecker));
+    s.add(new Sample("full evaluation keys, checked",
+        bytes(o -> VeilIO.write(o, EVAL, Form.FULL)), evkChecker));
     s.add(new Sample("secret key",
         bytes(o -> VeilIO.writeSecretKey(o, SK, SecretKeyAccess.INSECURE)),
         in -> VeilIO.readSecretKey(in, CTX)));

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -349,5 +350,18 @@ class VeilIORoundTripTest {
       a[j] = k.a(j);
     }
     return a;
+  }
+
+  @Test
+  void checkingAnEvaluationKeySetReportsItsKeysAndSizeWithoutBuildingThem() throws IOException {
+    for (Form form : new Form[] {Form.AUTO, Form.FULL}) {
+      byte[] data = IoFixtures.bytes(o -> VeilIO.write(o, IoFixtures.EVAL, form));
+      VeilIO.EvaluationKeysShape shape =
+          VeilIO.checkEvaluationKeys(IoFixtures.in(data), IoFixtures.PARAMS);
+      assertThat(shape.relinearization()).isTrue();
+      assertThat(shape.galoisElements())
+          .containsExactly(5L, 2L * IoFixtures.PARAMS.n() - 1);
+      assertThat(shape.bytes()).isEqualTo(data.length);
+    }
   }
 }

@@ -34,7 +34,8 @@ import dev.veil.server.keys.KeyApi.KeySetView;
  * file in the secret-key format is refused from its header, before any byte of it is stored; every
  * file is parsed in full by veil-he's hardened readers while it streams to the blob store, and must
  * be made under the key set's parameters, with no trailing bytes, or nothing is stored; evaluation
- * keys are checked one key at a time, so memory stays at one key whatever the set's size;
+ * keys are checked one row at a time without building a key (VeilIO#checkEvaluationKeys), so
+ * memory stays at one row (N longs) per upload whatever the set's size;
  * parameters below 128-bit security are refused unless the server allows them. A key set's public
  * key and evaluation keys are each set once (a different upload is a 409; the same bytes again are
  * accepted, for retries).
@@ -145,22 +146,14 @@ public final class KeyService {
     }
     InputStream in = VeilObjects.expect(body, VeilObjects.Type.EVALUATION_KEYS,
         "evaluation keys");
-    List<Long> elements = new ArrayList<>();
-    boolean[] relin = new boolean[1];
-    BlobRef ref;
-    try (KeyCache.Lease lease = cache.context(parameters(k), 1)) {
-      HeContext ctx = lease.context();
-      ref = uploads.store(in, "evaluation keys", policy.maxUploadBytes(), expectedSha256, t -> {
-        VeilIO.scanEvaluationKeys(t, ctx, key -> {
-          if (key.galoisElement() == 0) {
-            relin[0] = true;
-          } else {
-            elements.add(key.galoisElement());
-          }
-        });
-        return null;
-      }).blob();
-    }
+    // checked key by key into one reused row: no key is built, no seed expanded, no context made
+    Parameters params = parameters(k);
+    CheckedUpload.Stored<VeilIO.EvaluationKeysShape> stored = uploads.store(in,
+        "evaluation keys", policy.maxUploadBytes(), expectedSha256,
+        t -> VeilIO.checkEvaluationKeys(t, params));
+    BlobRef ref = stored.blob();
+    List<Long> elements = new ArrayList<>(stored.checked().galoisElements());
+    boolean[] relin = {stored.checked().relinearization()};
     if (!repo.setEvaluationKeys(k.id(), ref, relin[0], elements)) {
       KeySet now = repo.byId(k.id()).orElseThrow();
       return alreadySet(now, "evaluation keys", now.evaluationKeysSha256(), ref.sha256());

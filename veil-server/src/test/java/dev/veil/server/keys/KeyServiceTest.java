@@ -111,11 +111,27 @@ class KeyServiceTest {
     KeyCache.Stats s = cache.stats();
     assertThat(s.misses()).as("params.bin parsed once").isEqualTo(1);
     assertThat(s.hits()).isEqualTo(1);
-    assertThat(s.contextsCreated()).as("the second upload reuses the first's context")
+    assertThat(s.contextsCreated()).as("only the public key's check makes a context")
         .isEqualTo(1);
     assertThat(s.idleContexts()).as("given back after each upload").isEqualTo(1);
     assertThat(keys.parameters(repo.byId(k.id()).orElseThrow()))
         .isSameAs(keys.parameters(repo.byId(k.id()).orElseThrow()));
+  }
+
+  @Test
+  void evaluationKeysAreCheckedWithoutAContextOrBuildingAKey() throws Exception {
+    KeySetView k = create();
+    KeySetView done = keys.uploadEvaluationKeys(ALICE, k.id(), in(TestCrypto.EVALUATION_KEYS),
+        null);
+    assertThat(cache.stats().contextsCreated()).isZero();
+    assertThat(done).isNotNull();
+    // a flipped bit in the body is refused (by a coefficient check or the SHA-256 trailer)
+    KeySetView other = create();
+    byte[] bad = TestCrypto.EVALUATION_KEYS.clone();
+    bad[bad.length / 2] ^= 1;
+    assertStatus(() -> keys.uploadEvaluationKeys(ALICE, other.id(), in(bad), null), 400,
+        "bad_request",
+        "evaluation keys");
   }
 
   @Test
