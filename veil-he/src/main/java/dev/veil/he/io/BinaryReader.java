@@ -142,13 +142,16 @@ final class BinaryReader {
 
   /**
    * Unpacks {@code n} coefficients of {@code bits(q)} bits each into {@code out}, checking each is
-   * below {@code q}. {@code n} is a multiple of 8, so the row is whole bytes.
+   * below {@code q}. {@code n} is a multiple of 8, so the row is whole bytes. With {@code out}
+   * null, a new row is allocated once its first chunk of bytes has arrived, never before.
+   *
+   * @return {@code out}, or the new row
    *
    * <p>Each coefficient is one little-endian 8-byte load at its first byte, shifted and masked
    * (plus one more byte when it straddles the load, possible only above 57 bits). Bits past the
    * row's end that a load touches are masked off, never used.
    */
-  void row(long[] out, int n, long q, String what) throws IOException {
+  long[] row(long[] out, int n, long q, String what) throws IOException {
     final int b = Format.bits(q);
     final long mask = -1L >>> (64 - b);
     final byte[] buf = chunk();
@@ -159,6 +162,9 @@ final class BinaryReader {
       int groups = Math.min(groupsPerChunk, groupsLeft);
       long chunkStart = offset;
       readFully(buf, 0, groups * b, what);
+      if (out == null) {
+        out = new long[n]; // only once the row's first bytes are here
+      }
       int count = groups * 8;
       long bit = 0;
       for (int j = 0; j < count; j++, bit += b) {
@@ -179,6 +185,7 @@ final class BinaryReader {
       idx += count;
       groupsLeft -= groups;
     }
+    return out;
   }
 
   private static final VarHandle LE_LONG =

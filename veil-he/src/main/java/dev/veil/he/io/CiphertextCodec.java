@@ -97,13 +97,19 @@ final class CiphertextCodec {
     Parameters params = ctx.parameters();
     BinaryReader r = new BinaryReader(in);
     Head h = readHead(r, params);
-    Ciphertext ct = new Ciphertext(params, h.degree(), h.level(), h.scale());
+    // rows are allocated as their bytes arrive, so a header claiming a large level and degree
+    // over a short body costs one row, not the whole ciphertext
+    long[][][] polys = new long[h.degree() + 1][][];
     for (int i = 0; i < h.polys(); i++) {
-      readRowsQ(r, params, ct.poly(i), h.level(), "c" + i);
+      polys[i] = readRowsQ(r, params, h.level(), "c" + i);
     }
     readTrailer(r, Type.CIPHERTEXT);
     if (h.seeded()) {
-      Encryptor.expandSeed(ctx, h.seed(), h.level(), ct.poly(1));
+      polys[1] = new long[h.level() + 1][params.n()];
+      Encryptor.expandSeed(ctx, h.seed(), h.level(), polys[1]);
+    }
+    Ciphertext ct = new Ciphertext(params, polys, h.level(), h.scale());
+    if (h.seeded()) {
       ct.setSeed(h.seed());
     }
     return ct;

@@ -209,14 +209,6 @@ final class CodecSupport {
     }
   }
 
-  /** Reads rows 0..level under the data primes into {@code poly}. */
-  static void readRowsQ(BinaryReader r, Parameters params, long[][] poly, int level,
-      String what) throws IOException {
-    for (int i = 0; i <= level; i++) {
-      r.row(poly[i], params.n(), params.q(i), what + " row " + i);
-    }
-  }
-
   /** Writes one row of {@code poly} per prime, data then special. */
   static void writeRowsAll(BinaryWriter w, Parameters params, long[][] poly, String what)
       throws IOException {
@@ -227,13 +219,26 @@ final class CodecSupport {
     }
   }
 
-  /** Reads one row per prime, data then special, into a new polynomial. */
+  /**
+   * Reads one row per prime, data then special, into a new polynomial whose rows are allocated
+   * one at a time as their bytes arrive (a short input costs at most one row).
+   */
   static long[][] readRowsAll(BinaryReader r, Parameters params, String what)
       throws IOException {
     long[] primes = params.allPrimes();
-    long[][] poly = new long[primes.length][params.n()];
+    long[][] poly = new long[primes.length][];
     for (int i = 0; i < primes.length; i++) {
-      r.row(poly[i], params.n(), primes[i], what + " row " + i);
+      poly[i] = r.row(null, params.n(), primes[i], what + " row " + i);
+    }
+    return poly;
+  }
+
+  /** Reads rows 0..level under the data primes into new rows, each allocated as it arrives. */
+  static long[][] readRowsQ(BinaryReader r, Parameters params, int level, String what)
+      throws IOException {
+    long[][] poly = new long[level + 1][];
+    for (int i = 0; i <= level; i++) {
+      poly[i] = r.row(null, params.n(), params.q(i), what + " row " + i);
     }
     return poly;
   }

@@ -42,10 +42,9 @@ final class PlaintextCodec {
     readHeader(r, Type.PLAINTEXT, params);
     int level = readLevel(r, params);
     double scale = readScale(r);
-    Plaintext pt = new Plaintext(params, level, scale);
-    readRowsQ(r, params, pt.poly(), level, "plaintext");
+    long[][] rows = readRowsQ(r, params, level, "plaintext");
     readTrailer(r, Type.PLAINTEXT);
-    return pt;
+    return new Plaintext(params, rows, level, scale);
   }
 
   /** Bytes of a plaintext at {@code level} under {@code params}. */
