@@ -72,6 +72,25 @@ final class PublicKeyCodec {
     return new PublicKey(params, b, a, seed);
   }
 
+  /** Checks a public key as {@link #read} does into one reused row; returns the bytes read. */
+  static long check(InputStream in, Parameters params) throws IOException {
+    BinaryReader r = new BinaryReader(in);
+    boolean seeded = readHeader(r, Type.PUBLIC_KEY, params) == Format.FLAG_SEEDED;
+    readRowCount(r, params);
+    if (seeded) {
+      r.bytes(Format.SEED_BYTES, "seed");
+    }
+    long[] row = new long[params.n()];
+    long[] primes = params.allPrimes();
+    for (int p = 0; p < (seeded ? 1 : 2); p++) {
+      for (int i = 0; i < primes.length; i++) {
+        r.row(row, params.n(), primes[i], "public key " + (p == 0 ? "b" : "a") + " row " + i);
+      }
+    }
+    readTrailer(r, Type.PUBLIC_KEY);
+    return r.offset();
+  }
+
   /** Bytes of a public key under {@code params}, full or seeded. */
   static long size(Parameters params, boolean seeded) {
     return prefix() + 4 + (seeded ? Format.SEED_BYTES + rowsAllBytes(params)

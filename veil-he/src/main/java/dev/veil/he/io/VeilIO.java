@@ -272,6 +272,18 @@ public final class VeilIO {
     return PublicKeyCodec.read(in, ctx);
   }
 
+  /**
+   * Reads and checks a public key exactly as {@link #readPublicKey} does without building it:
+   * memory of one row, no seed expansion, no context. For checking uploads.
+   *
+   * @return the bytes read
+   * @throws FormatException for the input {@link #readPublicKey} refuses
+   * @throws IOException from the stream
+   */
+  public static long checkPublicKey(InputStream in, Parameters params) throws IOException {
+    return PublicKeyCodec.check(in, params);
+  }
+
   /** Bytes {@link #write(OutputStream, PublicKey)} produces. */
   public static long serializedSize(PublicKey pk) {
     return serializedSize(pk, Form.AUTO);

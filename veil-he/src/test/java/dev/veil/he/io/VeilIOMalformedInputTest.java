@@ -70,6 +70,10 @@ class VeilIOMalformedInputTest {
         ctChecker));
     s.add(new Sample("seeded public key", bytes(o -> VeilIO.write(o, PK)), pkReader));
     s.add(new Sample("full public key", bytes(o -> VeilIO.write(o, PK, Form.FULL)), pkReader));
+    ObjectReader<?> pkChecker = in -> VeilIO.checkPublicKey(in, PARAMS);
+    s.add(new Sample("seeded public key, checked", bytes(o -> VeilIO.write(o, PK)), pkChecker));
+    s.add(new Sample("full public key, checked", bytes(o -> VeilIO.write(o, PK, Form.FULL)),
+        pkChecker));
     s.add(new Sample("seeded relin key", bytes(o -> VeilIO.write(o, RELIN)), swkReader));
     s.add(new Sample("full Galois key",
         bytes(o -> VeilIO.write(o, GALOIS_5, Form.FULL)), swkReader));

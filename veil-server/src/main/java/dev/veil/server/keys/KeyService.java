@@ -14,7 +14,6 @@ import java.util.Objects;
 import dev.veil.api.CreateKeySetRequest;
 import dev.veil.he.io.FormatException;
 import dev.veil.he.io.VeilIO;
-import dev.veil.he.rlwe.HeContext;
 import dev.veil.he.rlwe.Parameters;
 import dev.veil.server.audit.AuditLog;
 import dev.veil.server.blob.BlobStore.BlobRef;
@@ -24,6 +23,7 @@ import dev.veil.server.core.Ids;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.ServiceException;
 import dev.veil.server.he.KeyCache;
+import dev.veil.server.he.ParameterLimits;
 import dev.veil.server.he.VeilObjects;
 import dev.veil.server.keys.KeyApi.KeySetView;
 
@@ -48,8 +48,19 @@ public final class KeyService {
   /**
    * @param maxUploadBytes the largest public key or evaluation-key file
    * @param allowInsecureParameters whether parameters made with {@code securityOff} are accepted
+   * @param parameterLimits the bound on the work one params.bin may cause (ring degree, primes)
    */
-  public record Policy(long maxUploadBytes, boolean allowInsecureParameters) {}
+  public record Policy(long maxUploadBytes, boolean allowInsecureParameters,
+      ParameterLimits parameterLimits) {
+    public Policy {
+      java.util.Objects.requireNonNull(parameterLimits, "parameterLimits");
+    }
+
+    /** With {@link ParameterLimits#defaults()}. */
+    public Policy(long maxUploadBytes, boolean allowInsecureParameters) {
+      this(maxUploadBytes, allowInsecureParameters, ParameterLimits.defaults());
+    }
+  }
 
   private final KeySetRepository repo;
   private final BlobStore blobs;
@@ -94,6 +105,7 @@ public final class KeyService {
       throw ServiceException.badRequest("params is not valid base64: " + e.getMessage());
     }
     Parameters prm = parse(bytes);
+    policy.parameterLimits().check(prm, "params");
     if (prm.securityOff() && !policy.allowInsecureParameters()) {
       throw ServiceException.badRequest("params: parameters below 128-bit security (made with"
           + " securityOff) are refused by this server; make keys with veil keygen");
@@ -121,12 +133,10 @@ public final class KeyService {
       return alreadySet(k, "public key", k.publicKeySha256(), expectedSha256);
     }
     InputStream in = VeilObjects.expect(body, VeilObjects.Type.PUBLIC_KEY, "public key");
-    BlobRef ref;
-    try (KeyCache.Lease lease = cache.context(parameters(k), 1)) {
-      HeContext ctx = lease.context();
-      ref = uploads.store(in, "public key", policy.maxUploadBytes(), expectedSha256,
-          t -> VeilIO.readPublicKey(t, ctx)).blob();
-    }
+    // checked into one reused row: no key built, no seed expanded, no context made
+    Parameters params = parameters(k);
+    BlobRef ref = uploads.store(in, "public key", policy.maxUploadBytes(), expectedSha256,
+        t -> VeilIO.checkPublicKey(t, params)).blob();
     String keyId = ref.sha256().substring(0, 16);
     if (!repo.setPublicKey(k.id(), ref, keyId)) {
       KeySet now = repo.byId(k.id()).orElseThrow();
