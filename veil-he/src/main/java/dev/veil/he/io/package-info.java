@@ -50,6 +50,13 @@
  *   <li>secret key: N u32, then 2 bits per coefficient (0 = 0, 1 = +1, 2 = -1).
  * </ul>
  *
+ * <p>Readers allocate a polynomial row only once its first bytes have arrived, so a header that
+ * claims a large object over a short body costs about one row (every count and level is also
+ * checked against the reader's parameters first); a seeded key's {@code a_j} is expanded right
+ * after its {@code b_j} has been read, a seeded public key's and ciphertext's after the trailer.
+ * The checkers ({@code checkCiphertext}, {@code checkPublicKey}, {@code checkEvaluationKeys})
+ * refuse exactly what the readers refuse while holding one row and building nothing.
+ *
  * <p>Seeded forms replace a uniform polynomial by its 32-byte seed: for a fresh secret-key
  * ciphertext c1 = {@link dev.veil.he.rlwe.Encryptor#expandSeed}; for a public key a is stream 0
  * of the seed over all primes; for a switching key a_j is stream j.
