@@ -429,8 +429,20 @@ public final class VeilClient {
    */
   public Dataset uploadDataset(Path dataDir, String name, String description, String keySetId,
       long pricePerTraining, boolean listed, TransferListener listener) throws IOException {
-    return datasets.upload(dataDir, name, description, keySetId, pricePerTraining, listed,
+    return datasets.upload(dataDir, name, description, keySetId, pricePerTraining, listed, null,
         listener);
+  }
+
+  /**
+   * {@link #uploadDataset(Path, String, String, String, long, boolean, TransferListener)} with
+   * the hours the owner gives itself to hand a paid training over (null: the server's default,
+   * 72) before the builder is refunded.
+   */
+  public Dataset uploadDataset(Path dataDir, String name, String description, String keySetId,
+      long pricePerTraining, boolean listed, Integer handoverHours, TransferListener listener)
+      throws IOException {
+    return datasets.upload(dataDir, name, description, keySetId, pricePerTraining, listed,
+        handoverHours, listener);
   }
 
   /** {@link #uploadDataset(Path, String, String, String, long, boolean, TransferListener)}. */

@@ -55,7 +55,7 @@ public final class Workflow {
 
   /** Ciphertext c of the named table. */
   static String tableFile(String table, int c) {
-    return String.format(Locale.ROOT, "%s-%05d.ct", table, c);
+    return VeilFiles.tablePart(table, c);
   }
 
   /** The tables of a data set of this kind: {@link TrainingKind#tables}. */

@@ -6,9 +6,13 @@ import java.util.Objects;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.veil.api.DataInfo;
+import dev.veil.he.rlwe.Parameters;
+import dev.veil.ml.train.ModelTraining;
+import dev.veil.ml.train.TrainingKind;
 import dev.veil.server.blob.BlobStore;
 import dev.veil.server.catalog.Catalog;
 import dev.veil.server.catalog.DatasetRef;
+import dev.veil.server.catalog.KeySetRef;
 import dev.veil.server.core.Digests;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.Role;
@@ -88,31 +92,78 @@ public final class TrainingJobs {
           + " role");
     }
     DataInfo meta = TrainingSetup.metadata(json, ds);
-    int iterations = req.iterations() == null ? meta.iterations() : req.iterations();
-    int degree = req.degree() == null ? meta.degree() : req.degree();
+    TrainingKind kind = TrainingSetup.kind(meta);
+    if (req.model() != null && !req.model().equals(kind.id())) {
+      throw ServiceException.badRequest("data set " + ds.id() + " was encrypted for "
+          + kind.description() + " ('" + kind.id() + "'), not '" + req.model() + "'");
+    }
+    int iterations = req.iterations() == null ? orZero(meta.iterations()) : req.iterations();
+    int degree = !kind.hasSigmoid() ? 0
+        : req.degree() == null ? orZero(meta.degree()) : req.degree();
     double l2 = req.l2() == null ? 0 : req.l2();
     if (iterations < 1 || iterations > MAX_ITERATIONS) {
       throw ServiceException.badRequest("iterations must be 1 to " + MAX_ITERATIONS + ", got "
           + iterations);
     }
-    if (degree != 3 && degree != 5 && degree != 7) {
+    if (!kind.hasSigmoid() && req.degree() != null) {
+      throw ServiceException.badRequest("degree applies to logistic and ovr models only (linear"
+          + " regression has no sigmoid)");
+    }
+    if (kind.hasSigmoid() && degree != 3 && degree != 5 && degree != 7) {
       throw ServiceException.badRequest("degree must be 3, 5 or 7 (Kim et al.'s sigmoid"
           + " approximations), got " + degree);
+    }
+    if (kind.hasSigmoid() && req.learningRate() != null) {
+      throw ServiceException.badRequest("learningRate applies to linear regression only");
+    }
+    double rate = req.learningRate() == null ? ModelTraining.LINEAR_LEARNING_RATE
+        : req.learningRate();
+    if (!(rate > 0) || rate > 100) {
+      throw ServiceException.badRequest("learningRate must be in (0, 100], got " + rate);
     }
     if (!Double.isFinite(l2) || l2 < 0 || l2 > 1e3) {
       throw ServiceException.badRequest("l2 must be finite, 0 to 1000, got " + l2);
     }
     TrainingSetup.Resolved r = TrainingSetup.resolve(catalog, blobs::open, keys, json, ds,
-        iterations, degree, l2);
+        iterations, degree, l2, rate);
+    String handoverKeySet = null;
+    if (req.keySetId() != null) {
+      if (own) {
+        throw ServiceException.badRequest("keySetId: a hand-over is for training on someone"
+            + " else's data set; on your own the model is already under your key");
+      }
+      KeySetRef builder = catalog.keySet(req.keySetId()).filter(k ->
+          k.ownerId().equals(p.userId())).orElseThrow(() -> ServiceException.notFound(
+              "key set", req.keySetId()));
+      Parameters bp = TrainingSetup.parameters(keys, blobs::open, builder.paramsSha256());
+      if (!bp.equals(r.params())) {
+        throw ServiceException.badRequest("keySetId: key set " + builder.id() + " is of other"
+            + " parameters (" + bp.shortId() + ") than the data set's (" + r.params().shortId()
+            + "): make the key pair with the data set's parameters (veil keygen --params)");
+      }
+      handoverKeySet = builder.id();
+    }
     long price = own ? 0 : ds.trainingPrice();
     if (price < 0) {
       throw ServiceException.conflict("data set " + ds.id() + " has a negative price");
     }
     TrainingParameters tp = new TrainingParameters(ds.id(), r.keySet().id(), iterations, degree,
-        l2);
+        l2, kind.id(), kind.hasSigmoid() ? null : rate, handoverKeySet,
+        handoverKeySet != null ? ds.handoverHours() : 0);
+    Map<String, Object> audit = new java.util.HashMap<>(Map.of("datasetId", ds.id(),
+        "iterations", iterations, "degree", degree, "model", kind.id()));
+    if (handoverKeySet != null) {
+      audit.put("handoverKeySetId", handoverKeySet);
+    }
+    // a hand-over's trained ciphertext is masked by the platform before its data owner sees it:
+    // only the server's own workers run it, never the data owner's
     return new Admission(JobKind.TRAINING, write(tp), own ? null : ds.ownerId(), price,
-        price > 0 ? ds.ownerId() : null, null, Map.of("datasetId", ds.id(), "iterations",
-            iterations, "degree", degree));
+        price > 0 ? ds.ownerId() : null, null, audit,
+        handoverKeySet != null ? Admission.PLATFORM : null);
+  }
+
+  private static int orZero(Integer v) {
+    return v == null ? 0 : v;
   }
 
   private String write(Object o) {
