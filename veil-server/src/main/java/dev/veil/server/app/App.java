@@ -31,6 +31,8 @@ import dev.veil.server.dataset.DatasetRoutes;
 import dev.veil.server.dataset.DatasetService;
 import dev.veil.server.dataset.JdbiDatasetRepository;
 import dev.veil.server.db.Database;
+import dev.veil.server.handover.HandoverRoutes;
+import dev.veil.server.handover.HandoverService;
 import dev.veil.server.he.KeyCache;
 import dev.veil.server.http.ApiErrors;
 import dev.veil.server.http.ApiModule;
@@ -219,6 +221,8 @@ public final class App implements AutoCloseable {
           new InputRoutes(inputs, requests),
           jobRoutes,
           new WorkerRoutes(remoteWorkers, requests),
+          new HandoverRoutes(new HandoverService(jobs, catalog, blobs, keyCache,
+              config.dataDir().resolve("handovers")), requests, mapper),
           new LedgerRoutes(ledger, users, audit, requests),
           new DocsRoutes()));
       modules.addAll(extraModules);

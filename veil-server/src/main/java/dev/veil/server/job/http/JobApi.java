@@ -45,7 +45,7 @@ public final class JobApi {
       int maxAttempts, boolean cancelRequested, String createdAt, String startedAt,
       String finishedAt, String updatedAt) {
 
-    static JobView of(Job j, ObjectMapper json) {
+    public static JobView of(Job j, ObjectMapper json) {
       // a remote worker's upload is recorded before the job succeeds: not a result until then
       boolean done = j.state() == JobState.SUCCEEDED;
       return new JobView(j.id(), j.kind(), j.state().name(), j.stage(), j.progress(),
