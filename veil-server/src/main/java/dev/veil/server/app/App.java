@@ -132,6 +132,15 @@ public final class App implements AutoCloseable {
 
   /** {@link #create(ServerConfig)} with more route modules (tests). */
   static App create(ServerConfig config, List<ApiModule> extraModules) {
+    return create(config, extraModules, Clock.systemUTC());
+  }
+
+  /** {@link #create(ServerConfig)} with the clock of every service (tests: deadlines). */
+  public static App create(ServerConfig config, Clock clock) {
+    return create(config, List.of(), clock);
+  }
+
+  private static App create(ServerConfig config, List<ApiModule> extraModules, Clock clock) {
     Objects.requireNonNull(config, "config");
     List<AutoCloseable> closeables = new ArrayList<>();
     Database db = null;
@@ -139,7 +148,6 @@ public final class App implements AutoCloseable {
       Files.createDirectories(config.dataDir());
       db = Database.open(config.database(), Math.min(config.workerThreads(), 16));
       closeables.add(db);
-      Clock clock = Clock.systemUTC();
       SecureRandom random = new SecureRandom();
       ObjectMapper mapper = Json.mapper();
 
