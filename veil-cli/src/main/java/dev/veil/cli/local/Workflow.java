@@ -67,7 +67,7 @@ public final class Workflow {
   }
 
   /** The encrypted one-vs-rest weights of class c. */
-  static String classWeightsFile(int c) {
+  public static String classWeightsFile(int c) {
     return String.format(Locale.ROOT, "weights-c%03d.ct", c);
   }
 
