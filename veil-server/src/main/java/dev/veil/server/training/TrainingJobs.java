@@ -35,12 +35,14 @@ import dev.veil.server.job.JobService;
  *       per training job (held when the job is queued, paid to the data owner minus the platform
  *       fee when it succeeds, released if it fails or is cancelled). The data never leaves its
  *       encryption and the weights are computed encrypted under the <em>data owner's</em> key:
- *       the platform cannot decrypt them and neither can the buyer. The buyer downloads the
- *       ciphertext; the data owner (who may download it too) decrypts it for the buyer with
- *       flooding ({@code dev.veil.he.rlwe.FloodingDecryptor}: a decryption whose result leaves
- *       the key holder is an IND-CPA^D query, so it is flooded and counted against the key's
- *       budget) and hands the weights over. That hand-over (a decryption request the data owner
- *       answers through the platform) is not implemented yet: today it happens outside.
+ *       the platform cannot decrypt them and neither can the buyer. With the buyer's own key
+ *       set ({@code keySetId}, of the data set's parameters) the model is handed over: the
+ *       server's workers train, mask the result with a uniform ring mask ({@code RingMask}) and
+ *       the job waits HANDOVER_PENDING, the price held, until the data owner uploads its flooded
+ *       public key switch of the masked model to the buyer's key ({@code veil dataset
+ *       handover}); the mask removed, the job SUCCEEDED with the model under the buyer's key and
+ *       the price is paid; past the listing's hand-over hours the job FAILED and the buyer is
+ *       refunded.
  * </ul>
  *
  * Every check that can be made before any homomorphic work (data set, key set, parameters,
@@ -139,7 +141,8 @@ public final class TrainingJobs {
       if (!bp.equals(r.params())) {
         throw ServiceException.badRequest("keySetId: key set " + builder.id() + " is of other"
             + " parameters (" + bp.shortId() + ") than the data set's (" + r.params().shortId()
-            + "): make the key pair with the data set's parameters (veil keygen --params)");
+            + "): make the key pair with the data set's parameters (veil keygen with the"
+            + " data owner's options)");
       }
       handoverKeySet = builder.id();
     }
