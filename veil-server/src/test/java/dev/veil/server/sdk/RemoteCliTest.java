@@ -165,6 +165,12 @@ class RemoteCliTest {
     return new Cli(env);
   }
 
+  private static double accuracy(String evaluateOutput) {
+    Matcher m = Pattern.compile("accuracy\\s+([0-9.]+)").matcher(evaluateOutput);
+    assertThat(m.find()).as(evaluateOutput).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
   private static String id(String prefix, String text) {
     Matcher m = Pattern.compile("\\b(" + prefix + "_[a-z2-7]+)\\b").matcher(text);
     assertThat(m.find()).as("no " + prefix + "_ id in: " + text).isTrue();
@@ -438,11 +444,13 @@ class RemoteCliTest {
       assertThat(got.get(j).asDouble()).as("weight " + j).isCloseTo(want.get(j).asDouble(),
           within(Math.max(0.02, tolerance * Math.max(1, Math.abs(want.get(j).asDouble())))));
     }
-    String acc = owner.ok("evaluate", "--model", ownJson.toString(), "--csv",
-        testCsv.toString());
-    assertThat(buyer.ok("evaluate", "--model", modelJson.toString(), "--csv",
-        testCsv.toString()).lines().filter(l -> l.contains("accuracy"))
-        .toList()).isEqualTo(acc.lines().filter(l -> l.contains("accuracy")).toList());
+    // the same accuracy, up to the rows the flooding moves across the boundary (one or two
+    // of the test rows that sit on it; flooding is random, the exact equality would flake)
+    double ownAcc = accuracy(owner.ok("evaluate", "--model", ownJson.toString(), "--csv",
+        testCsv.toString()));
+    double gotAcc = accuracy(buyer.ok("evaluate", "--model", modelJson.toString(), "--csv",
+        testCsv.toString()));
+    assertThat(gotAcc).isCloseTo(ownAcc, within(2.0 / TEST_ROWS + 1e-9));
 
     // a linear regression trained by the server on the owner's own data
     Path lkeys = dir.resolve("linear-keys");
