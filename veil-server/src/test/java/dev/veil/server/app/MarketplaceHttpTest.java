@@ -497,6 +497,13 @@ class MarketplaceHttpTest {
   /** The data owner's key set and encrypted training table, listed at 500 per training job. */
   /** The owner's listed data set of the training rows, uploaded and complete. */
   static String listedDataset(TestServer s, String owner) {
+    return listedDataset(s, owner, ownerKeys, trainParts);
+  }
+
+  /** The same, of the training rows encrypted under these keys (the parts of the table). */
+  static String listedDataset(TestServer s, String owner, KeyHolder ownerKeys,
+      List<byte[]> trainParts) {
+    Parameters params = ownerKeys.params;
     String ownerKeySet = s.keySet(owner, ownerKeys);
     String keyId = s.get("/api/keys/" + ownerKeySet, owner).json().get("keyId").asText();
     Map<String, Object> meta = new LinkedHashMap<>();
@@ -510,9 +517,9 @@ class MarketplaceHttpTest {
         new double[] {1, 1, 1}));
     meta.put("iterations", 2);
     meta.put("degree", 3);
-    meta.put("slots", OWNER_PARAMS.slots());
+    meta.put("slots", params.slots());
     meta.put("ciphertexts", trainParts.size());
-    meta.put("paramsDigest", OWNER_PARAMS.digestHex());
+    meta.put("paramsDigest", params.digestHex());
     meta.put("keyId", keyId);
     String ds = TestServer.expect(s.post("/api/datasets", owner, Map.of("name", "clinic",
         "keySetId", ownerKeySet, "meta", meta, "pricePerTraining", 500, "listed", true)), 201)
