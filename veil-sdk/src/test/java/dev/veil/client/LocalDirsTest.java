@@ -46,12 +46,14 @@ class LocalDirsTest {
   }
 
   @Test
-  void aDataSetIsLogisticWithEveryPartInOrder() throws IOException {
+  void aDataSetHasEveryPartOfItsTablesInOrder() throws IOException {
     Map<String, String> refusals = Map.of(
         "{\"format\":\"veil-rows/1\"}", "format 'veil-rows/1', expected 'veil-data/1'",
-        "{\"format\":\"veil-data/1\",\"model\":\"linear\",\"ciphertexts\":1}",
-        "was encrypted for a 'linear' model",
-        "{\"format\":\"veil-data/1\",\"ciphertexts\":0}", "'ciphertexts' must be 1 or more",
+        "{\"format\":\"veil-data/1\",\"model\":\"tree\",\"features\":1,\"ciphertexts\":1,\"rows\":7}",
+        "tree",
+        "{\"format\":\"veil-data/1\",\"model\":\"logistic\",\"rows\":7,\"features\":1,\"ciphertexts\":0}",
+        "ciphertexts",
+        "{\"format\":\"veil-data/1\",\"ciphertexts\":1,\"rows\":7}", "model is missing",
         "[1]", "meta.json: not a JSON object",
         "{\"format\":", "not valid JSON");
     for (Map.Entry<String, String> r : refusals.entrySet()) {
@@ -59,7 +61,8 @@ class LocalDirsTest {
       assertThatThrownBy(() -> LocalDirs.dataDir(dir)).as(r.getKey())
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(r.getValue());
     }
-    file(VeilFiles.META, "{\"format\":\"veil-data/1\",\"ciphertexts\":2,\"rows\":7}");
+    file(VeilFiles.META,
+        "{\"format\":\"veil-data/1\",\"model\":\"logistic\",\"features\":1,\"ciphertexts\":2,\"rows\":7}");
     file(VeilFiles.datasetPart(0), "a");
     assertThatThrownBy(() -> LocalDirs.dataDir(dir)).hasMessageStartingWith("no z-00001.ct in");
     file(VeilFiles.datasetPart(1), "b");
