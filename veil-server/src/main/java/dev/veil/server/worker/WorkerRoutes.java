@@ -93,14 +93,15 @@ public final class WorkerRoutes implements ApiModule {
         ctx.json(workers.progress(w, jobId(ctx), report(ctx))));
     r.withToken(HandlerType.GET, JOB + "/blobs/{sha256}", workers::authenticate, (ctx, w) -> {
       String id = jobId(ctx);
-      WorkerService.BlobDownload d = workers.blob(w, id, attempt(ctx), ctx.pathParam("sha256"));
+      WorkerService.BlobDownload d = workers.blob(w, id, attempt(ctx, w, id),
+          ctx.pathParam("sha256"));
       ctx.contentType("application/octet-stream");
       ctx.header(Requests.SHA256_HEADER, d.sha256());
       ctx.result(d.content());
     });
     r.withToken(HandlerType.PUT, JOB + "/result", workers::authenticate, (ctx, w) -> {
       String id = jobId(ctx);
-      int attempt = attempt(ctx);
+      int attempt = attempt(ctx, w, id);
       Requests.Upload u = requests.upload(ctx);
       ctx.json(workers.upload(w, id, attempt, u.body(), u.expectedSha256()));
     });
@@ -134,11 +135,21 @@ public final class WorkerRoutes implements ApiModule {
     return r;
   }
 
-  private static int attempt(Context ctx) {
-    if (ctx.queryParam("attempt") == null) {
-      throw ServiceException.badRequest("the claim's attempt is required: ?attempt=N");
+  /**
+   * The claim's attempt of {@code ?attempt=N}. A request without a valid one is refused with 400
+   * only after the job's visibility is checked, so that a job the worker may not see answers 404
+   * whatever the query (on the usual path the service checks visibility itself, once).
+   */
+  private int attempt(Context ctx, WorkerService.Authed w, String jobId) {
+    try {
+      if (ctx.queryParam("attempt") == null) {
+        throw ServiceException.badRequest("the claim's attempt is required: ?attempt=N");
+      }
+      return (int) Requests.queryLong(ctx, "attempt", 1, 1, Integer.MAX_VALUE);
+    } catch (ServiceException e) {
+      workers.visible(w, jobId);
+      throw e;
     }
-    return (int) Requests.queryLong(ctx, "attempt", 1, 1, Integer.MAX_VALUE);
   }
 
   private static void state(Context ctx, Job j) {
