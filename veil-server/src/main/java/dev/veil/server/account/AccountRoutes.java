@@ -33,7 +33,7 @@ public final class AccountRoutes implements ApiModule {
         ctx.status(201).json(accounts.register(null, requests.json(ctx, RegisterRequest.class))));
     r.anonymous(HandlerType.POST, "/api/login", ctx -> {
       LoginRequest req = requests.json(ctx, LoginRequest.class);
-      ctx.json(accounts.login(req.username(), req.password(), req.tokenName()));
+      ctx.json(accounts.login(req.username(), req.password(), req.tokenName(), ctx.ip()));
     });
     r.post("/api/logout", (ctx, p) -> {
       accounts.logout(p, Routes.bearerToken(ctx));

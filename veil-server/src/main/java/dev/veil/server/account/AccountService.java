@@ -54,8 +54,26 @@ public final class AccountService {
    *
    * @param openRegistration whether anyone may register (without operator role)
    * @param loginTokenTtl lifetime of the token a login issues
+   * @param throttle failed-login backoff and lockout
+   * @param maxTokensPerUser live tokens one user may hold
    */
-  public record Policy(boolean openRegistration, Duration loginTokenTtl) {}
+  public record Policy(boolean openRegistration, Duration loginTokenTtl,
+      LoginThrottle.Policy throttle, int maxTokensPerUser) {
+    public Policy {
+      Objects.requireNonNull(loginTokenTtl, "loginTokenTtl");
+      Objects.requireNonNull(throttle, "throttle");
+      if (maxTokensPerUser < 1) {
+        throw new IllegalArgumentException("maxTokensPerUser must be positive, got "
+            + maxTokensPerUser);
+      }
+    }
+
+    /** With the default limits ({@link AccountLimits#defaults}). */
+    public Policy(boolean openRegistration, Duration loginTokenTtl) {
+      this(openRegistration, loginTokenTtl, AccountLimits.defaults().loginThrottle(),
+          AccountLimits.defaults().maxTokensPerUser());
+    }
+  }
 
   private final UserRepository users;
   private final TokenRepository tokens;
@@ -64,6 +82,7 @@ public final class AccountService {
   private final Clock clock;
   private final SecureRandom random;
   private final Policy policy;
+  private final LoginThrottle throttle;
 
   public AccountService(UserRepository users, TokenRepository tokens, PasswordHasher hasher,
       AuditLog audit, Clock clock, SecureRandom random, Policy policy) {
@@ -74,6 +93,7 @@ public final class AccountService {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
     this.policy = Objects.requireNonNull(policy, "policy");
+    this.throttle = new LoginThrottle(policy.throttle());
   }
 
   /**
@@ -134,23 +154,39 @@ public final class AccountService {
     return password == null ? Optional.of(pw) : Optional.empty();
   }
 
-  /** Checks the credentials and issues a token; the same 401 for an unknown user or password. */
+  /** {@link #login(String, String, String, String)} from an unknown address. */
   public LoginResponse login(String username, String password, String tokenName) {
+    return login(username, password, tokenName, null);
+  }
+
+  /**
+   * Checks the credentials and issues a token; the same 401 for an unknown user or password.
+   * Failed logins are throttled per account name and per client address ({@link LoginThrottle}):
+   * a throttled attempt is refused with 429 before any password is hashed.
+   *
+   * @param clientAddress the client's address, or null when unknown
+   */
+  public LoginResponse login(String username, String password, String tokenName,
+      String clientAddress) {
     String name = username == null ? "" : username.strip().toLowerCase(java.util.Locale.ROOT);
     String pw = password == null ? "" : password;
     if (pw.length() > MAX_PASSWORD) {
       throw ServiceException.badRequest("password longer than " + MAX_PASSWORD + " characters");
     }
+    String throttleKey = name.length() > 64 ? name.substring(0, 64) : name;
+    throttle.check(throttleKey, clientAddress, clock.instant());
     Optional<User> user = USERNAME.matcher(name).matches() ? users.byUsername(name)
         : Optional.empty();
     boolean ok = hasher.verify(pw, user.map(User::passwordHash).orElse(null));
     if (!ok) {
+      throttle.failed(throttleKey, clientAddress, clock.instant());
       audit.record(user.map(User::id).orElse(null), "user.login.failed", user.map(User::id)
           .orElse(null), details("username", name.length() > 64 ? name.substring(0, 64) : name,
               "reason", user.isPresent() ? "wrong password" : "unknown user"));
       throw ServiceException.unauthorized("wrong username or password");
     }
     User u = user.get();
+    throttle.succeeded(throttleKey);
     if (hasher.needsRehash(u.passwordHash())) {
       users.updatePasswordHash(u.id(), hasher.hash(pw));
     }
