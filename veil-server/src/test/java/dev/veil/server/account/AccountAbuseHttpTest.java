@@ -39,4 +39,31 @@ class AccountAbuseHttpTest {
       assertThat(r.header("Retry-After")).isEqualTo("60");
     }
   }
+
+  @Test
+  void aDisabledAccountsTokenStopsAtOnceAndPasswordChangeRevokesOtherTokens() {
+    try (TestServer server = server(AccountLimits.defaults())) {
+      String bob = server.user("bob", "BUYER");
+      String bob2 = server.login("bob", TestServer.PASSWORD);
+      Response changed = server.post("/api/me/password", bob, Map.of("currentPassword",
+          TestServer.PASSWORD, "newPassword", "another-password-2"));
+      assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+      assertThat(changed.json().get("revokedTokens").asInt()).isEqualTo(1);
+      assertThat(server.get("/api/me", bob2).status()).isEqualTo(401);
+      assertThat(server.get("/api/me", bob).status()).isEqualTo(200);
+
+      String op = server.login("operator", "operator-password");
+      assertThat(server.post("/api/users/bob/disable", bob, Map.of()).status()).isEqualTo(403);
+      Response off = server.post("/api/users/bob/disable", op, Map.of());
+      assertThat(off.status()).as(off.toString()).isEqualTo(200);
+      assertThat(off.json().get("disabledAt").isNull()).isFalse();
+      assertThat(server.get("/api/me", bob).status()).isEqualTo(401);
+      Response login = server.post("/api/login", null, Map.of("username", "bob", "password",
+          "another-password-2"));
+      assertThat(login.status()).isEqualTo(403);
+      assertThat(login.error()).isEqualTo("account_disabled");
+      assertThat(server.post("/api/users/bob/enable", op, Map.of()).status()).isEqualTo(200);
+      assertThat(server.login("bob", "another-password-2")).startsWith("veil_");
+    }
+  }
 }
