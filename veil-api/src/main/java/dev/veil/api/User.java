@@ -10,5 +10,7 @@ import java.util.List;
  * @param username lower case
  * @param roles what the account may do
  * @param createdAt when it was created
+ * @param disabledAt when an operator disabled it, or null for an enabled account
  */
-public record User(String id, String username, List<Role> roles, Instant createdAt) {}
+public record User(String id, String username, List<Role> roles, Instant createdAt,
+    Instant disabledAt) {}

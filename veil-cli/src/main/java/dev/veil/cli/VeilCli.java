@@ -31,7 +31,9 @@ import dev.veil.cli.remote.KeysCommand;
 import dev.veil.cli.remote.LoginCommand;
 import dev.veil.cli.remote.LogoutCommand;
 import dev.veil.cli.remote.ModelCommand;
+import dev.veil.cli.remote.PasswordCommand;
 import dev.veil.cli.remote.RegisterCommand;
+import dev.veil.cli.remote.TokensCommand;
 import dev.veil.cli.remote.TrainCommand;
 import dev.veil.cli.spi.CommandProvider;
 import picocli.CommandLine.Command;
@@ -76,7 +78,7 @@ import picocli.CommandLine;
       DemoCommand.class, BenchCommand.class, LoginCommand.class, LogoutCommand.class,
       RegisterCommand.class, KeysCommand.class, DatasetCommand.class, ModelCommand.class,
       InferCommand.class, JobCommand.class, BalanceCommand.class, AuditCommand.class,
-      HelpCommand.class
+      TokensCommand.class, PasswordCommand.class, HelpCommand.class
     },
     exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
     exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT},

@@ -10,6 +10,7 @@ import dev.veil.api.CreateTokenRequest;
 import dev.veil.api.LoginRequest;
 import dev.veil.api.LoginResponse;
 import dev.veil.api.NewToken;
+import dev.veil.api.PasswordChange;
 import dev.veil.api.RegisterRequest;
 import dev.veil.api.TokenInfo;
 import dev.veil.api.User;
@@ -58,6 +59,18 @@ final class Accounts {
   void revokeToken(String tokenId) {
     transport.delete("/api/tokens/" + segment(tokenId));
   }
+
+  int changePassword(String currentPassword, String newPassword) {
+    return transport.post("/api/me/password", new PasswordChange(currentPassword, newPassword),
+        PasswordChanged.class).revokedTokens();
+  }
+
+  User setDisabled(String user, boolean disabled) {
+    return transport.post("/api/users/" + segment(user) + (disabled ? "/disable" : "/enable"),
+        null, User.class);
+  }
+
+  private record PasswordChanged(int revokedTokens) {}
 
   private record TokenList(List<TokenInfo> tokens) {}
 }

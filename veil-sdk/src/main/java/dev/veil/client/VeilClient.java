@@ -322,6 +322,31 @@ public final class VeilClient {
     accounts.revokeToken(tokenId);
   }
 
+  /**
+   * {@code POST /api/me/password}: changes the password (the current one is required); the
+   * caller's other tokens are revoked, this client's is kept.
+   *
+   * @return how many tokens were revoked
+   */
+  public int changePassword(String currentPassword, String newPassword) {
+    return accounts.changePassword(currentPassword, newPassword);
+  }
+
+  /**
+   * {@code POST /api/users/{user}/disable} (operators): the account's tokens are revoked at once
+   * and its logins refused until {@link #enableUser}.
+   *
+   * @param user a username or {@code usr_...} id
+   */
+  public User disableUser(String user) {
+    return accounts.setDisabled(user, true);
+  }
+
+  /** {@code POST /api/users/{user}/enable} (operators). */
+  public User enableUser(String user) {
+    return accounts.setDisabled(user, false);
+  }
+
   // ====================================================================== key sets
 
   /** {@code POST /api/keys}: a key set from its parameters ({@code params.bin}), still keyless. */

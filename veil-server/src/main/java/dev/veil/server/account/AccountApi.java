@@ -16,13 +16,25 @@ public final class AccountApi {
     }
   }
 
-  /** A user as the API shows it: never the password hash. */
-  public record UserView(String id, String username, List<Role> roles, String createdAt) {
+  /** A user as the API shows it: never the password hash; {@code disabledAt} null if enabled. */
+  public record UserView(String id, String username, List<Role> roles, String createdAt,
+      String disabledAt) {
     static UserView of(User u) {
       return new UserView(u.id(), u.username(), u.roles().stream().sorted().toList(),
-          u.createdAt().toString());
+          u.createdAt().toString(), u.disabledAt() == null ? null : u.disabledAt().toString());
     }
   }
+
+  /** {@code POST /api/me/password}. */
+  public record PasswordChange(String currentPassword, String newPassword) {
+    @Override
+    public String toString() {
+      return "PasswordChange[...]";
+    }
+  }
+
+  /** The answer to a password change: the caller's other tokens were revoked. */
+  public record PasswordChanged(int revokedTokens) {}
 
   /** A token as listed: never the token nor its hash. Times are ISO-8601, absent ones null. */
   public record TokenView(String id, String name, String createdAt, String expiresAt,

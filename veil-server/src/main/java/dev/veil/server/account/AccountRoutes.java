@@ -4,6 +4,8 @@ import java.util.Objects;
 
 import dev.veil.api.CreateTokenRequest;
 import dev.veil.api.LoginRequest;
+import dev.veil.server.account.AccountApi.PasswordChange;
+import dev.veil.server.account.AccountApi.PasswordChanged;
 import dev.veil.server.account.AccountApi.RegisterRequest;
 import dev.veil.server.account.AccountApi.TokenList;
 import dev.veil.server.core.Role;
@@ -16,7 +18,9 @@ import io.javalin.http.HandlerType;
 /**
  * Account routes: {@code POST /api/register} and {@code POST /api/login} (no token), {@code POST
  * /api/logout}, {@code GET /api/me}, {@code POST /api/users} (operators), {@code GET/POST
- * /api/tokens}, {@code DELETE /api/tokens/{id}}.
+ * /api/tokens}, {@code DELETE /api/tokens/{id}}, {@code POST /api/me/password} (the current
+ * password required; the caller's other tokens are revoked), {@code POST
+ * /api/users/{user}/disable} and {@code .../enable} (operators; disabling revokes the tokens).
  */
 public final class AccountRoutes implements ApiModule {
   private final AccountService accounts;
@@ -33,7 +37,7 @@ public final class AccountRoutes implements ApiModule {
         ctx.status(201).json(accounts.register(null, requests.json(ctx, RegisterRequest.class))));
     r.anonymous(HandlerType.POST, "/api/login", ctx -> {
       LoginRequest req = requests.json(ctx, LoginRequest.class);
-      ctx.json(accounts.login(req.username(), req.password(), req.tokenName()));
+      ctx.json(accounts.login(req.username(), req.password(), req.tokenName(), ctx.ip()));
     });
     r.post("/api/logout", (ctx, p) -> {
       accounts.logout(p, Routes.bearerToken(ctx));
@@ -46,6 +50,15 @@ public final class AccountRoutes implements ApiModule {
       }
       ctx.status(201).json(accounts.register(p, requests.json(ctx, RegisterRequest.class)));
     });
+    r.post("/api/me/password", (ctx, p) -> {
+      PasswordChange req = requests.json(ctx, PasswordChange.class);
+      ctx.json(new PasswordChanged(accounts.changePassword(p, Routes.bearerToken(ctx),
+          req.currentPassword(), req.newPassword(), ctx.ip())));
+    });
+    r.post("/api/users/{user}/disable", (ctx, p) ->
+        ctx.json(accounts.setDisabled(p, ctx.pathParam("user"), true)));
+    r.post("/api/users/{user}/enable", (ctx, p) ->
+        ctx.json(accounts.setDisabled(p, ctx.pathParam("user"), false)));
     r.get("/api/tokens", (ctx, p) -> ctx.json(new TokenList(accounts.tokens(p))));
     r.post("/api/tokens", (ctx, p) ->
         ctx.status(201).json(accounts.createToken(p, requests.json(ctx,

@@ -54,8 +54,26 @@ public final class AccountService {
    *
    * @param openRegistration whether anyone may register (without operator role)
    * @param loginTokenTtl lifetime of the token a login issues
+   * @param throttle failed-login backoff and lockout
+   * @param maxTokensPerUser live tokens one user may hold
    */
-  public record Policy(boolean openRegistration, Duration loginTokenTtl) {}
+  public record Policy(boolean openRegistration, Duration loginTokenTtl,
+      LoginThrottle.Policy throttle, int maxTokensPerUser) {
+    public Policy {
+      Objects.requireNonNull(loginTokenTtl, "loginTokenTtl");
+      Objects.requireNonNull(throttle, "throttle");
+      if (maxTokensPerUser < 1) {
+        throw new IllegalArgumentException("maxTokensPerUser must be positive, got "
+            + maxTokensPerUser);
+      }
+    }
+
+    /** With the default limits ({@link AccountLimits#defaults}). */
+    public Policy(boolean openRegistration, Duration loginTokenTtl) {
+      this(openRegistration, loginTokenTtl, AccountLimits.defaults().loginThrottle(),
+          AccountLimits.defaults().maxTokensPerUser());
+    }
+  }
 
   private final UserRepository users;
   private final TokenRepository tokens;
@@ -64,6 +82,7 @@ public final class AccountService {
   private final Clock clock;
   private final SecureRandom random;
   private final Policy policy;
+  private final LoginThrottle throttle;
 
   public AccountService(UserRepository users, TokenRepository tokens, PasswordHasher hasher,
       AuditLog audit, Clock clock, SecureRandom random, Policy policy) {
@@ -74,6 +93,7 @@ public final class AccountService {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
     this.policy = Objects.requireNonNull(policy, "policy");
+    this.throttle = new LoginThrottle(policy.throttle());
   }
 
   /**
@@ -134,28 +154,50 @@ public final class AccountService {
     return password == null ? Optional.of(pw) : Optional.empty();
   }
 
-  /** Checks the credentials and issues a token; the same 401 for an unknown user or password. */
+  /** {@link #login(String, String, String, String)} from an unknown address. */
   public LoginResponse login(String username, String password, String tokenName) {
+    return login(username, password, tokenName, null);
+  }
+
+  /**
+   * Checks the credentials and issues a token; the same 401 for an unknown user or password.
+   * Failed logins are throttled per account name and per client address ({@link LoginThrottle}):
+   * a throttled attempt is refused with 429 before any password is hashed.
+   *
+   * @param clientAddress the client's address, or null when unknown
+   */
+  public LoginResponse login(String username, String password, String tokenName,
+      String clientAddress) {
     String name = username == null ? "" : username.strip().toLowerCase(java.util.Locale.ROOT);
     String pw = password == null ? "" : password;
     if (pw.length() > MAX_PASSWORD) {
       throw ServiceException.badRequest("password longer than " + MAX_PASSWORD + " characters");
     }
+    String throttleKey = name.length() > 64 ? name.substring(0, 64) : name;
+    throttle.check(throttleKey, clientAddress, clock.instant());
     Optional<User> user = USERNAME.matcher(name).matches() ? users.byUsername(name)
         : Optional.empty();
     boolean ok = hasher.verify(pw, user.map(User::passwordHash).orElse(null));
     if (!ok) {
+      throttle.failed(throttleKey, clientAddress, clock.instant());
       audit.record(user.map(User::id).orElse(null), "user.login.failed", user.map(User::id)
           .orElse(null), details("username", name.length() > 64 ? name.substring(0, 64) : name,
               "reason", user.isPresent() ? "wrong password" : "unknown user"));
       throw ServiceException.unauthorized("wrong username or password");
     }
     User u = user.get();
+    throttle.succeeded(throttleKey);
+    if (u.disabled()) {
+      audit.record(u.id(), "user.login.failed", u.id(), details("username", name, "reason",
+          "disabled"));
+      throw new ServiceException(403, "account_disabled", "this account is disabled: ask an"
+          + " operator");
+    }
     if (hasher.needsRehash(u.passwordHash())) {
       users.updatePasswordHash(u.id(), hasher.hash(pw));
     }
     String label = tokenName == null ? "login" : tokenName(tokenName);
-    NewToken t = issue(u.id(), label, now().plus(policy.loginTokenTtl()));
+    NewToken t = issue(u.id(), label, now().plus(policy.loginTokenTtl()), true);
     audit.record(u.id(), "user.login", u.id(), details("tokenId", t.info().id()));
     return new LoginResponse(t.token(), t.info(), UserView.of(u));
   }
@@ -181,6 +223,9 @@ public final class AccountService {
     }
     User u = users.byId(t.userId())
         .orElseThrow(() -> ServiceException.unauthorized("unknown API token"));
+    if (u.disabled()) {
+      throw ServiceException.unauthorized("the account is disabled: ask an operator");
+    }
     if (t.lastUsedAt() == null || t.lastUsedAt().plus(TOUCH_INTERVAL).isBefore(now)) {
       tokens.touch(t.id(), now);
     }
@@ -208,7 +253,7 @@ public final class AccountService {
       }
       expires = now().plus(Duration.ofDays(d));
     }
-    NewToken t = issue(p.userId(), name, expires);
+    NewToken t = issue(p.userId(), name, expires, false);
     audit.record(p.userId(), "token.create", t.info().id(), details("name", name, "expiresAt",
         t.info().expiresAt()));
     return t;
@@ -242,12 +287,99 @@ public final class AccountService {
     }
   }
 
-  private NewToken issue(String userId, String name, Instant expiresAt) {
-    String token = Tokens.generate(random);
-    ApiToken t = new ApiToken(Ids.next("tok"), userId, name, Tokens.hash(token), now(), expiresAt,
-        null, null);
-    tokens.insert(t);
-    return new NewToken(token, TokenView.of(t));
+  /**
+   * Changes the caller's password: the current one is required (a wrong one is a failed login
+   * for the throttle, answered 403), every other token of the caller is revoked, the one the
+   * request came with is kept.
+   *
+   * @return how many tokens were revoked
+   */
+  public int changePassword(Principal p, String token, String currentPassword,
+      String newPassword, String clientAddress) {
+    User u = users.byId(p.userId())
+        .orElseThrow(() -> ServiceException.unauthorized("the account no longer exists"));
+    if (currentPassword == null || currentPassword.length() > MAX_PASSWORD) {
+      throw ServiceException.badRequest("currentPassword is required");
+    }
+    checkPassword(newPassword, u.username());
+    throttle.check(u.username(), clientAddress, clock.instant());
+    if (!hasher.verify(currentPassword, u.passwordHash())) {
+      throttle.failed(u.username(), clientAddress, clock.instant());
+      audit.record(u.id(), "user.password.change.failed", u.id(), Map.of());
+      throw ServiceException.forbidden("the current password is wrong");
+    }
+    throttle.succeeded(u.username());
+    users.updatePasswordHash(u.id(), hasher.hash(newPassword));
+    String keep = Tokens.wellFormed(token) ? tokens.byHash(Tokens.hash(token))
+        .map(ApiToken::id).orElse(null) : null;
+    int revoked = tokens.revokeAllBut(u.id(), keep, now());
+    audit.record(u.id(), "user.password.change", u.id(), details("revokedTokens", revoked));
+    return revoked;
+  }
+
+  /**
+   * Disables ({@code disabled} true) or enables an account (operators only). Disabling revokes
+   * every token of the account at once and refuses its logins until it is enabled again; an
+   * operator cannot disable their own account.
+   *
+   * @param who a user id ({@code usr_...}) or username
+   */
+  public UserView setDisabled(Principal caller, String who, boolean disabled) {
+    if (!caller.has(Role.OPERATOR)) {
+      throw ServiceException.forbidden("only operators disable or enable accounts");
+    }
+    String key = who == null ? "" : who.strip().toLowerCase(java.util.Locale.ROOT);
+    User u = (Ids.looksLike("usr", who) ? users.byId(who) : users.byUsername(key))
+        .orElseThrow(() -> ServiceException.notFound("user", String.valueOf(who)));
+    if (disabled && u.id().equals(caller.userId())) {
+      throw ServiceException.conflict("an operator cannot disable their own account");
+    }
+    Instant at = disabled ? now() : null;
+    users.setDisabled(u.id(), at);
+    int revoked = disabled ? tokens.revokeAllBut(u.id(), null, now()) : 0;
+    audit.record(caller.userId(), disabled ? "user.disable" : "user.enable", u.id(),
+        details("username", u.username(), "revokedTokens", revoked));
+    return UserView.of(users.byId(u.id()).orElseThrow());
+  }
+
+  /** Serialises token issuing per user, so that the cap holds under concurrent requests. */
+  private final Object[] issueLocks = newLocks(64);
+
+  private static Object[] newLocks(int n) {
+    Object[] locks = new Object[n];
+    for (int i = 0; i < n; i++) {
+      locks[i] = new Object();
+    }
+    return locks;
+  }
+
+  /**
+   * Issues a token within the cap of live tokens per user: a login makes room by revoking the
+   * user's oldest live token (so that a user can always log in); an explicit {@code POST
+   * /api/tokens} is refused with 409 {@code too_many_tokens} instead.
+   */
+  private NewToken issue(String userId, String name, Instant expiresAt, boolean evictOldest) {
+    synchronized (issueLocks[Math.floorMod(userId.hashCode(), issueLocks.length)]) {
+      Instant now = now();
+      List<ApiToken> live = tokens.byUser(userId).stream().filter(x -> x.activeAt(now))
+          .toList(); // newest first
+      int excess = live.size() - policy.maxTokensPerUser() + 1;
+      if (excess > 0 && !evictOldest) {
+        throw new ServiceException(409, "too_many_tokens", "you hold " + live.size()
+            + " live API tokens, the most this server allows: revoke one first (DELETE"
+            + " /api/tokens/{id}, veil tokens revoke ID)");
+      }
+      for (int i = 0; i < excess; i++) {
+        ApiToken old = live.get(live.size() - 1 - i);
+        tokens.revoke(old.id(), userId, now);
+        audit.record(userId, "token.revoke", old.id(), details("reason", "token cap"));
+      }
+      String token = Tokens.generate(random);
+      ApiToken t = new ApiToken(Ids.next("tok"), userId, name, Tokens.hash(token), now,
+          expiresAt, null, null);
+      tokens.insert(t);
+      return new NewToken(token, TokenView.of(t));
+    }
   }
 
   private Instant now() {

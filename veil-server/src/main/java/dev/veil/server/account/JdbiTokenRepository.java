@@ -55,6 +55,14 @@ public final class JdbiTokenRepository implements TokenRepository {
   }
 
   @Override
+  public int revokeAllBut(String userId, String keepId, Instant at) {
+    return jdbi.withHandle(h -> h.createUpdate("UPDATE api_tokens SET revoked_at = :at"
+            + " WHERE user_id = :u AND revoked_at IS NULL AND id <> :keep")
+        .bind("at", Sql.time(at)).bind("u", userId).bind("keep", keepId == null ? "" : keepId)
+        .execute());
+  }
+
+  @Override
   public void touch(String id, Instant at) {
     jdbi.useHandle(h -> h.createUpdate("UPDATE api_tokens SET last_used_at = :at WHERE id = :id")
         .bind("at", Sql.time(at)).bind("id", id).execute());

@@ -17,7 +17,7 @@ import org.jdbi.v3.core.statement.StatementException;
 public final class JdbiUserRepository implements UserRepository {
   private static final RowMapper<User> MAPPER = (rs, ctx) -> new User(rs.getString("id"),
       rs.getString("username"), rs.getString("password_hash"), roles(rs.getString("roles")),
-      Sql.instant(rs, "created_at"));
+      Sql.instant(rs, "created_at"), Sql.instant(rs, "disabled_at"));
 
   private final Jdbi jdbi;
 
@@ -60,6 +60,12 @@ public final class JdbiUserRepository implements UserRepository {
   public void updatePasswordHash(String id, String passwordHash) {
     jdbi.useHandle(h -> h.createUpdate("UPDATE users SET password_hash = :h WHERE id = :id")
         .bind("h", passwordHash).bind("id", id).execute());
+  }
+
+  @Override
+  public boolean setDisabled(String id, java.time.Instant at) {
+    return jdbi.withHandle(h -> h.createUpdate("UPDATE users SET disabled_at = :at WHERE id = :id")
+        .bind("at", Sql.time(at)).bind("id", id).execute()) == 1;
   }
 
   @Override

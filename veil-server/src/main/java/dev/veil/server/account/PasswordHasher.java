@@ -17,7 +17,7 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * (salt and hash in unpadded base64), so that it carries its own cost parameters: raising {@link
  * Params} later leaves old hashes verifiable, and {@link #needsRehash} tells the login to store a
  * new one. Each hash has a fresh 16-byte salt from {@link SecureRandom}; verification compares in
- * constant time. Thread-safe.
+ * constant time. At most {@link HashingSlots} hashes run at once. Thread-safe.
  */
 public final class PasswordHasher {
   private static final String PREFIX = "$argon2id$v=19$";
@@ -58,17 +58,35 @@ public final class PasswordHasher {
 
   private final Params params;
   private final SecureRandom random;
+  private final HashingSlots slots;
   /** Verified against when the user does not exist, so that both cases take as long. */
   private final String decoy;
 
   public PasswordHasher(Params params, SecureRandom random) {
-    this.params = Objects.requireNonNull(params, "params");
-    this.random = Objects.requireNonNull(random, "random");
-    this.decoy = hash("decoy password for unknown users");
+    this(params, random, HashingSlots.defaults());
   }
 
-  /** The PHC string of a new hash of {@code password} under the current parameters. */
+  /**
+   * @param slots bounds the hashes computed at once ({@link #hash} and {@link #verify} answer 503
+   *     when none frees in time)
+   */
+  public PasswordHasher(Params params, SecureRandom random, HashingSlots slots) {
+    this.params = Objects.requireNonNull(params, "params");
+    this.random = Objects.requireNonNull(random, "random");
+    this.slots = Objects.requireNonNull(slots, "slots");
+    this.decoy = hashNow("decoy password for unknown users");
+  }
+
+  /**
+   * The PHC string of a new hash of {@code password} under the current parameters.
+   *
+   * @throws dev.veil.server.core.ServiceException 503 when no hashing slot frees in time
+   */
   public String hash(String password) {
+    return slots.run(() -> hashNow(password));
+  }
+
+  private String hashNow(String password) {
     byte[] salt = new byte[SALT_BYTES];
     random.nextBytes(salt);
     byte[] h = argon2(password, salt, params, HASH_BYTES);
@@ -81,8 +99,12 @@ public final class PasswordHasher {
    * {@code encoded} (no such user) is checked against a decoy hash, so that it takes as long.
    */
   public boolean verify(String password, String encoded) {
+    return slots.run(() -> verifyNow(password, encoded));
+  }
+
+  private boolean verifyNow(String password, String encoded) {
     if (encoded == null) {
-      verify(password, decoy);
+      verifyNow(password, decoy);
       return false;
     }
     Parsed p = parse(encoded);

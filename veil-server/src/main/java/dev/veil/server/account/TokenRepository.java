@@ -21,6 +21,14 @@ public interface TokenRepository {
    */
   boolean revoke(String id, String userId, Instant at);
 
+  /**
+   * Revokes every unrevoked token of the user but {@code keepId}.
+   *
+   * @param keepId the token to keep, or null to revoke all
+   * @return how many were revoked
+   */
+  int revokeAllBut(String userId, String keepId, Instant at);
+
   /** Records a use of the token. */
   void touch(String id, Instant at);
 }

@@ -15,15 +15,26 @@ import dev.veil.server.core.Role;
  * @param passwordHash the Argon2id PHC string ({@link PasswordHasher}); never leaves the server
  * @param roles one or more roles
  * @param createdAt when it was created
+ * @param disabledAt when an operator disabled it, or null for an enabled account
  */
 public record User(String id, String username, String passwordHash, Set<Role> roles,
-    Instant createdAt) {
+    Instant createdAt, Instant disabledAt) {
   public User {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(username, "username");
     Objects.requireNonNull(passwordHash, "passwordHash");
     roles = Set.copyOf(roles);
     Objects.requireNonNull(createdAt, "createdAt");
+  }
+
+  /** An enabled account. */
+  public User(String id, String username, String passwordHash, Set<Role> roles,
+      Instant createdAt) {
+    this(id, username, passwordHash, roles, createdAt, null);
+  }
+
+  public boolean disabled() {
+    return disabledAt != null;
   }
 
   public Principal principal() {

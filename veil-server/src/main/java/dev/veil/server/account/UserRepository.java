@@ -14,6 +14,13 @@ public interface UserRepository {
 
   void updatePasswordHash(String id, String passwordHash);
 
+  /**
+   * Disables the account ({@code at} non-null) or enables it (null).
+   *
+   * @return false if no such user
+   */
+  boolean setDisabled(String id, java.time.Instant at);
+
   /** How many users exist. */
   long count();
 }

@@ -15,6 +15,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.veil.server.account.AccountRoutes;
 import dev.veil.server.account.AccountService;
+import dev.veil.server.account.HashingSlots;
 import dev.veil.server.account.JdbiTokenRepository;
 import dev.veil.server.account.JdbiUserRepository;
 import dev.veil.server.account.PasswordHasher;
@@ -167,8 +168,11 @@ public final class App implements AutoCloseable {
       JdbiDatasetRepository datasetRepo = new JdbiDatasetRepository(db.jdbi());
       AccountService accounts = new AccountService(users,
           new JdbiTokenRepository(db.jdbi()),
-          new PasswordHasher(config.passwordHashing(), random), audit, clock, random,
-          new AccountService.Policy(config.openRegistration(), config.loginTokenTtl()));
+          new PasswordHasher(config.passwordHashing(), random,
+              new HashingSlots(config.accountLimits().hashingSlots(),
+                  config.accountLimits().hashingWait())), audit, clock, random,
+          new AccountService.Policy(config.openRegistration(), config.loginTokenTtl(),
+              config.accountLimits().loginThrottle(), config.accountLimits().maxTokensPerUser()));
       KeyService keys = new KeyService(keySets, blobs, keyCache,
           audit, clock, new KeyService.Policy(config.maxUploadBytes(),
               config.allowInsecureParameters()));

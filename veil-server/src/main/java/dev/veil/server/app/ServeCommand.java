@@ -3,9 +3,12 @@ package dev.veil.server.app;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import dev.veil.server.account.AccountLimits;
+import dev.veil.server.account.LoginThrottle;
 import dev.veil.server.app.App;
 import dev.veil.server.app.ServerConfig;
 import picocli.CommandLine.Command;
@@ -93,6 +96,25 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Accept key sets below 128-bit security (experiments only).")
   boolean allowInsecure;
 
+  @Option(names = "--login-lockout-failures", defaultValue = "10", paramLabel = "N",
+      description = "Failed logins that lock an account for --login-lockout-minutes (backoff"
+          + " starts at half of them; a client address gets ten times as many; default:"
+          + " ${DEFAULT-VALUE}).")
+  int loginLockoutFailures;
+
+  @Option(names = "--login-lockout-minutes", defaultValue = "15", paramLabel = "MIN",
+      description = "How long a login lockout lasts (default: ${DEFAULT-VALUE}).")
+  int loginLockoutMinutes;
+
+  @Option(names = "--password-hashing-slots", paramLabel = "N",
+      description = "Password hashes (Argon2) computed at once; more wait up to 2 s, then get"
+          + " 503 (default: the processors, 2 to 16).")
+  Integer hashingSlots;
+
+  @Option(names = "--max-tokens-per-user", defaultValue = "50", paramLabel = "N",
+      description = "Live API tokens one user may hold (default: ${DEFAULT-VALUE}).")
+  int maxTokensPerUser;
+
   /** Counted down when the server has stopped; tests count it down to stop the command. */
   final CountDownLatch stopped = new CountDownLatch(1);
   private volatile App app;
@@ -128,7 +150,22 @@ public final class ServeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "Invalid value for option '--job-threads':"
           + " must be at least 1, got " + threads);
     }
+    AccountLimits limits;
+    try {
+      AccountLimits d = AccountLimits.defaults();
+      int lock = loginLockoutFailures;
+      limits = d.withLoginThrottle(new LoginThrottle.Policy(lock / 2, lock, 5 * lock, 10 * lock,
+              Duration.ofSeconds(1), Duration.ofMinutes(loginLockoutMinutes),
+              d.loginThrottle().maxEntries()))
+          .withHashingSlots(hashingSlots != null ? hashingSlots : d.hashingSlots())
+          .withMaxTokensPerUser(maxTokensPerUser);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "Invalid account limit: "
+          + e.getMessage() + " (--login-lockout-failures and --login-lockout-minutes must be at"
+          + " least 1, --password-hashing-slots and --max-tokens-per-user at least 1)");
+    }
     ServerConfig config = ServerConfig.builder()
+        .accountLimits(limits)
         .host(host)
         .port(port)
         .dataDir(data)

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.veil.server.account.AccountLimits;
 import dev.veil.server.account.PasswordHasher;
 import dev.veil.server.db.Database;
 
@@ -43,6 +44,7 @@ import dev.veil.server.db.Database;
  *     one process, which takes over every running job at start)
  * @param serverTraining whether the server's own workers run training jobs (default true); false:
  *     training jobs wait for a remote training worker ({@code veil worker --training})
+ * @param accountLimits login throttling, concurrent password hashing and tokens per user
  */
 public record ServerConfig(
     String host,
@@ -67,7 +69,8 @@ public record ServerConfig(
     int jobThreads,
     int jobMaxAttempts,
     Duration jobLease,
-    boolean serverTraining) {
+    boolean serverTraining,
+    AccountLimits accountLimits) {
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -111,6 +114,7 @@ public record ServerConfig(
     if (jobLease == null || jobLease.toSeconds() < 1) {
       throw new IllegalArgumentException("jobLease must be at least a second, got " + jobLease);
     }
+    Objects.requireNonNull(accountLimits, "accountLimits");
   }
 
   /**
@@ -173,6 +177,7 @@ public record ServerConfig(
     b.jobMaxAttempts = jobMaxAttempts;
     b.jobLease = jobLease;
     b.serverTraining = serverTraining;
+    b.accountLimits = accountLimits;
     return b;
   }
 
@@ -212,6 +217,7 @@ public record ServerConfig(
     private int jobMaxAttempts = 3;
     private Duration jobLease = Duration.ofSeconds(60);
     private boolean serverTraining = true;
+    private AccountLimits accountLimits = AccountLimits.defaults();
 
     private Builder() {}
 
@@ -333,11 +339,18 @@ public record ServerConfig(
       return this;
     }
 
+    /** Login throttling, concurrent password hashing and tokens per user. */
+    public Builder accountLimits(AccountLimits v) {
+      accountLimits = v;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(host, port, dataDir, jdbcUrl, dbUser, dbPassword, dbSchema,
           maxUploadBytes, maxJsonBytes, workerThreads, openRegistration, allowInsecureParameters,
           operatorUsername, operatorPassword, passwordHashing, loginTokenTtl, maxDatasetParts,
-          feeBasisPoints, jobWorkers, jobThreads, jobMaxAttempts, jobLease, serverTraining);
+          feeBasisPoints, jobWorkers, jobThreads, jobMaxAttempts, jobLease, serverTraining,
+          accountLimits);
     }
   }
 }

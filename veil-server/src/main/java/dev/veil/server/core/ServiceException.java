@@ -16,6 +16,7 @@ public final class ServiceException extends RuntimeException {
 
   private final int status;
   private final String code;
+  private final long retryAfterSeconds;
 
   /**
    * A refusal with its own code.
@@ -25,7 +26,20 @@ public final class ServiceException extends RuntimeException {
    * @param message what went wrong, for the user
    */
   public ServiceException(int status, String code, String message) {
+    this(status, code, message, 0);
+  }
+
+  /**
+   * A refusal that tells the client when to try again (HTTP {@code Retry-After}).
+   *
+   * @param retryAfterSeconds seconds until a retry may succeed, 0 for no {@code Retry-After}
+   */
+  public ServiceException(int status, String code, String message, long retryAfterSeconds) {
     super(Objects.requireNonNull(message, "message"));
+    if (retryAfterSeconds < 0) {
+      throw new IllegalArgumentException("negative retryAfterSeconds: " + retryAfterSeconds);
+    }
+    this.retryAfterSeconds = retryAfterSeconds;
     if (status < 400 || status > 599) {
       throw new IllegalArgumentException("not an error status: " + status);
     }
@@ -77,11 +91,17 @@ public final class ServiceException extends RuntimeException {
   }
 
   /**
-   * 429 {@code budget_exhausted}: a buyer's query or row budget on a model is used up (the only
-   * limit of this kind: the server does no rate limiting).
+   * 429 {@code budget_exhausted}: a buyer's query or row budget on a model is used up (login
+   * throttling and busy password hashing answer 429 and 503 with their own codes and {@code
+   * Retry-After}).
    */
   public static ServiceException tooManyRequests(String message) {
     return new ServiceException(429, "budget_exhausted", message);
+  }
+
+  /** Seconds the client should wait before retrying ({@code Retry-After}), or 0 for none. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   /** The HTTP status the API answers with. */

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * "message": text}}:
  *
  * <ul>
- *   <li>a {@link ServiceException}: its status and code;
+ *   <li>a {@link ServiceException}: its status and code, and {@code Retry-After} when it names
+ *       a wait;
  *   <li>a broken request body ({@link UploadInterruptedException}): 400 {@code
  *       upload_interrupted};
  *   <li>Javalin's own responses (no such route: 404 {@code not_found}; a method the route lacks):
@@ -36,8 +37,12 @@ public final class ApiErrors {
   private ApiErrors() {}
 
   public static void install(RoutesConfig routes, ObjectMapper mapper) {
-    routes.exception(ServiceException.class, (e, ctx) ->
-        write(ctx, mapper, e.status(), e.code(), e.getMessage()));
+    routes.exception(ServiceException.class, (e, ctx) -> {
+      if (e.retryAfterSeconds() > 0) {
+        ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+      }
+      write(ctx, mapper, e.status(), e.code(), e.getMessage());
+    });
     routes.exception(UploadInterruptedException.class, (e, ctx) -> {
       LOG.info("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
       write(ctx, mapper, 400, "upload_interrupted", e.getMessage());

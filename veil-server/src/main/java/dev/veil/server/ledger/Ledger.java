@@ -137,13 +137,26 @@ public final class Ledger {
    */
   public LedgerTransaction deposit(String operatorId, String userId, long amount,
       String idempotencyKey, String memo) {
+    return depositOnce(operatorId, userId, amount, idempotencyKey, memo).transaction();
+  }
+
+  /**
+   * A transaction and whether this call wrote it ({@code replayed} false) or found it written by
+   * an earlier or concurrent call with the same idempotency key ({@code replayed} true): callers
+   * record an effect (an audit record) only when it is not a replay.
+   */
+  public record Posted(LedgerTransaction transaction, boolean replayed) {}
+
+  /** {@link #deposit}, telling whether this call wrote the transaction or replayed it. */
+  public Posted depositOnce(String operatorId, String userId, long amount,
+      String idempotencyKey, String memo) {
     Objects.requireNonNull(operatorId, "operatorId");
     Objects.requireNonNull(userId, "userId");
     checkAmount(amount);
     checkMemo(memo);
     String key = scopedKey("deposit", operatorId, idempotencyKey);
     String hash = Digests.sha256Hex("deposit\n" + userId + "\n" + amount + "\n" + memo);
-    return idempotent(key, hash, () -> Sql.inTransaction(jdbi, h -> {
+    return idempotentPosted(key, hash, () -> Sql.inTransaction(jdbi, h -> {
       Instant now = clock.instant();
       repo.ensureUserAccounts(h, userId, now);
       return post(h, "DEPOSIT", key, hash, null, operatorId, memo, List.of(
@@ -370,17 +383,22 @@ public final class Ledger {
    */
   private LedgerTransaction idempotent(String key, String hash,
       Supplier<LedgerTransaction> write) {
+    return idempotentPosted(key, hash, write).transaction();
+  }
+
+  /** {@link #idempotent}, telling whether the transaction was written here or replayed. */
+  private Posted idempotentPosted(String key, String hash, Supplier<LedgerTransaction> write) {
     if (key != null) {
       Optional<LedgerTransaction> earlier = replay(key, hash);
       if (earlier.isPresent()) {
-        return earlier.get();
+        return new Posted(earlier.get(), true);
       }
     }
     try {
-      return write.get();
+      return new Posted(write.get(), false);
     } catch (RuntimeException e) {
       if (key != null && Sql.isUniqueViolation(e)) {
-        return replay(key, hash).orElseThrow(() -> e);
+        return new Posted(replay(key, hash).orElseThrow(() -> e), true);
       }
       throw e;
     }

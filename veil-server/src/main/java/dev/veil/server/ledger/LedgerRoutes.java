@@ -17,7 +17,8 @@ import dev.veil.server.http.Routes;
 
 /**
  * Ledger routes: {@code GET /api/balance} (the caller's balances and latest transactions), {@code
- * POST /api/deposits} (operators credit a user; {@code Idempotency-Key} header), {@code GET
+ * POST /api/deposits} (operators credit a user; {@code Idempotency-Key} header: a replay answers
+ * the first transaction and writes no second audit record), {@code GET
  * /api/ledger/verify} (operators).
  */
 public final class LedgerRoutes implements ApiModule {
@@ -74,10 +75,13 @@ public final class LedgerRoutes implements ApiModule {
       if (req.amount() == null) {
         throw ServiceException.badRequest("missing 'amount' (minor units)");
       }
-      LedgerTransaction t = ledger.deposit(p.userId(), userId, req.amount(),
+      Ledger.Posted posted = ledger.depositOnce(p.userId(), userId, req.amount(),
           ctx.header(IDEMPOTENCY_KEY), req.memo());
-      audit.record(p.userId(), "ledger.deposit", userId, Map.of("amount", req.amount(),
-          "transaction", t.id()));
+      LedgerTransaction t = posted.transaction();
+      if (!posted.replayed()) { // one audit record per effect: a replay records nothing
+        audit.record(p.userId(), "ledger.deposit", userId, Map.of("amount", req.amount(),
+            "transaction", t.id()));
+      }
       ctx.status(201).json(TransactionView.of(t));
     });
     r.get("/api/ledger/verify", (ctx, p) -> {

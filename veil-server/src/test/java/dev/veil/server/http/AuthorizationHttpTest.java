@@ -36,7 +36,8 @@ class AuthorizationHttpTest {
   /** The routes only operators may call. */
   static final Set<String> OPERATOR_ONLY = Set.of("GET /api/audit", "GET /api/audit/verify",
       "GET /api/audit/checkpoints", "POST /api/audit/checkpoints",
-      "POST /api/users", "POST /api/deposits", "GET /api/ledger/verify");
+      "POST /api/users", "POST /api/deposits", "GET /api/ledger/verify",
+      "POST /api/users/{user}/disable", "POST /api/users/{user}/enable");
   private static final Pattern PARAM = Pattern.compile("\\{([a-zA-Z0-9]+)\\}");
 
   @TempDir static Path dir;
@@ -140,6 +141,8 @@ class AuthorizationHttpTest {
         value = aliceJob;
       } else if (name.equals("id") && r.path().startsWith("/api/workers/")) {
         value = aliceWorker;
+      } else if (name.equals("user")) {
+        value = "alice";
       } else if (name.equals("sha256")) {
         value = TestCrypto.sha256(TestCrypto.ciphertext(1));
       } else if (name.equals("index")) {
@@ -175,6 +178,7 @@ class AuthorizationHttpTest {
     List<String> keys = routes().stream().map(Route::key).toList();
     assertThat(keys).containsAll(ANONYMOUS).containsAll(OPERATOR_ONLY)
         .contains("PUT /api/datasets/{id}/parts/{index}", "DELETE /api/tokens/{id}",
+            "POST /api/me/password",
             "POST /api/jobs", "GET /api/jobs/{id}/events", "GET /api/jobs/{id}/result",
             "POST /api/jobs/{id}/cancel", "PATCH /api/models/{id}", "POST /api/inputs",
             "GET /api/balance", "POST /api/workers", "DELETE /api/workers/{id}",
@@ -277,7 +281,7 @@ class AuthorizationHttpTest {
       if (!OPERATOR_ONLY.contains(r.key())) {
         continue;
       }
-      Response resp = call(r, r.path(), alice);
+      Response resp = call(r, aliceObjects(r, aliceUploading), alice);
       assertThat(resp.status()).as(r.key()).isEqualTo(403);
       assertThat(resp.error()).isEqualTo("forbidden");
     }

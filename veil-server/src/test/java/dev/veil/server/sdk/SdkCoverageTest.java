@@ -32,6 +32,8 @@ class SdkCoverageTest {
       Map.entry("logout", "logout"), Map.entry("me", "me"),
       Map.entry("createUser", "createUser"), Map.entry("listTokens", "listTokens"),
       Map.entry("createToken", "createToken"), Map.entry("revokeToken", "revokeToken"),
+      Map.entry("changePassword", "changePassword"), Map.entry("disableUser", "disableUser"),
+      Map.entry("enableUser", "enableUser"),
       Map.entry("listKeySets", "listKeySets"), Map.entry("createKeySet", "createKeySet"),
       Map.entry("getKeySet", "getKeySet"), Map.entry("uploadPublicKey", "uploadPublicKey"),
       Map.entry("uploadEvaluationKeys", "uploadEvaluationKeys"),

@@ -43,7 +43,19 @@ public final class InMemoryAccounts {
     @Override
     public synchronized void updatePasswordHash(String id, String passwordHash) {
       User u = byId.get(id);
-      byId.put(id, new User(u.id(), u.username(), passwordHash, u.roles(), u.createdAt()));
+      byId.put(id, new User(u.id(), u.username(), passwordHash, u.roles(), u.createdAt(),
+          u.disabledAt()));
+    }
+
+    @Override
+    public synchronized boolean setDisabled(String id, Instant at) {
+      User u = byId.get(id);
+      if (u == null) {
+        return false;
+      }
+      byId.put(id, new User(u.id(), u.username(), u.passwordHash(), u.roles(), u.createdAt(),
+          at));
+      return true;
     }
 
     @Override
@@ -83,6 +95,18 @@ public final class InMemoryAccounts {
       byId.put(id, new ApiToken(t.id(), t.userId(), t.name(), t.tokenHash(), t.createdAt(),
           t.expiresAt(), t.lastUsedAt(), at));
       return true;
+    }
+
+    @Override
+    public synchronized int revokeAllBut(String userId, String keepId, Instant at) {
+      int n = 0;
+      for (ApiToken t : List.copyOf(byId.values())) {
+        if (t.userId().equals(userId) && t.revokedAt() == null && !t.id().equals(keepId)) {
+          revoke(t.id(), userId, at);
+          n++;
+        }
+      }
+      return n;
     }
 
     @Override
