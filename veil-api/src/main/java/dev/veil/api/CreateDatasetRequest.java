@@ -11,6 +11,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param meta {@code meta.json} of the {@code veil encrypt} directory, as it is
  * @param pricePerTraining price of one training job by another user, in minor units (0: free)
  * @param listed whether others may find it once READY (null: no)
+ * @param handoverHours hours the data owner has to hand a paid training over to its builder's key
+ *     before the builder is refunded; null for the default (72)
  */
 public record CreateDatasetRequest(String name, String description, String keySetId,
-    JsonNode meta, Long pricePerTraining, Boolean listed) {}
+    JsonNode meta, Long pricePerTraining, Boolean listed, Integer handoverHours) {
+  /** A request with the default hand-over time. */
+  public CreateDatasetRequest(String name, String description, String keySetId, JsonNode meta,
+      Long pricePerTraining, Boolean listed) {
+    this(name, description, keySetId, meta, pricePerTraining, listed, null);
+  }
+}

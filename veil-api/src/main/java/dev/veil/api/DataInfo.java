@@ -2,7 +2,9 @@ package dev.veil.api;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.veil.ml.train.TrainingKind;
 
 /**
  * {@code data.veil/meta.json} ({@code veil encrypt}, format {@value #FORMAT}): the public
@@ -25,11 +27,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param ciphertexts ciphertext files: the parts of an upload
  * @param paramsDigest the parameters' digest
  * @param keyId the key pair's id (first 16 hex digits of SHA-256 of {@code public.key})
+ * @param tables the tables the data set holds for its model kind, in part order ({@code
+ *     TrainingKind#tables}: {@code z}; {@code a, w}; {@code z-c000, z-c001, ...} one label table
+ *     per class for ovr), each of {@code ciphertexts} parts; null in files written before it was
+ *     recorded: the kind's tables for the label's classes
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DataInfo(String format, String model, Integer rows, Integer features,
     List<String> featureNames, Label label, Scaling scaler, Integer iterations, Integer degree,
-    Integer slots, Integer ciphertexts, String paramsDigest, String keyId) {
+    Integer slots, Integer ciphertexts, String paramsDigest, String keyId, List<String> tables) {
   /** The format tag of an encrypted data set. */
   public static final String FORMAT = "veil-data/1";
 
@@ -53,12 +59,40 @@ public record DataInfo(String format, String model, Integer rows, Integer featur
     FileChecks.optionalAtLeast(slots, 1, "slots");
     FileChecks.featureNames(featureNames, d);
     FileChecks.scaler(scaler, d, "the data set");
+    TrainingKind kind = TrainingKind.of(model);
+    List<String> expected = kind.tables(label == null || label.classes() == null ? 0
+        : label.classes().size());
+    if (tables != null && !tables.equals(expected)) {
+      throw new IllegalArgumentException("tables: a " + kind.id() + " data set of this label"
+          + " holds the tables " + expected + ", the metadata names " + tables);
+    }
     return this;
+  }
+
+  /**
+   * The tables the data set holds, in part order: {@link #tables} or, where a file does not
+   * record them, the kind's tables for the label's classes.
+   *
+   * @throws IllegalArgumentException for an unknown kind, or ovr without 2 classes or more
+   */
+  @JsonIgnore
+  public List<String> tableNames() {
+    if (tables != null) {
+      return tables;
+    }
+    return TrainingKind.of(model).tables(label == null || label.classes() == null ? 0
+        : label.classes().size());
+  }
+
+  /** The data set's parts: {@link #tableNames()} times {@link #ciphertexts} each. */
+  @JsonIgnore
+  public int partCount() {
+    return tableNames().size() * ciphertexts;
   }
 
   /** The same without the scaler: what users other than the owner see. */
   public DataInfo withoutScaler() {
     return new DataInfo(format, model, rows, features, featureNames, label, null, iterations,
-        degree, slots, ciphertexts, paramsDigest, keyId);
+        degree, slots, ciphertexts, paramsDigest, keyId, tables);
   }
 }

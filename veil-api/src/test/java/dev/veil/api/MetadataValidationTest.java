@@ -24,7 +24,7 @@ class MetadataValidationTest {
       List<String> names, Scaling scaler, Integer iterations, Integer slots,
       Integer ciphertexts) {
     return new DataInfo(format, "logistic", rows, features, names, new Label("y", null), scaler,
-        iterations, 3, slots, ciphertexts, "ab12", "k");
+        iterations, 3, slots, ciphertexts, "ab12", "k", null);
   }
 
   @Test

@@ -64,10 +64,11 @@ final class Datasets {
 
   /** A new data set from the directory, every part uploaded, READY. */
   Dataset upload(Path dataDir, String name, String description, String keySetId,
-      long pricePerTraining, boolean listed, TransferListener listener) throws IOException {
+      long pricePerTraining, boolean listed, Integer handoverHours, TransferListener listener)
+      throws IOException {
     LocalDirs.DataDir d = LocalDirs.dataDir(dataDir);
     Dataset ds = create(new CreateDatasetRequest(name, description, keySetId, d.meta(),
-        pricePerTraining, listed));
+        pricePerTraining, listed, handoverHours));
     return uploadParts(ds.id(), d, null, listener);
   }
 

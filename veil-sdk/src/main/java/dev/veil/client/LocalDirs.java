@@ -9,6 +9,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.veil.api.DataInfo;
 
 /**
  * Reads the directories the {@code veil} command line writes ({@link VeilFiles} names their
@@ -38,26 +39,27 @@ final class LocalDirs {
   }
 
   /**
-   * A logistic data set of {@code veil encrypt} (the parts layout the API takes), every
-   * ciphertext {@code z-NNNNN.ct} present.
+   * A data set of {@code veil encrypt} of any training kind (the parts layout the API takes: the
+   * metadata's tables one after the other, {@code TABLE-NNNNN.ct} each), every ciphertext present.
    */
   static DataDir dataDir(Path dir) throws IOException {
     String what = "an encrypted data set from veil encrypt";
     Path metaFile = requireFile(dir, VeilFiles.META, what);
     JsonNode meta = readMeta(metaFile, VeilFiles.DATA_FORMAT, what);
-    String model = meta.path("model").asText("logistic");
-    if (!model.equals("logistic")) {
-      throw new IllegalArgumentException(dir + " was encrypted for a '" + model + "' model; the"
-          + " server takes logistic data sets (parts z-NNNNN.ct): encrypt with keys made by veil"
-          + " keygen --model logistic");
+    DataInfo info;
+    try {
+      info = Json.MAPPER.treeToValue(meta, DataInfo.class).validate();
+    } catch (JacksonException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(metaFile + ": not " + what + " (" + e.getMessage()
+          + ")");
     }
-    int n = meta.path("ciphertexts").asInt(0);
-    if (n < 1) {
-      throw new IllegalArgumentException(metaFile + ": 'ciphertexts' must be 1 or more");
-    }
-    List<Path> parts = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      parts.add(requireFile(dir, VeilFiles.datasetPart(i), what));
+    List<String> tables = info.tableNames();
+    int n = info.ciphertexts();
+    List<Path> parts = new ArrayList<>(tables.size() * n);
+    for (String table : tables) {
+      for (int i = 0; i < n; i++) {
+        parts.add(requireFile(dir, VeilFiles.tablePart(table, i), what));
+      }
     }
     return new DataDir(meta, parts);
   }

@@ -23,6 +23,7 @@ import dev.veil.api.CreateTokenRequest;
 import dev.veil.api.Dataset;
 import dev.veil.api.DepositRequest;
 import dev.veil.api.Input;
+import dev.veil.api.Handover;
 import dev.veil.api.Job;
 import dev.veil.api.JobState;
 import dev.veil.api.KeySet;
@@ -103,6 +104,8 @@ public final class VeilClient {
   private final JobWaiter waiter;
   private final Ledger ledger;
 
+  private final Handovers handovers;
+
   private VeilClient(Transport transport) {
     this.transport = transport;
     Uploads uploads = new Uploads(transport);
@@ -112,6 +115,7 @@ public final class VeilClient {
     this.models = new Models(transport);
     this.inputs = new Inputs(uploads);
     this.jobs = new Jobs(transport, new Downloads(transport));
+    this.handovers = new Handovers(transport, uploads, new Downloads(transport));
     Settings s = transport.settings();
     this.waiter = new JobWaiter(jobs::get, s.serverSentEvents() ? new JobEventStream(transport)
         : null, s.pollInterval(), s.eventsCheckInterval());
@@ -429,8 +433,20 @@ public final class VeilClient {
    */
   public Dataset uploadDataset(Path dataDir, String name, String description, String keySetId,
       long pricePerTraining, boolean listed, TransferListener listener) throws IOException {
-    return datasets.upload(dataDir, name, description, keySetId, pricePerTraining, listed,
+    return datasets.upload(dataDir, name, description, keySetId, pricePerTraining, listed, null,
         listener);
+  }
+
+  /**
+   * {@link #uploadDataset(Path, String, String, String, long, boolean, TransferListener)} with
+   * the hours the owner gives itself to hand a paid training over (null: the server's default,
+   * 72) before the builder is refunded.
+   */
+  public Dataset uploadDataset(Path dataDir, String name, String description, String keySetId,
+      long pricePerTraining, boolean listed, Integer handoverHours, TransferListener listener)
+      throws IOException {
+    return datasets.upload(dataDir, name, description, keySetId, pricePerTraining, listed,
+        handoverHours, listener);
   }
 
   /** {@link #uploadDataset(Path, String, String, String, long, boolean, TransferListener)}. */
@@ -555,6 +571,42 @@ public final class VeilClient {
   public Download downloadResult(String jobId, Path target, TransferListener listener)
       throws IOException {
     return jobs.downloadResult(jobId, target, listener);
+  }
+
+  // ---------------------------------------------------------------- hand-overs (data owner)
+
+  /** The caller's pending hand-overs: paid trainings on its data sets waiting for its switch. */
+  public List<Handover> listHandovers() {
+    return handovers.list();
+  }
+
+  /** One pending hand-over (the data set's owner only; 404 for anyone else). */
+  public Handover getHandover(String jobId) {
+    return handovers.get(jobId);
+  }
+
+  /** Downloads the masked model to switch (ciphertexts in the VeilIO format, in order). */
+  public Download downloadMaskedModel(String jobId, Path target) throws IOException {
+    return handovers.masked(jobId, target);
+  }
+
+  /** Downloads the builder's public key, the target of the switch. */
+  public Download downloadHandoverPublicKey(String jobId, Path target) throws IOException {
+    return handovers.publicKey(jobId, target);
+  }
+
+  /** Downloads the parameters of the builder's key set (the data set's). */
+  public Download downloadHandoverParameters(String jobId, Path target) throws IOException {
+    return handovers.parameters(jobId, target);
+  }
+
+  /**
+   * Uploads the flooded public key switch of the masked model ({@code
+   * dev.veil.he.multiparty.PublicKeySwitch}): the platform unmasks it and delivers the model to
+   * the builder; the job after.
+   */
+  public Job deliverHandover(String jobId, Path switched) throws IOException {
+    return handovers.deliver(jobId, switched);
   }
 
   /** {@link #downloadResult(String, Path, TransferListener)} without progress. */

@@ -42,6 +42,11 @@ public final class VeilFiles {
     return String.format(Locale.ROOT, "z-%05d.ct", index);
   }
 
+  /** Ciphertext {@code index} of the named table of a data set: {@code a-00000.ct}, ... */
+  public static String tablePart(String table, int index) {
+    return String.format(Locale.ROOT, "%s-%05d.ct", table, index);
+  }
+
   /** Feature {@code feature} of batch {@code batch} of rows for inference. */
   public static String rowsFile(int batch, int feature) {
     return String.format(Locale.ROOT, "x-%05d-%04d.ct", batch, feature);

@@ -91,11 +91,27 @@ final class InferenceBench {
     }
   }
 
-  /** One in-process measurement. */
+  /**
+   * One in-process measurement: each batch parses the request's bytes (the buyer's 18
+   * ciphertexts, seed expansion included), computes the probabilities, sanitises them and
+   * serialises the result, the work a server's worker does for one request without the transport,
+   * the storage and the bookkeeping. {@code phaseNanos}: thread time in each of those steps, summed
+   * over the threads (parse, compute, sanitise, serialise).
+   */
   record InProcess(int threads, int threadsPerJob, int batches, long rows, double seconds,
-      double cpuSeconds) {
+      double cpuSeconds, long[] phaseNanos) {
     double rowsPerSecond() {
       return rows / seconds;
+    }
+
+    /** Wall milliseconds per batch in each step, summed over the threads. */
+    Map<String, Double> msPerBatch() {
+      Map<String, Double> out = new LinkedHashMap<>();
+      String[] names = {"parse", "compute", "sanitise", "serialise"};
+      for (int i = 0; i < names.length; i++) {
+        out.put(names[i], phaseNanos[i] / 1e6 / batches);
+      }
+      return out;
     }
   }
 
@@ -294,6 +310,9 @@ final class InferenceBench {
         ones()));
     if (withWeights) {
       model.put("weights", weights);
+      // a hosted listing's weights must come from veil decrypt --for-sharing: the record it writes
+      model.put("decryption", Map.of("mode", "flooded", "securityBits", 30,
+          "sharedDecryptions", 16, "log2Sigma", 40.0, "precisionBits", 12.0));
     }
     return model;
   }
@@ -465,9 +484,10 @@ final class InferenceBench {
   }
 
   /**
-   * The same computation in-process: {@code threads} threads, each with a context of {@code
-   * threadsPerJob} threads, compute probabilities for the first buyer's batch and sanitise them
-   * (flooding for {@code floodingResults}) {@code batches} times each after a warm-up.
+   * The same work in-process: {@code threads} threads, each with a context of {@code
+   * threadsPerJob} threads, each batch parsing the first buyer's request bytes, computing
+   * probabilities, sanitising them (flooding for {@code floodingResults}) and serialising the
+   * result, {@code batches} times each after a warm-up.
    */
   InProcess inProcess(int threads, int threadsPerJob, int batches, long floodingResults) {
     Buyer b = buyers.get(0);
@@ -478,32 +498,26 @@ final class InferenceBench {
     CyclicBarrier done = new CyclicBarrier(threads + 1);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      List<Future<Object>> futures = new ArrayList<>();
+      List<Future<long[]>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         futures.add(pool.submit(() -> {
+          long[] phases = new long[4];
           try (HeContext ctx = new HeContext(params, threadsPerJob)) {
-            Ciphertext[] cts = new Ciphertext[b.inputCiphertexts];
-            try (InputStream in = new ByteArrayInputStream(b.input)) {
-              for (int c = 0; c < cts.length; c++) {
-                cts[c] = VeilIO.readCiphertext(in, ctx);
-              }
-            }
             FeatureMajorInference fm = new FeatureMajorInference(new Evaluator(ctx, b.evk));
             OutputSanitizer sanitizer = new OutputSanitizer(ctx, b.pk, policy,
                 settings.minPrecisionBits());
-            FeatureMajorInference.Batch batch = new FeatureMajorInference.Batch(cts, rows);
             ResultDescriptor raw = new ResultDescriptor(Layout.of(params.slots(), rows, 1),
                 ResultDescriptor.Output.PROBABILITIES, false);
             for (int i = 0; i < 2; i++) {
-              score(fm, sanitizer, batch, model, sigmoid, raw);
+              batch(ctx, b, fm, sanitizer, model, sigmoid, raw, new long[4]);
             }
             ready.await();
             for (int i = 0; i < batches; i++) {
-              score(fm, sanitizer, batch, model, sigmoid, raw);
+              batch(ctx, b, fm, sanitizer, model, sigmoid, raw, phases);
             }
             done.await();
           }
-          return null;
+          return phases;
         }));
       }
       ServerBenchmark.await(ready);
@@ -512,25 +526,61 @@ final class InferenceBench {
       ServerBenchmark.await(done);
       double seconds = (System.nanoTime() - start) / 1e9;
       double cpuSeconds = (ServerBenchmark.processCpuNanos() - cpu) / 1e9;
-      for (Future<Object> f : futures) {
-        ServerBenchmark.join(f);
+      long[] phases = new long[4];
+      for (Future<long[]> f : futures) {
+        long[] p = ServerBenchmark.join(f);
+        for (int i = 0; i < phases.length; i++) {
+          phases[i] += p[i];
+        }
       }
       InProcess r = new InProcess(threads, threadsPerJob, threads * batches,
-          (long) threads * batches * rows, seconds, cpuSeconds);
+          (long) threads * batches * rows, seconds, cpuSeconds, phases);
+      StringBuilder split = new StringBuilder();
+      r.msPerBatch().forEach((k, v) -> split.append(String.format(Locale.ROOT, " %s %.0f,", k,
+          v)));
       log.printf(Locale.ROOT, "  in-process, %d thread%s: %d batches in %.2f s: %,.0f rows/s,"
-              + " %.0f ms of processor time per batch%n", threads, threads == 1 ? "" : "s",
-          r.batches(), seconds, r.rowsPerSecond(), cpuSeconds * 1000 / r.batches());
+              + " %.0f ms of processor time per batch; ms per batch:%s%n", threads,
+          threads == 1 ? "" : "s", r.batches(), seconds, r.rowsPerSecond(),
+          cpuSeconds * 1000 / r.batches(), split);
       return r;
     } finally {
       pool.shutdownNow();
     }
   }
 
-  private static void score(FeatureMajorInference fm, OutputSanitizer sanitizer,
-      FeatureMajorInference.Batch batch, LogisticModel model, SigmoidApproximation sigmoid,
-      ResultDescriptor raw) {
-    Ciphertext p = fm.probabilities(batch, model, sigmoid).ciphertext();
-    sanitizer.sanitize(new EncryptedResult(new Ciphertext[] {p}, raw));
+  /**
+   * One request's work in-process: parse the request's bytes, compute, sanitise, serialise; the
+   * time of each step added to {@code phases}.
+   */
+  private void batch(HeContext ctx, Buyer b, FeatureMajorInference fm, OutputSanitizer sanitizer,
+      LogisticModel model, SigmoidApproximation sigmoid, ResultDescriptor raw, long[] phases)
+      throws IOException {
+    long t0 = System.nanoTime();
+    Ciphertext[] cts = new Ciphertext[b.inputCiphertexts];
+    try (InputStream in = new ByteArrayInputStream(b.input)) {
+      for (int c = 0; c < cts.length; c++) {
+        cts[c] = VeilIO.readCiphertext(in, ctx);
+      }
+    }
+    long t1 = System.nanoTime();
+    Ciphertext p = fm.probabilities(new FeatureMajorInference.Batch(cts, rows), model, sigmoid)
+        .ciphertext();
+    long t2 = System.nanoTime();
+    EncryptedResult clean = sanitizer.sanitize(new EncryptedResult(new Ciphertext[] {p}, raw));
+    long t3 = System.nanoTime();
+    byte[] out = UploadBench.bytes(o -> {
+      for (Ciphertext ct : clean.ciphertexts()) {
+        VeilIO.write(o, ct);
+      }
+    });
+    long t4 = System.nanoTime();
+    if (out.length == 0) {
+      throw new IllegalStateException("an empty result");
+    }
+    phases[0] += t1 - t0;
+    phases[1] += t2 - t1;
+    phases[2] += t3 - t2;
+    phases[3] += t4 - t3;
   }
 
   /**

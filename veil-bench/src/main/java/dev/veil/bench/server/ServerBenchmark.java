@@ -336,6 +336,24 @@ public final class ServerBenchmark {
       inference.put("jobWorkers", workers);
       inference.put("threadsPerJob", config.jobThreads());
       inference.put("inProcessThreads", workers);
+      // the same compute threads on both sides: jobs run at once x engine threads per job
+      inference.put("computeThreads", workers * config.jobThreads());
+      inference.put("inProcessComputeThreads", workers * config.jobThreads());
+      inference.put("includes", "rowsPerSecond: per request, the buyer's ciphertexts (encrypted"
+          + " by the buyer once, before the rounds, and sent again by every request) uploaded"
+          + " over loopback HTTP (POST /api/inputs: received, hashed, written and synced), the"
+          + " job submitted (admission, budget, hold), claimed by a worker, the rows read from"
+          + " the blob store and parsed, probabilities computed, sanitised (cleared, level 0,"
+          + " re-randomised, flooded), the result stored, the job followed by server-sent events"
+          + " and the result downloaded; inProcessRowsPerSecond: per batch, the same request"
+          + " bytes parsed, the same probabilities computed and sanitised with the same flooding,"
+          + " the result serialised, with no transport, storage or bookkeeping; worker: as"
+          + " rowsPerSecond, the job claimed by remote workers over HTTP which download the rows"
+          + " and upload the result");
+      ObjectNode phases = inference.putObject("inProcessMsPerBatch");
+      for (String phase : local.get(0).msPerBatch().keySet()) {
+        phases.put(phase, round1(median(local, l -> l.msPerBatch().get(phase))));
+      }
       inference.put("inProcessRowsPerSecond1Thread", Math.round(single.rowsPerSecond()));
       double[] latencies = rounds.stream().flatMapToDouble(r -> Arrays.stream(r.latenciesMs()))
           .sorted().toArray();

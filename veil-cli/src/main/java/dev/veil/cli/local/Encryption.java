@@ -186,7 +186,7 @@ public final class Encryption {
     String keyId = Keys.checkPublicKey(keysDir, keys);
     DataInfo info = new DataInfo(DataInfo.FORMAT, kind.id(), n, d, t.featureNames(), labelInfo,
         Scaling.of(scaler), keys.iterations(), keys.degree(), params.slots(),
-        layout.ciphertexts(), params.digestHex(), keyId);
+        layout.ciphertexts(), params.digestHex(), keyId, names);
     try (HeContext ctx = new HeContext(params, Workflow.threads())) {
       PublicKey pk = Store.readVeil(keysDir.resolve(PUBLIC_KEY),
           in -> VeilIO.readPublicKey(in, ctx));

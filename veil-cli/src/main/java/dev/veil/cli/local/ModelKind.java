@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
+import dev.veil.ml.train.TrainingKind;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -36,6 +37,16 @@ public enum ModelKind {
 
   String description() {
     return description;
+  }
+
+  /** The kind veil-ml trains ({@link TrainingKind}); null for {@link #INFERENCE}. */
+  public TrainingKind training() {
+    return switch (this) {
+      case LOGISTIC -> TrainingKind.LOGISTIC;
+      case LINEAR -> TrainingKind.LINEAR;
+      case OVR -> TrainingKind.OVR;
+      case INFERENCE -> null;
+    };
   }
 
   boolean isTraining() {

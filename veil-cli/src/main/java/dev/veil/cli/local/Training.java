@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -20,28 +19,28 @@ import dev.veil.api.KeysInfo;
 import dev.veil.api.TrainingInfo;
 import dev.veil.cli.output.Bars;
 import dev.veil.cli.output.Progress;
-import dev.veil.he.ckks.Encoder;
-import dev.veil.he.ckks.Evaluator;
 import dev.veil.he.io.VeilIO;
 import dev.veil.he.rlwe.Ciphertext;
 import dev.veil.he.rlwe.EvaluationKeys;
 import dev.veil.he.rlwe.HeContext;
+import dev.veil.he.rlwe.MissingKeyException;
 import dev.veil.he.rlwe.Parameters;
 import dev.veil.ml.linalg.Layout;
-import dev.veil.ml.plain.NesterovLogisticRegression.LearningRate;
-import dev.veil.ml.train.EncryptedLinearRegression;
-import dev.veil.ml.train.EncryptedLogisticRegression;
+import dev.veil.ml.train.ModelTraining;
+import dev.veil.ml.train.TrainingKind;
 import dev.veil.ml.train.TrainingPlan;
+import dev.veil.ml.train.TrainingReport;
 
 /**
  * {@code veil train}'s step: training on an encrypted data set with the evaluation keys only (no
  * secret key is read or needed), writing the encrypted model directory with its training report.
+ * The run itself is {@link ModelTraining}'s, the one the server's training jobs run too.
  */
 public final class Training {
   private Training() {}
 
   /** Linear regression's default constant step size (plain.LinearRegression's default). */
-  public static final double LINEAR_LEARNING_RATE = 0.5;
+  public static final double LINEAR_LEARNING_RATE = ModelTraining.LINEAR_LEARNING_RATE;
 
 
   /** The trained, still encrypted model. */
@@ -91,88 +90,50 @@ public final class Training {
     int deg = degree != null ? degree : Objects.requireNonNullElse(data.degree(), 0);
     int n = data.rows();
     int d = data.features();
-    TrainingPlan plan = null;
-    Layout layout;
-    int[] rotations;
-    if (kind == ModelKind.LINEAR) {
-      int per = EncryptedLinearRegression.LEVELS_PER_ITERATION;
-      if (it * per > params.maxLevel()) {
-        throw Store.bad(it + " iterations need " + it * per + " levels (" + per + " per"
-            + " iteration) but the parameters have " + params.maxLevel() + ": use at most "
-            + params.maxLevel() / per + " iterations, or keys made for more");
-      }
-      layout = EncryptedLinearRegression.layout(params, n, d);
-      rotations = EncryptedLinearRegression.rotationsNeeded(params, n, d);
-    } else {
-      plan = Workflow.planner(n, d, it, deg).withParameters(params).plan();
-      layout = plan.layout();
-      rotations = plan.rotations();
+    int classes = kind == ModelKind.OVR ? Workflow.classCount(data.label(), dataDir) : 1;
+    if (kind.hasSigmoid()) {
+      Workflow.sigmoid(deg); // the option's name in the message
     }
+    ModelTraining.Setup setup;
+    try {
+      setup = ModelTraining.setup(new ModelTraining.Spec(kind.training(), n, d, classes, it, deg,
+          0, alpha), params);
+    } catch (IllegalArgumentException e) {
+      throw Store.bad(e.getMessage());
+    }
+    Layout layout = setup.layout();
     if (layout.ciphertexts() != data.ciphertexts()) {
       throw Store.bad(dataDir + ": " + data.ciphertexts() + " ciphertexts, the layout of "
           + n + " rows x " + d + " features has " + layout.ciphertexts());
     }
-    int classes = kind == ModelKind.OVR ? Workflow.classCount(data.label(), dataDir) : 1;
     checkEvaluationKeysMatch(evalKeys, kind, data.paramsDigest(), data.keyId(), dataDir);
     long start = System.nanoTime();
     try (HeContext ctx = new HeContext(params, Workflow.threads())) {
       EvaluationKeys evk = Store.readVeil(evalKeys, in -> VeilIO.readEvaluationKeys(in, ctx));
-      for (int r : rotations) {
-        if (!evk.hasGaloisKey(Evaluator.galoisElement(params, r))) {
-          throw Store.bad(evalKeys + ": no Galois key for the rotation by " + r + " that training"
-              + " on " + n + " rows x " + d + " features needs");
-        }
+      try {
+        ModelTraining.requireKeys(setup, evk);
+      } catch (MissingKeyException e) {
+        throw Store.bad(evalKeys + ": " + e.getMessage());
       }
-      if (!evk.hasRelinearizationKey()) {
-        throw Store.bad(evalKeys + ": no relinearisation key");
-      }
-      List<String> names = Workflow.tables(kind, classes);
+      List<String> names = setup.tables();
       Ciphertext[][] tables = new Ciphertext[names.size()][];
       for (int k = 0; k < tables.length; k++) {
         tables[k] = readTable(dataDir, names.get(k), layout.ciphertexts(), ctx);
       }
-      Encoder encoder = new Encoder(ctx);
-      Evaluator ev = new Evaluator(ctx, evk);
-      List<Ciphertext> weights = new ArrayList<>();
-      List<dev.veil.ml.train.TrainingReport> reports = new ArrayList<>();
-      int levelsPerIteration;
-      if (kind == ModelKind.LINEAR) {
-        EncryptedLinearRegression trainer = new EncryptedLinearRegression(ev, encoder, n, d, it,
-            LearningRate.constant(alpha), 0);
-        EncryptedLogisticRegression.Result r;
-        // no per-iteration callback: an indefinite bar that shows the time
-        try (Progress bar = bars.start("train", -1)) {
-          r = trainer.train(tables[0], tables[1]);
-          bar.maxHint(1);
-          bar.stepTo(1);
-        }
-        weights.add(r.weights());
-        reports.add(r.report());
-        levelsPerIteration = EncryptedLinearRegression.LEVELS_PER_ITERATION;
-      } else {
-        // one binary training per table: what EncryptedOneVsRest.train does, with progress
-        EncryptedLogisticRegression trainer = new EncryptedLogisticRegression(ev, encoder, plan);
-        try (Progress bar = bars.start("train", (long) tables.length * it)) {
-          for (int k = 0; k < tables.length; k++) {
-            long done = (long) k * it;
-            EncryptedLogisticRegression.Result r =
-                trainer.train(tables[k], null, (i, total) -> bar.stepTo(done + i));
-            weights.add(r.weights());
-            reports.add(r.report());
-          }
-        }
-        levelsPerIteration = plan.levelsPerIteration();
+      ModelTraining.Result result;
+      // linear regression has no per-iteration callback: an indefinite bar that shows the time
+      long total = kind == ModelKind.LINEAR ? -1 : (long) tables.length * it;
+      try (Progress bar = bars.start("train", total)) {
+        result = ModelTraining.train(ctx, evk, setup, tables, (done, all) -> {
+          bar.maxHint(all);
+          bar.stepTo(done);
+        });
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      dev.veil.ml.train.TrainingReport first = reports.get(0);
-      double[] millis = reports.stream().flatMapToDouble(rep ->
-          Arrays.stream(rep.iterationMillis())).toArray();
-      TrainingInfo report = new TrainingInfo(it, kind == ModelKind.LINEAR ? 0 : deg,
-          levelsPerIteration, first.inputLevel(), first.outputLevel(), millis, seconds,
-          kind == ModelKind.LINEAR ? alpha : null);
       EncryptedModelInfo info = new EncryptedModelInfo(EncryptedModelInfo.FORMAT, kind.id(),
-          d, data.featureNames(), data.label(), data.scaler(), report, data.paramsDigest(),
-          data.keyId());
+          d, data.featureNames(), data.label(), data.scaler(), report(result, seconds),
+          data.paramsDigest(), data.keyId());
+      List<Ciphertext> weights = result.weights();
       Store.writeDirectory(dir, tmp -> {
         VeilIO.writeAtomically(tmp.resolve(PARAMS), o -> VeilIO.write(o, params));
         for (int k = 0; k < weights.size(); k++) {
@@ -182,8 +143,23 @@ public final class Training {
         }
         Store.writeJson(tmp.resolve(META), info);
       });
-      return new TrainResult(info, plan);
+      return new TrainResult(info, setup.plan());
     }
+  }
+
+  /**
+   * The training report of a run, as {@code meta.json} of an encrypted model records it (the
+   * iteration times of every class one after the other for ovr).
+   */
+  public static TrainingInfo report(ModelTraining.Result result, double seconds) {
+    ModelTraining.Spec spec = result.setup().spec();
+    boolean linear = spec.kind() == TrainingKind.LINEAR;
+    TrainingReport first = result.reports().get(0);
+    double[] millis = result.reports().stream().flatMapToDouble(rep ->
+        Arrays.stream(rep.iterationMillis())).toArray();
+    return new TrainingInfo(spec.iterations(), linear ? 0 : spec.degree(),
+        result.setup().levelsPerIteration(), first.inputLevel(), first.outputLevel(), millis,
+        seconds, linear ? spec.learningRate() : null);
   }
 
   /** Reads the ciphertexts of one table of a data set, checking that they are at the top level. */

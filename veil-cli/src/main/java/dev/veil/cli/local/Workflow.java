@@ -2,7 +2,6 @@ package dev.veil.cli.local;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +14,7 @@ import dev.veil.ml.data.Table;
 import dev.veil.ml.plain.Sigmoid;
 import dev.veil.ml.train.LogisticTraining;
 import dev.veil.ml.train.Planner;
+import dev.veil.ml.train.TrainingKind;
 
 /**
  * What the steps of the file-based training workflow share: the names of the files in a key
@@ -55,27 +55,19 @@ public final class Workflow {
 
   /** Ciphertext c of the named table. */
   static String tableFile(String table, int c) {
-    return String.format(Locale.ROOT, "%s-%05d.ct", table, c);
+    return VeilFiles.tablePart(table, c);
   }
 
-  /** The tables of a data set of this kind: z (logistic), a and w (linear), z-cCCC (ovr). */
+  /** The tables of a data set of this kind: {@link TrainingKind#tables}. */
   static List<String> tables(ModelKind kind, int classes) {
-    return switch (kind) {
-      case LOGISTIC -> List.of("z");
-      case LINEAR -> List.of("a", "w");
-      case OVR -> {
-        List<String> t = new ArrayList<>();
-        for (int c = 0; c < classes; c++) {
-          t.add(String.format(Locale.ROOT, "z-c%03d", c));
-        }
-        yield t;
-      }
-      case INFERENCE -> throw new IllegalArgumentException("no training tables for inference");
-    };
+    if (kind == ModelKind.INFERENCE) {
+      throw new IllegalArgumentException("no training tables for inference");
+    }
+    return kind.training().tables(classes);
   }
 
   /** The encrypted one-vs-rest weights of class c. */
-  static String classWeightsFile(int c) {
+  public static String classWeightsFile(int c) {
     return String.format(Locale.ROOT, "weights-c%03d.ct", c);
   }
 

@@ -29,9 +29,10 @@ import picocli.CommandLine.Spec;
     name = "dataset",
     mixinStandardHelpOptions = true,
     versionProvider = VeilVersion.class,
-    description = "Encrypted data sets on the server: upload, list, show.",
+    description = "Encrypted data sets on the server: upload, list, show, hand paid training"
+        + " over.",
     subcommands = {DatasetCommand.Upload.class, DatasetCommand.ListDatasets.class,
-        DatasetCommand.Show.class})
+        DatasetCommand.Show.class, DatasetCommand.HandoverCommand.class})
 public final class DatasetCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -78,6 +79,11 @@ public final class DatasetCommand implements Callable<Integer> {
             + "of meta.json).")
     String keySet;
 
+    @Option(names = "--handover-hours", paramLabel = "H",
+        description = "Hours you give yourself to hand a paid training over to its builder's "
+            + "key (veil dataset handover) before the builder is refunded (default: 72).")
+    Integer handoverHours;
+
     @Mixin Remote.Options remote;
 
     @Mixin RemoteCommand standard;
@@ -85,6 +91,9 @@ public final class DatasetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       Opts.atLeast(spec, "--price", price, 0);
+      if (handoverHours != null) {
+        Opts.atLeast(spec, "--handover-hours", handoverHours, 1);
+      }
       CliContext ctx = CliContext.of(spec);
       Store.requireDir(data, "an encrypted data set from veil encrypt");
       DataInfo info = Store.readJson(data.resolve(Workflow.META), DataInfo.class);
@@ -100,7 +109,7 @@ public final class DatasetCommand implements Callable<Integer> {
       }
       Dataset ds;
       try (Progress bar = Remote.bytesBar(ctx, "upload data")) {
-        ds = client.uploadDataset(data, name, description, ks, price, listed,
+        ds = client.uploadDataset(data, name, description, ks, price, listed, handoverHours,
             Remote.listener(bar));
       }
       ctx.out().printf("uploaded data set %s: %d rows x %d features, %d parts, %s, price %d per"
@@ -108,6 +117,83 @@ public final class DatasetCommand implements Callable<Integer> {
           ds.listed() ? "listed" : "not listed", ds.pricePerTraining());
       ctx.out().flush();
       return CliErrors.OK;
+    }
+  }
+
+  /** {@code veil dataset handover}. */
+  @Command(
+      name = "handover",
+      sortOptions = false,
+      description = {
+        "Hand paid trainings on your data sets over to their builders' keys. Without JOB: list "
+            + "the pending ones. With JOB: download the masked model (the platform adds a "
+            + "uniform mask, so you never see the weights) and the builder's public key, switch "
+            + "it from your key to the builder's with flooding (one shared decryption of your "
+            + "key's budget per ciphertext), and upload the switch: the platform removes its "
+            + "mask, the builder gets its model and you are paid."
+      })
+  static final class HandoverCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "JOB",
+        description = "The training job to hand over (job_...).")
+    String job;
+
+    @Option(names = "--keys", paramLabel = "DIR",
+        description = "Your key directory (the data set's keys, with secret.key and its budget).")
+    Path keys;
+
+    @Mixin Remote.Options remote;
+
+    @Mixin RemoteCommand standard;
+
+    @Override
+    public Integer call() throws Exception {
+      CliContext ctx = CliContext.of(spec);
+      VeilClient client = Remote.client(ctx, remote);
+      if (job == null) {
+        List<dev.veil.api.Handover> pending = client.listHandovers();
+        if (pending.isEmpty()) {
+          ctx.out().println("no pending hand-overs");
+        }
+        for (dev.veil.api.Handover h : pending) {
+          ctx.out().printf("%s  to key set %s  %d ciphertexts  due %s%n", h.jobId(),
+              h.builderKeySetId(), h.ciphertexts(), h.deadline());
+        }
+        ctx.out().flush();
+        return CliErrors.OK;
+      }
+      if (keys == null) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "Missing required option: '--keys=DIR' (the key directory of the data set)");
+      }
+      dev.veil.api.Handover h = client.getHandover(job);
+      dev.veil.api.EncryptedModelInfo info = Store.JSON.readValue(h.model(),
+          dev.veil.api.EncryptedModelInfo.class);
+      Path tmp = java.nio.file.Files.createTempDirectory("veil-handover-");
+      try {
+        Path masked = tmp.resolve("masked.ct");
+        Path pk = tmp.resolve("builder.key");
+        Path switched = tmp.resolve("switched.ct");
+        client.downloadMaskedModel(job, masked);
+        client.downloadHandoverPublicKey(job, pk);
+        dev.veil.cli.local.HandoverSwitch.Switched s = dev.veil.cli.local.HandoverSwitch.run(
+            keys, info, masked, h.ciphertexts(), pk, switched);
+        dev.veil.api.Job j = client.deliverHandover(job, switched);
+        ctx.out().printf(java.util.Locale.ROOT, "handed job %s over to key set %s: %d"
+                + " ciphertexts switched with flooding (%.1f bits of precision left per slot;"
+                + " %d shared decryptions of your key used); job %s%n", job,
+            h.builderKeySetId(), s.ciphertexts(), s.precisionBits(), s.budgetUsed(), j.state());
+        ctx.out().flush();
+        return CliErrors.OK;
+      } finally {
+        try (var files = java.nio.file.Files.list(tmp)) {
+          for (Path f : files.toList()) {
+            java.nio.file.Files.deleteIfExists(f);
+          }
+        }
+        java.nio.file.Files.deleteIfExists(tmp);
+      }
     }
   }
 

@@ -60,9 +60,32 @@ final class RemoteResults {
       try (Progress bar = Remote.bytesBar(ctx, "download")) {
         client.downloadResult(job.id(), tmp.resolve(Workflow.WEIGHTS), Remote.listener(bar));
       }
+      if ("ovr".equals(info.model())) {
+        splitClasses(tmp, info.label() == null || info.label().classes() == null ? 0
+            : info.label().classes().size(), job);
+      }
       Store.JSON.writeValue(tmp.resolve(Workflow.META).toFile(), job.result());
     });
     return info;
+  }
+
+  /**
+   * A one-vs-rest result holds one weights ciphertext per class, one after the other, all of one
+   * size: written as weights-cNNN.ct, as veil train writes them.
+   */
+  private static void splitClasses(Path dir, int classes, Job job) throws IOException {
+    Path all = dir.resolve(Workflow.WEIGHTS);
+    byte[] bytes = java.nio.file.Files.readAllBytes(all);
+    if (classes < 2 || bytes.length % classes != 0) {
+      throw Store.bad("the result of job " + job.id() + " does not hold " + classes
+          + " class weights of one size");
+    }
+    int each = bytes.length / classes;
+    for (int c = 0; c < classes; c++) {
+      java.nio.file.Files.write(dir.resolve(Workflow.classWeightsFile(c)),
+          java.util.Arrays.copyOfRange(bytes, c * each, (c + 1) * each));
+    }
+    java.nio.file.Files.delete(all);
   }
 
   /**

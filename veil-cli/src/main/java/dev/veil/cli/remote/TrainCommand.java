@@ -88,6 +88,12 @@ public final class TrainCommand implements Callable<Integer> {
           + "(default: that kind).")
   ModelKind model;
 
+  @Option(names = "--key-set", paramLabel = "ID",
+      description = "With --remote on someone else's data set: your key set (of the data set's "
+          + "parameters) the model is handed over to; the job waits (HANDOVER_PENDING) until "
+          + "the data owner runs veil dataset handover, then you decrypt it with your keys.")
+  String keySet;
+
   @Option(names = "--l2", paramLabel = "LAMBDA",
       description = "With --remote: ridge penalty (default: none).")
   Double l2;
@@ -126,7 +132,7 @@ public final class TrainCommand implements Callable<Integer> {
           + (missing.size() > 1 ? "s: " : ": ") + String.join(", ", missing)
           + " (or --remote DATASET_ID to train on a server)");
     }
-    for (String o : new String[] {"--l2", "--wait", "--config-dir"}) {
+    for (String o : new String[] {"--l2", "--wait", "--config-dir", "--key-set"}) {
       refuse(o, "applies to --remote only");
     }
     CliContext ctx = CliContext.of(spec);
@@ -150,8 +156,7 @@ public final class TrainCommand implements Callable<Integer> {
   private int remote() throws Exception {
     refuse("--data", "--remote trains the data set on the server");
     refuse("--eval-keys", "the server holds the data owner's evaluation keys");
-    refuse("--learning-rate", "the server trains logistic regression");
-    refuse("--model", "the server trains logistic regression");
+
     if (out != null && !await) {
       throw new ParameterException(spec.commandLine(), "Option '--out' needs --wait with"
           + " --remote (or download later with veil job result ID --out DIR)");
@@ -161,7 +166,8 @@ public final class TrainCommand implements Callable<Integer> {
       Store.outputDir(out, Workflow.META);
     }
     VeilClient client = Remote.client(ctx, remote);
-    Job job = client.submitJob(SubmitJobRequest.training(remoteDataset, iterations, degree, l2));
+    Job job = client.submitJob(SubmitJobRequest.training(remoteDataset,
+        model == null ? null : model.id(), iterations, degree, l2, learningRate, keySet));
     ctx.out().printf("training job %s queued on data set %s, price %d%n", job.id(),
         remoteDataset, job.price());
     if (!await) {

@@ -6,12 +6,15 @@ import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.security.MessageDigest;
 import java.util.Arrays;
 
 /**
  * Little-endian field and bit-packed row reader. Reads exactly the bytes asked for and never more,
  * so objects may follow each other on one stream. End of input (or an {@link EOFException} from
- * the stream) becomes a {@link FormatException} naming what was being read and the offset.
+ * the stream) becomes a {@link FormatException} naming what was being read and the offset. Every
+ * byte read goes into a running SHA-256, which {@link #checkTrailer} compares with the object's
+ * trailer.
  */
 final class BinaryReader {
   private static final int CHUNK = 1 << 16;
@@ -20,6 +23,9 @@ final class BinaryReader {
   private final byte[] small = new byte[8];
   private byte[] chunk;
   private long offset;
+  /** The format version of the object being read, once its header is read. */
+  int version;
+  private final MessageDigest sha256 = BinaryWriter.sha256();
 
   BinaryReader(InputStream in) {
     this.in = in;
@@ -53,7 +59,24 @@ final class BinaryReader {
     } catch (EOFException e) {
       throw truncated(what, len, done, e);
     }
+    sha256.update(b, off, len);
     offset += len;
+  }
+
+  /**
+   * Reads the 32-byte trailer and checks it is the SHA-256 of every byte read before it.
+   *
+   * @throws FormatException naming {@code noun} if it is not, or if the input ends first
+   */
+  void checkTrailer(String noun) throws IOException {
+    byte[] expected = sha256.digest();
+    byte[] trailer = new byte[Format.TRAILER_BYTES];
+    readFully(trailer, 0, trailer.length, "SHA-256 trailer");
+    if (!MessageDigest.isEqual(expected, trailer)) {
+      throw new FormatException("integrity check failed: the SHA-256 trailer of " + noun
+          + " does not match its " + (offset - trailer.length) + " bytes (the data is damaged:"
+          + " a changed byte, or parts of two files)");
+    }
   }
 
   private FormatException truncated(String what, int len, int done, Throwable cause) {
@@ -119,13 +142,16 @@ final class BinaryReader {
 
   /**
    * Unpacks {@code n} coefficients of {@code bits(q)} bits each into {@code out}, checking each is
-   * below {@code q}. {@code n} is a multiple of 8, so the row is whole bytes.
+   * below {@code q}. {@code n} is a multiple of 8, so the row is whole bytes. With {@code out}
+   * null, a new row is allocated once its first chunk of bytes has arrived, never before.
+   *
+   * @return {@code out}, or the new row
    *
    * <p>Each coefficient is one little-endian 8-byte load at its first byte, shifted and masked
    * (plus one more byte when it straddles the load, possible only above 57 bits). Bits past the
    * row's end that a load touches are masked off, never used.
    */
-  void row(long[] out, int n, long q, String what) throws IOException {
+  long[] row(long[] out, int n, long q, String what) throws IOException {
     final int b = Format.bits(q);
     final long mask = -1L >>> (64 - b);
     final byte[] buf = chunk();
@@ -136,6 +162,9 @@ final class BinaryReader {
       int groups = Math.min(groupsPerChunk, groupsLeft);
       long chunkStart = offset;
       readFully(buf, 0, groups * b, what);
+      if (out == null) {
+        out = new long[n]; // only once the row's first bytes are here
+      }
       int count = groups * 8;
       long bit = 0;
       for (int j = 0; j < count; j++, bit += b) {
@@ -156,6 +185,7 @@ final class BinaryReader {
       idx += count;
       groupsLeft -= groups;
     }
+    return out;
   }
 
   private static final VarHandle LE_LONG =

@@ -2,11 +2,14 @@ package dev.veil.he.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
  * Little-endian field and bit-packed row writer over an output stream, with its own 64 KiB buffer.
- * Not thread-safe; one per object written. {@link #finish()} drains the buffer and flushes the
+ * Not thread-safe; one per object written. Every byte written goes into a running SHA-256;
+ * {@link #finish()} drains the buffer, appends that digest as the object's trailer and flushes the
  * stream; the stream is never closed.
  */
 final class BinaryWriter {
@@ -14,10 +17,19 @@ final class BinaryWriter {
 
   private final OutputStream out;
   private final byte[] buf = new byte[BUFFER];
+  private final MessageDigest sha256 = sha256();
   private int pos;
 
   BinaryWriter(OutputStream out) {
     this.out = out;
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available in this JDK", e);
+    }
   }
 
   private void ensure(int bytes) throws IOException {
@@ -28,6 +40,7 @@ final class BinaryWriter {
 
   private void drain() throws IOException {
     if (pos > 0) {
+      sha256.update(buf, 0, pos);
       out.write(buf, 0, pos);
       pos = 0;
     }
@@ -65,6 +78,7 @@ final class BinaryWriter {
   void bytes(byte[] b) throws IOException {
     if (b.length > BUFFER - pos) {
       drain();
+      sha256.update(b);
       out.write(b);
     } else {
       System.arraycopy(b, 0, buf, pos, b.length);
@@ -115,9 +129,10 @@ final class BinaryWriter {
     }
   }
 
-  /** Drains the buffer into the stream and flushes the stream. */
+  /** Drains the buffer, writes the SHA-256 trailer of everything before it, flushes. */
   void finish() throws IOException {
     drain();
+    out.write(sha256.digest());
     out.flush();
   }
 

@@ -6,6 +6,8 @@ import static dev.veil.he.io.CodecSupport.readHeader;
 import static dev.veil.he.io.CodecSupport.readLevel;
 import static dev.veil.he.io.CodecSupport.readRowsQ;
 import static dev.veil.he.io.CodecSupport.readScale;
+import static dev.veil.he.io.CodecSupport.readTrailer;
+import static dev.veil.he.io.CodecSupport.trailer;
 import static dev.veil.he.io.CodecSupport.rowsQBytes;
 import static dev.veil.he.io.CodecSupport.unsigned;
 import static dev.veil.he.io.CodecSupport.writeRowsQ;
@@ -95,12 +97,19 @@ final class CiphertextCodec {
     Parameters params = ctx.parameters();
     BinaryReader r = new BinaryReader(in);
     Head h = readHead(r, params);
-    Ciphertext ct = new Ciphertext(params, h.degree(), h.level(), h.scale());
+    // rows are allocated as their bytes arrive, so a header claiming a large level and degree
+    // over a short body costs one row, not the whole ciphertext
+    long[][][] polys = new long[h.degree() + 1][][];
     for (int i = 0; i < h.polys(); i++) {
-      readRowsQ(r, params, ct.poly(i), h.level(), "c" + i);
+      polys[i] = readRowsQ(r, params, h.level(), "c" + i);
     }
+    readTrailer(r, Type.CIPHERTEXT);
     if (h.seeded()) {
-      Encryptor.expandSeed(ctx, h.seed(), h.level(), ct.poly(1));
+      polys[1] = new long[h.level() + 1][params.n()];
+      Encryptor.expandSeed(ctx, h.seed(), h.level(), polys[1]);
+    }
+    Ciphertext ct = new Ciphertext(params, polys, h.level(), h.scale());
+    if (h.seeded()) {
       ct.setSeed(h.seed());
     }
     return ct;
@@ -116,6 +125,7 @@ final class CiphertextCodec {
         r.row(row, params.n(), params.q(j), "c" + i + " row " + j);
       }
     }
+    readTrailer(r, Type.CIPHERTEXT);
     return new CiphertextShape(h.degree(), h.level(), h.scale(), h.seeded(), r.offset());
   }
 
@@ -123,6 +133,6 @@ final class CiphertextCodec {
   static long size(Parameters params, int degree, int level, boolean seeded) {
     long polys = seeded ? 1 : degree + 1;
     return prefix() + 4 + 4 + 8 + (seeded ? Format.SEED_BYTES : 0)
-        + polys * rowsQBytes(params, level);
+        + polys * rowsQBytes(params, level) + trailer();
   }
 }

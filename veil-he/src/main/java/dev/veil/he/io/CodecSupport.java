@@ -39,6 +39,21 @@ final class CodecSupport {
     return Format.HEADER_BYTES + Format.DIGEST_BYTES;
   }
 
+  /** What follows the body of every object: the SHA-256 trailer. */
+  static long trailer() {
+    return Format.TRAILER_BYTES;
+  }
+
+  /**
+   * Checks the SHA-256 trailer of an object of {@code type} (version 2 on; a version-1 object has
+   * none). Readers call it last, before they return anything.
+   */
+  static void readTrailer(BinaryReader r, Type type) throws IOException {
+    if (r.version >= 2) {
+      r.checkTrailer(type.noun);
+    }
+  }
+
   /** Writes the 8-byte header of an object of {@code type} with {@code flags}. */
   static void header(BinaryWriter w, Type type, int flags) throws IOException {
     w.bytes(Format.MAGIC);
@@ -67,10 +82,12 @@ final class CodecSupport {
           + ", \"VEIL\")");
     }
     int version = r.u16("format version");
-    if (version != Format.VERSION) {
+    if (version < Format.OLDEST_READABLE_VERSION || version > Format.VERSION) {
       throw new FormatException("unsupported format version " + version
-          + " (this reader supports version " + Format.VERSION + ")");
+          + " (this reader supports versions " + Format.OLDEST_READABLE_VERSION + " to "
+          + Format.VERSION + ")");
     }
+    r.version = version;
     int tag = r.u8("object type");
     if (tag != type.tag) {
       Type found = Type.ofTag(tag);
@@ -192,14 +209,6 @@ final class CodecSupport {
     }
   }
 
-  /** Reads rows 0..level under the data primes into {@code poly}. */
-  static void readRowsQ(BinaryReader r, Parameters params, long[][] poly, int level,
-      String what) throws IOException {
-    for (int i = 0; i <= level; i++) {
-      r.row(poly[i], params.n(), params.q(i), what + " row " + i);
-    }
-  }
-
   /** Writes one row of {@code poly} per prime, data then special. */
   static void writeRowsAll(BinaryWriter w, Parameters params, long[][] poly, String what)
       throws IOException {
@@ -210,13 +219,26 @@ final class CodecSupport {
     }
   }
 
-  /** Reads one row per prime, data then special, into a new polynomial. */
+  /**
+   * Reads one row per prime, data then special, into a new polynomial whose rows are allocated
+   * one at a time as their bytes arrive (a short input costs at most one row).
+   */
   static long[][] readRowsAll(BinaryReader r, Parameters params, String what)
       throws IOException {
     long[] primes = params.allPrimes();
-    long[][] poly = new long[primes.length][params.n()];
+    long[][] poly = new long[primes.length][];
     for (int i = 0; i < primes.length; i++) {
-      r.row(poly[i], params.n(), primes[i], what + " row " + i);
+      poly[i] = r.row(null, params.n(), primes[i], what + " row " + i);
+    }
+    return poly;
+  }
+
+  /** Reads rows 0..level under the data primes into new rows, each allocated as it arrives. */
+  static long[][] readRowsQ(BinaryReader r, Parameters params, int level, String what)
+      throws IOException {
+    long[][] poly = new long[level + 1][];
+    for (int i = 0; i <= level; i++) {
+      poly[i] = r.row(null, params.n(), params.q(i), what + " row " + i);
     }
     return poly;
   }

@@ -3,6 +3,8 @@ package dev.veil.he.io;
 import static dev.veil.he.io.CodecSupport.headerAndDigest;
 import static dev.veil.he.io.CodecSupport.prefix;
 import static dev.veil.he.io.CodecSupport.readHeader;
+import static dev.veil.he.io.CodecSupport.readTrailer;
+import static dev.veil.he.io.CodecSupport.trailer;
 import static dev.veil.he.io.CodecSupport.unsigned;
 
 import java.io.IOException;
@@ -75,7 +77,27 @@ final class EvaluationKeysCodec {
   /** Reads a set one key at a time, handing each to {@code visitor}; returns the count. */
   static int scan(InputStream in, HeContext ctx, KeyVisitor visitor) throws IOException {
     Objects.requireNonNull(visitor, "visitor");
-    Parameters params = ctx.parameters();
+    return (int) walk(in, ctx.parameters(), ctx, visitor, null)[0];
+  }
+
+  /** Checks a set as {@link #read} does, holding one row; see VeilIO#checkEvaluationKeys. */
+  static VeilIO.EvaluationKeysShape check(InputStream in, Parameters params) throws IOException {
+    Objects.requireNonNull(params, "params");
+    List<Long> elements = new ArrayList<>();
+    long bytes = walk(in, params, null, null, elements)[1];
+    boolean relin = !elements.isEmpty() && elements.get(0) == 0;
+    List<Long> galois = relin ? elements.subList(1, elements.size()) : elements;
+    return new VeilIO.EvaluationKeysShape(relin, List.copyOf(galois), bytes);
+  }
+
+  /**
+   * The one pass over a set: with a context, builds each key and hands it to {@code visitor};
+   * without one, checks each record into one reused row and adds its element to {@code elements}.
+   *
+   * @return the key count and the bytes read
+   */
+  private static long[] walk(InputStream in, Parameters params, HeContext ctx, KeyVisitor visitor,
+      List<Long> elements) throws IOException {
     BinaryReader r = new BinaryReader(in);
     readHeader(r, Type.EVALUATION_KEYS, params);
     int count = r.i32("key count");
@@ -86,6 +108,7 @@ final class EvaluationKeysCodec {
           + " keys, at most " + max + " (relinearisation + N Galois keys) exist");
     }
     long previous = -1;
+    long[] row = null;
     for (int i = 0; i < count; i++) {
       int flags = r.u8("key flags");
       if ((flags & ~Format.FLAG_SEEDED) != 0) {
@@ -97,16 +120,27 @@ final class EvaluationKeysCodec {
         throw new FormatException("Galois element " + g + " follows " + previous
             + ": elements must be strictly ascending, without duplicates");
       }
-      SwitchingKey k = SwitchingKeyCodec.readRecord(r, ctx, flags == Format.FLAG_SEEDED, g);
-      previous = g;
-      visitor.visit(k);
+      boolean seeded = flags == Format.FLAG_SEEDED;
+      if (ctx != null) {
+        SwitchingKey k = SwitchingKeyCodec.readRecord(r, ctx, seeded, g);
+        previous = g;
+        visitor.visit(k);
+      } else {
+        if (row == null) {
+          row = new long[params.n()];
+        }
+        SwitchingKeyCodec.checkRecord(r, params, seeded, g, row);
+        previous = g;
+        elements.add(g);
+      }
     }
-    return count;
+    readTrailer(r, Type.EVALUATION_KEYS);
+    return new long[] {count, r.offset()};
   }
 
   /** Bytes {@link #write} produces in {@code form}. */
   static long size(EvaluationKeys keys, Form form) {
-    long size = prefix() + 4;
+    long size = prefix() + 4 + trailer();
     for (SwitchingKey k : keyList(keys)) {
       boolean seeded = SwitchingKeyCodec.seeded(k, form);
       size += 1 + SwitchingKeyCodec.recordBytes(keys.parameters(), seeded);

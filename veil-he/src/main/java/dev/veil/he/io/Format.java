@@ -1,11 +1,15 @@
 package dev.veil.he.io;
 
-/** Constants and size arithmetic of the version-1 binary format, described in package-info. */
+/** Constants and size arithmetic of the binary format (version 2), described in package-info. */
 final class Format {
   private Format() {}
 
   static final byte[] MAGIC = {'V', 'E', 'I', 'L'};
-  static final int VERSION = 1;
+  static final int VERSION = 2;
+  /** Version 1: the same layout without the SHA-256 trailer; still read, never written. */
+  static final int OLDEST_READABLE_VERSION = 1;
+  /** From version 2: SHA-256 of every byte of the object before it. */
+  static final int TRAILER_BYTES = 32;
   /** magic (4), version (u16), type (u8), flags (u8). */
   static final int HEADER_BYTES = 8;
   static final int DIGEST_BYTES = 32;

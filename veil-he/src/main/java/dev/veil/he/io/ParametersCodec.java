@@ -2,6 +2,8 @@ package dev.veil.he.io;
 
 import static dev.veil.he.io.CodecSupport.header;
 import static dev.veil.he.io.CodecSupport.readHeader;
+import static dev.veil.he.io.CodecSupport.readTrailer;
+import static dev.veil.he.io.CodecSupport.trailer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,6 +91,7 @@ final class ParametersCodec {
     for (int i = 0; i < pCount; i++) {
       checkPrime(r.i64("special prime"), params.p(i), "special prime p" + i);
     }
+    readTrailer(r, Type.PARAMETERS);
     return params;
   }
 
@@ -103,6 +106,7 @@ final class ParametersCodec {
   static long size(Parameters params) {
     int q = params.qCount();
     int p = params.pCount();
-    return Format.HEADER_BYTES + 1 + 1 + q + 1 + p + 8 + 1 + 4 + 8 + 1 + 1 + 8L * (q + p);
+    return Format.HEADER_BYTES + 1 + 1 + q + 1 + p + 8 + 1 + 4 + 8 + 1 + 1 + 8L * (q + p)
+        + trailer();
   }
 }

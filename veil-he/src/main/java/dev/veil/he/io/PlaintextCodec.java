@@ -6,6 +6,8 @@ import static dev.veil.he.io.CodecSupport.readHeader;
 import static dev.veil.he.io.CodecSupport.readLevel;
 import static dev.veil.he.io.CodecSupport.readRowsQ;
 import static dev.veil.he.io.CodecSupport.readScale;
+import static dev.veil.he.io.CodecSupport.readTrailer;
+import static dev.veil.he.io.CodecSupport.trailer;
 import static dev.veil.he.io.CodecSupport.rowsQBytes;
 import static dev.veil.he.io.CodecSupport.writeRowsQ;
 
@@ -40,13 +42,13 @@ final class PlaintextCodec {
     readHeader(r, Type.PLAINTEXT, params);
     int level = readLevel(r, params);
     double scale = readScale(r);
-    Plaintext pt = new Plaintext(params, level, scale);
-    readRowsQ(r, params, pt.poly(), level, "plaintext");
-    return pt;
+    long[][] rows = readRowsQ(r, params, level, "plaintext");
+    readTrailer(r, Type.PLAINTEXT);
+    return new Plaintext(params, rows, level, scale);
   }
 
   /** Bytes of a plaintext at {@code level} under {@code params}. */
   static long size(Parameters params, int level) {
-    return prefix() + 4 + 8 + rowsQBytes(params, level);
+    return prefix() + 4 + 8 + rowsQBytes(params, level) + trailer();
   }
 }

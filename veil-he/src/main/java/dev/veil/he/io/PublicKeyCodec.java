@@ -6,6 +6,8 @@ import static dev.veil.he.io.CodecSupport.prefix;
 import static dev.veil.he.io.CodecSupport.readHeader;
 import static dev.veil.he.io.CodecSupport.readRowCount;
 import static dev.veil.he.io.CodecSupport.readRowsAll;
+import static dev.veil.he.io.CodecSupport.readTrailer;
+import static dev.veil.he.io.CodecSupport.trailer;
 import static dev.veil.he.io.CodecSupport.requireRows;
 import static dev.veil.he.io.CodecSupport.rowsAllBytes;
 import static dev.veil.he.io.CodecSupport.writeRowsAll;
@@ -62,18 +64,36 @@ final class PublicKeyCodec {
     readRowCount(r, params);
     byte[] seed = seeded ? r.bytes(Format.SEED_BYTES, "seed") : null;
     long[][] b = readRowsAll(r, params, "public key b");
-    long[][] a;
+    long[][] a = seeded ? null : readRowsAll(r, params, "public key a");
+    readTrailer(r, Type.PUBLIC_KEY);
     if (seeded) {
-      a = expand(ctx, seed, 0);
-    } else {
-      a = readRowsAll(r, params, "public key a");
+      a = expand(ctx, seed, 0); // only once the bytes are known to be intact
     }
     return new PublicKey(params, b, a, seed);
+  }
+
+  /** Checks a public key as {@link #read} does into one reused row; returns the bytes read. */
+  static long check(InputStream in, Parameters params) throws IOException {
+    BinaryReader r = new BinaryReader(in);
+    boolean seeded = readHeader(r, Type.PUBLIC_KEY, params) == Format.FLAG_SEEDED;
+    readRowCount(r, params);
+    if (seeded) {
+      r.bytes(Format.SEED_BYTES, "seed");
+    }
+    long[] row = new long[params.n()];
+    long[] primes = params.allPrimes();
+    for (int p = 0; p < (seeded ? 1 : 2); p++) {
+      for (int i = 0; i < primes.length; i++) {
+        r.row(row, params.n(), primes[i], "public key " + (p == 0 ? "b" : "a") + " row " + i);
+      }
+    }
+    readTrailer(r, Type.PUBLIC_KEY);
+    return r.offset();
   }
 
   /** Bytes of a public key under {@code params}, full or seeded. */
   static long size(Parameters params, boolean seeded) {
     return prefix() + 4 + (seeded ? Format.SEED_BYTES + rowsAllBytes(params)
-        : 2 * rowsAllBytes(params));
+        : 2 * rowsAllBytes(params)) + trailer();
   }
 }

@@ -3,6 +3,8 @@ package dev.veil.he.io;
 import static dev.veil.he.io.CodecSupport.headerAndDigest;
 import static dev.veil.he.io.CodecSupport.prefix;
 import static dev.veil.he.io.CodecSupport.readHeader;
+import static dev.veil.he.io.CodecSupport.readTrailer;
+import static dev.veil.he.io.CodecSupport.trailer;
 import static dev.veil.he.io.CodecSupport.unsigned;
 
 import java.io.IOException;
@@ -73,7 +75,13 @@ final class SecretKeyCodec {
         }
         s[j] = (byte) (code == 2 ? -1 : code);
       }
-      return SecretKey.fromCoefficients(ctx, s);
+      readTrailer(r, Type.SECRET_KEY);
+      try {
+        return SecretKey.fromCoefficients(ctx, s);
+      } catch (IllegalArgumentException e) {
+        // e.g. a Hamming weight other than the parameters' (the message names both)
+        throw new FormatException("invalid secret key: " + e.getMessage(), e);
+      }
     } finally {
       Arrays.fill(packed, (byte) 0);
       Arrays.fill(s, (byte) 0);
@@ -83,6 +91,6 @@ final class SecretKeyCodec {
 
   /** Bytes {@link #write} produces under {@code params}. */
   static long size(Parameters params) {
-    return prefix() + 4 + params.n() / 4;
+    return prefix() + 4 + params.n() / 4 + trailer();
   }
 }

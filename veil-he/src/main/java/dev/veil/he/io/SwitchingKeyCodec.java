@@ -6,6 +6,8 @@ import static dev.veil.he.io.CodecSupport.prefix;
 import static dev.veil.he.io.CodecSupport.readHeader;
 import static dev.veil.he.io.CodecSupport.readRowCount;
 import static dev.veil.he.io.CodecSupport.readRowsAll;
+import static dev.veil.he.io.CodecSupport.readTrailer;
+import static dev.veil.he.io.CodecSupport.trailer;
 import static dev.veil.he.io.CodecSupport.requireRows;
 import static dev.veil.he.io.CodecSupport.rowsAllBytes;
 import static dev.veil.he.io.CodecSupport.unsigned;
@@ -43,7 +45,9 @@ final class SwitchingKeyCodec {
   static SwitchingKey read(InputStream in, HeContext ctx) throws IOException {
     BinaryReader r = new BinaryReader(in);
     boolean seeded = readHeader(r, Type.SWITCHING_KEY, ctx.parameters()) == Format.FLAG_SEEDED;
-    return readRecord(r, ctx, seeded, r.i64("Galois element"));
+    SwitchingKey key = readRecord(r, ctx, seeded, r.i64("Galois element"));
+    readTrailer(r, Type.SWITCHING_KEY);
+    return key;
   }
 
   /** Whether {@code key} is written seeded in {@code form}. */
@@ -53,7 +57,7 @@ final class SwitchingKeyCodec {
 
   /** Bytes of one key written on its own under {@code params}, full or seeded. */
   static long size(Parameters params, boolean seeded) {
-    return prefix() + recordBytes(params, seeded);
+    return prefix() + recordBytes(params, seeded) + trailer();
   }
 
   /** Bytes of one key record. */
@@ -99,10 +103,9 @@ final class SwitchingKeyCodec {
     }
   }
 
-  /** The rest of a key record after its Galois element, which the caller has read and passes. */
-  static SwitchingKey readRecord(BinaryReader r, HeContext ctx, boolean seeded, long galois)
-      throws IOException {
-    Parameters params = ctx.parameters();
+  /** The checked digit and row counts and the seed (or null) of a key record. */
+  private static byte[] readRecordHead(BinaryReader r, Parameters params, boolean seeded,
+      long galois) throws IOException {
     checkGaloisElement(galois, params);
     int digits = r.i32("digit count");
     if (digits != params.dnum()) {
@@ -110,7 +113,33 @@ final class SwitchingKeyCodec {
           + " digits, the parameters have dnum = " + params.dnum());
     }
     readRowCount(r, params);
-    byte[] seed = seeded ? r.bytes(Format.SEED_BYTES, "seed") : null;
+    return seeded ? r.bytes(Format.SEED_BYTES, "seed") : null;
+  }
+
+  /**
+   * Checks the rest of a key record after its Galois element as {@link #readRecord} does, into
+   * one reused row: nothing is kept and no seed is expanded.
+   */
+  static void checkRecord(BinaryReader r, Parameters params, boolean seeded, long galois,
+      long[] row) throws IOException {
+    readRecordHead(r, params, seeded, galois);
+    long[] primes = params.allPrimes();
+    for (int j = 0; j < params.dnum(); j++) {
+      for (int p = 0; p < (seeded ? 1 : 2); p++) {
+        String what = "switching key " + (p == 0 ? "b" : "a") + j;
+        for (int i = 0; i < primes.length; i++) {
+          r.row(row, params.n(), primes[i], what + " row " + i);
+        }
+      }
+    }
+  }
+
+  /** The rest of a key record after its Galois element, which the caller has read and passes. */
+  static SwitchingKey readRecord(BinaryReader r, HeContext ctx, boolean seeded, long galois)
+      throws IOException {
+    Parameters params = ctx.parameters();
+    byte[] seed = readRecordHead(r, params, seeded, galois);
+    int digits = params.dnum();
     long[][][] b = new long[digits][][];
     long[][][] a = new long[digits][][];
     for (int j = 0; j < digits; j++) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.List;
 
 import dev.veil.he.rlwe.Ciphertext;
 import dev.veil.he.rlwe.EvaluationKeys;
@@ -35,15 +36,24 @@ import dev.veil.he.rlwe.SwitchingKey;
  * Readers take the reader's own {@link HeContext} (or {@link Parameters}) and treat the input as
  * untrusted: every length, count, level and element is checked against those parameters before
  * anything sized by it is allocated, every coefficient is checked to be below its prime, and any
- * problem, including input that ends early, is a {@link FormatException} naming it. A reader
+ * problem, including input that ends early, is a {@link FormatException} naming it. The
+ * object's SHA-256 trailer is checked before anything is returned, so a changed byte anywhere
+ * (header, body or trailer) is refused. A reader
  * consumes exactly one object's bytes, so objects may follow one another on one stream; it does
  * its own chunked reads, so no extra buffering is needed.
  */
 public final class VeilIO {
   private VeilIO() {}
 
-  /** The format version this class writes and the only one it reads. */
+  /** The format version this class writes (2: every object ends with a SHA-256 trailer). */
   public static final int FORMAT_VERSION = Format.VERSION;
+
+  /**
+   * The oldest version read: version 1, the same layout without the trailer, so files written
+   * before version 2 (secret keys above all) stay readable; a changed byte in a version-1 body is
+   * caught only where a field or coefficient check catches it.
+   */
+  public static final int OLDEST_READABLE_VERSION = Format.OLDEST_READABLE_VERSION;
 
   /** Which form to write an object with a uniform part in. */
   public enum Form {
@@ -86,6 +96,16 @@ public final class VeilIO {
    * @param bytes bytes read
    */
   public record CiphertextShape(int degree, int level, double scale, boolean seeded, long bytes) {}
+
+  /**
+   * What {@link #checkEvaluationKeys} found in a set.
+   *
+   * @param relinearization whether it holds the relinearisation key
+   * @param galoisElements the Galois elements of its other keys, ascending
+   * @param bytes bytes read
+   */
+  public record EvaluationKeysShape(boolean relinearization, List<Long> galoisElements,
+      long bytes) {}
 
   // =================================================================== parameters
 
@@ -252,6 +272,18 @@ public final class VeilIO {
     return PublicKeyCodec.read(in, ctx);
   }
 
+  /**
+   * Reads and checks a public key exactly as {@link #readPublicKey} does without building it:
+   * memory of one row, no seed expansion, no context. For checking uploads.
+   *
+   * @return the bytes read
+   * @throws FormatException for the input {@link #readPublicKey} refuses
+   * @throws IOException from the stream
+   */
+  public static long checkPublicKey(InputStream in, Parameters params) throws IOException {
+    return PublicKeyCodec.check(in, params);
+  }
+
   /** Bytes {@link #write(OutputStream, PublicKey)} produces. */
   public static long serializedSize(PublicKey pk) {
     return serializedSize(pk, Form.AUTO);
@@ -363,7 +395,9 @@ public final class VeilIO {
    * check of {@link #readEvaluationKeys}, handing each key to {@code visitor} as soon as it is read
    * and keeping none: memory stays at one key whatever the size of the set (for checking an
    * uploaded set without holding it). Keys arrive in the set's order, the relinearisation key (if
-   * any) first. A visitor that throws stops the scan.
+   * any) first. A visitor that throws stops the scan. The set's SHA-256 trailer comes after the
+   * last key, so keys reach the visitor before the set is known to be intact: act on them only
+   * once this method has returned.
    *
    * @return the number of keys read
    * @throws FormatException as {@link #readEvaluationKeys} does
@@ -372,6 +406,21 @@ public final class VeilIO {
   public static int scanEvaluationKeys(InputStream in, HeContext ctx, KeyVisitor visitor)
       throws IOException {
     return EvaluationKeysCodec.scan(in, ctx, visitor);
+  }
+
+  /**
+   * Reads and checks an evaluation-key set exactly as {@link #readEvaluationKeys} does (header,
+   * parameter digest, count, elements ascending and valid, digit and row counts, every
+   * coefficient below its prime, the SHA-256 trailer) without building a key: memory of one row
+   * (N longs) whatever the size of the set, no seed expansion and no context. For checking
+   * uploads at stream speed.
+   *
+   * @throws FormatException for the input {@link #readEvaluationKeys} refuses
+   * @throws IOException from the stream
+   */
+  public static EvaluationKeysShape checkEvaluationKeys(InputStream in, Parameters params)
+      throws IOException {
+    return EvaluationKeysCodec.check(in, params);
   }
 
   /** Bytes {@link #write(OutputStream, EvaluationKeys)} produces. */

@@ -11,14 +11,23 @@
  * <p>May use {@code ring}, {@code rlwe} and {@code ckks} of veil-he, and the JDK; nothing in
  * veil-he uses this package.
  *
- * <h2>Format (version 1)</h2>
+ * <h2>Format (version 2)</h2>
  *
  * All integers are little-endian. Every object starts with an 8-byte header: the magic bytes
  * {@code "VEIL"}, the format version (u16, 1), the object type (u8: 1 parameters, 2 plaintext, 3
  * ciphertext, 4 public key, 5 secret key, 6 switching key, 7 evaluation-key set) and flags (u8; bit
  * 0 = seeded form, allowed for ciphertexts, public keys and switching keys; every other bit must be
  * 0). Every object other than parameters then carries the 32-byte SHA-256 parameter digest
- * ({@link dev.veil.he.rlwe.Parameters#digest()}) it was made under.
+ * ({@link dev.veil.he.rlwe.Parameters#digest()}) it was made under. Every object ends with a
+ * 32-byte trailer: the SHA-256 of all its bytes before it, header included. Readers hash the bytes
+ * as they read them and compare at the end, before returning anything, so a flipped bit anywhere
+ * is a {@link dev.veil.he.io.FormatException} ("integrity check failed") if no field check caught
+ * it first.
+ *
+ * <p>Version 1 is the same layout without the trailer. Readers still accept it (files written
+ * before version 2, secret keys above all, must stay readable) but cannot detect a changed byte
+ * in its body beyond the field and coefficient checks; writers write version 2 only. Rewriting a
+ * version-1 file with a version-2 writer adds the trailer.
  *
  * <p>A polynomial row under prime {@code q} is its N coefficients, each in exactly {@code
  * bitLength(q)} bits, least significant bit first (a 40-bit prime costs 5 bytes per coefficient).
@@ -40,6 +49,13 @@
  *       element 0, comes first, and there are no duplicates);
  *   <li>secret key: N u32, then 2 bits per coefficient (0 = 0, 1 = +1, 2 = -1).
  * </ul>
+ *
+ * <p>Readers allocate a polynomial row only once its first bytes have arrived, so a header that
+ * claims a large object over a short body costs about one row (every count and level is also
+ * checked against the reader's parameters first); a seeded key's {@code a_j} is expanded right
+ * after its {@code b_j} has been read, a seeded public key's and ciphertext's after the trailer.
+ * The checkers ({@code checkCiphertext}, {@code checkPublicKey}, {@code checkEvaluationKeys})
+ * refuse exactly what the readers refuse while holding one row and building nothing.
  *
  * <p>Seeded forms replace a uniform polynomial by its 32-byte seed: for a fresh secret-key
  * ciphertext c1 = {@link dev.veil.he.rlwe.Encryptor#expandSeed}; for a public key a is stream 0

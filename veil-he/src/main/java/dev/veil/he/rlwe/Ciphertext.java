@@ -29,6 +29,32 @@ public final class Ciphertext {
     this.scale = scale;
   }
 
+  /**
+   * Wraps polynomials (NTT form, each with at least level + 1 rows of N coefficients); takes
+   * ownership. For readers that allocate rows as their bytes arrive.
+   */
+  public Ciphertext(Parameters params, long[][][] polys, int level, double scale) {
+    Plaintext.checkLevel(params, level);
+    Plaintext.checkScale(scale);
+    checkDegree(polys.length - 1);
+    for (long[][] p : polys) {
+      if (p == null || p.length < level + 1) {
+        throw new IllegalArgumentException("ciphertext polynomials need " + (level + 1) + " rows");
+      }
+      for (int i = 0; i <= level; i++) {
+        if (p[i] == null || p[i].length != params.n()) {
+          throw new IllegalArgumentException("ciphertext rows must have N = " + params.n()
+              + " coefficients");
+        }
+      }
+    }
+    this.params = params;
+    this.polys = polys;
+    this.degree = polys.length - 1;
+    this.level = level;
+    this.scale = scale;
+  }
+
   /** An empty ciphertext to pass as {@code out}; its size is set by the first operation. */
   public static Ciphertext empty(Parameters params) {
     return new Ciphertext(params, 1, 0, 1.0);

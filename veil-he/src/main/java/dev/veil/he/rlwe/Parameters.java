@@ -22,10 +22,14 @@ import dev.veil.he.ring.Primes;
  * unless the literal says {@code securityOff}. Primes are generated deterministically from the
  * literal, so the same literal always gives the same parameters and the same {@link #digest()}.
  *
- * <p>Security caveat: the bound used is the standard's table for uniform ternary secrets. Sparse
- * (fixed Hamming weight) secrets are weaker against hybrid attacks; weights below {@value
- * #MIN_SECURE_HAMMING_WEIGHT} are refused, but a sparse set at the table's limit may fall short
- * of 128 bits. Prefer uniform ternary secrets unless bootstrapping needs a sparse one.
+ * <p>Sparse secrets: the standard's table holds for uniform ternary secrets only. Sparse (fixed
+ * Hamming weight) secrets are weaker against hybrid and dual attacks, so a sparse set at the
+ * ternary bound (e.g. weight 192 at log QP = 1747, N = 2^16) falls short of 128 bits. A
+ * FIXED_HAMMING_WEIGHT set is therefore checked against its own, lower table ({@link
+ * #maxSparseLogQP}): weight at least {@value #MIN_SECURE_HAMMING_WEIGHT}, and log QP at most the
+ * largest published 128-bit parameter set for weight 192 at that ring degree, which bounds any
+ * weight of 192 or more (a heavier secret is harder). Ring degrees without a published sparse set
+ * are refused. Prefer uniform ternary secrets unless bootstrapping needs a sparse one.
  *
  * <p>Equality is by digest, which covers the generated primes and the resolved {@code dnum};
  * {@link #literal()} returns what was asked for (dnum 0 means automatic).
@@ -49,6 +53,18 @@ public final class Parameters {
    * (HomomorphicEncryption.org standard), for logN = 10 .. 16.
    */
   private static final int[] MAX_LOG_QP_128 = {27, 54, 109, 218, 438, 881, 1747};
+
+  /**
+   * Maximum log2(QP) for 128-bit security with a secret of Hamming weight 192, for logN = 15 and
+   * 16; none below. The smallest log QP of the published weight-192 sets, which were sized for
+   * 128 bits with the lattice estimator: Bossuat, Mouchet, Troncoso-Pastoriza and Hubaux,
+   * "Efficient Bootstrapping for Approximate Homomorphic Encryption with Non-Sparse Keys"
+   * (Eurocrypt 2021, ePrint 2020/1203), its weight-192 sets (log QP 1546..1553 at N = 2^16, 768
+   * at N = 2^15), shipped as Lattigo's N16QP1546H192H32 and N15QP768H192H32. Taking the smallest of
+   * them keeps the bound conservative; it lies about 12 % below the ternary table.
+   */
+  private static final int[] MAX_SPARSE_LOG_QP_128 = {768, 1546};
+  private static final int MIN_SPARSE_LOG_N = 15;
 
   /**
    * What a user writes: unchecked. Build with {@link #builder()}.
@@ -327,6 +343,28 @@ public final class Parameters {
     for (int b : lp) {
       bitSum += b;
     }
+    if (!l.securityOff() && l.secret() == SecretDistribution.FIXED_HAMMING_WEIGHT) {
+      int max = maxSparseLogQP(l.logN());
+      if (max < 0) {
+        throw new InvalidParametersException(
+            "insecure: no published 128-bit bound for sparse (Hamming weight) secrets at N = 2^"
+                + l.logN() + " (sparse secrets need logN 15 or 16); use a uniform ternary secret");
+      }
+      if (bitSum > max) {
+        throw new InvalidParametersException(
+            "insecure: log2(QP) = "
+                + bitSum
+                + " bits exceeds the 128-bit bound of "
+                + max
+                + " bits for a sparse secret (Hamming weight "
+                + l.hammingWeight()
+                + ") at N = 2^"
+                + l.logN()
+                + " (weight-192 sets of Bossuat et al. 2021); the ternary bound of "
+                + maxLogQP(l.logN())
+                + " bits holds only for uniform ternary secrets: drop primes or use one");
+      }
+    }
     if (!l.securityOff()) {
       int max = maxLogQP(l.logN());
       if (bitSum > max) {
@@ -412,6 +450,14 @@ public final class Parameters {
   /** The 128-bit bound on log2(QP) for ternary secrets, or -1 outside logN 10..16. */
   public static int maxLogQP(int logN) {
     return logN < 10 || logN > 16 ? -1 : MAX_LOG_QP_128[logN - 10];
+  }
+
+  /**
+   * The 128-bit bound on log2(QP) for a sparse secret of Hamming weight at least {@value
+   * #MIN_SECURE_HAMMING_WEIGHT}, or -1 where no published bound exists (logN below 15).
+   */
+  public static int maxSparseLogQP(int logN) {
+    return logN < MIN_SPARSE_LOG_N || logN > 16 ? -1 : MAX_SPARSE_LOG_QP_128[logN - MIN_SPARSE_LOG_N];
   }
 
   // ------------------------------------------------------------------ accessors

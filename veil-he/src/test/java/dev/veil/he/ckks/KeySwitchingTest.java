@@ -239,13 +239,14 @@ class KeySwitchingTest {
         evidence.append(String.format(" %.1f", Math.sqrt(r)));
       }
     }
-    // unbiased, each ratio is about exponential with mean 1 (|e|^2 of a complex Gaussian), so
-    // the average of 8 independent ones exceeds 4 with probability below 1e-7; a bias that puts
-    // c * 2N / pi on slot 0 makes it hundreds
+    // unbiased, each ratio is about exponential with mean 1 (|e|^2 of a complex Gaussian); the
+    // slots' variances are not exactly equal (one run gave a mean of 4.16), so the bound is set
+    // far from both: for a mean up to 2 per ratio, the average of 8 independent ones exceeds 10
+    // with probability below 1e-8, while a bias that puts c * 2N / pi on slot 0 makes it hundreds
     assertThat(ratioSum / trials)
         .as("mean of |e_0|^2 / mean |e|^2 over %d keys; slot 0 error / RMS error:%s", trials,
             evidence)
-        .isLessThanOrEqualTo(4);
+        .isLessThanOrEqualTo(10);
   }
 
   /** Slot 0's squared error over the mean squared slot error. */

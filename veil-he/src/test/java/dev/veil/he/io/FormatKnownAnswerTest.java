@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,9 +27,12 @@ import org.junit.jupiter.api.Test;
 /**
  * Known answers for the bytes of every object type in every form: objects with fixed
  * pseudo-random contents (no key generation, so nothing depends on the JDK's secure random)
- * written and hashed with SHA-256, against digests taken with the single-class writer that came
- * before the codecs (commit a68cb87). A change to any byte of any body fails here, whatever the
- * reader accepts.
+ * written and hashed with SHA-256. The pinned digests are those of format version 1, taken with
+ * the single-class writer that came before the codecs (commit a68cb87): version 2 is version 1
+ * with the version field set to 2 and a SHA-256 trailer appended, so each version-2 encoding,
+ * less its trailer and with its version set back to 1, must hash to the pinned value, and its
+ * trailer must be the SHA-256 of the bytes before it. A change to any byte of any body fails here,
+ * whatever the reader accepts.
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class FormatKnownAnswerTest {
@@ -140,7 +144,15 @@ class FormatKnownAnswerTest {
     Map<String, byte[]> encodings = encodings();
     assertThat(encodings.keySet()).containsExactlyInAnyOrderElementsOf(PINNED.keySet());
     for (Map.Entry<String, byte[]> e : encodings.entrySet()) {
-      assertThat(sha256(e.getValue())).as(e.getKey()).isEqualTo(PINNED.get(e.getKey()));
+      byte[] v2 = e.getValue();
+      assertThat(v2[4]).as(e.getKey() + " version").isEqualTo((byte) 2);
+      assertThat(v2[5]).isZero();
+      byte[] body = Arrays.copyOf(v2, v2.length - 32);
+      assertThat(HexFormat.of().formatHex(v2, v2.length - 32, v2.length))
+          .as(e.getKey() + " trailer").isEqualTo(sha256(body));
+      byte[] v1 = body.clone();
+      v1[4] = 1;
+      assertThat(sha256(v1)).as(e.getKey()).isEqualTo(PINNED.get(e.getKey()));
     }
   }
 }

@@ -70,12 +70,21 @@ class VeilIOMalformedInputTest {
         ctChecker));
     s.add(new Sample("seeded public key", bytes(o -> VeilIO.write(o, PK)), pkReader));
     s.add(new Sample("full public key", bytes(o -> VeilIO.write(o, PK, Form.FULL)), pkReader));
+    ObjectReader<?> pkChecker = in -> VeilIO.checkPublicKey(in, PARAMS);
+    s.add(new Sample("seeded public key, checked", bytes(o -> VeilIO.write(o, PK)), pkChecker));
+    s.add(new Sample("full public key, checked", bytes(o -> VeilIO.write(o, PK, Form.FULL)),
+        pkChecker));
     s.add(new Sample("seeded relin key", bytes(o -> VeilIO.write(o, RELIN)), swkReader));
     s.add(new Sample("full Galois key",
         bytes(o -> VeilIO.write(o, GALOIS_5, Form.FULL)), swkReader));
     s.add(new Sample("seeded evaluation keys", bytes(o -> VeilIO.write(o, EVAL)), evkReader));
     s.add(new Sample("full evaluation keys",
         bytes(o -> VeilIO.write(o, EVAL, Form.FULL)), evkReader));
+    ObjectReader<?> evkChecker = in -> VeilIO.checkEvaluationKeys(in, PARAMS);
+    s.add(new Sample("seeded evaluation keys, checked", bytes(o -> VeilIO.write(o, EVAL)),
+        evkChecker));
+    s.add(new Sample("full evaluation keys, checked",
+        bytes(o -> VeilIO.write(o, EVAL, Form.FULL)), evkChecker));
     s.add(new Sample("secret key",
         bytes(o -> VeilIO.writeSecretKey(o, SK, SecretKeyAccess.INSECURE)),
         in -> VeilIO.readSecretKey(in, CTX)));
@@ -101,8 +110,10 @@ class VeilIOMalformedInputTest {
       b[0] = 'X';
       assertThat(expectFormat(b, s.reader, s.name)).hasMessageContaining("magic");
       b = s.data.clone();
-      b[4] = 2;
-      assertThat(expectFormat(b, s.reader, s.name)).hasMessageContaining("unsupported format version 2");
+      b[4] = 3;
+      assertThat(expectFormat(b, s.reader, s.name)).hasMessageContaining("unsupported format version 3");
+      b[4] = 0;
+      assertThat(expectFormat(b, s.reader, s.name)).hasMessageContaining("unsupported format version 0");
       b = s.data.clone();
       b[6] = (byte) (b[6] == 3 ? 4 : 3);
       assertThat(expectFormat(b, s.reader, s.name)).hasMessageContaining("wrong object type");
@@ -145,7 +156,7 @@ class VeilIOMalformedInputTest {
   void parametersWithForeignPrimesOrInvalidLiteralAreRejected() {
     byte[] b = sample("parameters").data.clone();
     // the first data prime is the first u64 after the literal; flip its lowest bit
-    int firstPrime = b.length - 8 * (PARAMS.qCount() + PARAMS.pCount());
+    int firstPrime = b.length - 32 - 8 * (PARAMS.qCount() + PARAMS.pCount());
     b[firstPrime] ^= 2;
     assertThat(expectFormat(b, VeilIO::readParameters, "prime"))
         .hasMessageContaining("data prime q0")
@@ -165,11 +176,12 @@ class VeilIOMalformedInputTest {
   void pinnedParametersEncoding() throws Exception {
     var p = dev.veil.he.rlwe.Parameters.builder().logN(12).logQ(40, 30).logP(38).build();
     byte[] b = bytes(o -> VeilIO.write(o, p));
-    assertThat(b.length).isEqualTo(8 + 1 + 1 + 2 + 1 + 1 + 8 + 1 + 4 + 8 + 1 + 1 + 24);
+    assertThat(b.length).isEqualTo(8 + 1 + 1 + 2 + 1 + 1 + 8 + 1 + 4 + 8 + 1 + 1 + 24 + 32);
     assertThat(new String(b, 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("VEIL");
     String hex = java.util.HexFormat.of().formatHex(
-        java.security.MessageDigest.getInstance("SHA-256").digest(b));
-    assertThat(hex).isEqualTo(PINNED_PARAMS_SHA256);
+        java.security.MessageDigest.getInstance("SHA-256").digest(asVersion1(b)));
+    assertThat(hex).as("version-1 form (the pin predates the trailer)")
+        .isEqualTo(PINNED_PARAMS_SHA256);
   }
 
   private static final String PINNED_PARAMS_SHA256 =
@@ -241,10 +253,15 @@ class VeilIOMalformedInputTest {
       assertThat(expectFormat(b, swk.reader, "element " + g))
           .hasMessageContaining("Galois element");
     }
-    // a valid but different element reads fine (the file does not prove what it is)
+    // a valid but different element passes the field checks, and the trailer catches it
     byte[] b = swk.data.clone();
     putI64(b, 40, 7);
-    assertThat(readOutcome(b, swk.reader, "element 7")).isNull();
+    assertThat(expectFormat(b, swk.reader, "element 7"))
+        .hasMessageContaining("integrity check failed");
+    // as version 1 (no trailer) it reads: such a file does not prove what it is
+    byte[] v1 = java.util.Arrays.copyOf(b, b.length - 32);
+    v1[4] = 1;
+    assertThat(readOutcome(v1, swk.reader, "element 7, version 1")).isNull();
   }
 
   @Test
@@ -256,14 +273,14 @@ class VeilIOMalformedInputTest {
       assertThat(expectFormat(b, evk.reader, "count " + count)).hasMessageContaining("keys");
     }
     // claims N + 1 keys, holds 3: must fail by truncation, not by allocating N + 1 keys up front
-    byte[] b = evk.data.clone();
+    byte[] b = java.util.Arrays.copyOf(evk.data, evk.data.length - 32); // no trailer
     putI32(b, 40, PARAMS.n() + 1);
     assertThat(expectFormat(b, evk.reader, "count N+1")).hasMessageContaining("truncated");
 
     // duplicates and descending order: build a set of two Galois keys and rewrite the elements
     EvaluationKeys two = new EvaluationKeys(PARAMS, null, List.of(GALOIS_5, IoFixtures.GALOIS_CONJ));
     byte[] data = bytes(o -> VeilIO.write(o, two));
-    long record = VeilIO.serializedSize(GALOIS_5) - 40; // a key record after the flags byte
+    long record = VeilIO.serializedSize(GALOIS_5) - 40 - 32; // a key record after its flags
     int second = (int) (44 + 1 + record) + 1; // element of the second key
     byte[] dup = data.clone();
     putI64(dup, second, 5);
@@ -350,6 +367,74 @@ class VeilIOMalformedInputTest {
         .isInstanceOf(FormatException.class)
         .hasMessageContaining("truncated")
         .hasCauseInstanceOf(EOFException.class);
+  }
+
+  /** The same object as version 1: without its trailer, version field 1. */
+  private static byte[] asVersion1(byte[] v2) {
+    byte[] v1 = java.util.Arrays.copyOf(v2, v2.length - 32);
+    v1[4] = 1;
+    return v1;
+  }
+
+  @Test
+  void version1FilesWithoutTheTrailerStillRead() {
+    for (Sample s : SAMPLES) {
+      assertThat(readOutcome(asVersion1(s.data), s.reader, s.name + " as version 1"))
+          .as(s.name).isNull();
+    }
+  }
+
+  /**
+   * A flipped bit anywhere is refused with a FormatException, never read and never another
+   * exception: every bit of the header (and parameter digest), of the trailer, and of a spread of
+   * body bytes (each sample's first 64 body bytes, then 160 more at random). Where no field check
+   * catches a body flip, the trailer does.
+   */
+  @Test
+  void aFlippedBitInHeaderBodyOrTrailerIsAlwaysRefused() {
+    Random rnd = new Random(20261207L);
+    for (Sample s : SAMPLES) {
+      int head = s.name.equals("parameters") ? 8 : 40;
+      int trailer = s.data.length - 32;
+      Map<String, TreeSet<Integer>> classes = new LinkedHashMap<>();
+      TreeSet<Integer> h = new TreeSet<>();
+      TreeSet<Integer> body = new TreeSet<>();
+      TreeSet<Integer> t = new TreeSet<>();
+      for (int i = 0; i < head; i++) {
+        h.add(i);
+      }
+      for (int i = head; i < Math.min(trailer, head + 64); i++) {
+        body.add(i);
+      }
+      for (int k = 0; k < 160; k++) {
+        body.add(head + rnd.nextInt(trailer - head));
+      }
+      for (int i = trailer; i < s.data.length; i++) {
+        t.add(i);
+      }
+      classes.put("header", h);
+      classes.put("body", body);
+      classes.put("trailer", t);
+      int integrity = 0;
+      for (Map.Entry<String, TreeSet<Integer>> c : classes.entrySet()) {
+        for (int pos : c.getValue()) {
+          int bit = rnd.nextInt(8);
+          byte[] b = s.data.clone();
+          b[pos] ^= (byte) (1 << bit);
+          String what = s.name + ", " + c.getKey() + " byte " + pos + " bit " + bit;
+          FormatException e = expectFormat(b, s.reader, what);
+          if (c.getKey().equals("trailer")) {
+            assertThat(e).as(what).hasMessageContaining("integrity check failed")
+                .hasMessageContaining("SHA-256 trailer");
+          }
+          if (e.getMessage().contains("integrity check failed")) {
+            integrity++;
+          }
+        }
+      }
+      assertThat(integrity).as(s.name + ": flips only the trailer caught")
+          .isGreaterThan(32);
+    }
   }
 
   @Test

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -168,7 +169,7 @@ class VeilIORoundTripTest {
   void secretKeyRoundTrip() throws Exception {
     byte[] b = bytes(out -> VeilIO.writeSecretKey(out, SK, SecretKeyAccess.INSECURE));
     assertThat((long) b.length).isEqualTo(VeilIO.secretKeySize(PARAMS));
-    assertThat(b.length).isEqualTo(8 + 32 + 4 + PARAMS.n() / 4);
+    assertThat(b.length).isEqualTo(8 + 32 + 4 + PARAMS.n() / 4 + 32);
     SecretKey back = VeilIO.readSecretKey(in(b), CTX);
     assertThat(back.coefficients(SecretKeyAccess.INSECURE))
         .containsExactly(SK.coefficients(SecretKeyAccess.INSECURE));
@@ -299,8 +300,8 @@ class VeilIORoundTripTest {
       rows += (long) PARAMS.n() * (64 - Long.numberOfLeadingZeros(PARAMS.q(i))) / 8;
     }
     assertThat(rows).isEqualTo(PARAMS.n() * (50 + 40 + 40) / 8);
-    assertThat(VeilIO.ciphertextSize(PARAMS, 1, 2, false)).isEqualTo(56 + 2 * rows);
-    assertThat(VeilIO.ciphertextSize(PARAMS, 1, 2, true)).isEqualTo(56 + 32 + rows);
+    assertThat(VeilIO.ciphertextSize(PARAMS, 1, 2, false)).isEqualTo(56 + 2 * rows + 32);
+    assertThat(VeilIO.ciphertextSize(PARAMS, 1, 2, true)).isEqualTo(56 + 32 + rows + 32);
   }
 
   /** Sizes at N = 2^13, Q = {60, 40, 40}, P = {61}, against SEAL's at N = 2^13. */
@@ -313,13 +314,13 @@ class VeilIORoundTripTest {
     long seededPk = VeilIO.publicKeySize(p, true);
     long rk = VeilIO.switchingKeySize(p, false);
     long seededRk = VeilIO.switchingKeySize(p, true);
-    assertThat(p.dnum()).isEqualTo(3);
-    assertThat(ct).isEqualTo(286_776);
-    assertThat(seededCt).isEqualTo(143_448);
-    assertThat(pk).isEqualTo(411_692);
-    assertThat(seededPk).isEqualTo(205_900);
-    assertThat(rk).isEqualTo(1_235_000);
-    assertThat(seededRk).isEqualTo(617_560);
+    assertThat(p.dnum()).isEqualTo(3); // sizes include the 32-byte SHA-256 trailer
+    assertThat(ct).isEqualTo(286_808);
+    assertThat(seededCt).isEqualTo(143_480);
+    assertThat(pk).isEqualTo(411_724);
+    assertThat(seededPk).isEqualTo(205_932);
+    assertThat(rk).isEqualTo(1_235_032);
+    assertThat(seededRk).isEqualTo(617_592);
     assertThat(ct).isLessThan(393_329);
     assertThat(seededCt).isLessThan(196_802);
     assertThat(pk).isLessThan(524_401);
@@ -349,5 +350,18 @@ class VeilIORoundTripTest {
       a[j] = k.a(j);
     }
     return a;
+  }
+
+  @Test
+  void checkingAnEvaluationKeySetReportsItsKeysAndSizeWithoutBuildingThem() throws IOException {
+    for (Form form : new Form[] {Form.AUTO, Form.FULL}) {
+      byte[] data = IoFixtures.bytes(o -> VeilIO.write(o, IoFixtures.EVAL, form));
+      VeilIO.EvaluationKeysShape shape =
+          VeilIO.checkEvaluationKeys(IoFixtures.in(data), IoFixtures.PARAMS);
+      assertThat(shape.relinearization()).isTrue();
+      assertThat(shape.galoisElements())
+          .containsExactly(5L, 2L * IoFixtures.PARAMS.n() - 1);
+      assertThat(shape.bytes()).isEqualTo(data.length);
+    }
   }
 }

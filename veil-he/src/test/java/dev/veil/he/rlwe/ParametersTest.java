@@ -141,9 +141,39 @@ class ParametersTest {
   }
 
   @Test
+  void a_sparse_secret_at_the_ternary_bound_is_refused_and_one_within_the_sparse_bound_accepted() {
+    // weight 192 at N = 2^16 with log QP = 1747, the ternary bound: weaker than 128 bits
+    Parameters.Builder atTernary = Parameters.builder().logN(16)
+        .logQ(repeat(50, 31)).logP(49, 49, 49, 50).logDefaultScale(50).hammingWeightSecret(192);
+    assertThat(atTernary.literal().logQ().length * 50 + 3 * 49 + 50).isEqualTo(1747);
+    assertThatThrownBy(atTernary::build)
+        .isInstanceOf(InvalidParametersException.class)
+        .hasMessageContaining("sparse secret")
+        .hasMessageContaining("1546");
+    // the same chain as a uniform ternary secret is fine
+    assertThat(atTernary.literal().toBuilder().uniformTernarySecret().build().logQP())
+        .isLessThanOrEqualTo(1747.0);
+    // within the sparse bound: accepted
+    Parameters ok = Parameters.builder().logN(16).logQ(repeat(50, 28)).logP(repeat(48, 3))
+        .logDefaultScale(50).hammingWeightSecret(192).build();
+    assertThat(ok.logQP()).isLessThanOrEqualTo(1546.0);
+    // N = 2^15 at 881 bits (its ternary bound) is refused as sparse
+    assertThatThrownBy(() -> Parameters.builder().logN(15).logQ(repeat(50, 16)).logP(41, 40)
+        .logDefaultScale(50).hammingWeightSecret(192).build())
+        .hasMessageContaining("768");
+    // no published sparse bound below N = 2^15
+    assertThatThrownBy(() -> valid().hammingWeightSecret(192).build())
+        .isInstanceOf(InvalidParametersException.class)
+        .hasMessageContaining("no published 128-bit bound");
+    assertThat(Parameters.maxSparseLogQP(16)).isEqualTo(1546);
+    assertThat(Parameters.maxSparseLogQP(14)).isEqualTo(-1);
+  }
+
+  @Test
   void sparse_secrets_small_sigma_and_small_rings_are_accepted_only_with_securityOff() {
-    assertThat(valid().hammingWeightSecret(192).build().hammingWeight()).isEqualTo(192);
-    assertThat(valid().hammingWeightSecret(8192).build().hammingWeight()).isEqualTo(8192);
+    assertThat(valid().logN(15).hammingWeightSecret(192).build().hammingWeight()).isEqualTo(192);
+    assertThat(valid().logN(15).hammingWeightSecret(8192).build().hammingWeight())
+        .isEqualTo(8192);
     Parameters sparse = valid().hammingWeightSecret(64).securityOff().build();
     assertThat(sparse.secretDistribution()).isEqualTo(SecretDistribution.FIXED_HAMMING_WEIGHT);
     assertThat(sparse.hammingWeight()).isEqualTo(64);
@@ -312,10 +342,10 @@ class ParametersTest {
 
   @Test
   void the_digest_changes_when_any_field_changes() {
-    Parameters.Builder base = valid().hammingWeightSecret(200);
+    Parameters.Builder base = valid().logN(15).hammingWeightSecret(200);
     List<Supplier<Parameters.Builder>> variants = List.of(
         () -> base.literal().toBuilder(),
-        () -> base.literal().toBuilder().logN(14),
+        () -> base.literal().toBuilder().logN(16),
         () -> base.literal().toBuilder().logQ(50, 40, 41),
         () -> base.literal().toBuilder().logQ(50, 40),
         () -> base.literal().toBuilder().logQ(40, 50, 40),

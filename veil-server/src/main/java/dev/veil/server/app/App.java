@@ -31,11 +31,14 @@ import dev.veil.server.dataset.DatasetRoutes;
 import dev.veil.server.dataset.DatasetService;
 import dev.veil.server.dataset.JdbiDatasetRepository;
 import dev.veil.server.db.Database;
+import dev.veil.server.handover.HandoverRoutes;
+import dev.veil.server.handover.HandoverService;
 import dev.veil.server.he.KeyCache;
 import dev.veil.server.http.ApiErrors;
 import dev.veil.server.http.ApiModule;
 import dev.veil.server.http.DocsRoutes;
 import dev.veil.server.http.Json;
+import dev.veil.server.http.JsonErrorHandler;
 import dev.veil.server.http.Requests;
 import dev.veil.server.http.Routes;
 import dev.veil.server.inference.InferenceInputs;
@@ -130,6 +133,15 @@ public final class App implements AutoCloseable {
 
   /** {@link #create(ServerConfig)} with more route modules (tests). */
   static App create(ServerConfig config, List<ApiModule> extraModules) {
+    return create(config, extraModules, Clock.systemUTC());
+  }
+
+  /** {@link #create(ServerConfig)} with the clock of every service (tests: deadlines). */
+  public static App create(ServerConfig config, Clock clock) {
+    return create(config, List.of(), clock);
+  }
+
+  private static App create(ServerConfig config, List<ApiModule> extraModules, Clock clock) {
     Objects.requireNonNull(config, "config");
     List<AutoCloseable> closeables = new ArrayList<>();
     Database db = null;
@@ -137,7 +149,6 @@ public final class App implements AutoCloseable {
       Files.createDirectories(config.dataDir());
       db = Database.open(config.database(), Math.min(config.workerThreads(), 16));
       closeables.add(db);
-      Clock clock = Clock.systemUTC();
       SecureRandom random = new SecureRandom();
       ObjectMapper mapper = Json.mapper();
 
@@ -219,6 +230,8 @@ public final class App implements AutoCloseable {
           new InputRoutes(inputs, requests),
           jobRoutes,
           new WorkerRoutes(remoteWorkers, requests),
+          new HandoverRoutes(new HandoverService(jobs, catalog, blobs, keyCache,
+              config.dataDir().resolve("handovers")), requests, mapper),
           new LedgerRoutes(ledger, users, audit, requests),
           new DocsRoutes()));
       modules.addAll(extraModules);
@@ -234,6 +247,8 @@ public final class App implements AutoCloseable {
         QueuedThreadPool pool = new QueuedThreadPool(config.workerThreads(), 4, 60_000);
         pool.setName("veil-http");
         cfg.jetty.threadPool = pool;
+        // what Jetty refuses before routing answers in the API's JSON error shape too
+        cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(mapper)));
         cfg.requestLogger.http((ctx, ms) -> LOG.debug("{} {} -> {} in {} ms", ctx.method(),
             ctx.path(), ctx.statusCode(), Math.round(ms)));
         cfg.routes.before(ctx -> {

@@ -34,7 +34,8 @@ public final class RepositoryCatalog implements Catalog {
           .map(DatasetPart::sha256)
           .toList();
       return new DatasetRef(d.id(), d.ownerId(), d.keySetId(), d.listed(),
-          d.state() == Dataset.State.READY, d.pricePerTraining(), d.meta(), parts);
+          d.state() == Dataset.State.READY, d.pricePerTraining(), d.meta(), parts,
+          d.handoverHours());
     });
   }
 }

@@ -22,11 +22,25 @@ import java.util.Objects;
  * @param state {@link State}
  * @param createdAt when it was created
  * @param completedAt when its upload completed, or null
+ * @param handoverHours hours the owner has to hand a paid training over (then it is refunded)
  */
 public record Dataset(String id, String ownerId, String ownerName, String keySetId, String name,
     String description, String meta, long rows, int features, int partsExpected,
     String paramsDigest, long pricePerTraining, boolean listed, State state, Instant createdAt,
-    Instant completedAt) {
+    Instant completedAt, int handoverHours) {
+  /** Hours a data owner has for a hand-over unless the listing says otherwise. */
+  public static final int DEFAULT_HANDOVER_HOURS = 72;
+
+  /** A data set with the default hand-over time. */
+  public Dataset(String id, String ownerId, String ownerName, String keySetId, String name,
+      String description, String meta, long rows, int features, int partsExpected,
+      String paramsDigest, long pricePerTraining, boolean listed, State state, Instant createdAt,
+      Instant completedAt) {
+    this(id, ownerId, ownerName, keySetId, name, description, meta, rows, features,
+        partsExpected, paramsDigest, pricePerTraining, listed, state, createdAt, completedAt,
+        DEFAULT_HANDOVER_HOURS);
+  }
+
   /** The life of a data set. */
   public enum State {
     /** Parts are being uploaded; invisible to others. */

@@ -17,9 +17,17 @@ public final class DatasetApi {
    * @param meta the data set's {@code meta.json} from {@code veil encrypt}
    * @param pricePerTraining price of one training job in integer minor units (0 for free)
    * @param listed whether others may find it once READY (default false)
+   * @param handoverHours hours the owner has to hand a paid training over to its builder's key
+   *     before the builder is refunded (default 72)
    */
   public record CreateDatasetRequest(String name, String description, String keySetId,
-      DataInfo meta, Long pricePerTraining, Boolean listed) {}
+      DataInfo meta, Long pricePerTraining, Boolean listed, Integer handoverHours) {
+    /** A request with the default hand-over time. */
+    public CreateDatasetRequest(String name, String description, String keySetId, DataInfo meta,
+        Long pricePerTraining, Boolean listed) {
+      this(name, description, keySetId, meta, pricePerTraining, listed, null);
+    }
+  }
 
   /**
    * A data set as the caller may see it. For users other than the owner: only listed READY data

@@ -113,8 +113,9 @@ public final class DatasetService {
       throw ServiceException.tooLarge("meta is over " + MAX_META_CHARS + " characters");
     }
     Dataset d = new Dataset(Ids.next("ds"), p.userId(), p.username(), ks.id(), name, description,
-        metaJson, meta.rows(), meta.features(), meta.ciphertexts(), ks.paramsDigest(), price,
-        Boolean.TRUE.equals(req.listed()), Dataset.State.UPLOADING, now(), null);
+        metaJson, meta.rows(), meta.features(), meta.partCount(), ks.paramsDigest(), price,
+        Boolean.TRUE.equals(req.listed()), Dataset.State.UPLOADING, now(), null,
+        handoverHours(req.handoverHours()));
     repo.insert(d);
     audit.record(p.userId(), "dataset.create", d.id(), details("name", name, "rows", d.rows(),
         "features", d.features(), "parts", d.partsExpected(), "keySetId", ks.id(),
@@ -275,6 +276,20 @@ public final class DatasetService {
         d.completedAt() == null ? null : d.completedAt().toString());
   }
 
+  /** Most hours a listing may give its owner for a hand-over (a year). */
+  static final int MAX_HANDOVER_HOURS = 24 * 366;
+
+  private static int handoverHours(Integer hours) {
+    if (hours == null) {
+      return Dataset.DEFAULT_HANDOVER_HOURS;
+    }
+    if (hours < 1 || hours > MAX_HANDOVER_HOURS) {
+      throw ServiceException.badRequest("handoverHours must be 1 to " + MAX_HANDOVER_HOURS
+          + ", got " + hours);
+    }
+    return hours;
+  }
+
   private DataInfo checkMeta(DataInfo m, KeySet ks) {
     if (m == null) {
       throw ServiceException.badRequest("meta is required: the data set's meta.json from veil"
@@ -288,6 +303,11 @@ public final class DatasetService {
     positive(m.rows(), "meta.rows", Integer.MAX_VALUE);
     positive(m.features(), "meta.features", 1 << 20);
     positive(m.ciphertexts(), "meta.ciphertexts", policy.maxParts());
+    if (m.partCount() > policy.maxParts()) {
+      throw ServiceException.badRequest("meta: " + m.tableNames().size() + " tables of "
+          + m.ciphertexts() + " ciphertexts is over the " + policy.maxParts() + " parts a data"
+          + " set may have");
+    }
     if (m.featureNames() != null) {
       for (String f : m.featureNames()) {
         if (f.length() > MAX_NAME) {

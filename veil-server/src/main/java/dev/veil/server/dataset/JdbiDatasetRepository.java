@@ -20,7 +20,7 @@ public final class JdbiDatasetRepository implements DatasetRepository {
       rs.getLong("n_rows"), rs.getInt("n_features"), rs.getInt("parts_expected"),
       rs.getString("params_digest"), rs.getLong("price_per_training"), rs.getBoolean("listed"),
       Dataset.State.valueOf(rs.getString("state")), Sql.instant(rs, "created_at"),
-      Sql.instant(rs, "completed_at"));
+      Sql.instant(rs, "completed_at"), rs.getInt("handover_hours"));
   private static final RowMapper<DatasetPart> PART = (rs, ctx) -> new DatasetPart(
       rs.getString("dataset_id"), rs.getInt("part_index"), rs.getString("blob_sha256"),
       rs.getLong("size_bytes"), Sql.instant(rs, "uploaded_at"));
@@ -35,9 +35,10 @@ public final class JdbiDatasetRepository implements DatasetRepository {
   public void insert(Dataset d) {
     jdbi.useHandle(h -> h.createUpdate("INSERT INTO datasets (id, owner_id, key_set_id, name,"
             + " description, meta, n_rows, n_features, parts_expected, params_digest,"
-            + " price_per_training, listed, state, created_at) VALUES (:id, :owner, :ks, :name,"
-            + " :description, :meta, :rows, :features, :parts, :digest, :price, :listed, :state,"
-            + " :created)")
+            + " price_per_training, listed, state, created_at, handover_hours) VALUES (:id, :owner,"
+            + " :ks, :name, :description, :meta, :rows, :features, :parts, :digest, :price,"
+            + " :listed, :state, :created, :hours)")
+        .bind("hours", d.handoverHours())
         .bind("id", d.id())
         .bind("owner", d.ownerId())
         .bind("ks", d.keySetId())

@@ -6,11 +6,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
 
+import dev.veil.he.io.VeilIO;
 import dev.veil.server.core.ServiceException;
 
 /**
- * Looks at the 8-byte header of a Veil binary object ({@code dev.veil.he.io.VeilIO}'s format 1:
- * magic {@code VEIL}, version u16 little-endian, type u8, flags u8) before anything else is read,
+ * Looks at the 8-byte header of a Veil binary object ({@code dev.veil.he.io.VeilIO}'s format,
+ * versions 1 and 2: magic {@code VEIL}, version u16 little-endian, type u8, flags u8) before
+ * anything else is read,
  * so that an upload of the wrong kind is refused at once. Above all, a secret key is refused before
  * a single byte of it is stored: secret keys never leave their owner's machine.
  */
@@ -48,7 +50,7 @@ public final class VeilObjects {
   }
 
   static final int HEADER_BYTES = 8;
-  private static final int SUPPORTED_VERSION = 1;
+
 
   private VeilObjects() {}
 
@@ -84,9 +86,10 @@ public final class VeilObjects {
           + " Secret keys never leave their owner's machine and the server refuses them; upload"
           + " " + expected.noun + " instead (nothing was stored)");
     }
-    if (version != SUPPORTED_VERSION) {
+    if (version < VeilIO.OLDEST_READABLE_VERSION || version > VeilIO.FORMAT_VERSION) {
       throw ServiceException.badRequest(what + ": unsupported format version " + version
-          + " (the server reads version " + SUPPORTED_VERSION + ")");
+          + " (the server reads versions " + VeilIO.OLDEST_READABLE_VERSION + " to "
+          + VeilIO.FORMAT_VERSION + ")");
     }
     if (found != expected) {
       throw ServiceException.badRequest(what + ": expected " + expected.noun + ", found "

@@ -61,7 +61,7 @@ public final class ApiErrors {
     });
   }
 
-  private static String code(int status) {
+  static String code(int status) {
     return switch (status) {
       case 400 -> "bad_request";
       case 401 -> "unauthorized";
@@ -69,7 +69,9 @@ public final class ApiErrors {
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
       case 413 -> "too_large";
+      case 414 -> "uri_too_long";
       case 415 -> "unsupported_media_type";
+      case 431 -> "headers_too_large";
       default -> status >= 500 ? "internal" : "http_" + status;
     };
   }

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -17,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.veil.server.core.ServiceException;
 import io.javalin.http.Context;
 
@@ -65,29 +67,38 @@ public final class Requests {
     } catch (InvalidFormatException e) {
       throw ServiceException.badRequest("field '" + path(e) + "': " + describe(e));
     } catch (MismatchedInputException e) {
+      String m = String.valueOf(e.getOriginalMessage());
       if (e.getPath().isEmpty()) {
-        String m = String.valueOf(e.getOriginalMessage());
         if (m.contains("end-of-input")) {
           throw ServiceException.badRequest("a JSON body is required");
         }
-        if (m.startsWith("Cannot deserialize") || m.startsWith("Cannot construct")) {
-          throw ServiceException.badRequest("the JSON body must be an object: " + firstLine(m));
+        if (m.startsWith("Trailing token")) {
+          throw ServiceException.badRequest("invalid JSON body: Trailing content after the"
+              + " object; send one JSON object");
         }
-        throw ServiceException.badRequest("invalid JSON body: " + firstLine(m));
+        throw ServiceException.badRequest("the JSON body must be an object, got "
+            + found(e));
       }
-      throw ServiceException.badRequest("field '" + path(e) + "' has the wrong type: "
-          + firstLine(e.getOriginalMessage()));
+      throw ServiceException.badRequest("field '" + path(e) + "' has the wrong type: it must be "
+          + expected(e.getTargetType()) + ", got " + found(e));
+    } catch (ValueInstantiationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw ServiceException.badRequest("invalid JSON body"
+          + (e.getPath().isEmpty() ? "" : " at field '" + path(e) + "'") + ": "
+          + clean(firstLine(cause.getMessage())));
     } catch (DatabindException e) {
       throw ServiceException.badRequest("invalid JSON body"
           + (e instanceof JsonMappingException m && !m.getPath().isEmpty()
-              ? " at field '" + path(m) + "'" : "") + ": " + firstLine(e.getOriginalMessage()));
+              ? " at field '" + path(m) + "'" : "") + ": "
+          + clean(firstLine(e.getOriginalMessage())));
     } catch (StreamReadException e) {
       JsonLocation loc = e.getLocation();
       throw ServiceException.badRequest("malformed JSON" + (loc == null ? "" : " at line "
           + loc.getLineNr() + ", column " + loc.getColumnNr()) + ": "
-          + firstLine(e.getOriginalMessage()));
+          + clean(firstLine(e.getOriginalMessage())));
     } catch (JacksonException e) {
-      throw ServiceException.badRequest("malformed JSON: " + firstLine(e.getOriginalMessage()));
+      throw ServiceException.badRequest("malformed JSON: "
+          + clean(firstLine(e.getOriginalMessage())));
     }
   }
 
@@ -214,8 +225,80 @@ public final class Requests {
       return "'" + value + "' is not one of " + java.util.Arrays.toString(
           target.getEnumConstants());
     }
-    return "'" + value + "' is not a valid " + (target == null ? "value"
-        : target.getSimpleName());
+    Object v = e.getValue();
+    String got = v instanceof CharSequence ? "a string" : v instanceof Number ? "a number"
+        : v instanceof Boolean ? "a boolean" : "another value";
+    return "it must be " + expected(target) + ", got " + got + " ('" + value + "')";
+  }
+
+  /** What a field of this Java type is in JSON, for a client that never saw the type. */
+  static String expected(Class<?> t) {
+    if (t == null) {
+      return "another type";
+    }
+    if (t == String.class || CharSequence.class.isAssignableFrom(t) || t == char.class
+        || t == Character.class) {
+      return "a string";
+    }
+    if (t == int.class || t == long.class || t == short.class || t == byte.class
+        || t == Integer.class || t == Long.class || t == Short.class || t == Byte.class
+        || t == java.math.BigInteger.class) {
+      return "an integer";
+    }
+    if (t == double.class || t == float.class || Number.class.isAssignableFrom(t)) {
+      return "a number";
+    }
+    if (t == boolean.class || t == Boolean.class) {
+      return "a boolean";
+    }
+    if (t.isEnum()) {
+      return "one of " + java.util.Arrays.toString(t.getEnumConstants());
+    }
+    if (t.isArray() || java.util.Collection.class.isAssignableFrom(t)) {
+      return "an array";
+    }
+    return "an object";
+  }
+
+  /** What the client sent where the mismatch was found. */
+  private static String found(MismatchedInputException e) {
+    if (!(e.getProcessor() instanceof JsonParser p) || p.currentToken() == null
+        || p.currentToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+      // the parser has moved on: the library's message names the shape it met
+      String m = String.valueOf(e.getOriginalMessage());
+      String[][] shapes = {{"String value", "a string"}, {"Integer value", "a number"},
+          {"Floating-point value", "a number"}, {"Boolean value", "a boolean"},
+          {"Array value", "an array"}, {"Object value", "an object"}};
+      for (String[] shape : shapes) {
+        if (m.contains(shape[0])) {
+          return shape[1];
+        }
+      }
+      return "a value of another type";
+    }
+    return switch (p.currentToken()) {
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "null";
+      case START_ARRAY, END_ARRAY -> "an array";
+      case START_OBJECT, END_OBJECT, FIELD_NAME -> "an object";
+      default -> "a value of another type";
+    };
+  }
+
+  /**
+   * A library message fit for a client: no Java type names (between backquotes), no reference
+   * chain, no hint about the mapper's settings.
+   */
+  static String clean(String m) {
+    String s = m.replaceAll("\\s*\\(through reference chain:[^)]*\\)", "")
+        .replaceAll("[;:,]?\\s*(not allowed )?as per `[^`]*`[^;]*", "")
+        .replaceAll("\\s*\\((enable|disable) `[^`]*`[^)]*\\)", "")
+        .replaceAll("`(?:[a-z_][\\w]*\\.)+([A-Z][\\w$]*)`", "value")
+        .replaceAll("`[^`]*`", "value")
+        .replaceAll("\\(token value\\)", "");
+    return s.strip();
   }
 
   private static String firstLine(String m) {

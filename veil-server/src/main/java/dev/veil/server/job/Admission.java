@@ -19,10 +19,17 @@ import dev.veil.server.budget.BudgetLimits;
  * @param audit small public facts for the audit record
  * @param placement who may claim the job: null for the server's own workers (and, for training,
  *     the remote training workers allowed to run it), or the id of a model that is not hosted,
- *     whose jobs only its seller's workers serving it claim (see {@link ClaimScope})
+ *     whose jobs only its seller's workers serving it claim (see {@link ClaimScope}), or {@link
+ *     #PLATFORM}
  */
 public record Admission(JobKind kind, String parameters, String counterpartyId, long price,
     String payeeId, BudgetCharge budget, Map<String, Object> audit, String placement) {
+  /**
+   * The placement of a job only the server's own workers claim, never a remote worker: a
+   * training to be handed over, whose trained ciphertext the platform masks before the data
+   * owner sees it.
+   */
+  public static final String PLATFORM = "platform";
 
   /** An admission for the server's own workers (placement null). */
   public Admission(JobKind kind, String parameters, String counterpartyId, long price,

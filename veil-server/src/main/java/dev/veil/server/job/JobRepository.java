@@ -91,7 +91,8 @@ final class JobRepository {
   List<String> queuedCandidates(Handle h, ClaimScope scope, int limit) {
     List<String> any = new ArrayList<>();
     if (!scope.serverKinds().isEmpty()) {
-      any.add("(placement IS NULL AND kind IN (<serverKinds>))");
+      any.add("((placement IS NULL OR placement = '" + Admission.PLATFORM + "') AND kind IN"
+          + " (<serverKinds>))");
     }
     if (!scope.models().isEmpty()) {
       any.add("(kind = 'INFERENCE' AND placement IN (<models>))");
@@ -195,6 +196,38 @@ final class JobRepository {
             + " AND NOT cancel_requested")
         .bind("sha", sha256).bind("size", size).bind("info", info).bind("now", time(now))
         .bind("id", id).bind("w", workerId).bind("a", attempt).execute() == 1;
+  }
+
+  /**
+   * A running job of this worker's claim whose trained model waits for its data owner's hand-over:
+   * HANDOVER_PENDING, no result yet.
+   */
+  boolean awaitHandover(Handle h, String id, String workerId, int attempt, Instant now) {
+    return h.createUpdate("UPDATE jobs SET state = 'HANDOVER_PENDING', stage = 'waiting for the"
+            + " data owner to hand the model over', progress = 99, lease_until = NULL,"
+            + " updated_at = :now WHERE id = :id AND state = 'RUNNING' AND worker_id = :w"
+            + " AND attempts = :a AND NOT cancel_requested")
+        .bind("now", time(now)).bind("id", id).bind("w", workerId).bind("a", attempt)
+        .execute() == 1;
+  }
+
+  /** HANDOVER_PENDING to SUCCEEDED with the delivered result. */
+  boolean deliver(Handle h, String id, String sha256, long size, String info, Instant now) {
+    return h.createUpdate("UPDATE jobs SET state = 'SUCCEEDED', stage = 'done', progress = 100,"
+            + " result_sha256 = :sha, result_size = :size, result_info = :info, error = NULL,"
+            + " finished_at = :now, updated_at = :now WHERE id = :id"
+            + " AND state = 'HANDOVER_PENDING'")
+        .bind("sha", sha256).bind("size", size).bind("info", info).bind("now", time(now))
+        .bind("id", id).execute() == 1;
+  }
+
+  /** HANDOVER_PENDING to FAILED (the hand-over expired). */
+  boolean expireHandover(Handle h, String id, String error, Instant now) {
+    return h.createUpdate("UPDATE jobs SET state = 'FAILED', stage = 'failed', error = :err,"
+            + " finished_at = :now, updated_at = :now WHERE id = :id"
+            + " AND state = 'HANDOVER_PENDING'")
+        .bind("err", clip(error, MAX_ERROR)).bind("now", time(now)).bind("id", id)
+        .execute() == 1;
   }
 
   /** Ends a running job of this worker's claim as FAILED or CANCELLED. */

@@ -76,6 +76,7 @@ public final class JobService {
   private final Clock clock;
   private final int maxAttempts;
   private final JobRepository repo = new JobRepository();
+  private final HandoverRepository handovers = new HandoverRepository();
 
   /**
    * @param maxAttempts how many times a job may be started (restarts included) before a restart
@@ -195,6 +196,10 @@ public final class JobService {
     if (job.state() == JobState.CANCELLED) {
       return job;
     }
+    if (job.state() == JobState.HANDOVER_PENDING) {
+      throw ServiceException.conflict("job " + id + " is trained and waits for its data owner's"
+          + " hand-over: it is delivered, or refunded at the listing's hand-over deadline");
+    }
     if (job.state().isTerminal()) {
       throw ServiceException.conflict("job " + id + " already " + job.state());
     }
@@ -225,8 +230,13 @@ public final class JobService {
    */
   public ResultDownload openResult(Principal p, String id) {
     Job job = visible(p, id);
+    boolean handedOver = job.kind() == JobKind.TRAINING && job.counterpartyId() != null
+        && jdbi.withHandle(h -> handovers.find(h, id)).isPresent();
+    // a handed-over model is the builder's alone: the data owner, who saw the masked model and
+    // uploaded its switch, could unmask it from the delivered one
     boolean reader = job.ownerId().equals(p.userId())
-        || (job.kind() == JobKind.TRAINING && p.userId().equals(job.counterpartyId()));
+        || (!handedOver && job.kind() == JobKind.TRAINING
+            && p.userId().equals(job.counterpartyId()));
     if (!reader) {
       throw ServiceException.forbidden("only the job's owner may download its result");
     }
@@ -324,6 +334,9 @@ public final class JobService {
    * @return the job after, or empty if the claim was lost (nothing changed)
    */
   Optional<Job> succeed(Claim c, JobOutcome outcome) {
+    if (outcome.handover() != null) {
+      return awaitHandover(c, outcome);
+    }
     String id = c.job().id();
     Optional<Job> after = Sql.inTransaction(jdbi, h -> {
       Instant now = clock.instant();
@@ -342,6 +355,121 @@ public final class JobService {
         j.state() == JobState.SUCCEEDED ? Map.of("sha256", j.resultSha256(), "price", j.price())
             : Map.of()));
     return after;
+  }
+
+  /**
+   * Ends a run whose trained, masked model waits for its data owner: HANDOVER_PENDING, the hold
+   * kept, a hand-over due within the listing's hours; or CANCELLED as {@link #succeed}.
+   */
+  private Optional<Job> awaitHandover(Claim c, JobOutcome outcome) {
+    String id = c.job().id();
+    JobOutcome.Handover ho = outcome.handover();
+    if (c.job().counterpartyId() == null) {
+      return fail(c, "a hand-over needs a data owner other than the job's owner");
+    }
+    Optional<Job> after = Sql.inTransaction(jdbi, h -> {
+      Instant now = clock.instant();
+      if (repo.awaitHandover(h, id, c.workerId(), c.attempt(), now)) {
+        Job j = repo.find(h, id).orElseThrow();
+        handovers.insert(h, new HandoverRecord(id, j.counterpartyId(), j.ownerId(),
+            ho.keySetId(), outcome.result().sha256(), outcome.result().size(),
+            ho.ciphertexts(), ho.maskSeedHex(), outcome.info(), HandoverRecord.PENDING,
+            now.plus(Duration.ofHours(ho.hours())), now));
+        return Optional.of(j);
+      }
+      return endClaim(h, c, JobState.CANCELLED, "cancelled",
+          "cancelled by its owner while it ran", now);
+    });
+    after.ifPresent(j -> announce(j, j.state() == JobState.HANDOVER_PENDING
+        ? "job.handover_pending" : "job.cancelled", j.state() == JobState.HANDOVER_PENDING
+        ? Map.of("maskedSha256", outcome.result().sha256(), "dataOwnerId", j.counterpartyId(),
+            "keySetId", ho.keySetId(), "hours", ho.hours()) : Map.of()));
+    return after;
+  }
+
+  // ================================================================ hand-overs
+
+  /** The caller's pending hand-overs (as a data owner), oldest first. */
+  public List<HandoverRecord> pendingHandovers(Principal p) {
+    return jdbi.withHandle(h -> handovers.pendingFor(h, p.userId(), 100));
+  }
+
+  /**
+   * A hand-over of the caller's data set; 404 for anyone else (ids cannot be probed), 409 once
+   * it is no longer pending.
+   */
+  public HandoverRecord pendingHandover(Principal p, String jobId) {
+    if (jobId == null || !Ids.looksLike("job", jobId)) {
+      throw ServiceException.notFound("hand-over", String.valueOf(jobId));
+    }
+    HandoverRecord r = jdbi.withHandle(h -> handovers.find(h, jobId))
+        .filter(x -> x.datasetOwnerId().equals(p.userId()))
+        .orElseThrow(() -> ServiceException.notFound("hand-over", jobId));
+    if (!HandoverRecord.PENDING.equals(r.state())) {
+      throw ServiceException.conflict("the hand-over of job " + jobId + " is " + r.state());
+    }
+    return r;
+  }
+
+  /**
+   * Delivers a hand-over: the job SUCCEEDED with {@code result} (the builder's model, unmasked
+   * by the caller of this method), the hold captured to the data owner.
+   *
+   * @param switchedSha256 what the data owner uploaded (recorded)
+   * @throws ServiceException 404/409 as {@link #pendingHandover}; 409 if it expired meanwhile
+   */
+  public Job deliverHandover(Principal p, String jobId, String switchedSha256,
+      BlobStore.BlobRef result) {
+    HandoverRecord r = pendingHandover(p, jobId);
+    Job done = Sql.inTransaction(jdbi, h -> {
+      Instant now = clock.instant();
+      if (!handovers.end(h, jobId, HandoverRecord.DELIVERED, switchedSha256, now)
+          || !repo.deliver(h, jobId, result.sha256(), result.size(), r.resultInfo(), now)) {
+        throw ServiceException.conflict("the hand-over of job " + jobId
+            + " is no longer pending");
+      }
+      Job j = repo.find(h, jobId).orElseThrow();
+      if (j.holdId() != null) {
+        ledger.capture(h, j.holdId());
+      }
+      return j;
+    });
+    audit.record(p.userId(), "handover.deliver", jobId, Map.of("switchedSha256",
+        switchedSha256, "resultSha256", result.sha256(), "price", done.price()));
+    announce(done, "job.succeeded", Map.of("sha256", done.resultSha256(), "price",
+        done.price()));
+    return done;
+  }
+
+  /**
+   * Ends the pending hand-overs whose deadline passed: the job FAILED, the builder's hold
+   * released (refunded), the hand-over EXPIRED. Called by the workers' heartbeat.
+   *
+   * @return how many expired
+   */
+  public int expireHandovers() {
+    Instant now = clock.instant();
+    List<HandoverRecord> due = jdbi.withHandle(h -> handovers.expired(h, now, 100));
+    int n = 0;
+    for (HandoverRecord r : due) {
+      Optional<Job> after = Sql.inTransaction(jdbi, h -> {
+        Instant t = clock.instant();
+        if (!handovers.end(h, r.jobId(), HandoverRecord.EXPIRED, null, t)
+            || !repo.expireHandover(h, r.jobId(), "the data owner did not hand the model over"
+                + " by " + r.deadline() + ": the price is refunded", t)) {
+          return Optional.<Job>empty();
+        }
+        Job j = repo.find(h, r.jobId()).orElseThrow();
+        giveBackAndRelease(h, j);
+        return Optional.of(j);
+      });
+      if (after.isPresent()) {
+        n++;
+        announce(after.get(), "handover.expire", Map.of("deadline", r.deadline().toString(),
+            "price", after.get().price()));
+      }
+    }
+    return n;
   }
 
   /** Ends a run as FAILED (hold released, budget given back). */

@@ -202,6 +202,7 @@ public final class WorkerPool implements AutoCloseable {
     try {
       jobs.renewLeases(id, settings.lease());
       jobs.recoverOrphans(false, resumable);
+      jobs.expireHandovers();
     } catch (RuntimeException e) {
       LOG.warn("heartbeat failed: {}", e.toString());
     }

@@ -14,7 +14,6 @@ import java.util.Objects;
 import dev.veil.api.CreateKeySetRequest;
 import dev.veil.he.io.FormatException;
 import dev.veil.he.io.VeilIO;
-import dev.veil.he.rlwe.HeContext;
 import dev.veil.he.rlwe.Parameters;
 import dev.veil.server.audit.AuditLog;
 import dev.veil.server.blob.BlobStore.BlobRef;
@@ -24,6 +23,7 @@ import dev.veil.server.core.Ids;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.ServiceException;
 import dev.veil.server.he.KeyCache;
+import dev.veil.server.he.ParameterLimits;
 import dev.veil.server.he.VeilObjects;
 import dev.veil.server.keys.KeyApi.KeySetView;
 
@@ -34,7 +34,8 @@ import dev.veil.server.keys.KeyApi.KeySetView;
  * file in the secret-key format is refused from its header, before any byte of it is stored; every
  * file is parsed in full by veil-he's hardened readers while it streams to the blob store, and must
  * be made under the key set's parameters, with no trailing bytes, or nothing is stored; evaluation
- * keys are checked one key at a time, so memory stays at one key whatever the set's size;
+ * keys are checked one row at a time without building a key (VeilIO#checkEvaluationKeys), so
+ * memory stays at one row (N longs) per upload whatever the set's size;
  * parameters below 128-bit security are refused unless the server allows them. A key set's public
  * key and evaluation keys are each set once (a different upload is a 409; the same bytes again are
  * accepted, for retries).
@@ -47,8 +48,19 @@ public final class KeyService {
   /**
    * @param maxUploadBytes the largest public key or evaluation-key file
    * @param allowInsecureParameters whether parameters made with {@code securityOff} are accepted
+   * @param parameterLimits the bound on the work one params.bin may cause (ring degree, primes)
    */
-  public record Policy(long maxUploadBytes, boolean allowInsecureParameters) {}
+  public record Policy(long maxUploadBytes, boolean allowInsecureParameters,
+      ParameterLimits parameterLimits) {
+    public Policy {
+      java.util.Objects.requireNonNull(parameterLimits, "parameterLimits");
+    }
+
+    /** With {@link ParameterLimits#defaults()}. */
+    public Policy(long maxUploadBytes, boolean allowInsecureParameters) {
+      this(maxUploadBytes, allowInsecureParameters, ParameterLimits.defaults());
+    }
+  }
 
   private final KeySetRepository repo;
   private final BlobStore blobs;
@@ -93,6 +105,7 @@ public final class KeyService {
       throw ServiceException.badRequest("params is not valid base64: " + e.getMessage());
     }
     Parameters prm = parse(bytes);
+    policy.parameterLimits().check(prm, "params");
     if (prm.securityOff() && !policy.allowInsecureParameters()) {
       throw ServiceException.badRequest("params: parameters below 128-bit security (made with"
           + " securityOff) are refused by this server; make keys with veil keygen");
@@ -120,12 +133,10 @@ public final class KeyService {
       return alreadySet(k, "public key", k.publicKeySha256(), expectedSha256);
     }
     InputStream in = VeilObjects.expect(body, VeilObjects.Type.PUBLIC_KEY, "public key");
-    BlobRef ref;
-    try (KeyCache.Lease lease = cache.context(parameters(k), 1)) {
-      HeContext ctx = lease.context();
-      ref = uploads.store(in, "public key", policy.maxUploadBytes(), expectedSha256,
-          t -> VeilIO.readPublicKey(t, ctx)).blob();
-    }
+    // checked into one reused row: no key built, no seed expanded, no context made
+    Parameters params = parameters(k);
+    BlobRef ref = uploads.store(in, "public key", policy.maxUploadBytes(), expectedSha256,
+        t -> VeilIO.checkPublicKey(t, params)).blob();
     String keyId = ref.sha256().substring(0, 16);
     if (!repo.setPublicKey(k.id(), ref, keyId)) {
       KeySet now = repo.byId(k.id()).orElseThrow();
@@ -145,22 +156,14 @@ public final class KeyService {
     }
     InputStream in = VeilObjects.expect(body, VeilObjects.Type.EVALUATION_KEYS,
         "evaluation keys");
-    List<Long> elements = new ArrayList<>();
-    boolean[] relin = new boolean[1];
-    BlobRef ref;
-    try (KeyCache.Lease lease = cache.context(parameters(k), 1)) {
-      HeContext ctx = lease.context();
-      ref = uploads.store(in, "evaluation keys", policy.maxUploadBytes(), expectedSha256, t -> {
-        VeilIO.scanEvaluationKeys(t, ctx, key -> {
-          if (key.galoisElement() == 0) {
-            relin[0] = true;
-          } else {
-            elements.add(key.galoisElement());
-          }
-        });
-        return null;
-      }).blob();
-    }
+    // checked key by key into one reused row: no key is built, no seed expanded, no context made
+    Parameters params = parameters(k);
+    CheckedUpload.Stored<VeilIO.EvaluationKeysShape> stored = uploads.store(in,
+        "evaluation keys", policy.maxUploadBytes(), expectedSha256,
+        t -> VeilIO.checkEvaluationKeys(t, params));
+    BlobRef ref = stored.blob();
+    List<Long> elements = new ArrayList<>(stored.checked().galoisElements());
+    boolean[] relin = {stored.checked().relinearization()};
     if (!repo.setEvaluationKeys(k.id(), ref, relin[0], elements)) {
       KeySet now = repo.byId(k.id()).orElseThrow();
       return alreadySet(now, "evaluation keys", now.evaluationKeysSha256(), ref.sha256());

@@ -90,6 +90,7 @@ public final class ModelService {
     boolean hosted = Boolean.TRUE.equals(req.hosted());
     if (hosted) {
       checkModel(m);
+      checkSharable(m);
     } else {
       checkCard(m);
     }
@@ -305,6 +306,23 @@ public final class ModelService {
     if (m.scaler() == null) {
       throw ServiceException.badRequest("model: a scaler is required (the transform buyers apply"
           + " before encrypting)");
+    }
+  }
+
+  /**
+   * Checks that a hosted listing's weights were decrypted for sharing ({@code veil decrypt
+   * --for-sharing}: flooded, charged to the key's budget). An exact decryption of a ciphertext
+   * that this platform computed would hand the platform the means to recover the data owner's
+   * secret key (Li and Micciancio), so the server refuses it here as {@code veil model publish}
+   * does; a file without a decryption record counts as exact. The record is the seller's word:
+   * the server cannot tell a forged one, this check catches the honest mistake.
+   */
+  static void checkSharable(ModelFile m) {
+    if (!m.sharable()) {
+      throw ServiceException.badRequest("model: the weights of a hosted listing must come from"
+          + " a flooded decryption (veil decrypt --for-sharing); this file "
+          + (m.decryption() == null ? "has no decryption record" : "was decrypted exactly")
+          + ", and an exact decryption must stay with the key holder");
     }
   }
 

@@ -49,12 +49,19 @@ import dev.veil.server.training.TrainingRunner;
  * <h2>Leases</h2>
  *
  * While a job runs, a heartbeat renews its lease every third of it and learns whether its owner
- * asked it to stop. A 409 from the server (the lease expired, the job was re-queued or claimed by
+ * asked it to stop. The runner's progress goes to the server at once when the last report is at
+ * least {@link #REPORT_EVERY} old (or a tenth of the lease, if shorter), and otherwise with the
+ * next report or heartbeat: a job of a second costs one round trip of progress, not one per stage
+ * (the fencing is unchanged: every call is checked by the server, the result and the end of the
+ * run above all). A 409 from the server (the lease expired, the job was re-queued or claimed by
  * another worker) drops the run without reporting anything. {@link #stop} (SIGTERM) stops claiming
  * and puts the running job back in the queue at its next checkpoint, the start not counted, as the
  * server's worker pool does when it closes.
  */
 public final class RemoteWorker {
+  /** The least time between two progress reports sent as they come (see the class comment). */
+  static final Duration REPORT_EVERY = Duration.ofSeconds(1);
+
   /** What the worker does and how. */
   public record Settings(int threads, Duration claimWait, boolean once, Path scratchRoot) {
     public Settings {
@@ -240,22 +247,40 @@ public final class RemoteWorker {
   /** The runner's view of the claim, and its heartbeat. */
   private final class Run implements JobContext {
     private final WorkerClaim claim;
+    private final long reportEveryNanos;
     private volatile boolean cancel;
     private volatile String lost;
     private JobInputs inputs;
     private Path scratch;
+    /** When the server last heard of this run (the claim counts); guarded by this. */
+    private long lastReport = System.nanoTime();
+    /** Progress not sent yet (null: none); guarded by this. */
+    private String pendingStage;
+    private int pendingPercent;
 
     Run(WorkerClaim claim) {
       this.claim = claim;
+      this.reportEveryNanos = Math.min(REPORT_EVERY.toNanos(),
+          Duration.ofMillis(Math.max(1, claim.leaseMillis() / 10)).toNanos());
     }
 
+    /** Renews the lease, with the progress not sent yet if there is some. */
     void heartbeat() {
       if (lost != null) {
         return;
       }
+      String stage;
+      int percent;
+      synchronized (this) {
+        stage = pendingStage;
+        percent = pendingPercent;
+        pendingStage = null;
+      }
       try {
-        cancel |= client.progress(claim.jobId(), claim.attempt(), null, null)
-            .cancelRequested();
+        WorkerBeat b = client.progress(claim.jobId(), claim.attempt(), stage,
+            stage == null ? null : percent);
+        reported();
+        cancel |= b.cancelRequested();
       } catch (VeilApiException e) {
         if (e.status() == 409 || e.status() == 404) {
           lost = e.getMessage();
@@ -265,20 +290,38 @@ public final class RemoteWorker {
       }
     }
 
+    private synchronized void reported() {
+      lastReport = System.nanoTime();
+    }
+
+    /** Whether a report is due now; if not, keeps the progress for the next one. */
+    private synchronized boolean due(String stage, int percent) {
+      if (System.nanoTime() - lastReport >= reportEveryNanos) {
+        pendingStage = null;
+        return true;
+      }
+      pendingStage = stage;
+      pendingPercent = percent;
+      return false;
+    }
+
     @Override
     public void progress(String stage, int percent) {
       alive();
-      WorkerBeat b;
-      try {
-        b = client.progress(claim.jobId(), claim.attempt(), stage, percent);
-      } catch (VeilApiException e) {
-        if (e.status() == 409 || e.status() == 404) {
-          throw new ClaimLost(e.getMessage());
+      if (due(stage, percent)) {
+        WorkerBeat b;
+        try {
+          b = client.progress(claim.jobId(), claim.attempt(), stage, percent);
+        } catch (VeilApiException e) {
+          if (e.status() == 409 || e.status() == 404) {
+            throw new ClaimLost(e.getMessage());
+          }
+          throw e;
         }
-        throw e;
+        reported();
+        cancel |= b.cancelRequested();
       }
       log(claim.jobId() + ": " + stage + " (" + percent + "%)");
-      cancel |= b.cancelRequested();
       checkCancelled();
     }
 

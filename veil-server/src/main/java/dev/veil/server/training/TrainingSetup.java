@@ -6,8 +6,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.veil.api.DataInfo;
 import dev.veil.he.rlwe.Parameters;
-import dev.veil.ml.train.LogisticTraining;
-import dev.veil.ml.train.TrainingPlan;
+import dev.veil.ml.train.ModelTraining;
+import dev.veil.ml.train.TrainingKind;
 import dev.veil.server.catalog.Catalog;
 import dev.veil.server.catalog.DatasetRef;
 import dev.veil.server.catalog.KeySetRef;
@@ -24,7 +24,7 @@ import dev.veil.server.he.KeyCache;
 final class TrainingSetup {
   /** Everything resolved. */
   record Resolved(DatasetRef dataset, KeySetRef keySet, DataInfo meta, Parameters params,
-      TrainingPlan plan) {}
+      ModelTraining.Setup setup) {}
 
   private TrainingSetup() {}
 
@@ -49,10 +49,14 @@ final class TrainingSetup {
     } catch (JsonProcessingException e) {
       throw ServiceException.conflict("data set " + ds.id() + ": unreadable metadata");
     }
-    if (!DataInfo.FORMAT.equals(meta.format()) || !"logistic".equals(meta.model())) {
-      throw ServiceException.conflict("data set " + ds.id() + " is not an encrypted logistic"
-          + " regression table from veil encrypt (format " + meta.format() + ", model "
-          + meta.model() + ")");
+    if (!DataInfo.FORMAT.equals(meta.format())) {
+      throw ServiceException.conflict("data set " + ds.id() + " is not an encrypted training"
+          + " table from veil encrypt (format " + meta.format() + ")");
+    }
+    try {
+      TrainingKind.of(meta.model());
+    } catch (IllegalArgumentException e) {
+      throw ServiceException.conflict("data set " + ds.id() + ": " + e.getMessage());
     }
     if (meta.rows() == null || meta.rows() < 1 || meta.features() == null
         || meta.features() < 1) {
@@ -61,12 +65,23 @@ final class TrainingSetup {
     return meta;
   }
 
+  /** The data set's kind and its label classes (ovr). */
+  static TrainingKind kind(DataInfo meta) {
+    return TrainingKind.of(meta.model());
+  }
+
+  static int classes(DataInfo meta) {
+    return meta.label() == null || meta.label().classes() == null ? 1
+        : meta.label().classes().size();
+  }
+
   /**
    * @param catalog where the key set is found (the server's, or the job's inputs on a worker)
    * @param blobs where the parameters are read on a miss of the key cache
    */
   static Resolved resolve(Catalog catalog, KeyCache.Blobs blobs, KeyCache keys,
-      ObjectMapper json, DatasetRef ds, int iterations, int degree, double l2) {
+      ObjectMapper json, DatasetRef ds, int iterations, int degree, double l2,
+      double learningRate) {
     requireReady(ds);
     DataInfo meta = metadata(json, ds);
     KeySetRef ks = catalog.keySet(ds.keySetId()).orElseThrow(() -> ServiceException.conflict(
@@ -82,25 +97,21 @@ final class TrainingSetup {
               meta.paramsDigest().length())) + ") than those of its key set ("
           + params.shortId() + ")");
     }
-    TrainingPlan plan;
+    ModelTraining.Setup setup;
     try {
-      plan = LogisticTraining.planner(meta.rows(), meta.features(), iterations, degree)
-          .withL2(l2).withParameters(params).plan();
+      setup = ModelTraining.setup(new ModelTraining.Spec(kind(meta), meta.rows(),
+          meta.features(), classes(meta), iterations, degree, l2, learningRate), params);
     } catch (IllegalArgumentException e) {
       throw ServiceException.badRequest(e.getMessage());
     }
-    if (plan.refreshes() > 0) {
-      throw ServiceException.badRequest(iterations + " iterations need " + plan.totalLevels()
-          + " levels but the data set's parameters have " + params.maxLevel()
-          + ": use at most " + plan.iterationsPerSegment() + " iterations");
-    }
-    int expected = plan.layout().ciphertexts();
+    int expected = setup.parts();
     if (ds.partSha256s().size() != expected) {
       throw ServiceException.conflict("data set " + ds.id() + " holds "
           + ds.partSha256s().size() + " ciphertexts, its shape of " + meta.rows() + " rows x "
-          + meta.features() + " features needs " + expected);
+          + meta.features() + " features in " + setup.tables().size() + " tables needs "
+          + expected);
     }
-    return new Resolved(ds, ks, meta, params, plan);
+    return new Resolved(ds, ks, meta, params, setup);
   }
 
   static Parameters parameters(KeyCache keys, KeyCache.Blobs blobs, String sha256) {

@@ -90,37 +90,40 @@ public final class WorkerRoutes implements ApiModule {
       }
     });
     r.withToken(HandlerType.POST, JOB + "/progress", workers::authenticate, (ctx, w) ->
-        ctx.json(workers.progress(w, job(ctx, w), report(ctx))));
+        ctx.json(workers.progress(w, jobId(ctx), report(ctx))));
     r.withToken(HandlerType.GET, JOB + "/blobs/{sha256}", workers::authenticate, (ctx, w) -> {
-      String id = job(ctx, w);
+      String id = jobId(ctx);
       WorkerService.BlobDownload d = workers.blob(w, id, attempt(ctx), ctx.pathParam("sha256"));
       ctx.contentType("application/octet-stream");
       ctx.header(Requests.SHA256_HEADER, d.sha256());
       ctx.result(d.content());
     });
     r.withToken(HandlerType.PUT, JOB + "/result", workers::authenticate, (ctx, w) -> {
-      String id = job(ctx, w);
+      String id = jobId(ctx);
       int attempt = attempt(ctx);
       Requests.Upload u = requests.upload(ctx);
       ctx.json(workers.upload(w, id, attempt, u.body(), u.expectedSha256()));
     });
     r.withToken(HandlerType.POST, JOB + "/complete", workers::authenticate, (ctx, w) ->
-        state(ctx, workers.complete(w, job(ctx, w), report(ctx))));
+        state(ctx, workers.complete(w, jobId(ctx), report(ctx))));
     r.withToken(HandlerType.POST, JOB + "/fail", workers::authenticate, (ctx, w) ->
-        state(ctx, workers.fail(w, job(ctx, w), report(ctx))));
+        state(ctx, workers.fail(w, jobId(ctx), report(ctx))));
     r.withToken(HandlerType.POST, JOB + "/cancel", workers::authenticate, (ctx, w) ->
-        state(ctx, workers.cancelled(w, job(ctx, w), report(ctx))));
+        state(ctx, workers.cancelled(w, jobId(ctx), report(ctx))));
     r.withToken(HandlerType.POST, JOB + "/release", workers::authenticate, (ctx, w) -> {
-      workers.release(w, job(ctx, w), report(ctx));
+      workers.release(w, jobId(ctx), report(ctx));
       ctx.status(204);
     });
   }
 
-  /** The path's job, once the worker is known to serve it (404 before anything else). */
-  private String job(Context ctx, WorkerService.Authed w) {
-    String id = ctx.pathParam("id");
-    workers.visible(w, id);
-    return id;
+  /**
+   * The path's job id. Every {@link WorkerService} method a job route calls first checks that the
+   * worker serves the job (404 otherwise, before the job is read any further or a body stored), so
+   * the route does not check it a second time; what a route parses before (the attempt, the
+   * report's JSON) does not depend on the job, so its 400 tells nothing about the job either.
+   */
+  private static String jobId(Context ctx) {
+    return ctx.pathParam("id");
   }
 
   private WorkerReport report(Context ctx) throws IOException {

@@ -57,6 +57,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * 2^12 with six 55-bit levels, the data owner's N = 2^10 with ten 40-bit levels.
  */
 class MarketplaceHttpTest {
+  /** The record veil decrypt --for-sharing writes (hosted listings must carry one). */
+  private static final Map<String, Object> FLOODED = Map.of("mode", "flooded",
+      "securityBits", 30, "sharedDecryptions", 16, "log2Sigma", 40.0, "precisionBits", 12.0);
+
   enum Db { H2, POSTGRES }
 
   static final ObjectMapper JSON = new ObjectMapper();
@@ -218,6 +222,7 @@ class MarketplaceHttpTest {
         new double[] {1, 1, 1, 1, 1}));
     model.put("weights", WEIGHTS);
     model.put("training", Map.of("iterations", 7));
+    model.put("decryption", FLOODED);
     Response published = TestServer.expect(s.post("/api/models", seller, Map.of("name",
         "churn", "pricePerPrediction", 2, "maxQueriesPerBuyer", 10, "maxRowsPerBuyer", 1000,
         "model", model, "hosted", true)), 201);
@@ -343,7 +348,7 @@ class MarketplaceHttpTest {
     Map<String, Object> model = Map.of("format", "veil-model/1", "model", "logistic",
         "featureNames", List.of("a", "b", "c", "d", "e"), "scaler", Map.of("kind", "MIN_MAX",
             "offsets", new double[D], "scales", new double[] {1, 1, 1, 1, 1}),
-        "weights", WEIGHTS);
+        "weights", WEIGHTS, "decryption", FLOODED);
     String modelId = TestServer.expect(s.post("/api/models", seller, Map.of("name", "m",
         "pricePerPrediction", 2, "maxQueriesPerBuyer", 3, "maxRowsPerBuyer", 1000,
         "maxRowsTotal", 1200, "model", model, "hosted", true)), 201).json().get("id").asText();
@@ -414,7 +419,7 @@ class MarketplaceHttpTest {
     Map<String, Object> model = Map.of("format", "veil-model/1", "model", "logistic",
         "featureNames", List.of("a", "b", "c", "d", "e"), "scaler", Map.of("kind", "MIN_MAX",
             "offsets", new double[D], "scales", new double[] {1, 1, 1, 1, 1}),
-        "weights", WEIGHTS);
+        "weights", WEIGHTS, "decryption", FLOODED);
     JsonNode v1 = TestServer.expect(s.post("/api/models", seller, Map.of("name", "m",
         "pricePerPrediction", 1, "maxQueriesPerBuyer", 5, "maxRowsPerBuyer", 300,
         "maxRowsTotal", 400, "model", model, "hosted", true)), 201).json();
@@ -492,6 +497,13 @@ class MarketplaceHttpTest {
   /** The data owner's key set and encrypted training table, listed at 500 per training job. */
   /** The owner's listed data set of the training rows, uploaded and complete. */
   static String listedDataset(TestServer s, String owner) {
+    return listedDataset(s, owner, ownerKeys, trainParts);
+  }
+
+  /** The same, of the training rows encrypted under these keys (the parts of the table). */
+  static String listedDataset(TestServer s, String owner, KeyHolder ownerKeys,
+      List<byte[]> trainParts) {
+    Parameters params = ownerKeys.params;
     String ownerKeySet = s.keySet(owner, ownerKeys);
     String keyId = s.get("/api/keys/" + ownerKeySet, owner).json().get("keyId").asText();
     Map<String, Object> meta = new LinkedHashMap<>();
@@ -505,9 +517,9 @@ class MarketplaceHttpTest {
         new double[] {1, 1, 1}));
     meta.put("iterations", 2);
     meta.put("degree", 3);
-    meta.put("slots", OWNER_PARAMS.slots());
+    meta.put("slots", params.slots());
     meta.put("ciphertexts", trainParts.size());
-    meta.put("paramsDigest", OWNER_PARAMS.digestHex());
+    meta.put("paramsDigest", params.digestHex());
     meta.put("keyId", keyId);
     String ds = TestServer.expect(s.post("/api/datasets", owner, Map.of("name", "clinic",
         "keySetId", ownerKeySet, "meta", meta, "pricePerTraining", 500, "listed", true)), 201)

@@ -183,28 +183,28 @@ class DatasetServiceTest {
     DataInfo otherKey = new DataInfo(good.format(), good.model(), good.rows(),
         good.features(), good.featureNames(), good.label(), good.scaler(), good.iterations(),
         good.degree(), good.slots(), good.ciphertexts(), good.paramsDigest(),
-        TestCrypto.keyId(TestCrypto.PUBLIC_KEY_2));
+        TestCrypto.keyId(TestCrypto.PUBLIC_KEY_2), null);
     assertStatus(() -> datasets.create(ALICE, new CreateDatasetRequest("x", null, keySet,
         otherKey, 0L, false)), 400, "meta.keyId", "another public key");
     DataInfo otherParams = new DataInfo(good.format(), good.model(), good.rows(),
         good.features(), good.featureNames(), good.label(), good.scaler(), good.iterations(),
         good.degree(), good.slots(), good.ciphertexts(), TestCrypto.OTHER_PARAMS.digestHex(),
-        good.keyId());
+        good.keyId(), null);
     assertStatus(() -> datasets.create(ALICE, new CreateDatasetRequest("x", null, keySet,
         otherParams, 0L, false)), 400, "meta.paramsDigest");
     DataInfo tooMany = new DataInfo(good.format(), good.model(), good.rows(),
         good.features(), good.featureNames(), good.label(), good.scaler(), good.iterations(),
-        good.degree(), good.slots(), 51, good.paramsDigest(), good.keyId());
+        good.degree(), good.slots(), 51, good.paramsDigest(), good.keyId(), null);
     assertStatus(() -> datasets.create(ALICE, new CreateDatasetRequest("x", null, keySet,
         tooMany, 0L, false)), 400, "meta.ciphertexts", "[1, 50]");
     DataInfo names = new DataInfo(good.format(), good.model(), good.rows(), 2,
         good.featureNames(), good.label(), null, good.iterations(), good.degree(), good.slots(),
-        good.ciphertexts(), good.paramsDigest(), good.keyId());
+        good.ciphertexts(), good.paramsDigest(), good.keyId(), null);
     assertStatus(() -> datasets.create(ALICE, new CreateDatasetRequest("x", null, keySet,
         names, 0L, false)), 400, "featureNames");
     DataInfo format = new DataInfo("veil-model/1", good.model(), good.rows(),
         good.features(), good.featureNames(), good.label(), good.scaler(), good.iterations(),
-        good.degree(), good.slots(), good.ciphertexts(), good.paramsDigest(), good.keyId());
+        good.degree(), good.slots(), good.ciphertexts(), good.paramsDigest(), good.keyId(), null);
     assertStatus(() -> datasets.create(ALICE, new CreateDatasetRequest("x", null, keySet,
         format, 0L, false)), 400, "veil-data/1");
     assertStatus(() -> datasets.create(ALICE, new CreateDatasetRequest("x", null, keySet,

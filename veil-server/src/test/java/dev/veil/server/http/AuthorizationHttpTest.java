@@ -135,7 +135,8 @@ class AuthorizationHttpTest {
       } else if (name.equals("id") && r.path().startsWith("/api/models/")) {
         value = aliceModel;
       } else if (name.equals("id") && (r.path().startsWith("/api/jobs/")
-          || r.path().startsWith("/api/worker/jobs/"))) {
+          || r.path().startsWith("/api/worker/jobs/")
+          || r.path().startsWith("/api/handovers/"))) {
         value = aliceJob;
       } else if (name.equals("id") && r.path().startsWith("/api/workers/")) {
         value = aliceWorker;

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The hand-written openapi.yaml against the routes registered in Javalin, and its serving. */
 class OpenApiTest {
   /** Uploads that create an object from raw bytes (the other uploads are PUTs). */
-  static final Set<String> OCTET_STREAM_POSTS = Set.of("POST /api/inputs");
+  static final Set<String> OCTET_STREAM_POSTS = Set.of("POST /api/inputs",
+      "POST /api/handovers/{id}");
   @TempDir static Path dir;
   static TestServer server;
   static String yaml;

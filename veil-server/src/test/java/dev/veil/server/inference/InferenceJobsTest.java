@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.api.DecryptionInfo;
 import dev.veil.api.Label;
 import dev.veil.api.ModelFile;
 import dev.veil.api.Scaling;
@@ -161,7 +162,8 @@ class InferenceJobsTest {
     List<String> names = List.of("a", "b", "c", "d", "e");
     ModelFile f = new ModelFile(ModelFile.FORMAT, task, names, new Label("y", null),
         new Scaling("MIN_MAX", new double[D], new double[] {1, 1, 1, 1, 1}),
-        WEIGHTS.clone(), null, null);
+        WEIGHTS.clone(), null, null).withDecryption(
+        new DecryptionInfo(DecryptionInfo.FLOODED, 30, 16L, 40.0, 12.0));
     return models.publish(SELLER, new PublishModelRequest("m", "", price, maxQueries, maxRows,
         true, f, null, true));
   }

@@ -20,6 +20,7 @@ import dev.veil.server.core.Principal;
 import dev.veil.server.core.Role;
 import dev.veil.server.core.ServiceException;
 import dev.veil.server.he.KeyCache;
+import dev.veil.server.he.ParameterLimits;
 import dev.veil.server.keys.KeyApi.KeySetView;
 import dev.veil.server.testing.InMemoryKeySets;
 import dev.veil.server.testing.RecordingAuditLog;
@@ -104,18 +105,32 @@ class KeyServiceTest {
   }
 
   @Test
-  void uploadsReadTheParametersOnceAndReuseOneContextThroughTheSharedCache() throws Exception {
+  void uploadsReadTheParametersOnceThroughTheSharedCacheAndMakeNoContext() throws Exception {
     KeySetView k = create();
     keys.uploadPublicKey(ALICE, k.id(), in(TestCrypto.PUBLIC_KEY), null);
     keys.uploadEvaluationKeys(ALICE, k.id(), in(TestCrypto.EVALUATION_KEYS), null);
     KeyCache.Stats s = cache.stats();
     assertThat(s.misses()).as("params.bin parsed once").isEqualTo(1);
     assertThat(s.hits()).isEqualTo(1);
-    assertThat(s.contextsCreated()).as("the second upload reuses the first's context")
-        .isEqualTo(1);
-    assertThat(s.idleContexts()).as("given back after each upload").isEqualTo(1);
+    assertThat(s.contextsCreated()).as("uploads are checked without a context").isZero();
     assertThat(keys.parameters(repo.byId(k.id()).orElseThrow()))
         .isSameAs(keys.parameters(repo.byId(k.id()).orElseThrow()));
+  }
+
+  @Test
+  void evaluationKeysAreCheckedWithoutAContextOrBuildingAKey() throws Exception {
+    KeySetView k = create();
+    KeySetView done = keys.uploadEvaluationKeys(ALICE, k.id(), in(TestCrypto.EVALUATION_KEYS),
+        null);
+    assertThat(cache.stats().contextsCreated()).isZero();
+    assertThat(done).isNotNull();
+    // a flipped bit in the body is refused (by a coefficient check or the SHA-256 trailer)
+    KeySetView other = create();
+    byte[] bad = TestCrypto.EVALUATION_KEYS.clone();
+    bad[bad.length / 2] ^= 1;
+    assertStatus(() -> keys.uploadEvaluationKeys(ALICE, other.id(), in(bad), null), 400,
+        "bad_request",
+        "evaluation keys");
   }
 
   @Test
@@ -195,6 +210,26 @@ class KeyServiceTest {
         "not_found");
     assertStatus(() -> keys.get(ALICE, "ks_nope"), 404, "not_found");
     assertThat(keys.list(BOB)).isEmpty();
+  }
+
+  @Test
+  void parametersBeyondTheServersLimitsAreRefusedWithTheLimitNamed() throws Exception {
+    // TestCrypto's parameters, against limits set just below them
+    dev.veil.he.rlwe.Parameters p = dev.veil.he.io.VeilIO.readParameters(in(TestCrypto.PARAMS_BIN));
+    int primes = p.qCount() + p.pCount();
+    List<ParameterLimits> tight = List.of(
+        new ParameterLimits(p.logN() - 1, 80, 1L << 30),
+        new ParameterLimits(16, primes - 1, 1L << 30),
+        new ParameterLimits(16, 80, (long) p.n() * primes - 1));
+    List<String> named = List.of("ring degree", "primes", "N x primes");
+    for (int i = 0; i < tight.size(); i++) {
+      KeyService limited = new KeyService(repo, blobs, cache, audit, Clock.systemUTC(),
+          new KeyService.Policy(1 << 30, true, tight.get(i)));
+      assertStatus(() -> limited.create(ALICE,
+          new CreateKeySetRequest("mine", base64(TestCrypto.PARAMS_BIN))), 400,
+          "parameters_too_large", named.get(i), "limit");
+    }
+    assertThat(create()).as("the defaults take it").isNotNull();
   }
 
   @Test

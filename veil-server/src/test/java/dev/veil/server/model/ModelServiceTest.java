@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.api.DecryptionInfo;
 import dev.veil.api.Label;
+import dev.veil.api.DecryptionInfo;
 import dev.veil.api.ModelFile;
 import dev.veil.api.Scaling;
 import dev.veil.api.UpdateModelRequest;
@@ -66,12 +68,17 @@ class ModelServiceTest {
     }
     return new ModelFile(ModelFile.FORMAT, "logistic", names,
         new Label("y", null), new Scaling("MIN_MAX", offsets, scales),
-        weights, null, null);
+        weights, null, null).withDecryption(FLOODED);
   }
 
+  /** A hosted publication of the model file. */
   static PublishModelRequest request(ModelFile f) {
     return new PublishModelRequest("churn", "predicts churn", 3L, 10L, 1000L, null, f, null, true);
   }
+
+  /** The record veil decrypt --for-sharing writes (hosted listings must carry one). */
+  static final DecryptionInfo FLOODED =
+      new DecryptionInfo(DecryptionInfo.FLOODED, 30, 16L, 40.0, 12.0);
 
   private static void assertStatus(Throwable e, int status) {
     assertThat(e).isInstanceOf(ServiceException.class);
@@ -139,7 +146,7 @@ class ModelServiceTest {
     double[][] rows = {{1, 2}, {2, 1}, {3, 5}, {4, 3}, {0, 1}};
     Scaling whiten = Scaling.of(dev.veil.ml.data.Whitening.fit(rows));
     ModelFile f = new ModelFile(ModelFile.FORMAT, "logistic", List.of("a", "b"),
-        new Label("y", null), whiten, new double[] {0.1, 2, -3}, null, null);
+        new Label("y", null), whiten, new double[] {0.1, 2, -3}, null, null).withDecryption(FLOODED);
     ModelListing l = models.publish(SELLER, request(f));
     assertThat(l.inputSchema().scaler().kind()).isEqualTo("WHITEN");
     assertThat(l.inputSchema().scaler().matrix()).isDeepEqualTo(whiten.matrix());
@@ -147,6 +154,11 @@ class ModelServiceTest {
 
   @Test
   void invalidModelsAndListingsAreRefusedWithTheirReason() {
+    assertThatThrownBy(() -> models.publish(SELLER, request(file(1, 2).withDecryption(null))))
+        .isInstanceOf(ServiceException.class).hasMessageContaining("has no decryption record");
+    assertThatThrownBy(() -> models.publish(SELLER,
+        request(file(1, 2).withDecryption(DecryptionInfo.exact()))))
+        .isInstanceOf(ServiceException.class).hasMessageContaining("was decrypted exactly");
     assertThatThrownBy(() -> models.publish(BUYER, request(file(1, 2))))
         .satisfies(e -> assertStatus(e, 403));
     assertThatThrownBy(() -> models.publish(SELLER, request(file(1, Double.NaN))))

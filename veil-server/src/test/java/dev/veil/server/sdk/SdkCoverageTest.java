@@ -52,7 +52,12 @@ class SdkCoverageTest {
       Map.entry("createAuditCheckpoint", "createAuditCheckpoint"),
       Map.entry("getAuditPublicKey", "auditPublicKey"), Map.entry("health", "health"),
       Map.entry("registerWorker", "registerWorker"), Map.entry("listWorkers", "listWorkers"),
-      Map.entry("revokeWorker", "revokeWorker"));
+      Map.entry("revokeWorker", "revokeWorker"),
+      Map.entry("listHandovers", "listHandovers"), Map.entry("getHandover", "getHandover"),
+      Map.entry("deliverHandover", "deliverHandover"),
+      Map.entry("downloadMaskedModel", "downloadMaskedModel"),
+      Map.entry("downloadHandoverPublicKey", "downloadHandoverPublicKey"),
+      Map.entry("downloadHandoverParameters", "downloadHandoverParameters"));
   /** operationId -> the {@link WorkerClient} method (the routes of a worker token). */
   static final Map<String, String> WORKER = Map.ofEntries(
       Map.entry("workerSelf", "self"), Map.entry("claimJob", "claim"),

@@ -447,6 +447,8 @@ class SdkIntegrationTest {
     scaler.putArray("scales").add(1).add(1).add(1);
     JsonNode w = JSON.valueToTree(WEIGHTS);
     model.set("weights", w);
+    model.putObject("decryption").put("mode", "flooded").put("securityBits", 30)
+        .put("sharedDecryptions", 16).put("log2Sigma", 40.0).put("precisionBits", 12.0);
     Model m = seller.publishModel(new PublishModelRequest("churn", "test", 3L, 5L, 1000L, null,
         model, null, true));
     assertThat(m.hosted()).isTrue();

@@ -79,6 +79,6 @@ public final class InMemoryDatasets implements DatasetRepository {
       boolean listed, Dataset.State state, Instant completedAt) {
     return new Dataset(d.id(), d.ownerId(), d.ownerName(), d.keySetId(), name, description,
         d.meta(), d.rows(), d.features(), d.partsExpected(), d.paramsDigest(), price, listed,
-        state, d.createdAt(), completedAt);
+        state, d.createdAt(), completedAt, d.handoverHours());
   }
 }

@@ -119,7 +119,7 @@ public final class TestCrypto {
     return new DataInfo(DataInfo.FORMAT, "logistic", 100, 3, List.of("a", "b", "c"),
         new Label("y", null),
         new Scaling("MIN_MAX", new double[] {0.5, 1, 2}, new double[] {1, 2, 3}), 3, 3,
-        PARAMS.slots(), parts, PARAMS.digestHex(), keyId(PUBLIC_KEY));
+        PARAMS.slots(), parts, PARAMS.digestHex(), keyId(PUBLIC_KEY), null);
   }
 
   @FunctionalInterface

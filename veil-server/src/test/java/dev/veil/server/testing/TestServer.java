@@ -34,6 +34,11 @@ public final class TestServer implements AutoCloseable {
     this.app = App.create(config).start();
   }
 
+  /** A server whose services read this clock (hand-over deadlines). */
+  public TestServer(ServerConfig config, java.time.Clock clock) {
+    this.app = App.create(config, clock).start();
+  }
+
   /** The test defaults in {@code dataDir}: port 0, cheap Argon2, insecure parameters allowed. */
   public static ServerConfig.Builder config(Path dataDir) {
     return ServerConfig.builder()

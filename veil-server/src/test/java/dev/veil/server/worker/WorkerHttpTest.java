@@ -144,6 +144,7 @@ class WorkerHttpTest {
         new double[] {1, 1, 1, 1, 1}));
     if (withWeights) {
       m.put("weights", WEIGHTS);
+      m.put("decryption", new DecryptionInfo(DecryptionInfo.FLOODED, 30, 16L, 40.0, 10.0));
     }
     return m;
   }

@@ -23,7 +23,15 @@ public final class JobApi {
    */
   public record SubmitJobRequest(JobKind kind, String datasetId, Integer iterations,
       Integer degree, Double l2, String modelId, String keySetId, String inputId, Long rows,
-      String packing, String output) {}
+      String packing, String output, String model, Double learningRate) {
+    /** A request without the training kind and step (the data set's kind, the default step). */
+    public SubmitJobRequest(JobKind kind, String datasetId, Integer iterations, Integer degree,
+        Double l2, String modelId, String keySetId, String inputId, Long rows, String packing,
+        String output) {
+      this(kind, datasetId, iterations, degree, l2, modelId, keySetId, inputId, rows, packing,
+          output, null, null);
+    }
+  }
 
   /**
    * A job as its owner (or the data owner of a training job, or an operator) sees it.
@@ -37,7 +45,7 @@ public final class JobApi {
       int maxAttempts, boolean cancelRequested, String createdAt, String startedAt,
       String finishedAt, String updatedAt) {
 
-    static JobView of(Job j, ObjectMapper json) {
+    public static JobView of(Job j, ObjectMapper json) {
       // a remote worker's upload is recorded before the job succeeds: not a result until then
       boolean done = j.state() == JobState.SUCCEEDED;
       return new JobView(j.id(), j.kind(), j.state().name(), j.stage(), j.progress(),

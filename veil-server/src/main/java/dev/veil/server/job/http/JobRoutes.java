@@ -106,18 +106,19 @@ public final class JobRoutes implements ApiModule, AutoCloseable {
     }
     if (req.kind() == JobKind.TRAINING) {
       refuse(req.modelId(), "modelId", req.kind());
-      refuse(req.keySetId(), "keySetId", req.kind());
       refuse(req.inputId(), "inputId", req.kind());
       refuse(req.rows(), "rows", req.kind());
       refuse(req.packing(), "packing", req.kind());
       refuse(req.output(), "output", req.kind());
-      return training.submit(p, new TrainingRequest(req.datasetId(), req.iterations(),
-          req.degree(), req.l2()), key);
+      return training.submit(p, new TrainingRequest(req.datasetId(), req.model(),
+          req.iterations(), req.degree(), req.l2(), req.learningRate(), req.keySetId()), key);
     }
     refuse(req.datasetId(), "datasetId", req.kind());
     refuse(req.iterations(), "iterations", req.kind());
     refuse(req.degree(), "degree", req.kind());
     refuse(req.l2(), "l2", req.kind());
+    refuse(req.model(), "model", req.kind());
+    refuse(req.learningRate(), "learningRate", req.kind());
     return inference.submit(p, new InferenceRequest(req.modelId(), req.keySetId(),
         req.inputId(), req.rows(), req.packing(), req.output()), key);
   }
