@@ -30,8 +30,8 @@ import dev.veil.ml.data.Table;
 import dev.veil.ml.linalg.TablePacker;
 import dev.veil.ml.plain.ExactLogisticRegression;
 import dev.veil.ml.plain.LogisticModel;
+import dev.veil.ml.plain.CertifiedNesterov;
 import dev.veil.ml.plain.NesterovLogisticRegression;
-import dev.veil.ml.plain.Sigmoid;
 import dev.veil.ml.train.EncryptedLogisticRegression;
 import dev.veil.ml.train.KeyHolderRefresher;
 import dev.veil.ml.train.Planner;
@@ -50,16 +50,20 @@ import dev.veil.ml.train.TrainingPlan;
  *       [-1, 1], with which 7 Nesterov steps come within a few thousandths of exact logistic
  *       regression's AUC on all six sets (Kim et al.'s max-abs normalisation, {@code --scaling
  *       max-abs}, leaves pcs, uis and nhanes3 0.03 to 0.23 below it);
- *   <li>the data owner forms {@code z = y (1, x)}, the {@link Planner} chooses 128-bit-secure
- *       parameters for the iterations and sigmoid degree (refreshes only when the levels do not
+ *   <li>the data owner prepares the scaled rows with {@link CertifiedNesterov} (whitening at unit
+ *       variance, constant step, {@code lambda_0 = 1}, the smallest sigmoid interval
+ *       {@code [-B, B]} on which the plain twin keeps every {@code |z . v|}; the fold fails when
+ *       none fits), forms {@code z = y (1, x')}, the {@link Planner} chooses 128-bit-secure
+ *       parameters for the iterations, sigmoid and interval (refreshes only when the levels do not
  *       suffice; they are reported), the key holder generates the secret, public and
  *       relinearisation keys and the Galois keys of exactly the plan's rotations, and the owner
  *       encrypts z with {@link TablePacker} and the public key;
  *   <li>{@link EncryptedLogisticRegression} trains on the ciphertexts with evaluation keys only;
  *       only this step is timed ({@code trainSeconds});
- *   <li>the key holder decrypts the weights, which are evaluated (exact sigmoid, threshold 0.5,
- *       AUC) on the held-out fold, beside {@link NesterovLogisticRegression} with the same sigmoid,
- *       iterations and learning rate in double precision ("plain") and {@link
+ *   <li>the key holder decrypts the weights and maps them to the scaled coordinates; they are
+ *       evaluated (exact sigmoid: accuracy at 1/2, AUC, log-loss) on the held-out fold, beside the
+ *       plain twin ({@link NesterovLogisticRegression} with the same sigmoid, interval, step and
+ *       iterations in double precision, "plain") and {@link
  *       ExactLogisticRegression} ("exact").
  * </ol>
  *
@@ -69,7 +73,9 @@ import dev.veil.ml.train.TrainingPlan;
  *
  * <p>Progress goes to {@code err}, the table to {@code out}, and with a JSON path a report {@code
  * {"datasets":[{"name","rows","features","iterations","trainSeconds","encrypted":{"accuracy",
- * "auc"},"plain":{...},"exact":{...}, ...}]}} (rewritten after each data set). {@code
+ * "auc","logLoss"},"plain":{...},"exact":{...},"sigmoidBound","maxInnerProduct","step",
+ * "maxWeightErrorVsPlain", ...}]}} (rewritten after each data set; bound and inner product:
+ * the largest over the folds; the weight error is on the prepared rows' weights). {@code
  * trainSeconds} is the mean encrypted training time of one fold.
  */
 public final class HelrBenchmark {
@@ -120,13 +126,14 @@ public final class HelrBenchmark {
   }
 
   /** Mean held-out accuracy and AUC of one model over the folds. */
-  public record Scores(double accuracy, double auc) {}
+  public record Scores(double accuracy, double auc, double logLoss) {}
 
   /** The result for one data set. */
   public record DatasetResult(String name, int rows, int features, int iterations,
       double trainSeconds, Scores encrypted, Scores plain, Scores exact, double[] foldTrainSeconds,
       double keygenSeconds, double encryptSeconds, int logN, int levels, int dnum,
-      int ciphertexts, int rotations, int refreshes, double maxWeightError) {}
+      int ciphertexts, int rotations, int refreshes, double maxWeightError, double bound,
+      double maxInnerProduct, double step) {}
 
   private HelrBenchmark() {}
 
@@ -215,9 +222,6 @@ public final class HelrBenchmark {
     }
     int k = config.folds();
     Folds folds = Folds.of(table, k, SEED);
-    Sigmoid sigmoid = Sigmoid.kim(config.degree());
-    NesterovLogisticRegression plainTrainer = NesterovLogisticRegression.defaults()
-        .withIterations(config.iterations()).withSigmoid(sigmoid);
     ExactLogisticRegression exactTrainer = ExactLogisticRegression.defaults();
 
     double[] accE = new double[k];
@@ -226,6 +230,12 @@ public final class HelrBenchmark {
     double[] aucP = new double[k];
     double[] accX = new double[k];
     double[] aucX = new double[k];
+    double[] llE = new double[k];
+    double[] llP = new double[k];
+    double[] llX = new double[k];
+    double bound = 0;
+    double maxInner = 0;
+    double step = 0;
     double[] trainSeconds = new double[k];
     double keygenSeconds = 0;
     double encryptSeconds = 0;
@@ -242,13 +252,22 @@ public final class HelrBenchmark {
         double[] yTrain = train.labels();
         double[] yTest = test.labels();
 
-        // baselines, in double precision
-        LogisticModel plain = plainTrainer.fit(xTrain, yTrain);
+        // data owner, in clear: whitening at unit variance, the plain twin, the certified
+        // interval (CertifiedNesterov); baselines in double precision
+        CertifiedNesterov.Prepared prep =
+            CertifiedNesterov.prepare(xTrain, yTrain, config.degree(), config.iterations());
+        bound = Math.max(bound, prep.bound());
+        maxInner = Math.max(maxInner, prep.maxInnerProduct());
+        step = prep.step();
+        LogisticModel plain = prep.toCaller(prep.weights());
         LogisticModel exact = exactTrainer.fit(xTrain, yTrain);
 
         // plan (metadata only)
         Planner planner = Planner.logistic(train.rows(), train.columns())
-            .withIterations(config.iterations()).withSigmoid(sigmoid, -8, 8);
+            .withIterations(config.iterations())
+            .withSigmoid(prep.sigmoid(), -prep.bound(), prep.bound())
+            .withLearningRate(NesterovLogisticRegression.LearningRate.constant(prep.step()))
+            .withLambda0(CertifiedNesterov.LAMBDA0);
         if (fixed != null) {
           planner = planner.withParameters(fixed);
         }
@@ -260,8 +279,10 @@ public final class HelrBenchmark {
         }
         lastPlan = plan;
         if (f == 0) {
-          err.printf(Locale.ROOT, "helr: %s: %d x %d, plan %s, dnum %d, log2 QP %d%s%n", name,
-              table.rows(), table.columns(), plan, plan.params().dnum(),
+          err.printf(Locale.ROOT, "helr: %s: %d x %d, interval [-%.0f, %.0f] (max |z.v| %.2f),"
+              + " step %.3f, plan %s, dnum %d, log2 QP %d%s%n", name, table.rows(),
+              table.columns(), prep.bound(), prep.bound(), prep.maxInnerProduct(), prep.step(),
+              plan, plan.params().dnum(),
               Math.round(logQp(plan.params())),
               plan.refreshes() > 0 ? " (needs " + plan.refreshes() + " refreshes per training)"
                   : ", no refresh");
@@ -282,7 +303,7 @@ public final class HelrBenchmark {
 
         // data owner
         long t0 = System.nanoTime();
-        double[][] z = EncryptedLogisticRegression.design(xTrain, yTrain);
+        double[][] z = EncryptedLogisticRegression.design(prep.rows(), yTrain);
         Ciphertext[] cz = new TablePacker(keys.encoder, plan.layout()).encrypt(z, keys.encryptor);
         double enc = (System.nanoTime() - t0) / 1e9;
         encryptSeconds += enc;
@@ -292,7 +313,7 @@ public final class HelrBenchmark {
             new EncryptedLogisticRegression(keys.evaluator, keys.encoder, plan);
         KeyHolderRefresher refresher = plan.refreshes() == 0 ? null
             : new KeyHolderRefresher(keys.ctx, keys.sk, keys.pk,
-                KeyHolderRefresher.policy(plan, config.scaling() == Scaling.STANDARD ? 8 : 1));
+                KeyHolderRefresher.policy(plan, maxAbs(prep.rows())));
         final int fold = f;
         long start = System.nanoTime();
         EncryptedLogisticRegression.Result result = trainer.train(cz, refresher,
@@ -303,11 +324,11 @@ public final class HelrBenchmark {
         // key holder decrypts; evaluation in clear
         double[] w = EncryptedLogisticRegression.decryptWeights(result.weights(), keys.encoder,
             keys.decryptor, train.columns());
-        double[] wPlain = plain.weights();
+        double[] wPlain = prep.weights();
         for (int j = 0; j < w.length; j++) {
           maxWeightError = Math.max(maxWeightError, Math.abs(w[j] - wPlain[j]));
         }
-        LogisticModel encrypted = new LogisticModel(w);
+        LogisticModel encrypted = prep.toCaller(w);
         double[] pE = encrypted.probabilities(xTest);
         double[] pP = plain.probabilities(xTest);
         double[] pX = exact.probabilities(xTest);
@@ -317,6 +338,9 @@ public final class HelrBenchmark {
         aucP[f] = Metrics.auc(yTest, pP);
         accX[f] = Metrics.accuracy(yTest, pX, 0.5);
         aucX[f] = Metrics.auc(yTest, pX);
+        llE[f] = Metrics.logLoss(yTest, pE);
+        llP[f] = Metrics.logLoss(yTest, pP);
+        llX[f] = Metrics.logLoss(yTest, pX);
         err.printf(Locale.ROOT, "helr: %s: fold %d/%d: %d train rows, encrypt %.1f s, train"
             + " %.2f s (%.0f ms/iteration); AUC encrypted %.4f plain %.4f exact %.4f%n", name,
             f + 1, k, train.rows(), enc, trainSeconds[f],
@@ -329,10 +353,21 @@ public final class HelrBenchmark {
     }
     Parameters p = lastPlan.params();
     return new DatasetResult(name, table.rows(), table.columns(), config.iterations(),
-        mean(trainSeconds), new Scores(mean(accE), mean(aucE)), new Scores(mean(accP), mean(aucP)),
-        new Scores(mean(accX), mean(aucX)), trainSeconds, keygenSeconds, encryptSeconds,
+        mean(trainSeconds), new Scores(mean(accE), mean(aucE), mean(llE)),
+        new Scores(mean(accP), mean(aucP), mean(llP)),
+        new Scores(mean(accX), mean(aucX), mean(llX)), trainSeconds, keygenSeconds, encryptSeconds,
         p.logN(), p.maxLevel(), p.dnum(), lastPlan.layout().ciphertexts(),
-        lastPlan.rotations().length, lastPlan.refreshes(), maxWeightError);
+        lastPlan.rotations().length, lastPlan.refreshes(), maxWeightError, bound, maxInner, step);
+  }
+
+  private static double maxAbs(double[][] rows) {
+    double m = 1;
+    for (double[] r : rows) {
+      for (double v : r) {
+        m = Math.max(m, Math.abs(v));
+      }
+    }
+    return m;
   }
 
   private static double logQp(Parameters p) {
@@ -390,6 +425,9 @@ public final class HelrBenchmark {
       d.put("rotations", r.rotations());
       d.put("refreshes", r.refreshes());
       d.put("maxWeightErrorVsPlain", r.maxWeightError());
+      d.put("sigmoidBound", r.bound());
+      d.put("maxInnerProduct", r.maxInnerProduct());
+      d.put("step", r.step());
     }
     return root;
   }
@@ -397,6 +435,7 @@ public final class HelrBenchmark {
   private static void scores(ObjectNode o, Scores s) {
     o.put("accuracy", s.accuracy());
     o.put("auc", s.auc());
+    o.put("logLoss", s.logLoss());
   }
 
   private static void writeJson(Config config, Parameters fixed, List<DatasetResult> results)

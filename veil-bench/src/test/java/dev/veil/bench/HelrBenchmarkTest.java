@@ -84,7 +84,10 @@ class HelrBenchmarkTest {
       assertThat(m).as(model).isNotNull();
       assertThat(m.get("accuracy").asDouble()).as(model).isBetween(0.5, 1.0);
       assertThat(m.get("auc").asDouble()).as(model).isBetween(0.5, 1.0);
+      assertThat(m.get("logLoss").asDouble()).as(model).isPositive();
     }
+    assertThat(d.get("maxInnerProduct").asDouble())
+        .isLessThanOrEqualTo(d.get("sigmoidBound").asDouble());
     assertThat(Math.abs(d.get("encrypted").get("auc").asDouble()
         - d.get("plain").get("auc").asDouble())).isLessThan(0.01);
     assertThat(d.get("maxWeightErrorVsPlain").asDouble()).isLessThan(1e-3);

@@ -64,6 +64,66 @@ public final class Sigmoid {
         }
     }
 
+    /**
+     * The least-squares fit of the logistic function on [-bound, bound] by {@code 0.5 + } an odd polynomial of
+     * this degree (the form of Kim et al.'s fits, which are this fit for bound 8): uniform weight on a grid of
+     * 4,001 points, solved by normal equations in the scaled variable {@code u / bound}. Deterministic.
+     *
+     * @throws IllegalArgumentException unless the degree is odd and in [1, 15] and the bound finite and > 0
+     */
+    public static Sigmoid leastSquares(int degree, double bound) {
+        if (degree < 1 || degree > 15 || degree % 2 == 0) {
+            throw new IllegalArgumentException("the degree must be odd and in [1, 15], got " + degree);
+        }
+        if (!(bound > 0) || !Double.isFinite(bound)) {
+            throw new IllegalArgumentException("the bound must be finite and > 0, got " + bound);
+        }
+        int m = (degree + 1) / 2;
+        double[][] a = new double[m][m];
+        double[] b = new double[m];
+        int points = 4001;
+        double[] pow = new double[m];
+        for (int i = 0; i < points; i++) {
+            double t = -1 + 2.0 * i / (points - 1);
+            double r = logistic(t * bound) - 0.5;
+            for (int k = 0; k < m; k++) {
+                pow[k] = Math.pow(t, 2 * k + 1);
+            }
+            for (int k = 0; k < m; k++) {
+                b[k] += pow[k] * r;
+                for (int l = 0; l < m; l++) {
+                    a[k][l] += pow[k] * pow[l];
+                }
+            }
+        }
+        double[] c = Linalg.solveSpd(a, b);
+        double[] coefficients = new double[degree + 1];
+        coefficients[0] = 0.5;
+        for (int k = 0; k < m; k++) {
+            coefficients[2 * k + 1] = c[k] / Math.pow(bound, 2 * k + 1);
+        }
+        return polynomial(String.format(java.util.Locale.ROOT, "ls%d[%s]", degree, trim(bound)),
+                coefficients);
+    }
+
+    /** Kim et al.'s published polynomial for bound 8, else {@link #leastSquares(int, double)}. */
+    public static Sigmoid onInterval(int degree, double bound) {
+        return bound == 8 ? kim(degree) : leastSquares(degree, bound);
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /** The largest {@code |s(u)|} on [-bound, bound] (a grid of 4,001 points and both ends). */
+    public double supremum(double bound) {
+        double max = 0;
+        for (int i = 0; i <= 4000; i++) {
+            max = Math.max(max, Math.abs(apply(-bound + 2 * bound * i / 4000.0)));
+        }
+        return max;
+    }
+
     /** The exact logistic function, stable for any finite x. */
     public static double logistic(double x) {
         if (x >= 0) {

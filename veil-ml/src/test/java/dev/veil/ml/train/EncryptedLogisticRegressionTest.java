@@ -7,6 +7,7 @@ import dev.veil.he.rlwe.Ciphertext;
 import dev.veil.he.rlwe.Parameters;
 import dev.veil.ml.data.Metrics;
 import dev.veil.ml.linalg.TablePacker;
+import dev.veil.ml.plain.CertifiedNesterov;
 import dev.veil.ml.plain.LogisticModel;
 import dev.veil.ml.plain.NesterovLogisticRegression;
 import dev.veil.ml.plain.Sigmoid;
@@ -121,5 +122,47 @@ class EncryptedLogisticRegressionTest {
       s[i] = m.probability(x[i]);
     }
     return s;
+  }
+
+  /**
+   * The calibrated scheme's settings at an interval other than Kim's: whitened unit-variance rows
+   * ({@link CertifiedNesterov}), the least-squares sigmoid on [-16, 16], constant step and
+   * {@code lambda_0 = 1}, two iterations: the encrypted weights equal the plain twin's within the
+   * same CKKS tolerance as above, scaled by the rows' largest value.
+   */
+  @Test
+  void certifiedSchemeAtAWiderIntervalMatchesThePlainTwin() {
+    CertifiedNesterov.Prepared prep = CertifiedNesterov.prepare(x, y, 3, 2);
+    double bound = 16;
+    NesterovLogisticRegression twin = CertifiedNesterov.trainer(3, bound, 2, prep.step());
+    NesterovLogisticRegression.Trace trace = twin.trace(prep.rows(), y);
+    assertThat(CertifiedNesterov.maxInnerProduct(trace, prep.rows(), y)).isLessThan(bound);
+    TrainingPlan p = Planner.logistic(ROWS, D).withIterations(2)
+        .withSigmoid(twin.sigmoid(), -bound, bound)
+        .withLearningRate(NesterovLogisticRegression.LearningRate.constant(prep.step()))
+        .withLambda0(CertifiedNesterov.LAMBDA0).withParameters(PARAMS).plan();
+    Ciphertext[] cz = new TablePacker(f.encoder, p.layout())
+        .encrypt(EncryptedLogisticRegression.design(prep.rows(), y), f.encryptor);
+    EncryptedLogisticRegression.Result r =
+        new EncryptedLogisticRegression(f.evaluator, f.encoder, p).train(cz);
+    double[] w = EncryptedLogisticRegression.decryptWeights(r.weights(), f.encoder, f.decryptor,
+        D);
+    double[] expected = trace.betas().get(2);
+    double err = 0;
+    double maxAbs = 1;
+    for (int j = 0; j <= D; j++) {
+      err = Math.max(err, Math.abs(w[j] - expected[j]));
+    }
+    for (double[] row : prep.rows()) {
+      for (double v : row) {
+        maxAbs = Math.max(maxAbs, Math.abs(v));
+      }
+    }
+    double tol = maxAbs * maxAbs
+        * Math.pow(2, -40 + PARAMS.logN() / 2.0 + log2(ROWS) + log2(p.totalLevels()));
+    System.out.printf("certified scheme, B = %.0f, step %.3f: %s%n  weights %s%n  plain   %s%n"
+        + "  max error %.3g (tolerance %.3g)%n", bound, prep.step(), p,
+        java.util.Arrays.toString(w), java.util.Arrays.toString(expected), err, tol);
+    assertThat(err).isLessThan(tol);
   }
 }
