@@ -128,7 +128,7 @@ public record ServerConfig(
     }
     // PostgreSQL mode and lower-case names, so that the same migrations and SQL run on both
     return "jdbc:h2:file:" + dataDir.resolve("db").resolve("veil")
-        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE";
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
   }
 
   /** The database to open: {@link #effectiveJdbcUrl} with the user, password and schema. */
