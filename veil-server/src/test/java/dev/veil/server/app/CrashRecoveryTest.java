@@ -107,8 +107,12 @@ class CrashRecoveryTest {
         long killAfter = 300 + random.nextInt(2200);
         long workloadSeed = random.nextLong();
         int c = cycle;
-        CompletableFuture<Void> workload = CompletableFuture.runAsync(() ->
-            workload(server.url, operator, acked, new Random(workloadSeed), stop, c));
+        // two clients at once: commits race each other in the server
+        CompletableFuture<Void> workload = CompletableFuture.allOf(
+            CompletableFuture.runAsync(() -> workload(server.url, operator, acked,
+                new Random(workloadSeed), stop, c * 2)),
+            CompletableFuture.runAsync(() -> workload(server.url, operator, acked,
+                new Random(workloadSeed + 1), stop, c * 2 + 1)));
         Thread.sleep(killAfter);
         server.kill();
         stop.set(true);
