@@ -135,7 +135,7 @@ public record ServerConfig(
     // by default, fewer than one inference request runs, so it parsed most statements again)
     return "jdbc:h2:file:" + dataDir.resolve("db").resolve("veil")
         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE"
-        + ";QUERY_CACHE_SIZE=128";
+        + ";QUERY_CACHE_SIZE=128;WRITE_DELAY=0";
   }
 
   /** The database to open: {@link #effectiveJdbcUrl} with the user, password and schema. */

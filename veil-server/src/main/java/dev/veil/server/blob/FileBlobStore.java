@@ -28,7 +28,8 @@ import dev.veil.server.core.ServiceException;
  * <p>Bytes are streamed into a new file under {@code root/tmp/} (the same file system, so the final
  * move is an atomic rename) while they are counted and hashed with a fixed 64 KiB buffer: memory
  * does not grow with the blob's size. The size limit is enforced while streaming; the digest is
- * checked at the end; the file is forced to disk and only then renamed into place. On any failure
+ * checked at the end; the file is forced to disk and only then renamed into place, and the
+ * directory is forced too, so that an acknowledged blob survives a crash or a power failure. On any failure
  * (too large, wrong digest, the input's {@code IOException}, a crash) the temporary file is
  * deleted, or left under {@code tmp/} where {@link #FileBlobStore} removes it on the next start: a
  * blob at its final path is always complete. Identical content is stored once.
@@ -93,6 +94,18 @@ public final class FileBlobStore implements BlobStore {
   @Override
   public boolean exists(String sha256) {
     return isDigest(sha256) && Files.isRegularFile(path(sha256));
+  }
+
+  /** fsync of a directory (its entries); a no-op where the platform cannot open one. */
+  private static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
+        return; // Windows cannot open a directory as a channel
+      }
+      throw e;
+    }
   }
 
   /** The file of a blob (which may not exist). */
@@ -206,6 +219,9 @@ public final class FileBlobStore implements BlobStore {
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
         }
+        // the rename and a new shard directory are on disk before the blob is acknowledged
+        syncDirectory(target.getParent());
+        syncDirectory(root);
       }
       close(); // deletes the temporary file if the blob already existed
       return new BlobRef(sha, size);

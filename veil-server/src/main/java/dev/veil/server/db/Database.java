@@ -25,7 +25,8 @@ public final class Database implements AutoCloseable {
 
   private Database(HikariDataSource pool, boolean postgres) {
     this.pool = pool;
-    this.jdbi = Jdbi.create(pool);
+    // H2 acknowledges a commit before it is on disk: sync each one (see SyncedCommits)
+    this.jdbi = Jdbi.create(postgres ? pool : SyncedCommits.wrap(pool));
     this.postgres = postgres;
   }
 
@@ -103,6 +104,9 @@ public final class Database implements AutoCloseable {
       try (Connection c = ds.getConnection()) {
         pg = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT)
             .contains("postgres");
+        if (!pg) {
+          SyncedCommits.sync(c); // the migrations, on disk before the server starts
+        }
       }
       return new Database(ds, pg);
     } catch (RuntimeException | SQLException e) {
