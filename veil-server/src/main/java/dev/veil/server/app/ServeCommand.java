@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import dev.veil.server.app.App;
 import dev.veil.server.app.ServerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -43,9 +44,12 @@ public final class ServeCommand implements Callable<Integer> {
   int port;
 
   @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
-      description = "Address to listen on (default: ${DEFAULT-VALUE}; put a TLS proxy in front"
-          + " before listening on a public one).")
+      description = "Address to listen on (default: ${DEFAULT-VALUE}; serve HTTPS with"
+          + " --tls-cert and --tls-key, or put a TLS proxy in front, before listening on a public"
+          + " one).")
   String host;
+
+  @Mixin ServeTlsOptions tls;
 
   @Option(names = "--data", defaultValue = "veil-data", paramLabel = "DIR",
       description = "Data directory: blobs and the embedded database (default: ./${DEFAULT-VALUE}).")
@@ -129,6 +133,7 @@ public final class ServeCommand implements Callable<Integer> {
           + " must be at least 1, got " + threads);
     }
     ServerConfig config = ServerConfig.builder()
+        .tls(tls.load(spec))
         .host(host)
         .port(port)
         .dataDir(data)
