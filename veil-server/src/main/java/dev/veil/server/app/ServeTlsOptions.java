@@ -38,7 +38,7 @@ public final class ServeTlsOptions {
     } catch (IllegalArgumentException e) {
       String option = e.getMessage().startsWith(keyFile.toString()) ? "--tls-key" : "--tls-cert";
       throw new ParameterException(spec.commandLine(), "Invalid value for option '" + option
-          + "': " + e.getMessage(), e, null, null);
+          + "': " + e.getMessage(), e);
     }
   }
 }
