@@ -8,9 +8,17 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 
@@ -61,6 +69,8 @@ final class Failures {
       why = "no connection within " + connectTimeout.toSeconds() + " s";
     } else if (e instanceof HttpTimeoutException) {
       why = "no answer in time";
+    } else if (hasCause(e, SSLException.class)) {
+      why = tlsProblem(base, e);
     } else if (e instanceof ConnectException || e.getCause() instanceof ConnectException) {
       why = hasCause(e, UnresolvedAddressException.class) ? "unknown host"
           : "connection refused";
@@ -71,6 +81,55 @@ final class Failures {
     return new VeilConnectionException(base, "cannot reach the Veil server at " + base + " ("
         + why + (attempts > 1 ? ", " + attempts + " attempts" : "") + ") during " + method + " "
         + path, e);
+  }
+
+  /**
+   * Whether a failure is of the TLS handshake (an untrusted or wrong certificate, no common
+   * protocol): trying again cannot help.
+   */
+  static boolean isTlsFailure(IOException e) {
+    return hasCause(e, SSLHandshakeException.class);
+  }
+
+  /** What went wrong in a TLS handshake, in words: the certificate's problem where it is one. */
+  private static String tlsProblem(URI base, IOException e) {
+    String detail = deepestMessage(e);
+    if (hasCause(e, CertificateExpiredException.class)) {
+      return "TLS: the server's certificate has expired (" + detail + ")";
+    }
+    if (hasCause(e, CertificateNotYetValidException.class)) {
+      return "TLS: the server's certificate is not yet valid (" + detail + ")";
+    }
+    if (hasCause(e, CertPathBuilderException.class)
+        || hasCause(e, CertPathValidatorException.class)) {
+      return "TLS: the server's certificate is not trusted: it does not chain to a trusted"
+          + " authority (" + detail + "); for a private CA trust its certificate"
+          + " (TlsOptions.trusting in the SDK, --ca FILE in veil)";
+    }
+    if (detail.contains("subject alternative") || detail.contains("No name matching")) {
+      return "TLS: the server's certificate does not name " + base.getHost() + " (" + detail
+          + ")";
+    }
+    if (hasCause(e, CertificateException.class)) {
+      return "TLS: the server's certificate was refused (" + detail + ")";
+    }
+    if (detail.contains("Unsupported or unrecognized SSL message")) {
+      return "TLS: the server did not answer in TLS (is it http://, not https://?)";
+    }
+    return "TLS handshake failed: " + detail;
+  }
+
+  private static String deepestMessage(Throwable e) {
+    String msg = null;
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c.getMessage() != null && !c.getMessage().isBlank()) {
+        msg = c.getMessage();
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return msg == null ? e.getClass().getSimpleName() : msg;
   }
 
   /** The thread was interrupted during the request (its interrupt flag is set again). */

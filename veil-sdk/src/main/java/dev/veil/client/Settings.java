@@ -15,7 +15,8 @@ import java.time.Duration;
  * @param eventsCheckInterval how long a silent event stream is trusted before one poll
  * @param serverSentEvents whether jobs are followed by their events at all
  * @param userAgent the {@code User-Agent} header
+ * @param tls the certificates trusted for an {@code https://} server
  */
 record Settings(Duration connectTimeout, Duration requestTimeout, Duration transferTimeout,
     int retries, Duration retryDelay, Duration pollInterval, Duration eventsCheckInterval,
-    boolean serverSentEvents, String userAgent) {}
+    boolean serverSentEvents, String userAgent, TlsOptions tls) {}

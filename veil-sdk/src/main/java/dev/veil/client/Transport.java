@@ -52,6 +52,8 @@ final class Transport {
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(settings.connectTimeout())
         .followRedirects(HttpClient.Redirect.NEVER)
+        .sslContext(settings.tls().sslContext())
+        .sslParameters(TlsOptions.parameters())
         .build();
     return new Transport(base, token, http, settings);
   }
@@ -205,7 +207,7 @@ final class Transport {
       try {
         return attempt.run();
       } catch (IOException e) {
-        if (!retryable || tries > settings.retries()) {
+        if (!retryable || tries > settings.retries() || Failures.isTlsFailure(e)) {
           throw Failures.connectionFailure(base, settings.connectTimeout(), method, path, e,
               tries);
         }

@@ -137,6 +137,14 @@ public final class VeilClient {
     return builder(baseUrl).token(token).build();
   }
 
+  /**
+   * A client with the default settings for the server at {@code baseUrl} and this token, trusting
+   * the certificates {@code tls} names (e.g. {@link TlsOptions#trusting} a private CA).
+   */
+  public static VeilClient connect(String baseUrl, String token, TlsOptions tls) {
+    return builder(baseUrl).token(token).tls(tls).build();
+  }
+
   /** Settings of a {@link VeilClient}. */
   public static final class Builder {
     private final URI base;
@@ -150,6 +158,7 @@ public final class VeilClient {
     private Duration eventsCheckInterval = Duration.ofSeconds(10);
     private boolean serverSentEvents = true;
     private String userAgent = "veil-sdk" + version();
+    private TlsOptions tls = TlsOptions.systemDefault();
 
     private Builder(URI base) {
       this.base = base;
@@ -230,11 +239,21 @@ public final class VeilClient {
       return this;
     }
 
+    /**
+     * The certificates an {@code https://} server's must chain to (default {@link
+     * TlsOptions#systemDefault}: the JDK's trust store). The certificate and its host name are
+     * always verified.
+     */
+    public Builder tls(TlsOptions tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
     /** A client with these settings, over its own connections. */
     public VeilClient build() {
       return new VeilClient(Transport.create(base, token, new Settings(connectTimeout,
           requestTimeout, transferTimeout, retries, retryDelay, pollInterval,
-          eventsCheckInterval, serverSentEvents, userAgent)));
+          eventsCheckInterval, serverSentEvents, userAgent, tls)));
     }
 
     private static Duration positive(Duration d, String name) {

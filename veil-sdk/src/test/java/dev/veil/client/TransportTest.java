@@ -25,7 +25,7 @@ class TransportTest {
   private static Transport transport(int retries, Duration retryDelay) {
     return Transport.create(BASE, "veil_t", new Settings(Duration.ofSeconds(10),
         Duration.ofSeconds(60), Duration.ofMinutes(30), retries, retryDelay, Duration.ofSeconds(1),
-        Duration.ofSeconds(10), true, "veil-sdk/test"));
+        Duration.ofSeconds(10), true, "veil-sdk/test", TlsOptions.systemDefault()));
   }
 
   /** A try that fails with a connection reset {@code failures} times, then answers "ok". */

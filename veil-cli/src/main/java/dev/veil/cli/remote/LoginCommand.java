@@ -48,7 +48,7 @@ public final class LoginCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CliContext ctx = CliContext.of(spec);
-    VeilClient client = Remote.anonymous(Remote.server(ctx, remote, server, spec));
+    VeilClient client = Remote.anonymous(ctx, remote, Remote.server(ctx, remote, server, spec));
     String password = Remote.password(ctx, passwordStdin, "Password for " + username + " at "
         + client.baseUrl() + ": ", spec);
     LoginResponse r = client.login(new LoginRequest(username, password, "veil login"));

@@ -74,7 +74,7 @@ public final class RegisterCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CliContext ctx = CliContext.of(spec);
-    VeilClient client = Remote.anonymous(Remote.server(ctx, remote, server, spec));
+    VeilClient client = Remote.anonymous(ctx, remote, Remote.server(ctx, remote, server, spec));
     String password = Remote.password(ctx, passwordStdin, "New password for " + username
         + " at " + client.baseUrl() + ": ", spec);
     User u = client.register(new RegisterRequest(username, password, List.copyOf(roles)));

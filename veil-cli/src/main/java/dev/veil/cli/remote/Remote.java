@@ -13,14 +13,17 @@ import java.util.Locale;
 import java.util.function.Function;
 
 import dev.veil.api.Job;
+import dev.veil.cli.core.CaOption;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.credentials.Credentials;
 import dev.veil.cli.output.Bars;
 import dev.veil.cli.output.JsonOutput;
 import dev.veil.cli.output.Progress;
+import dev.veil.client.TlsOptions;
 import dev.veil.client.TransferListener;
 import dev.veil.client.VeilClient;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -39,12 +42,19 @@ final class Remote {
   static final String ENV_SERVER = Credentials.ENV_SERVER;
   static final String ENV_TOKEN = Credentials.ENV_TOKEN;
 
-  /** The option every remote command has ({@code @Mixin}). */
+  /** The options every remote command has ({@code @Mixin}): credentials, trusted CAs. */
   static final class Options {
     @Option(names = "--config-dir", paramLabel = "DIR",
         description = "Where veil login keeps credentials.json (default: $VEIL_HOME, else "
             + "~/.veil). $VEIL_SERVER and $VEIL_TOKEN override what is saved there.")
     Path configDir;
+
+    @Mixin CaOption ca = new CaOption();
+  }
+
+  /** The certificates an https:// server's must chain to ({@code --ca}, {@code $VEIL_CA}). */
+  static TlsOptions tls(CliContext ctx, Options o) {
+    return o == null ? new CaOption().tls(ctx) : o.ca.tls(ctx);
   }
 
   /** The server and token a command uses (see {@link Credentials#target}). */
@@ -75,12 +85,12 @@ final class Remote {
       throw new IllegalArgumentException("not logged in to " + t.server() + ": run veil login"
           + " --server " + t.server() + " --username NAME, or set " + ENV_TOKEN);
     }
-    return VeilClient.builder(t.server()).token(t.token()).build();
+    return VeilClient.builder(t.server()).token(t.token()).tls(tls(ctx, o)).build();
   }
 
   /** A client without a token (login, registration). */
-  static VeilClient anonymous(String server) {
-    return VeilClient.builder(server).build();
+  static VeilClient anonymous(CliContext ctx, Options o, String server) {
+    return VeilClient.builder(server).tls(tls(ctx, o)).build();
   }
 
   /**

@@ -251,6 +251,11 @@ public final class App implements AutoCloseable {
         QueuedThreadPool pool = new QueuedThreadPool(config.workerThreads(), 4, 60_000);
         pool.setName("veil-http");
         cfg.jetty.threadPool = pool;
+        if (config.tls() != null) {
+          // the only connector: Javalin adds its plain HTTP one only when there is none
+          cfg.jetty.addConnector((server, http) -> config.tls().connector(server, http,
+              config.host(), config.port()));
+        }
         // what Jetty refuses before routing answers in the API's JSON error shape too
         cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(mapper)));
         cfg.requestLogger.http((ctx, ms) -> LOG.debug("{} {} -> {} in {} ms", ctx.method(),
@@ -290,7 +295,7 @@ public final class App implements AutoCloseable {
     return javalin.port();
   }
 
-  /** The base URL, e.g. {@code http://127.0.0.1:8080}. */
+  /** The base URL, e.g. {@code http://127.0.0.1:8080} ({@code https://} with TLS). */
   public String url() {
     String host = config.host();
     if (host.equals("0.0.0.0") || host.equals("::")) {
@@ -298,7 +303,7 @@ public final class App implements AutoCloseable {
     } else if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    return "http://" + host + ":" + port();
+    return (config.tls() != null ? "https://" : "http://") + host + ":" + port();
   }
 
   /**

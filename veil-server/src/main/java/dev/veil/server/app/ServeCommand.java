@@ -12,6 +12,7 @@ import dev.veil.server.account.LoginThrottle;
 import dev.veil.server.app.App;
 import dev.veil.server.app.ServerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -46,9 +47,12 @@ public final class ServeCommand implements Callable<Integer> {
   int port;
 
   @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
-      description = "Address to listen on (default: ${DEFAULT-VALUE}; put a TLS proxy in front"
-          + " before listening on a public one).")
+      description = "Address to listen on (default: ${DEFAULT-VALUE}; serve HTTPS with"
+          + " --tls-cert and --tls-key, or put a TLS proxy in front, before listening on a public"
+          + " one).")
   String host;
+
+  @Mixin ServeTlsOptions tls;
 
   @Option(names = "--data", defaultValue = "veil-data", paramLabel = "DIR",
       description = "Data directory: blobs and the embedded database (default: ./${DEFAULT-VALUE}).")
@@ -166,6 +170,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     ServerConfig config = ServerConfig.builder()
         .accountLimits(limits)
+        .tls(tls.load(spec))
         .host(host)
         .port(port)
         .dataDir(data)

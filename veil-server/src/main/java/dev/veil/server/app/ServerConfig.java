@@ -7,13 +7,14 @@ import java.util.Objects;
 import dev.veil.server.account.AccountLimits;
 import dev.veil.server.account.PasswordHasher;
 import dev.veil.server.db.Database;
+import dev.veil.server.http.ServerTls;
 
 /**
  * Everything the server is configured with; {@link #builder} gives the defaults. Immutable and
  * validated on construction, so that {@code App.create} never starts on a nonsensical value.
  *
- * @param host the address to listen on (default {@code 127.0.0.1}: put a TLS proxy in front
- *     before exposing the server)
+ * @param host the address to listen on (default {@code 127.0.0.1}: serve HTTPS ({@code tls}) or
+ *     put a TLS proxy in front before exposing the server)
  * @param port the port, 0 for any free one (default 8080)
  * @param dataDir the data directory: the blob store ({@code blobs/}) and the embedded database
  * @param jdbcUrl the database, or null for the embedded H2 database in {@code dataDir/db}
@@ -45,6 +46,7 @@ import dev.veil.server.db.Database;
  * @param serverTraining whether the server's own workers run training jobs (default true); false:
  *     training jobs wait for a remote training worker ({@code veil worker --training})
  * @param accountLimits login throttling, concurrent password hashing and tokens per user
+ * @param tls the certificate and key to serve HTTPS with, or null for plain HTTP (default)
  */
 public record ServerConfig(
     String host,
@@ -70,7 +72,8 @@ public record ServerConfig(
     int jobMaxAttempts,
     Duration jobLease,
     boolean serverTraining,
-    AccountLimits accountLimits) {
+    AccountLimits accountLimits,
+    ServerTls tls) {
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -178,6 +181,7 @@ public record ServerConfig(
     b.jobLease = jobLease;
     b.serverTraining = serverTraining;
     b.accountLimits = accountLimits;
+    b.tls = tls;
     return b;
   }
 
@@ -218,6 +222,7 @@ public record ServerConfig(
     private Duration jobLease = Duration.ofSeconds(60);
     private boolean serverTraining = true;
     private AccountLimits accountLimits = AccountLimits.defaults();
+    private ServerTls tls;
 
     private Builder() {}
 
@@ -345,12 +350,18 @@ public record ServerConfig(
       return this;
     }
 
+    /** Serve HTTPS with this certificate and key (null: plain HTTP). */
+    public Builder tls(ServerTls v) {
+      tls = v;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(host, port, dataDir, jdbcUrl, dbUser, dbPassword, dbSchema,
           maxUploadBytes, maxJsonBytes, workerThreads, openRegistration, allowInsecureParameters,
           operatorUsername, operatorPassword, passwordHashing, loginTokenTtl, maxDatasetParts,
           feeBasisPoints, jobWorkers, jobThreads, jobMaxAttempts, jobLease, serverTraining,
-          accountLimits);
+          accountLimits, tls);
     }
   }
 }

@@ -22,16 +22,19 @@ import dev.veil.api.Model;
 import dev.veil.api.ModelFile;
 import dev.veil.api.NewWorker;
 import dev.veil.api.RegisterWorkerRequest;
+import dev.veil.cli.core.CaOption;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.VeilVersion;
 import dev.veil.cli.credentials.Credentials;
+import dev.veil.client.TlsOptions;
 import dev.veil.client.VeilClient;
 import dev.veil.client.WorkerClient;
 import dev.veil.server.he.KeyCache;
 import dev.veil.server.http.Json;
 import dev.veil.server.remote.RemoteWorker;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -53,7 +56,7 @@ import picocli.CommandLine.Spec;
           + " not hosted, with their weights from local model files (they never leave this"
           + " machine), and/or training jobs (--training: an operator's worker runs every one, a"
           + " data owner's those on its data sets).",
-      "The worker talks to the server over HTTP only. With your login token (veil login, or"
+      "The worker talks to the server over HTTP(S) only. With your login token (veil login, or"
           + " $VEIL_TOKEN) it registers itself for what it serves and revokes its worker token"
           + " when it stops; with $VEIL_WORKER_TOKEN (from POST /api/workers) it uses that"
           + " token's registration. Progress goes to standard error. SIGTERM (Ctrl-C) puts a"
@@ -72,6 +75,8 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--server", paramLabel = "URL",
       description = "The server (default: $VEIL_SERVER, else the one veil login saved).")
   String server;
+
+  @Mixin CaOption ca;
 
   @Option(names = "--config-dir", paramLabel = "DIR",
       description = "Where veil login keeps credentials.json (default: $VEIL_HOME, else ~/.veil).")
@@ -138,13 +143,14 @@ public final class WorkerCommand implements Callable<Integer> {
       }
       byId.put(m.substring(0, eq).strip(), readModel(Path.of(m.substring(eq + 1).strip())));
     }
+    TlsOptions tls = ca.tls(ctx);
     PrintWriter err = spec.commandLine().getErr();
     String workerToken = blankToNull(ctx.env().apply(ENV_WORKER_TOKEN));
     VeilClient user = null;
     String registered = null;
     WorkerClient client;
     if (workerToken != null) {
-      client = VeilClient.builder(url).build().asWorker(workerToken);
+      client = VeilClient.builder(url).tls(tls).build().asWorker(workerToken);
       if (!modelFiles.isEmpty()) {
         throw invalid("--model-file", "needs your login token to find your listings; with"
             + " $VEIL_WORKER_TOKEN name each model: --model ID=FILE");
@@ -157,7 +163,7 @@ public final class WorkerCommand implements Callable<Integer> {
         throw new IllegalArgumentException("not logged in to " + url + ": run veil login, or"
             + " set $VEIL_TOKEN (or $" + ENV_WORKER_TOKEN + " to a worker token)");
       }
-      user = VeilClient.builder(url).token(token).build();
+      user = VeilClient.builder(url).token(token).tls(tls).build();
       for (Path f : modelFiles) {
         matchListings(user, f, readModel(f), byId);
       }
