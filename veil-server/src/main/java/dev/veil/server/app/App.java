@@ -189,7 +189,11 @@ public final class App implements AutoCloseable {
       JobSignal signal = new JobSignal();
       JobService jobs = new JobService(db.jdbi(), ledger, budgets, blobs, audit,
           new JobEvents(), signal, clock, config.jobMaxAttempts());
-      InferenceInputs inputs = new InferenceInputs(db.jdbi(), blobs, audit, clock,
+      InferenceInputs inputs = new InferenceInputs(db.jdbi(), blobs, (p, digest) -> {
+        var ks = keys.ownedWithParameters(p, digest);
+        return ks.isEmpty() ? java.util.Optional.empty()
+            : java.util.Optional.of(keys.parameters(ks.get()));
+      }, audit, clock,
           config.maxUploadBytes());
       InferenceSettings inferenceSettings = InferenceSettings.defaults();
       TrainingJobs training = new TrainingJobs(jobs, catalog, blobs, keyCache, mapper);

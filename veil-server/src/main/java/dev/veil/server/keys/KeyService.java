@@ -192,6 +192,12 @@ public final class KeyService {
         .orElseThrow(() -> ServiceException.notFound("key set", id));
   }
 
+  /** The caller's newest key set made for the parameters with this digest, if any. */
+  public java.util.Optional<KeySet> ownedWithParameters(Principal p, String paramsDigest) {
+    return repo.byOwner(p.userId()).stream()
+        .filter(k -> k.paramsDigest().equalsIgnoreCase(paramsDigest)).findFirst();
+  }
+
   /** The parameters of a key set, read from its {@code params.bin} blob. */
   public Parameters parameters(KeySet k) throws IOException {
     return cache.parameters(k.paramsSha256(), blobs::open);

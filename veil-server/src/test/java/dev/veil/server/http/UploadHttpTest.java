@@ -96,6 +96,42 @@ class UploadHttpTest {
         .isTrue();
   }
 
+  private static Response postInput(byte[] body, String sha256) {
+    return server.send("POST", "/api/inputs", owner, "application/octet-stream",
+        HttpRequest.BodyPublishers.ofByteArray(body), Map.of());
+  }
+
+  @Test
+  void inputsAreCheckedAsCiphertextsOfTheUploadersKeySetsAndSecretKeysAreRefused()
+      throws IOException {
+    List<Path> before = blobFiles();
+    Response secret = postInput( TestCrypto.SECRET_KEY, null);
+    assertThat(secret.status()).isEqualTo(400);
+    assertThat(secret.error()).isEqualTo("secret_key_refused");
+    byte[] ct = TestCrypto.ciphertext(1);
+    byte[] ctThenSecret = Arrays.copyOf(ct, ct.length + TestCrypto.SECRET_KEY.length);
+    System.arraycopy(TestCrypto.SECRET_KEY, 0, ctThenSecret, ct.length,
+        TestCrypto.SECRET_KEY.length);
+    Response second = postInput( ctThenSecret, null);
+    assertThat(second.status()).isEqualTo(400);
+    assertThat(second.error()).isEqualTo("secret_key_refused");
+    Response junk = postInput( "not a ciphertext".getBytes(
+        StandardCharsets.UTF_8), null);
+    assertThat(junk.status()).isEqualTo(400);
+    Response other = postInput( TestCrypto.otherCiphertext(), null);
+    assertThat(other.status()).isEqualTo(400);
+    assertThat(other.json().get("message").asText()).contains("none of your key sets");
+    Response truncated = postInput( Arrays.copyOf(ct, ct.length - 1),
+        null);
+    assertThat(truncated.status()).isEqualTo(400);
+    Response empty = postInput( new byte[0], null);
+    assertThat(empty.status()).isEqualTo(400);
+    assertThat(blobFiles()).isEqualTo(before); // not even a 0-byte blob
+    byte[] two = Arrays.copyOf(ct, 2 * ct.length);
+    System.arraycopy(ct, 0, two, ct.length, ct.length);
+    TestServer.expect(postInput( two, null), 201);
+  }
+
   @Test
   void anUploadAnnouncedOverTheLimitIs413AtOnce() throws IOException {
     String ds = server.dataset(owner, keySet, 1, false);
