@@ -90,7 +90,7 @@ public final class WorkerRoutes implements ApiModule {
       }
     });
     r.withToken(HandlerType.POST, JOB + "/progress", workers::authenticate, (ctx, w) ->
-        ctx.json(workers.progress(w, jobId(ctx), report(ctx))));
+        ctx.json(workers.progress(w, jobId(ctx), report(ctx, w))));
     r.withToken(HandlerType.GET, JOB + "/blobs/{sha256}", workers::authenticate, (ctx, w) -> {
       String id = jobId(ctx);
       WorkerService.BlobDownload d = workers.blob(w, id, attempt(ctx, w, id),
@@ -106,13 +106,13 @@ public final class WorkerRoutes implements ApiModule {
       ctx.json(workers.upload(w, id, attempt, u.body(), u.expectedSha256()));
     });
     r.withToken(HandlerType.POST, JOB + "/complete", workers::authenticate, (ctx, w) ->
-        state(ctx, workers.complete(w, jobId(ctx), report(ctx))));
+        state(ctx, workers.complete(w, jobId(ctx), report(ctx, w))));
     r.withToken(HandlerType.POST, JOB + "/fail", workers::authenticate, (ctx, w) ->
-        state(ctx, workers.fail(w, jobId(ctx), report(ctx))));
+        state(ctx, workers.fail(w, jobId(ctx), report(ctx, w))));
     r.withToken(HandlerType.POST, JOB + "/cancel", workers::authenticate, (ctx, w) ->
-        state(ctx, workers.cancelled(w, jobId(ctx), report(ctx))));
+        state(ctx, workers.cancelled(w, jobId(ctx), report(ctx, w))));
     r.withToken(HandlerType.POST, JOB + "/release", workers::authenticate, (ctx, w) -> {
-      workers.release(w, jobId(ctx), report(ctx));
+      workers.release(w, jobId(ctx), report(ctx, w));
       ctx.status(204);
     });
   }
@@ -127,12 +127,21 @@ public final class WorkerRoutes implements ApiModule {
     return ctx.pathParam("id");
   }
 
-  private WorkerReport report(Context ctx) throws IOException {
-    WorkerReport r = requests.json(ctx, WorkerReport.class);
-    if (r == null) {
-      throw ServiceException.badRequest("a body {attempt, ...} is required");
+  /**
+   * The report in the body. A malformed one is refused with 400 only after the job's visibility
+   * is checked (as for {@link #attempt}), so that another's job answers 404 whatever the body.
+   */
+  private WorkerReport report(Context ctx, WorkerService.Authed w) throws IOException {
+    try {
+      WorkerReport r = requests.json(ctx, WorkerReport.class);
+      if (r == null) {
+        throw ServiceException.badRequest("a body {attempt, ...} is required");
+      }
+      return r;
+    } catch (ServiceException e) {
+      workers.visible(w, jobId(ctx));
+      throw e;
     }
-    return r;
   }
 
   /**
