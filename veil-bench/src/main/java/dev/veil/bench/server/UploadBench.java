@@ -240,13 +240,30 @@ final class UploadBench {
     return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(scaleOf(i)).array();
   }
 
-  /** Part i as a request body, streamed from its base without copying it. */
+  /** The SHA-256 trailer of a Veil object (format version 2) ends every base. */
+  static final int TRAILER = 32;
+
+  /**
+   * Part i as a request body, streamed from its base without copying it: the base with part i's
+   * scale, and the SHA-256 trailer of those bytes (so the server's integrity check holds).
+   */
   private BodyPublisher body(int i) {
     byte[] base = bases[i % BASES];
     int tail = scaleOffset + 8;
     return BodyPublishers.concat(BenchHttp.slices(base, 0, scaleOffset),
         BodyPublishers.ofByteArray(patch(i)),
-        BenchHttp.slices(base, tail, base.length - tail));
+        BenchHttp.slices(base, tail, base.length - TRAILER - tail),
+        BodyPublishers.ofByteArray(trailer(i)));
+  }
+
+  /** The trailer of part i: the SHA-256 of every byte before it. */
+  private byte[] trailer(int i) {
+    byte[] base = bases[i % BASES];
+    MessageDigest md = sha();
+    md.update(base, 0, scaleOffset);
+    md.update(patch(i));
+    md.update(base, scaleOffset + 8, base.length - TRAILER - scaleOffset - 8);
+    return md.digest();
   }
 
   private String digest(int i) {
@@ -254,7 +271,8 @@ final class UploadBench {
     MessageDigest md = sha();
     md.update(base, 0, scaleOffset);
     md.update(patch(i));
-    md.update(base, scaleOffset + 8, base.length - scaleOffset - 8);
+    md.update(base, scaleOffset + 8, base.length - TRAILER - scaleOffset - 8);
+    md.update(trailer(i));
     return HexFormat.of().formatHex(md.digest());
   }
 
@@ -268,7 +286,7 @@ final class UploadBench {
     }
     int first = -1;
     int last = -1;
-    for (int i = 0; i < a.length; i++) {
+    for (int i = 0; i < a.length - TRAILER; i++) { // the trailers differ everywhere
       if (a[i] != b[i]) {
         first = first < 0 ? i : first;
         last = i;
