@@ -6,11 +6,11 @@ import java.util.Locale;
 import java.util.Objects;
 
 import dev.veil.he.io.DecryptionBudget;
-import dev.veil.he.ring.RingContext;
 import dev.veil.he.ring.Sampler;
 import dev.veil.he.rlwe.Ciphertext;
 import dev.veil.he.rlwe.DecryptionBudgetExhaustedException;
 import dev.veil.he.rlwe.Decryptor;
+import dev.veil.he.rlwe.Encryptor;
 import dev.veil.he.rlwe.FloodingPolicy;
 import dev.veil.he.rlwe.HeContext;
 import dev.veil.he.rlwe.InsufficientPrecisionException;
@@ -28,7 +28,9 @@ import dev.veil.he.rlwe.SecretKey;
  *
  * <p>with {@code u} a fresh ternary polynomial, {@code e0, e1} fresh Gaussians of the
  * parameters' sigma and {@code f} flooding noise of standard deviation {@code 2^}{@link
- * FloodingPolicy#log2Sigma()}. Decrypting under {@code s'} gives {@code m + e + f + u e' + e0 +
+ * FloodingPolicy#log2Sigma()}: the phase {@code c0 + s c1} plus {@code f}, encrypted by the
+ * engine's public-key {@link Encryptor} (which computes the fresh part over QP and divides it by
+ * P, so its noise is smaller still). Decrypting under {@code s'} gives {@code m + e + f + u e' + e0 +
  * e1 s'}: the message, the ciphertext's own noise {@code e}, and fresh noise.
  *
  * <p>What it protects: the target key's holder learns the message, but {@code e} (which depends
@@ -152,32 +154,12 @@ public final class PublicKeySwitch {
       throws IOException {
     checkFits(ct, target, minPrecisionBits);
     budget.charge(1);
-    int level = ct.level();
-    int[] q = ctx.qIndices(level);
-    RingContext ring = ctx.ring();
-    Plaintext phase = decryptor.decrypt(ct); // c0 + s c1, NTT form over q
-    long[][] u = ring.newPoly(q.length);
-    Sampler.toRns(ring, Sampler.ternary(params.n(), random), u, q);
-    ring.forwardNtt(u, q);
-    long[][] e0 = Sampler.gaussianNtt(ring, params.sigma(), random, q);
-    long[][] e1 = Sampler.gaussianNtt(ring, params.sigma(), random, q);
-    long[][] f = Sampler.floodingNtt(ring, sigma, random, q);
-    Ciphertext out = new Ciphertext(params, 1, level, ct.scale());
-    long[][] c0 = out.poly(0);
-    long[][] c1 = out.poly(1);
-    long[][] b = target.b();
-    long[][] a = target.a();
-    ring.parallelFor(
-        q.length,
-        r -> {
-          int ri = q[r];
-          var mod = ring.modulus(ri);
-          RingContext.add(phase.poly()[r], e0[r], c0[r], mod.q);
-          RingContext.add(c0[r], f[r], c0[r], mod.q);
-          RingContext.mulAdd(b[ri], u[r], c0[r], mod);
-          System.arraycopy(e1[r], 0, c1[r], 0, params.n());
-          RingContext.mulAdd(a[ri], u[r], c1[r], mod);
-        });
-    return out;
+    int[] q = ctx.qIndices(ct.level());
+    // the phase c0 + s c1 (NTT form over q) plus the flooding, encrypted under the target key:
+    // (phase + f + u b' + e0, u a' + e1), the public-key encryption the engine already has
+    Plaintext phase = decryptor.decrypt(ct);
+    ctx.ring().add(phase.poly(), Sampler.floodingNtt(ctx.ring(), sigma, random, q),
+        phase.poly(), q);
+    return Encryptor.withPublicKey(ctx, target, random).encrypt(phase);
   }
 }
