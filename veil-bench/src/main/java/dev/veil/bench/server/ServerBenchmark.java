@@ -43,7 +43,7 @@ import dev.veil.server.inference.InferenceSettings;
 
 /**
  * {@code veil bench server}: the real {@link App} in this process, on a free port of 127.0.0.1
- * with a fresh data directory (embedded H2, blob store on disk; deleted at the end), measured over
+ * with a fresh data directory (embedded SQLite, blob store on disk; deleted at the end), measured over
  * real HTTP by clients in the same JVM:
  *
  * <ol>
@@ -158,7 +158,7 @@ public final class ServerBenchmark {
         .passwordHashing(profile.passwordHashing())
         .build();
     log.printf(Locale.ROOT, "veil bench server: the server in this process on 127.0.0.1, data in"
-        + " %s (embedded H2), %d job workers x %d thread%s%n", dir, config.jobWorkers(),
+        + " %s (embedded SQLite), %d job workers x %d thread%s%n", dir, config.jobWorkers(),
         config.jobThreads(), config.jobThreads() == 1 ? "" : "s");
     try (App app = App.create(config).start()) {
       try (HeapMonitor heap = new HeapMonitor(); HeapSampler sampler = new HeapSampler(heap)) {

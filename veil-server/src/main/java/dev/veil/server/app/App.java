@@ -3,6 +3,7 @@ package dev.veil.server.app;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -148,6 +149,9 @@ public final class App implements AutoCloseable {
     Database db = null;
     try {
       Files.createDirectories(config.dataDir());
+      if (config.jdbcUrl() == null) {
+        openableEmbedded(config);
+      }
       db = Database.open(config.database(), Math.min(config.workerThreads(), 16));
       closeables.add(db);
       SecureRandom random = new SecureRandom();
@@ -343,6 +347,21 @@ public final class App implements AutoCloseable {
     if (started) {
       started = false;
       LOG.info("Veil server stopped");
+    }
+  }
+
+  /**
+   * Refuses a data directory that holds an H2 database of an earlier Veil and no SQLite one:
+   * starting would show an empty platform beside the old data.
+   */
+  private static void openableEmbedded(ServerConfig config) {
+    Path file = config.embeddedDatabaseFile();
+    if (!Files.exists(file) && Files.exists(config.legacyH2File())) {
+      throw new IllegalStateException("the data directory " + config.dataDir() + " holds an H2"
+          + " database (" + config.legacyH2File() + ") of an earlier Veil, which could lose"
+          + " acknowledged writes on a crash and is no longer read; the embedded database is now"
+          + " SQLite (" + file + "). Start with a new --data directory, or keep this one for"
+          + " the earlier version");
     }
   }
 

@@ -17,7 +17,7 @@ import dev.veil.server.http.ServerTls;
  *     put a TLS proxy in front before exposing the server)
  * @param port the port, 0 for any free one (default 8080)
  * @param dataDir the data directory: the blob store ({@code blobs/}) and the embedded database
- * @param jdbcUrl the database, or null for the embedded H2 database in {@code dataDir/db}
+ * @param jdbcUrl the database, or null for the embedded SQLite database {@code dataDir/db/veil.db}
  * @param dbUser the database user, or null
  * @param dbPassword the database password, or null
  * @param dbSchema the database schema the server's tables live in (created if missing), or null
@@ -128,17 +128,22 @@ public record ServerConfig(
     return jdbcUrl == null;
   }
 
-  /** The JDBC URL in use: {@link #jdbcUrl}, or the embedded H2 database in the data directory. */
+  /** The JDBC URL in use: {@link #jdbcUrl}, or the embedded SQLite database's. */
   public String effectiveJdbcUrl() {
-    if (jdbcUrl != null) {
-      return jdbcUrl;
-    }
-    // PostgreSQL mode and lower-case names, so that the same migrations and SQL run on both; a
-    // query cache per connection large enough for the statements of a request's path (H2 keeps 8
-    // by default, fewer than one inference request runs, so it parsed most statements again)
-    return "jdbc:h2:file:" + dataDir.resolve("db").resolve("veil")
-        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE"
-        + ";QUERY_CACHE_SIZE=128;WRITE_DELAY=0";
+    return jdbcUrl != null ? jdbcUrl : "jdbc:sqlite:" + embeddedDatabaseFile();
+  }
+
+  /** The embedded database's file (used when {@link #jdbcUrl} is null). */
+  public Path embeddedDatabaseFile() {
+    return dataDir.resolve("db").resolve("veil.db");
+  }
+
+  /**
+   * The file an embedded H2 database of an earlier Veil left in the data directory (H2 could
+   * lose acknowledged writes on a crash and is no longer read).
+   */
+  public Path legacyH2File() {
+    return dataDir.resolve("db").resolve("veil.mv.db");
   }
 
   /** The database to open: {@link #effectiveJdbcUrl} with the user, password and schema. */

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.veil.server.db.Database;
 import dev.veil.server.db.Sql;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -82,7 +83,7 @@ public final class JdbiAuditLog implements AuditLog, AuditQuery {
     try {
       seq = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
         Head head = h.createQuery("SELECT last_seq, last_hash FROM audit_head WHERE id = 1"
-                + " FOR UPDATE")
+                + " <" + Database.FOR_UPDATE + ">")
             .map((rs, ctx) -> new Head(rs.getLong(1), rs.getString(2))).one();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         AuditRecord r = AuditRecord.create(head.seq() + 1, now, actor, action, subj, json,

@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -12,16 +14,20 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.HandleConsumer;
 import org.jdbi.v3.core.Jdbi;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
- * The one SQL helper the repositories share beyond plain JDBI, identical on H2 and PostgreSQL:
- * timestamps, the classification of SQL errors, and a transaction runner.
+ * The one SQL helper the repositories share beyond plain JDBI, identical on SQLite and
+ * PostgreSQL: timestamps, the classification of SQL errors, and a transaction runner.
  *
- * <p><b>Timestamps</b> are {@code TIMESTAMP WITH TIME ZONE} columns, bound and read as UTC
- * {@link OffsetDateTime}s at millisecond precision: the clock gives nanoseconds on some systems,
- * PostgreSQL keeps microseconds and rounds, so without the truncation a value read back could
- * differ from the one written (and from one database to the other); at milliseconds it is the
- * same value on both, whatever the session's time zone.
+ * <p><b>Timestamps</b> are {@code TIMESTAMP WITH TIME ZONE} columns, bound as UTC {@link
+ * OffsetDateTime}s at millisecond precision and read back as instants: the clock gives
+ * nanoseconds on some systems, PostgreSQL keeps microseconds and rounds, so without the
+ * truncation a value read back could differ from the one written (and from one database to the
+ * other); at milliseconds it is the same value on both, whatever the session's time zone. SQLite
+ * has no timestamp type: there the value is the fixed-width text of {@link #text} ({@code
+ * 2026-12-07T20:31:05.042Z}), which orders and compares in SQL as the instants do.
  *
  * <p><b>Errors:</b> a unique-key violation, a foreign-key violation, and a transient failure
  * (serialization failure, deadlock, lock timeout) that {@link #inTransaction} retries.
@@ -39,9 +45,34 @@ public final class Sql {
 
   /** Reads a timestamp column as an instant, to the millisecond (null stays null). */
   public static Instant instant(ResultSet rs, String column) throws SQLException {
-    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-    return t == null ? null : t.toInstant().truncatedTo(ChronoUnit.MILLIS);
+    Object v = rs.getObject(column);
+    Instant t;
+    if (v == null) {
+      return null;
+    } else if (v instanceof String s) { // SQLite
+      try {
+        t = TEXT.parse(s, Instant::from);
+      } catch (DateTimeParseException e) {
+        throw new SQLException("column " + column + " holds '" + s + "', not a timestamp", e);
+      }
+    } else if (v instanceof java.sql.Timestamp ts) { // PostgreSQL's driver, for timestamptz
+      t = ts.toInstant();
+    } else {
+      t = rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+    return t.truncatedTo(ChronoUnit.MILLIS);
   }
+
+  /**
+   * The text SQLite stores for an instant: UTC, to the millisecond, always 24 characters, so that
+   * text order is time order.
+   */
+  public static String text(Instant t) {
+    return TEXT.format(t.truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  private static final DateTimeFormatter TEXT =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   /** Reads a nullable BIGINT column. */
   public static Long nullableLong(ResultSet rs, String column) throws SQLException {
@@ -49,27 +80,40 @@ public final class Sql {
     return rs.wasNull() ? null : v;
   }
 
-  /** Whether {@code e} (or a cause) is a unique-key violation (SQLState 23505 on both). */
+  /** Reads a nullable BOOLEAN column. */
+  public static Boolean nullableBoolean(ResultSet rs, String column) throws SQLException {
+    boolean v = rs.getBoolean(column);
+    return rs.wasNull() ? null : v;
+  }
+
+  /**
+   * Whether {@code e} (or a cause) is a unique-key violation: SQLState 23505 on PostgreSQL, a
+   * UNIQUE or PRIMARY KEY constraint failure on SQLite.
+   */
   public static boolean isUniqueViolation(Throwable e) {
-    return hasState(e, "23505");
+    return hasState(e, "23505") || hasSqliteCode(e, SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE,
+        SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY);
   }
 
   /**
    * Whether {@code e} (or a cause) is a foreign-key violation, a row deleted while others refer
-   * to it or one inserted that refers to a missing row: SQLState 23503 on PostgreSQL for both,
-   * on H2 23503 and 23506 (and 23002, 23003 of its older versions).
+   * to it or one inserted that refers to a missing row: SQLState 23503 on PostgreSQL, a FOREIGN
+   * KEY constraint failure on SQLite.
    */
   public static boolean isForeignKeyViolation(Throwable e) {
-    return hasState(e, "23503", "23506", "23002", "23003");
+    return hasState(e, "23503")
+        || hasSqliteCode(e, SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY);
   }
 
   /**
    * Whether {@code e} (or a cause) is a failure that a new attempt of the same transaction may
-   * not meet: serialization failure (40001, H2's deadlock too), PostgreSQL deadlock (40P01), H2
-   * lock timeout (HYT00).
+   * not meet: on PostgreSQL a serialization failure (40001) or deadlock (40P01), on SQLite a lock
+   * still held when the busy timeout ran out.
    */
   public static boolean isTransient(Throwable e) {
-    return hasState(e, "40001", "40P01", "HYT00");
+    return hasState(e, "40001", "40P01") || hasSqliteCode(e, SQLiteErrorCode.SQLITE_BUSY,
+        SQLiteErrorCode.SQLITE_BUSY_SNAPSHOT, SQLiteErrorCode.SQLITE_BUSY_RECOVERY,
+        SQLiteErrorCode.SQLITE_LOCKED, SQLiteErrorCode.SQLITE_LOCKED_SHAREDCACHE);
   }
 
   private static boolean hasState(Throwable e, String... states) {
@@ -77,6 +121,19 @@ public final class Sql {
       if (t instanceof SQLException s) {
         for (String state : states) {
           if (state.equals(s.getSQLState())) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasSqliteCode(Throwable e, SQLiteErrorCode... codes) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLiteException s) {
+        for (SQLiteErrorCode code : codes) {
+          if (s.getResultCode() == code) {
             return true;
           }
         }

@@ -1,5 +1,5 @@
 /**
- * The database: the connection pool, Flyway migrations (the same on H2 and PostgreSQL), JDBI, and
+ * The database: the connection pool, Flyway migrations (SQLite and PostgreSQL), JDBI, and
  * the one SQL helper the repositories share ({@link dev.veil.server.db.Sql}: UTC timestamps to
  * the millisecond, error classification, retried transactions).
  *

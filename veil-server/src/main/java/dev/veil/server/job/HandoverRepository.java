@@ -11,7 +11,7 @@ import java.util.Optional;
 
 import org.jdbi.v3.core.Handle;
 
-/** The hand-overs' SQL, portable between H2 and PostgreSQL. */
+/** The hand-overs' SQL, portable between SQLite and PostgreSQL. */
 final class HandoverRepository {
   void insert(Handle h, HandoverRecord r) {
     h.createUpdate("INSERT INTO handovers (job_id, dataset_owner_id, builder_id,"

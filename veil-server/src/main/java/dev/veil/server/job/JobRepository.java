@@ -14,7 +14,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The job queue's SQL, portable between H2 and PostgreSQL. Every state change of a running job
+ * The job queue's SQL, portable between SQLite and PostgreSQL. Every state change of a running job
  * is a conditional {@code UPDATE} fenced by {@code state = 'RUNNING' AND worker_id = ? AND
  * attempts = ?}: a worker whose claim was taken over (its lease lapsed and the job was recovered)
  * changes nothing.

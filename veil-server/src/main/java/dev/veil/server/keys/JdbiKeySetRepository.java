@@ -16,10 +16,10 @@ public final class JdbiKeySetRepository implements KeySetRepository {
       rs.getString("id"), rs.getString("owner_id"), rs.getString("name"),
       rs.getString("params_sha256"), rs.getLong("params_size"), rs.getString("params_digest"),
       rs.getInt("log_n"), rs.getInt("max_level"), rs.getInt("slots"), rs.getBoolean("insecure"),
-      rs.getString("public_key_sha256"), rs.getObject("public_key_size", Long.class),
+      rs.getString("public_key_sha256"), Sql.nullableLong(rs, "public_key_size"),
       rs.getString("key_id"), rs.getString("evaluation_keys_sha256"),
-      rs.getObject("evaluation_keys_size", Long.class),
-      rs.getObject("relinearization", Boolean.class), elements(rs.getString("galois_elements")),
+      Sql.nullableLong(rs, "evaluation_keys_size"),
+      Sql.nullableBoolean(rs, "relinearization"), elements(rs.getString("galois_elements")),
       Sql.instant(rs, "created_at"));
 
   private final Jdbi jdbi;

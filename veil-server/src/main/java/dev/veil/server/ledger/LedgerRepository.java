@@ -18,7 +18,7 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * The ledger's SQL. Every method runs on the caller's handle, inside the caller's transaction:
- * {@link Ledger} decides what makes one transaction. Portable between H2 and PostgreSQL.
+ * {@link Ledger} decides what makes one transaction. Portable between SQLite and PostgreSQL.
  */
 final class LedgerRepository {
   /** A transaction row with the request digest its idempotency key was first used for. */

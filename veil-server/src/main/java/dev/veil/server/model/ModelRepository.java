@@ -14,7 +14,7 @@ import dev.veil.api.InputSchema;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-/** The models' SQL (portable between H2 and PostgreSQL). */
+/** The models' SQL (portable between SQLite and PostgreSQL). */
 final class ModelRepository {
   private final Jdbi jdbi;
   private final ObjectMapper json;

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jdbi.v3.core.Jdbi;
 
-/** The workers' SQL (portable between H2 and PostgreSQL). */
+/** The workers' SQL (portable between SQLite and PostgreSQL). */
 final class WorkerRepository {
   private static final TypeReference<List<String>> IDS = new TypeReference<>() {};
 

@@ -21,12 +21,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The whole app over HTTP on each database: the embedded H2 (a file in the data directory) and
+ * The whole app over HTTP on each database: the embedded SQLite (a file in the data directory) and
  * PostgreSQL (a fresh schema per run, dropped afterwards; skipped without a server unless {@code
  * veil.test.requirePostgres=true}). The same migrations and SQL run on both.
  */
 class FullStackTest {
-  enum Db { H2, POSTGRES }
+  enum Db { SQLITE, POSTGRES }
 
   @TempDir Path dir;
   private ServerConfig config;

@@ -47,7 +47,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The marketplace over HTTP, on H2 and on PostgreSQL: an operator deposits (idempotently), a
+ * The marketplace over HTTP, on SQLite and on PostgreSQL: an operator deposits (idempotently), a
  * seller publishes a model, a buyer uploads keys and encrypted rows, buys predictions (followed
  * through server-sent events), downloads and decrypts them; a data owner lists an encrypted data
  * set, the buyer pays to train on it, and the data owner decrypts the model; every balance is
@@ -61,7 +61,7 @@ class MarketplaceHttpTest {
   private static final Map<String, Object> FLOODED = Map.of("mode", "flooded",
       "securityBits", 30, "sharedDecryptions", 16, "log2Sigma", 40.0, "precisionBits", 12.0);
 
-  enum Db { H2, POSTGRES }
+  enum Db { SQLITE, POSTGRES }
 
   static final ObjectMapper JSON = new ObjectMapper();
   static final Parameters BUYER_PARAMS = Parameters.builder().logN(12)
@@ -306,7 +306,7 @@ class MarketplaceHttpTest {
    */
   @org.junit.jupiter.api.Test
   void aRestartInTheMiddleOfAJobLosesNothing() throws Exception {
-    TestServer s = start(Db.H2);
+    TestServer s = start(Db.SQLITE);
     String op = s.login("operator", "operator-password");
     String buyer = s.user("buyer", "BUYER");
     String owner = s.user("owner", "DATA_OWNER");

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Signed checkpoints on H2 and the signing key's file (over HTTP and the command line:
+ * Signed checkpoints on SQLite and the signing key's file (over HTTP and the command line:
  * AuditVerifyCliTest).
  */
 class AuditCheckpointsTest {
@@ -37,7 +37,7 @@ class AuditCheckpointsTest {
 
   @BeforeEach
   void open() throws IOException {
-    db = TestDatabase.h2();
+    db = TestDatabase.sqlite();
     signer = AuditSigner.openOrCreate(dir);
     checkpoints = new AuditCheckpoints(db.jdbi(), signer, Clock.systemUTC(),
         new AuditCheckpoints.Policy(Duration.ofHours(1), 3));

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The audit log on an in-memory H2 database (the full-stack tests run it on PostgreSQL too). */
+/** The audit log on the embedded SQLite database (the full-stack tests run it on PostgreSQL too). */
 class JdbiAuditLogTest {
   @TempDir Path dir;
   private Database db;
@@ -31,7 +31,7 @@ class JdbiAuditLogTest {
 
   @BeforeEach
   void open() {
-    db = Database.open(ServerConfig.builder().dataDir(dir).jdbcUrl(TestDatabases.h2MemoryUrl())
+    db = Database.open(ServerConfig.builder().dataDir(dir).jdbcUrl(TestDatabases.sqliteUrl(dir))
         .build().database(), 8);
     log = new JdbiAuditLog(db.jdbi(), Clock.systemUTC());
   }

@@ -14,12 +14,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 import dev.veil.server.core.ServiceException;
 import dev.veil.server.db.Sql;
+import dev.veil.server.testing.TestDatabases;
 import dev.veil.server.testing.TestDatabase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Many buyers querying one listing at once, against the real database (H2, and PostgreSQL where
+ * Many buyers querying one listing at once, against the real database (SQLite, and PostgreSQL where
  * one answers): no buyer exceeds the per-buyer limits, all together never exceed the listing's
  * total, and what is counted is exactly what was granted.
  */
@@ -37,12 +38,12 @@ class QueryBudgetsConcurrencyTest {
     try (TestDatabase db = TestDatabase.open(kind)) {
       db.jdbi().useHandle(h -> {
         h.execute("INSERT INTO users (id, username, password_hash, roles, created_at) VALUES"
-            + " ('usr_seller', 'seller', 'x', 'MODEL_SELLER', CURRENT_TIMESTAMP)");
+            + " ('usr_seller', 'seller', 'x', 'MODEL_SELLER', " + TestDatabases.NOW + ")");
         h.execute("INSERT INTO models (id, seller_id, name, description, task, features,"
             + " input_schema, price_per_prediction, max_queries, max_rows, listed,"
             + " sealed_weights, weights_key_id, created_at, updated_at, max_rows_total,"
             + " flooding_rows) VALUES ('mdl_1', 'usr_seller', 'm', '', 'logistic', 2, '{}', 1,"
-            + " 5, 30, TRUE, 'x', 'k', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 150, 150)");
+            + " 5, 30, TRUE, 'x', 'k', " + TestDatabases.NOW + ", " + TestDatabases.NOW + ", 150, 150)");
       });
       QueryBudgets budgets = new QueryBudgets(db.jdbi(), Clock.systemUTC());
       AtomicLongArray granted = new AtomicLongArray(BUYERS);

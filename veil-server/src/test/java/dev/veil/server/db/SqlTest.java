@@ -11,7 +11,7 @@ import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The one SQL helper, the same on H2 and PostgreSQL: UTC timestamps to the millisecond, errors. */
+/** The one SQL helper, the same on SQLite and PostgreSQL: UTC timestamps to the millisecond, errors. */
 class SqlTest {
   private static final Instant FINE = Instant.parse("2024-03-01T12:34:56.789654321Z");
   private static final Instant TO_THE_MILLI = Instant.parse("2024-03-01T12:34:56.789Z");
@@ -42,9 +42,10 @@ class SqlTest {
             .bind("at", Sql.time(FINE)).execute();
         assertThat(readAt(h, "a")).isEqualTo(TO_THE_MILLI);
         assertThat(readAt(h, "n")).isNull();
-        h.execute(kind == TestDatabase.Kind.POSTGRES ? "SET TIME ZONE 'Asia/Kolkata'"
-            : "SET TIME ZONE '+05:30'");
-        assertThat(readAt(h, "a")).isEqualTo(TO_THE_MILLI);
+        if (kind == TestDatabase.Kind.POSTGRES) { // SQLite has no session time zone
+          h.execute("SET TIME ZONE 'Asia/Kolkata'");
+          assertThat(readAt(h, "a")).isEqualTo(TO_THE_MILLI);
+        }
         assertThat(h.createQuery("SELECT COUNT(*) FROM t_parent WHERE stamp = :at")
             .bind("at", Sql.time(FINE)).mapTo(Integer.class).one()).isEqualTo(1);
       });

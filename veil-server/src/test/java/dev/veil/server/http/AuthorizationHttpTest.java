@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.veil.server.testing.TestDatabases;
 import dev.veil.server.testing.TestCrypto;
 import dev.veil.server.testing.TestServer.Response;
 import dev.veil.server.testing.TestServer;
@@ -92,7 +93,7 @@ class AuthorizationHttpTest {
             + " owner_id, kind, state, stage, progress, parameters, request_hash, price,"
             + " attempts, max_attempts, cancel_requested, created_at, updated_at) VALUES (:id,"
             + " :owner, 'TRAINING', 'SUCCEEDED', 'done', 100, '{}', 'h', 0, 1, 3, FALSE,"
-            + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+            + " " + TestDatabases.NOW + ", " + TestDatabases.NOW + ")")
         .bind("id", id).bind("owner", aliceId).execute());
     return id;
   }

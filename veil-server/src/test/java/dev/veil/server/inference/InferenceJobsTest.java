@@ -130,7 +130,7 @@ class InferenceJobsTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    db = TestDatabase.h2();
+    db = TestDatabase.sqlite();
     MemoryAuditLog audit = new MemoryAuditLog();
     Clock clock = Clock.systemUTC();
     ledger = new Ledger(db.jdbi(), clock, 1000);

@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The job queue: funds and budgets reserved with the job, idempotent submission, exclusive
  * claims, cancellation, failures, restarts, events and who may see what. The queue's
- * concurrency tests run on H2 and on PostgreSQL.
+ * concurrency tests run on SQLite and on PostgreSQL.
  */
 class JobServiceTest {
   @TempDir Path scratch;
@@ -91,7 +91,7 @@ class JobServiceTest {
 
   @Test
   void aJobWithoutFundsOrOverBudgetLeavesNothingBehind() {
-    try (JobsFixture f = new JobsFixture(TestDatabase.Kind.H2, scratch, 3)) {
+    try (JobsFixture f = new JobsFixture(TestDatabase.Kind.SQLITE, scratch, 3)) {
       f.insertModel("mdl_1", BOB.userId());
       BudgetLimits limits = new BudgetLimits(2, 10, 10);
       // no funds: 402, no job, no budget used
@@ -188,7 +188,7 @@ class JobServiceTest {
 
   @Test
   void aQueuedJobStartsAtOnceNotAtTheWorkersNextPoll() throws Exception {
-    try (JobsFixture f = new JobsFixture(TestDatabase.Kind.H2, scratch, 3)) {
+    try (JobsFixture f = new JobsFixture(TestDatabase.Kind.SQLITE, scratch, 3)) {
       CountDownLatch started = new CountDownLatch(3);
       ScriptedRunner runner = new ScriptedRunner(JobKind.TRAINING, true, f.blobs,
           (job, ctx) -> started.countDown());
@@ -210,7 +210,7 @@ class JobServiceTest {
 
   @Test
   void cancellingAQueuedJobReleasesItsFundsAtOnce() {
-    try (JobsFixture f = new JobsFixture(TestDatabase.Kind.H2, scratch, 3)) {
+    try (JobsFixture f = new JobsFixture(TestDatabase.Kind.SQLITE, scratch, 3)) {
       f.insertModel("mdl_1", BOB.userId());
       f.ledger.deposit("usr_op", ALICE.userId(), 100, null, null);
       Job j = f.jobs.submit(ALICE, null, "h",
@@ -237,7 +237,7 @@ class JobServiceTest {
 
   @Test
   void cancellingARunningJobStopsItAtTheNextStepAndReleasesItsFunds() {
-    try (JobsFixture f = new JobsFixture(TestDatabase.Kind.H2, scratch, 3)) {
+    try (JobsFixture f = new JobsFixture(TestDatabase.Kind.SQLITE, scratch, 3)) {
       f.ledger.deposit("usr_op", ALICE.userId(), 100, null, null);
       CountDownLatch started = new CountDownLatch(1);
       AtomicInteger steps = new AtomicInteger();
@@ -265,7 +265,7 @@ class JobServiceTest {
 
   @Test
   void aFailingRunEndsFailedWithItsReasonAndReleasesTheFunds() {
-    try (JobsFixture f = new JobsFixture(TestDatabase.Kind.H2, scratch, 3)) {
+    try (JobsFixture f = new JobsFixture(TestDatabase.Kind.SQLITE, scratch, 3)) {
       f.ledger.deposit("usr_op", ALICE.userId(), 100, null, null);
       JobRunner failing = new ScriptedRunner(JobKind.TRAINING, true, f.blobs, (job, ctx) -> {
         if (job.parameters().contains("\"n\":1")) {
@@ -340,7 +340,7 @@ class JobServiceTest {
 
   @Test
   void aRestartEndsAJobFailedOnceItsAttemptsAreUsedUp() {
-    try (JobsFixture f = new JobsFixture(TestDatabase.Kind.H2, scratch, 1)) {
+    try (JobsFixture f = new JobsFixture(TestDatabase.Kind.SQLITE, scratch, 1)) {
       f.ledger.deposit("usr_op", ALICE.userId(), 100, null, null);
       CountDownLatch inStep = new CountDownLatch(1);
       JobRunner hanging = new ScriptedRunner(JobKind.TRAINING, true, f.blobs, (job, ctx) -> {
@@ -364,7 +364,7 @@ class JobServiceTest {
   /** With several worker processes a dead one's jobs are recovered when their lease lapses. */
   @Test
   void anotherProcessRecoversAJobWhoseLeaseLapsed() {
-    try (JobsFixture f = new JobsFixture(TestDatabase.Kind.H2, scratch, 3)) {
+    try (JobsFixture f = new JobsFixture(TestDatabase.Kind.SQLITE, scratch, 3)) {
       CountDownLatch inStep = new CountDownLatch(1);
       JobRunner hanging = new ScriptedRunner(JobKind.TRAINING, true, f.blobs, (job, ctx) -> {
         if (job.attempts() == 1) {
@@ -390,7 +390,7 @@ class JobServiceTest {
 
   @Test
   void closingThePoolPutsRunningJobsBackWithoutUsingAnAttempt() {
-    try (JobsFixture f = new JobsFixture(TestDatabase.Kind.H2, scratch, 1)) {
+    try (JobsFixture f = new JobsFixture(TestDatabase.Kind.SQLITE, scratch, 1)) {
       CountDownLatch inStep = new CountDownLatch(1);
       JobRunner slow = new ScriptedRunner(JobKind.TRAINING, true, f.blobs, (job, ctx) -> {
         for (int i = 0; i < 100; i++) {
@@ -413,7 +413,7 @@ class JobServiceTest {
 
   @Test
   void onlyTheOwnerAndTheDataOwnerSeeAJobAndReadItsResult() throws Exception {
-    try (JobsFixture f = new JobsFixture(TestDatabase.Kind.H2, scratch, 3)) {
+    try (JobsFixture f = new JobsFixture(TestDatabase.Kind.SQLITE, scratch, 3)) {
       Principal mallory = new Principal("usr_mallory", "mallory", Set.of(Role.BUYER));
       f.pool(1, quick(f));
       Job j = f.submit(ALICE, 0, BOB.userId()); // a training job on Bob's data set
@@ -446,7 +446,7 @@ class JobServiceTest {
 
   @Test
   void listenersSeeProgressAndTheEnd() throws Exception {
-    try (JobsFixture f = new JobsFixture(TestDatabase.Kind.H2, scratch, 3)) {
+    try (JobsFixture f = new JobsFixture(TestDatabase.Kind.SQLITE, scratch, 3)) {
       CountDownLatch go = new CountDownLatch(1);
       JobRunner stepping = new ScriptedRunner(JobKind.TRAINING, true, f.blobs, (job, ctx) -> {
         go.await(10, TimeUnit.SECONDS);

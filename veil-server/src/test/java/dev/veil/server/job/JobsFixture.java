@@ -12,6 +12,7 @@ import dev.veil.server.budget.QueryBudgets;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.Role;
 import dev.veil.server.ledger.Ledger;
+import dev.veil.server.testing.TestDatabases;
 import dev.veil.server.testing.Await;
 import dev.veil.server.testing.MemoryAuditLog;
 import dev.veil.server.testing.MemoryBlobStore;
@@ -90,7 +91,7 @@ final class JobsFixture implements AutoCloseable {
             + " task, features, input_schema, price_per_prediction, max_queries, max_rows, listed,"
             + " sealed_weights, weights_key_id, created_at, updated_at, max_rows_total,"
             + " flooding_rows) VALUES (:id, :s, 'm', '', 'logistic', 2, '{}', 1, 10, 100, TRUE,"
-            + " 'x', 'k', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1000, 1000)")
+            + " 'x', 'k', " + TestDatabases.NOW + ", " + TestDatabases.NOW + ", 1000, 1000)")
         .bind("id", id).bind("s", seller).execute());
   }
 

@@ -16,11 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.veil.server.core.ServiceException;
 import dev.veil.server.db.Sql;
+import dev.veil.server.testing.TestDatabases;
 import dev.veil.server.testing.TestDatabase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The ledger's invariants, idempotency and concurrency, on H2 and on PostgreSQL. */
+/** The ledger's invariants, idempotency and concurrency, on SQLite and on PostgreSQL. */
 class LedgerTest {
   static final int FEE_BPS = 1000; // 10%
 
@@ -144,7 +145,7 @@ class LedgerTest {
       db.jdbi().useHandle(h -> {
         h.execute("UPDATE ledger_accounts SET balance = balance - 1 WHERE id = 'usr_a:available'");
         h.execute("INSERT INTO ledger_transactions (id, kind, created_at) VALUES ('ltx_forged',"
-            + " 'DEPOSIT', CURRENT_TIMESTAMP)");
+            + " 'DEPOSIT', " + TestDatabases.NOW + ")");
         h.execute("INSERT INTO ledger_entries (transaction_id, account_id, amount) VALUES"
             + " ('ltx_forged', 'usr_a:available', 5)");
         h.execute("UPDATE ledger_accounts SET balance = balance + 5 WHERE id = 'usr_a:available'");

@@ -45,7 +45,7 @@ class ModelServiceTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    db = TestDatabase.h2();
+    db = TestDatabase.sqlite();
     vault = WeightsVault.openOrCreate(dataDir);
     audit = new MemoryAuditLog();
     models = new ModelService(db.jdbi(), vault, new QueryBudgets(db.jdbi(), Clock.systemUTC()),

@@ -73,7 +73,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The SDK against the real server on port 0 (H2, test parameters allowed): every route through
+ * The SDK against the real server on port 0 (SQLite, test parameters allowed): every route through
  * {@link VeilClient}, the file helpers on directories laid out as {@code veil keygen} and {@code
  * veil encrypt} write them, idempotent charges, jobs followed by server-sent events and by
  * polling, checked downloads, and the errors a caller sees. One server for the class; each test

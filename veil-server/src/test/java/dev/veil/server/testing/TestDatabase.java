@@ -1,73 +1,66 @@
 package dev.veil.server.testing;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import org.flywaydb.core.Flyway;
+import dev.veil.server.db.Database;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * A fresh, migrated database for repository and service tests, without the app: H2 in memory
- * (PostgreSQL mode), or the test PostgreSQL of {@link TestDatabases} in a schema of its own that
- * {@link #close()} drops (skipped without a server unless {@code veil.test.requirePostgres=true}).
+ * A fresh, migrated database for repository and service tests, without the app, opened by {@link
+ * Database#open} as the server opens its own: SQLite in a temporary folder that {@link #close()}
+ * deletes, or the test PostgreSQL of {@link TestDatabases} in a schema of its own that {@link
+ * #close()} drops (skipped without a server unless {@code veil.test.requirePostgres=true}).
  */
 public final class TestDatabase implements AutoCloseable {
   /** Which database a parameterised test runs on. */
   public enum Kind {
-    H2,
+    SQLITE,
     POSTGRES
   }
 
-  private final HikariDataSource pool;
-  private final Jdbi jdbi;
+  private final Database db;
   private final Kind kind;
   private final String schema;
-  private final String user;
+  private final Path folder;
 
-  private TestDatabase(HikariDataSource pool, Kind kind, String schema, String user) {
-    this.pool = pool;
+  private TestDatabase(Database db, Kind kind, String schema, Path folder) {
+    this.db = db;
     this.kind = kind;
     this.schema = schema;
-    this.user = user;
-    Flyway.configure().dataSource(pool).locations("classpath:db/migration")
-        .schemas(schema == null ? new String[0] : new String[] {schema}).load().migrate();
-    this.jdbi = Jdbi.create(pool);
+    this.folder = folder;
   }
 
   public static TestDatabase open(Kind kind) {
-    return kind == Kind.H2 ? h2() : postgres();
+    return kind == Kind.SQLITE ? sqlite() : postgres();
   }
 
-  public static TestDatabase h2() {
-    HikariConfig c = new HikariConfig();
-    c.setJdbcUrl(TestDatabases.h2MemoryUrl());
-    c.setMaximumPoolSize(16);
-    return new TestDatabase(new HikariDataSource(c), Kind.H2, null, null);
+  public static TestDatabase sqlite() {
+    Path folder;
+    try {
+      folder = Files.createTempDirectory("veil-test-db");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Database db = Database.open(new Database.Settings(TestDatabases.sqliteUrl(folder), null, null,
+        null), 16);
+    return new TestDatabase(db, Kind.SQLITE, null, folder);
   }
 
   public static TestDatabase postgres() {
     String user = TestDatabases.requirePostgres();
     String schema = TestDatabases.freshSchema();
-    try (Connection conn = DriverManager.getConnection(TestDatabases.PG_URL, user, "");
-        Statement st = conn.createStatement()) {
-      st.execute("CREATE SCHEMA " + schema);
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot create the test schema " + schema, e);
-    }
-    HikariConfig c = new HikariConfig();
-    c.setJdbcUrl(TestDatabases.PG_URL);
-    c.setUsername(user);
-    c.setSchema(schema);
-    c.setMaximumPoolSize(16);
-    return new TestDatabase(new HikariDataSource(c), Kind.POSTGRES, schema, user);
+    Database db = Database.open(new Database.Settings(TestDatabases.PG_URL, user, null, schema),
+        16);
+    return new TestDatabase(db, Kind.POSTGRES, schema, null);
   }
 
   public Jdbi jdbi() {
-    return jdbi;
+    return db.jdbi();
   }
 
   public Kind kind() {
@@ -76,21 +69,20 @@ public final class TestDatabase implements AutoCloseable {
 
   @Override
   public void close() {
-    String url = pool.getJdbcUrl();
-    pool.close();
-    if (kind == Kind.H2) {
-      try (Connection conn = DriverManager.getConnection(url);
-          Statement st = conn.createStatement()) {
-        st.execute("SHUTDOWN");
-      } catch (SQLException e) {
-        throw new IllegalStateException("could not shut the test database down", e);
+    try {
+      if (kind == Kind.POSTGRES) {
+        db.dropSchema(schema);
       }
-    } else {
-      try (Connection conn = DriverManager.getConnection(TestDatabases.PG_URL, user, "");
-          Statement st = conn.createStatement()) {
-        st.execute("DROP SCHEMA " + schema + " CASCADE");
-      } catch (SQLException e) {
-        throw new IllegalStateException("could not drop test schema " + schema, e);
+    } finally {
+      db.close();
+    }
+    if (folder != null) {
+      try (Stream<Path> files = Files.walk(folder)) {
+        for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+          Files.deleteIfExists(p);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not delete the test database " + folder, e);
       }
     }
   }

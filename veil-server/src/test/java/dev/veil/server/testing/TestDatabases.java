@@ -11,8 +11,8 @@ import dev.veil.server.app.ServerConfig;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The databases the tests run against: the embedded H2 (a file in the data directory, or in
- * memory) and a PostgreSQL server at 127.0.0.1:5432, database {@code test}, user {@code postgres}
+ * The databases the tests run against: the embedded SQLite (a file in the data directory or a
+ * temporary folder) and a PostgreSQL server at 127.0.0.1:5432, database {@code test}, user {@code postgres}
  * or {@code root} with trust authentication, where one answers. Each PostgreSQL use gets a fresh
  * schema, dropped afterwards. Without a server the PostgreSQL tests are skipped, unless the system
  * property {@code veil.test.requirePostgres=true} is set: then they fail.
@@ -27,10 +27,25 @@ public final class TestDatabases {
   private static Optional<String> pgUser;
   private static String pgProblem;
 
-  /** A URL of a private in-memory H2 database in PostgreSQL mode. */
-  public static String h2MemoryUrl() {
-    return "jdbc:h2:mem:t" + UUID.randomUUID().toString().replace("-", "")
-        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
+  /** The URL of an SQLite database file in {@code folder}. */
+  public static String sqliteUrl(java.nio.file.Path folder) {
+    return "jdbc:sqlite:" + folder.resolve("test.db");
+  }
+
+  /**
+   * A timestamp literal of now, for rows that tests insert by hand: SQLite's {@code
+   * CURRENT_TIMESTAMP} is not the text {@link dev.veil.server.db.Sql} writes and reads.
+   */
+  public static final String NOW = "'" + dev.veil.server.db.Sql.text(java.time.Instant.now())
+      + "'";
+
+  /** The names of the database's tables (those of the current schema on PostgreSQL). */
+  public static java.util.List<String> tables(dev.veil.server.db.Database db) {
+    String sql = db.vendor() == dev.veil.server.db.Database.Vendor.SQLITE
+        ? "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            + " AND table_type = 'BASE TABLE' ORDER BY table_name";
+    return db.jdbi().withHandle(h -> h.createQuery(sql).mapTo(String.class).list());
   }
 
   /** A fresh schema name. */

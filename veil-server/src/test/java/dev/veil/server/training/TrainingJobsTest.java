@@ -139,7 +139,7 @@ class TrainingJobsTest {
 
   @BeforeEach
   void setUp() {
-    db = TestDatabase.h2();
+    db = TestDatabase.sqlite();
     audit = new MemoryAuditLog();
     ledger = new Ledger(db.jdbi(), Clock.systemUTC(), 1000);
     JobSignal signal = new JobSignal();

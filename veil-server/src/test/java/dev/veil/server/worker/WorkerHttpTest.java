@@ -75,7 +75,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * 55-bit levels, 200 rows of 5 features.
  */
 class WorkerHttpTest {
-  enum Db { H2, POSTGRES }
+  enum Db { SQLITE, POSTGRES }
 
   static final ObjectMapper JSON = new ObjectMapper();
   static final Parameters PARAMS = Parameters.builder().logN(12)
@@ -313,7 +313,7 @@ class WorkerHttpTest {
   @Test
   void aWorkerThatDiesLosesItsJobToAnotherWhichIsPaidOnceAndItsLateResultIsRefused()
       throws Exception {
-    TestServer s = start(Db.H2, Duration.ofMillis(1500));
+    TestServer s = start(Db.SQLITE, Duration.ofMillis(1500));
     String seller = s.user("seller", "MODEL_SELLER");
     String buyer = s.user("buyer", "BUYER");
     deposit("buyer", 1000);
@@ -366,7 +366,7 @@ class WorkerHttpTest {
 
   @Test
   void aStoppingWorkerPutsItsJobBackInTheQueueWithoutUsingAnAttempt() throws Exception {
-    TestServer s = start(Db.H2, Duration.ofSeconds(30));
+    TestServer s = start(Db.SQLITE, Duration.ofSeconds(30));
     String seller = s.user("seller", "MODEL_SELLER");
     String buyer = s.user("buyer", "BUYER");
     deposit("buyer", 1000);
@@ -400,7 +400,7 @@ class WorkerHttpTest {
 
   @Test
   void workersSeeOnlyTheJobsOfWhatTheyServe() throws Exception {
-    TestServer s = start(Db.H2, Duration.ofSeconds(30));
+    TestServer s = start(Db.SQLITE, Duration.ofSeconds(30));
     String seller = s.user("seller", "MODEL_SELLER");
     String other = s.user("other", "MODEL_SELLER", "DATA_OWNER");
     String buyer = s.user("buyer", "BUYER");
@@ -490,10 +490,7 @@ class WorkerHttpTest {
   String databaseText() throws Exception {
     StringBuilder sb = new StringBuilder();
     var jdbi = server.app().database().jdbi();
-    List<String> tables = jdbi.withHandle(h -> h.createQuery("SELECT table_name FROM"
-            + " information_schema.tables WHERE table_schema = current_schema()"
-            + " AND table_type IN ('BASE TABLE', 'TABLE')")
-        .mapTo(String.class).list());
+    List<String> tables = TestDatabases.tables(server.app().database());
     assertThat(tables).contains("models", "jobs", "workers", "audit_log");
     for (String t : tables) {
       jdbi.useHandle(h -> {
