@@ -215,6 +215,7 @@ public final class App implements AutoCloseable {
       closeables.add(workers);
 
       String generated;
+      boolean firstStart = users.count() == 0;
       try {
         generated = accounts.bootstrapOperator(config.operatorUsername(),
             config.operatorPassword()).orElse(null);
@@ -222,7 +223,7 @@ public final class App implements AutoCloseable {
         throw new IllegalArgumentException("cannot create the operator account '"
             + config.operatorUsername() + "': " + e.getMessage(), e);
       }
-      if (generated != null || config.operatorPassword() != null) {
+      if (firstStart) {
         LOG.info("created the operator account '{}'", config.operatorUsername());
       }
 

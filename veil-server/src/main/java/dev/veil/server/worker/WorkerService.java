@@ -24,6 +24,7 @@ import dev.veil.api.WorkerClaim;
 import dev.veil.api.WorkerReport;
 import dev.veil.api.WorkerResult;
 import dev.veil.server.account.Tokens;
+import dev.veil.server.account.User;
 import dev.veil.server.account.UserRepository;
 import dev.veil.server.audit.AuditLog;
 import dev.veil.server.blob.BlobStore;
@@ -194,9 +195,13 @@ public final class WorkerService {
     if (h.worker().revokedAt() != null) {
       throw ServiceException.unauthorized("the worker token was revoked");
     }
-    Principal owner = users.byId(h.worker().ownerId())
-        .orElseThrow(() -> ServiceException.unauthorized("unknown worker token")).principal();
-    return new Authed(h.worker(), owner);
+    User user = users.byId(h.worker().ownerId())
+        .orElseThrow(() -> ServiceException.unauthorized("unknown worker token"));
+    if (user.disabled()) {
+      throw ServiceException.unauthorized("the worker's owner account is disabled: ask an"
+          + " operator");
+    }
+    return new Authed(h.worker(), user.principal());
   }
 
   /** The worker's own registration. */

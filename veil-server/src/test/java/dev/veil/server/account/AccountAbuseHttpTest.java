@@ -66,4 +66,22 @@ class AccountAbuseHttpTest {
       assertThat(server.login("bob", "another-password-2")).startsWith("veil_");
     }
   }
+
+  /** A disabled owner's remote workers stop too: their tokens are the owner's reach. */
+  @Test
+  void aDisabledAccountsWorkerTokensStopAtOnce() {
+    try (TestServer server = server(AccountLimits.defaults())) {
+      String dora = server.user("dora", "DATA_OWNER");
+      String worker = TestServer.expect(server.post("/api/workers", dora, Map.of("name", "w",
+          "training", true)), 201).json().get("token").asText();
+      assertThat(server.get("/api/worker/self", worker).status()).isEqualTo(200);
+      String op = server.login("operator", "operator-password");
+      TestServer.expect(server.post("/api/users/dora/disable", op, Map.of()), 200);
+      Response refused = server.get("/api/worker/self", worker);
+      assertThat(refused.status()).isEqualTo(401);
+      assertThat(refused.toString()).contains("disabled");
+      TestServer.expect(server.post("/api/users/dora/enable", op, Map.of()), 200);
+      assertThat(server.get("/api/worker/self", worker).status()).isEqualTo(200);
+    }
+  }
 }

@@ -157,8 +157,10 @@ class CrashRecoveryTest {
       VeilClient operator = anon.withToken(anon.login("operator", OPERATOR_PASSWORD).token());
       check(cycles, server.url, operator, acked, pinned);
     }
-    System.out.printf("CrashRecoveryTest: %d kill -9 cycles, %d acknowledged writes, %.1f s%n",
-        cycles, acked.writes, (System.nanoTime() - started) / 1e9);
+    System.out.printf("CrashRecoveryTest: %d kill -9 cycles, %d acknowledged writes (%d jobs, %d"
+        + " results downloaded), %.1f s%n", cycles, acked.writes, acked.jobs.size(),
+        acked.jobs.values().stream().filter(Objects::nonNull).count(),
+        (System.nanoTime() - started) / 1e9);
     assertThat(acked.writes).as("writes acknowledged over all cycles").isGreaterThan(cycles);
   }
 
