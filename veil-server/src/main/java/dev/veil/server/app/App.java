@@ -192,9 +192,11 @@ public final class App implements AutoCloseable {
       InferenceInputs inputs = new InferenceInputs(db.jdbi(), blobs, (p, digest) -> {
         var ks = keys.ownedWithParameters(p, digest);
         return ks.isEmpty() ? java.util.Optional.empty()
-            : java.util.Optional.of(keys.parameters(ks.get()));
-      }, audit, clock,
-          config.maxUploadBytes());
+            : java.util.Optional.of(new InferenceInputs.KeyMatch(ks.get().id(),
+                keys.parameters(ks.get())));
+      }, audit, clock, config.maxUploadBytes(),
+          new InferenceInputs.Quota(config.storageLimits().maxInputsPerUser(),
+              config.storageLimits().maxInputBytesPerUser()));
       InferenceSettings inferenceSettings = InferenceSettings.defaults();
       TrainingJobs training = new TrainingJobs(jobs, catalog, blobs, keyCache, mapper);
       InferenceJobs inference = new InferenceJobs(jobs, models, inputs, catalog, blobs,
