@@ -158,6 +158,12 @@ public final class JobService {
     return job;
   }
 
+  /** Whether a job of this id is RUNNING (for the worker pool's clean-up of scratch space). */
+  boolean isRunning(String id) {
+    return jdbi.withHandle(h -> repo.find(h, id)).map(j -> j.state() == JobState.RUNNING)
+        .orElse(false);
+  }
+
   /** A job the caller may see; 404 otherwise. */
   public Job get(Principal p, String id) {
     return visible(p, id);
