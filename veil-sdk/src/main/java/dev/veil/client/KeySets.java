@@ -35,6 +35,10 @@ final class KeySets {
     return transport.get("/api/keys", KeySetList.class).keySets();
   }
 
+  void delete(String keySetId) {
+    transport.delete("/api/keys/" + segment(keySetId));
+  }
+
   KeySet get(String keySetId) {
     return transport.get("/api/keys/" + segment(keySetId), KeySet.class);
   }

@@ -113,7 +113,7 @@ public final class VeilClient {
     this.keySets = new KeySets(transport, uploads);
     this.datasets = new Datasets(transport, uploads);
     this.models = new Models(transport);
-    this.inputs = new Inputs(uploads);
+    this.inputs = new Inputs(transport, uploads);
     this.jobs = new Jobs(transport, new Downloads(transport));
     this.handovers = new Handovers(transport, uploads, new Downloads(transport));
     Settings s = transport.settings();
@@ -383,6 +383,16 @@ public final class VeilClient {
     return keySets.get(keySetId);
   }
 
+  /**
+   * {@code DELETE /api/keys/{id}}: deletes a key set nothing uses.
+   *
+   * @throws VeilApiException 409 ({@code in_use}, the message naming them) while a data set,
+   *     an input, a job that has not ended or a pending hand-over uses it
+   */
+  public void deleteKeySet(String keySetId) {
+    keySets.delete(keySetId);
+  }
+
   /** The caller's complete key set of this key id ({@link VeilFiles#keyId}), if any. */
   public Optional<KeySet> findKeySet(String keyId) {
     return keySets.find(keyId);
@@ -546,6 +556,20 @@ public final class VeilClient {
   /** {@code POST /api/inputs}: encrypted rows for inference, streamed (sent once). */
   public Input uploadInput(Upload body, TransferListener listener) throws IOException {
     return inputs.upload(body, listener);
+  }
+
+  /** {@code GET /api/inputs}: every input of the caller, oldest first (all the pages). */
+  public List<Input> listInputs() {
+    return inputs.list();
+  }
+
+  /**
+   * {@code DELETE /api/inputs/{id}}.
+   *
+   * @throws VeilApiException 409 while a queued or running job reads it
+   */
+  public void deleteInput(String inputId) {
+    inputs.delete(inputId);
   }
 
   /**

@@ -36,9 +36,16 @@ public interface DatasetRepository {
       boolean listed);
 
   /**
-   * Deletes a data set and its parts (their blobs stay in the store).
+   * Deletes a data set and its parts (their blobs stay in the store until the collection of
+   * unreferenced blobs).
    *
    * @return false if it did not exist
    */
   boolean delete(String id);
+
+  /**
+   * The ids of the training jobs on a data set that have not ended (queued, running or waiting
+   * for their hand-over), oldest first.
+   */
+  List<String> unendedJobs(String id);
 }

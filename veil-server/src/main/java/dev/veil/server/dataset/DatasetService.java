@@ -227,13 +227,29 @@ public final class DatasetService {
     return get(p, id);
   }
 
-  /** Deletes the caller's data set (its rows; the blobs stay in the store). */
+  /**
+   * Deletes the caller's data set (its rows; the blobs go with the next collection of
+   * unreferenced blobs).
+   *
+   * @throws ServiceException 409 {@code in_use} naming the training jobs on it that have not
+   *     ended (queued, running, waiting for their hand-over: paid jobs whose builders would lose
+   *     what they paid for)
+   */
   public void delete(Principal p, String id) {
     Dataset d = owned(p, id);
+    List<String> jobs = repo.unendedJobs(d.id());
+    if (!jobs.isEmpty()) {
+      throw new ServiceException(409, "in_use", "data set " + id + " has " + jobs.size()
+          + " training job(s) queued, running or waiting for their hand-over: "
+          + String.join(", ", jobs.subList(0, Math.min(10, jobs.size())))
+          + (jobs.size() > 10 ? " and " + (jobs.size() - 10) + " more" : "")
+          + "; it can be deleted once they end (unlist it to take no new ones)");
+    }
     if (!repo.delete(d.id())) {
       throw ServiceException.notFound("data set", id);
     }
-    audit.record(p.userId(), "dataset.delete", id, details("name", d.name()));
+    audit.record(p.userId(), "dataset.delete", id, details("name", d.name(), "parts",
+        d.partsExpected()));
   }
 
   /** The caller's own data set; 404 for a missing one or another user's. */

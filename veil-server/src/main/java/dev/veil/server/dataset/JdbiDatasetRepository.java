@@ -123,6 +123,16 @@ public final class JdbiDatasetRepository implements DatasetRepository {
   }
 
   @Override
+  public List<String> unendedJobs(String id) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT id FROM jobs WHERE kind = 'TRAINING'"
+            + " AND state IN ('QUEUED', 'RUNNING', 'HANDOVER_PENDING')"
+            + " AND parameters LIKE :pattern ESCAPE '!' ORDER BY created_at, id")
+        .bind("pattern", "%" + id.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+            + "%")
+        .mapTo(String.class).list());
+  }
+
+  @Override
   public boolean delete(String id) {
     try {
       return jdbi.inTransaction(h -> {

@@ -197,8 +197,8 @@ public final class InferenceInputs {
     if (u.count() >= quota.maxInputs()) {
       throw new ServiceException(409, "input_quota", "you hold " + u.count() + " inputs, the"
           + " most this server allows per user (" + quota.maxInputs() + ", veil serve"
-          + " --max-inputs-per-user): delete one first (DELETE /api/inputs/{id}, veil infer"
-          + " inputs delete ID); nothing was stored");
+          + " --max-inputs-per-user): delete one first (DELETE /api/inputs/{id}, veil inputs"
+          + " delete ID); nothing was stored");
     }
   }
 
@@ -206,8 +206,8 @@ public final class InferenceInputs {
     return new ServiceException(413, "input_quota", "your inputs hold " + u.bytes() + " bytes"
         + (atLeast > 0 ? " and this upload has at least " + atLeast + " more" : "")
         + ", over the " + quota.maxTotalBytes() + " bytes this server allows per user (veil serve"
-        + " --max-input-mb-per-user): delete inputs first (DELETE /api/inputs/{id}, veil infer"
-        + " inputs delete ID); nothing was stored");
+        + " --max-input-mb-per-user): delete inputs first (DELETE /api/inputs/{id}, veil inputs"
+        + " delete ID); nothing was stored");
   }
 
   /** Checks ciphertexts one after the other to the end of the stream; returns their count. */

@@ -10,9 +10,10 @@ import dev.veil.server.http.Routes;
 import dev.veil.server.keys.KeyApi.KeySetList;
 
 /**
- * Key-set routes: {@code POST /api/keys}, {@code GET /api/keys}, {@code GET /api/keys/{id}} and the
- * streamed uploads {@code PUT /api/keys/{id}/public} and {@code PUT /api/keys/{id}/evaluation}
- * ({@code application/octet-stream}, optional {@code X-Content-SHA256}).
+ * Key-set routes: {@code POST /api/keys}, {@code GET /api/keys}, {@code GET/DELETE /api/keys/{id}}
+ * (a delete is refused while anything uses the key set) and the streamed uploads {@code PUT
+ * /api/keys/{id}/public} and {@code PUT /api/keys/{id}/evaluation} ({@code
+ * application/octet-stream}, optional {@code X-Content-SHA256}).
  */
 public final class KeyRoutes implements ApiModule {
   private final KeyService keys;
@@ -29,6 +30,10 @@ public final class KeyRoutes implements ApiModule {
         ctx.status(201).json(keys.create(p, requests.json(ctx, CreateKeySetRequest.class))));
     r.get("/api/keys", (ctx, p) -> ctx.json(new KeySetList(keys.list(p))));
     r.get("/api/keys/{id}", (ctx, p) -> ctx.json(keys.get(p, ctx.pathParam("id"))));
+    r.delete("/api/keys/{id}", (ctx, p) -> {
+      keys.delete(p, ctx.pathParam("id"));
+      ctx.status(204);
+    });
     r.put("/api/keys/{id}/public", (ctx, p) -> {
       keys.owned(p, ctx.pathParam("id")); // 404 before reading a byte
       Upload up = requests.upload(ctx);

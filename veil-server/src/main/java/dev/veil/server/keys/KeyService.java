@@ -173,6 +173,31 @@ public final class KeyService {
     return KeySetView.of(repo.byId(k.id()).orElseThrow());
   }
 
+  /**
+   * Deletes the caller's key set once nothing uses it (its blobs go with the next collection of
+   * unreferenced blobs).
+   *
+   * @throws ServiceException 404 for a missing key set or another user's; 409 {@code in_use}
+   *     naming what uses it: a data set made under it, an input checked against it, a job not
+   *     ended that computes under it, a hand-over waiting to deliver to it
+   */
+  public void delete(Principal p, String id) {
+    KeySet k = owned(p, id);
+    List<String> uses = repo.uses(k);
+    if (uses.isEmpty() && repo.delete(k)) {
+      audit.record(p.userId(), "keys.delete", k.id(), Map.of("name", k.name(),
+          "paramsDigest", k.paramsDigest(), "keyId", String.valueOf(k.keyId())));
+      return;
+    }
+    if (repo.byId(k.id()).isEmpty()) {
+      throw ServiceException.notFound("key set", id);
+    }
+    List<String> now = uses.isEmpty() ? repo.uses(k) : uses;
+    throw new ServiceException(409, "in_use", "key set " + id + " is in use by "
+        + (now.isEmpty() ? "an object made under it just now" : String.join("; ", now))
+        + ": delete those first (or wait for the jobs to end)");
+  }
+
   /** The caller's key sets. */
   public List<KeySetView> list(Principal p) {
     return repo.byOwner(p.userId()).stream().map(KeySetView::of).toList();

@@ -28,4 +28,19 @@ public interface KeySetRepository {
    */
   boolean setEvaluationKeys(String id, BlobRef blob, boolean relinearization,
       List<Long> galoisElements);
+
+  /**
+   * What uses a key set, each as a phrase naming the objects ("data set ds_...", "queued,
+   * running or hand-over job job_..."): data sets made under it, inputs checked against it,
+   * jobs not ended that compute under it and hand-overs waiting to deliver to it. Empty when
+   * nothing does.
+   */
+  List<String> uses(KeySet keySet);
+
+  /**
+   * Deletes a key set that no data set or input uses (checked in the same statement).
+   *
+   * @return false if it was gone or is used
+   */
+  boolean delete(KeySet keySet);
 }
