@@ -29,11 +29,21 @@ final class Pages {
    */
   static <P, T> List<T> all(Transport transport, String path, Class<P> type,
       Function<P, List<T>> items, Function<P, String> next) {
+    return upTo(transport, path, type, items, next, Integer.MAX_VALUE);
+  }
+
+  /** The first {@code max} items of the list at {@code path} (pages followed as needed). */
+  static <P, T> List<T> upTo(Transport transport, String path, Class<P> type,
+      Function<P, List<T>> items, Function<P, String> next, int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("at least one item must be asked for, got " + max);
+    }
     List<T> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     String cursor = null;
     do {
-      String url = path + (path.contains("?") ? "&" : "?") + "limit=" + LIMIT
+      String url = path + (path.contains("?") ? "&" : "?") + "limit="
+          + Math.min(LIMIT, max - out.size())
           + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor,
               StandardCharsets.UTF_8));
       P page = transport.get(url, type);
@@ -45,7 +55,7 @@ final class Pages {
       if (cursor != null && !seen.add(cursor)) {
         throw new IllegalStateException("the server sent the cursor of " + path + " twice");
       }
-    } while (cursor != null);
-    return out;
+    } while (cursor != null && out.size() < max);
+    return out.size() > max ? List.copyOf(out.subList(0, max)) : out;
   }
 }

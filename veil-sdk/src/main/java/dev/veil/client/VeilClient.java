@@ -530,7 +530,7 @@ public final class VeilClient {
    * {@code GET /api/models}: listed models and the caller's own, newest first.
    *
    * @param mine only the caller's own
-   * @param limit 1 to 500
+   * @param limit the most models (the server's pages are followed as far as needed)
    */
   public List<Model> listModels(boolean mine, int limit) {
     return models.list(mine, limit);
@@ -607,7 +607,7 @@ public final class VeilClient {
    *
    * @param state only jobs in this state, or null
    * @param all every job (operators only)
-   * @param limit 1 to 500
+   * @param limit the most jobs (the server's pages are followed as far as needed)
    */
   public List<Job> listJobs(JobState state, boolean all, int limit) {
     return jobs.list(state, all, limit);
@@ -715,7 +715,8 @@ public final class VeilClient {
 
   /** {@code GET /api/workers}: the caller's workers, newest first. */
   public List<WorkerInfo> listWorkers() {
-    return transport.get("/api/workers", WorkerList.class).workers();
+    return Pages.all(transport, "/api/workers", WorkerList.class, WorkerList::workers,
+        WorkerList::nextCursor);
   }
 
   /** {@code DELETE /api/workers/{id}}: revokes a worker's token. */
@@ -731,7 +732,7 @@ public final class VeilClient {
     return new WorkerClient(transport.withToken(Transport.checkToken(workerToken)));
   }
 
-  private record WorkerList(List<WorkerInfo> workers) {}
+  private record WorkerList(List<WorkerInfo> workers, String nextCursor) {}
 
   // ====================================================================== ledger and audit
 

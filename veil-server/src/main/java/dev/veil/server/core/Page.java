@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 
@@ -17,7 +18,8 @@ import java.util.function.Function;
  *
  * <p>Repositories fetch {@code limit + 1} rows with {@link #afterClause} in their WHERE and
  * {@link #orderBy} as their ORDER BY (portable SQL: comparisons and OR, no row values), and
- * {@link #of} turns the extra row into the next cursor.
+ * {@link #of} turns the extra row into the next cursor; {@link #ofAll} pages a short list held
+ * in memory the same way.
  *
  * @param limit the most items to return (1 to the route's maximum)
  * @param after the position to start after, or null for the first page
@@ -92,6 +94,32 @@ public record Page(int limit, Position after, boolean newestFirst) {
     List<R> page = more ? rows.subList(0, limit) : rows;
     String next = more ? encode(position.apply(page.get(page.size() - 1))) : null;
     return new Slice<>(page.stream().map(view).toList(), next);
+  }
+
+  /**
+   * The page of a whole list held in memory (a short one: a user's tokens, workers or pending
+   * hand-overs), sorted here by (creation time, id) in the page's order.
+   */
+  public <T> Slice<T> ofAll(List<T> all, Function<T, Position> position) {
+    return of(window(all, position), position, t -> t);
+  }
+
+  /**
+   * The rows of this page in a whole list held in memory, as a query with {@link #afterClause}
+   * and {@link #orderBy} would fetch them (at most one more than the limit), for {@link #of}.
+   */
+  public <T> List<T> window(List<T> all, Function<T, Position> position) {
+    Comparator<Position> order = Comparator.comparing(Position::createdAt)
+        .thenComparing(Position::id);
+    if (newestFirst) {
+      order = order.reversed();
+    }
+    Comparator<Position> o = order;
+    return all.stream()
+        .filter(t -> after == null || o.compare(position.apply(t), after) > 0)
+        .sorted(Comparator.comparing(position, o))
+        .limit(limit + 1L)
+        .toList();
   }
 
   /** The opaque text of a position. */

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import dev.veil.server.core.Page;
 import dev.veil.server.core.ServiceException;
 import dev.veil.server.db.Sql;
 import org.jdbi.v3.core.Jdbi;
@@ -67,6 +68,20 @@ public final class JdbiDatasetRepository implements DatasetRepository {
     return jdbi.withHandle(h -> h.createQuery(SELECT + " WHERE d.owner_id = :u"
             + " OR (d.listed = TRUE AND d.state = 'READY') ORDER BY d.created_at DESC, d.id")
         .bind("u", userId).map(MAPPER).list());
+  }
+
+  @Override
+  public List<Dataset> visibleTo(String userId, Page page) {
+    return jdbi.withHandle(h -> {
+      var q = h.createQuery(SELECT + " WHERE (d.owner_id = :u"
+          + " OR (d.listed = TRUE AND d.state = 'READY'))" + page.afterClause("d.created_at",
+              "d.id") + " ORDER BY " + page.orderBy("d.created_at", "d.id")).bind("u", userId);
+      if (page.after() != null) {
+        q.bind("pageTime", Sql.time(page.after().createdAt())).bind("pageId",
+            page.after().id());
+      }
+      return q.map(MAPPER).list();
+    });
   }
 
   @Override

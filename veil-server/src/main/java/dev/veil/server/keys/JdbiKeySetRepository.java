@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import dev.veil.server.blob.BlobStore.BlobRef;
+import dev.veil.server.core.Page;
 import dev.veil.server.db.Sql;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -60,6 +61,20 @@ public final class JdbiKeySetRepository implements KeySetRepository {
     return jdbi.withHandle(h -> h.createQuery("SELECT * FROM key_sets WHERE owner_id = :o"
             + " ORDER BY created_at, id")
         .bind("o", ownerId).map(MAPPER).list());
+  }
+
+  @Override
+  public List<KeySet> byOwner(String ownerId, Page page) {
+    return jdbi.withHandle(h -> {
+      var q = h.createQuery("SELECT * FROM key_sets WHERE owner_id = :o"
+          + page.afterClause("created_at", "id") + " ORDER BY "
+          + page.orderBy("created_at", "id")).bind("o", ownerId);
+      if (page.after() != null) {
+        q.bind("pageTime", Sql.time(page.after().createdAt())).bind("pageId",
+            page.after().id());
+      }
+      return q.map(MAPPER).list();
+    });
   }
 
   @Override

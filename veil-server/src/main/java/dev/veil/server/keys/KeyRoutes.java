@@ -3,6 +3,7 @@ package dev.veil.server.keys;
 import java.util.Objects;
 
 import dev.veil.api.CreateKeySetRequest;
+import dev.veil.server.core.Page;
 import dev.veil.server.http.ApiModule;
 import dev.veil.server.http.Requests.Upload;
 import dev.veil.server.http.Requests;
@@ -28,7 +29,10 @@ public final class KeyRoutes implements ApiModule {
   public void register(Routes r) {
     r.post("/api/keys", (ctx, p) ->
         ctx.status(201).json(keys.create(p, requests.json(ctx, CreateKeySetRequest.class))));
-    r.get("/api/keys", (ctx, p) -> ctx.json(new KeySetList(keys.list(p))));
+    r.get("/api/keys", (ctx, p) -> {
+      Page.Slice<KeyApi.KeySetView> page = keys.list(p, Requests.page(ctx));
+      ctx.json(new KeySetList(page.items(), page.nextCursor()));
+    });
     r.get("/api/keys/{id}", (ctx, p) -> ctx.json(keys.get(p, ctx.pathParam("id"))));
     r.delete("/api/keys/{id}", (ctx, p) -> {
       keys.delete(p, ctx.pathParam("id"));

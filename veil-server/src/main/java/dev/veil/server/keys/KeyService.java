@@ -20,6 +20,7 @@ import dev.veil.server.blob.BlobStore.BlobRef;
 import dev.veil.server.blob.BlobStore;
 import dev.veil.server.blob.CheckedUpload;
 import dev.veil.server.core.Ids;
+import dev.veil.server.core.Page;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.ServiceException;
 import dev.veil.server.he.KeyCache;
@@ -201,6 +202,12 @@ public final class KeyService {
   /** The caller's key sets. */
   public List<KeySetView> list(Principal p) {
     return repo.byOwner(p.userId()).stream().map(KeySetView::of).toList();
+  }
+
+  /** One page of the caller's key sets, oldest first. */
+  public Page.Slice<KeySetView> list(Principal p, Page page) {
+    return page.of(repo.byOwner(p.userId(), page), k -> new Page.Position(k.createdAt(),
+        k.id()), KeySetView::of);
   }
 
   /** One of the caller's key sets. */

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.veil.server.blob.BlobStore.BlobRef;
+import dev.veil.server.core.Page;
 
 /** Storage of key sets. */
 public interface KeySetRepository {
@@ -13,6 +14,14 @@ public interface KeySetRepository {
 
   /** A user's key sets, oldest first. */
   List<KeySet> byOwner(String ownerId);
+
+  /**
+   * The rows of one page of a user's key sets (at most one more than its limit, for {@link
+   * Page#of}); by default {@link #byOwner} paged in memory.
+   */
+  default List<KeySet> byOwner(String ownerId, Page page) {
+    return page.window(byOwner(ownerId), k -> new Page.Position(k.createdAt(), k.id()));
+  }
 
   /**
    * Records the public key of a key set that has none yet.
