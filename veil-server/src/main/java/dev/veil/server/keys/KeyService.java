@@ -186,8 +186,13 @@ public final class KeyService {
     KeySet k = owned(p, id);
     List<String> uses = repo.uses(k);
     if (uses.isEmpty() && repo.delete(k)) {
-      audit.record(p.userId(), "keys.delete", k.id(), Map.of("name", k.name(),
-          "paramsDigest", k.paramsDigest(), "keyId", String.valueOf(k.keyId())));
+      Map<String, Object> details = new java.util.LinkedHashMap<>();
+      details.put("name", k.name());
+      details.put("paramsDigest", k.paramsDigest());
+      if (k.keyId() != null) {
+        details.put("keyId", k.keyId());
+      }
+      audit.record(p.userId(), "keys.delete", k.id(), details);
       return;
     }
     if (repo.byId(k.id()).isEmpty()) {
