@@ -26,6 +26,7 @@ import dev.veil.cli.remote.AuditCommand;
 import dev.veil.cli.remote.BalanceCommand;
 import dev.veil.cli.remote.DatasetCommand;
 import dev.veil.cli.remote.InferCommand;
+import dev.veil.cli.remote.InputsCommand;
 import dev.veil.cli.remote.JobCommand;
 import dev.veil.cli.remote.KeysCommand;
 import dev.veil.cli.remote.LoginCommand;
@@ -78,7 +79,7 @@ import picocli.CommandLine;
       DemoCommand.class, BenchCommand.class, LoginCommand.class, LogoutCommand.class,
       RegisterCommand.class, KeysCommand.class, DatasetCommand.class, ModelCommand.class,
       InferCommand.class, JobCommand.class, BalanceCommand.class, AuditCommand.class,
-      TokensCommand.class, PasswordCommand.class, HelpCommand.class
+      TokensCommand.class, InputsCommand.class, PasswordCommand.class, HelpCommand.class
     },
     exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
     exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT},

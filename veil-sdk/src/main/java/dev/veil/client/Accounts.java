@@ -49,7 +49,8 @@ final class Accounts {
   }
 
   List<TokenInfo> listTokens() {
-    return transport.get("/api/tokens", TokenList.class).tokens();
+    return Pages.all(transport, "/api/tokens", TokenList.class, TokenList::tokens,
+        TokenList::nextCursor);
   }
 
   NewToken createToken(CreateTokenRequest request) {
@@ -72,5 +73,5 @@ final class Accounts {
 
   private record PasswordChanged(int revokedTokens) {}
 
-  private record TokenList(List<TokenInfo> tokens) {}
+  private record TokenList(List<TokenInfo> tokens, String nextCursor) {}
 }

@@ -33,7 +33,8 @@ final class Datasets {
   }
 
   List<Dataset> list() {
-    return transport.get("/api/datasets", DatasetList.class).datasets();
+    return Pages.all(transport, "/api/datasets", DatasetList.class, DatasetList::datasets,
+        DatasetList::nextCursor);
   }
 
   Dataset get(String datasetId) {
@@ -48,8 +49,17 @@ final class Datasets {
     transport.delete(path(datasetId));
   }
 
+  /** Every part (all the pages) and what is missing. */
   PartList listParts(String datasetId) {
-    return transport.get(path(datasetId) + "/parts", PartList.class);
+    List<PartPage> pages = new ArrayList<>();
+    List<Part> parts = Pages.all(transport, path(datasetId) + "/parts",
+        PartPage.class, pg -> {
+          pages.add(pg);
+          return pg.parts();
+        }, PartPage::nextCursor);
+    PartPage first = pages.get(0);
+    return new PartList(parts, first.missing() == null ? List.of() : first.missing(),
+        first.missingCount());
   }
 
   Part uploadPart(String datasetId, int index, Upload body, TransferListener listener,
@@ -114,5 +124,9 @@ final class Datasets {
     return "/api/datasets/" + segment(datasetId);
   }
 
-  private record DatasetList(List<Dataset> datasets) {}
+  private record DatasetList(List<Dataset> datasets, String nextCursor) {}
+
+  /** One page of parts as the server sends it. */
+  private record PartPage(List<Part> parts, List<Integer> missing,
+      int missingCount, String nextCursor) {}
 }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Objects;
 
 import dev.veil.api.Handover;
-import dev.veil.api.HandoverList;
 import dev.veil.api.Job;
 
 /**
@@ -29,7 +28,8 @@ final class Handovers {
   }
 
   List<Handover> list() {
-    return transport.get("/api/handovers", HandoverList.class).handovers();
+    return Pages.all(transport, "/api/handovers", HandoverPage.class,
+        HandoverPage::handovers, HandoverPage::nextCursor);
   }
 
   Handover get(String jobId) {
@@ -52,4 +52,7 @@ final class Handovers {
     return uploads.send("POST", path(jobId), Upload.of(switched), Job.class, false,
         TransferListener.NONE, 0, 0, null);
   }
+
+  /** One page of pending hand-overs as the server sends it. */
+  private record HandoverPage(List<Handover> handovers, String nextCursor) {}
 }

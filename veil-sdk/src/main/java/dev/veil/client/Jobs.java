@@ -27,8 +27,9 @@ final class Jobs {
   }
 
   List<Job> list(JobState state, boolean all, int limit) {
-    String q = "?all=" + all + "&limit=" + limit + (state == null ? "" : "&state=" + state);
-    return transport.get("/api/jobs" + q, JobList.class).jobs();
+    String q = "?all=" + all + (state == null ? "" : "&state=" + state);
+    return Pages.upTo(transport, "/api/jobs" + q, JobList.class, JobList::jobs,
+        JobList::nextCursor, limit);
   }
 
   Job get(String jobId) {
@@ -49,5 +50,5 @@ final class Jobs {
     return "/api/jobs/" + segment(jobId);
   }
 
-  private record JobList(List<Job> jobs) {}
+  private record JobList(List<Job> jobs, String nextCursor) {}
 }

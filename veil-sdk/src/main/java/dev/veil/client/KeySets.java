@@ -32,7 +32,12 @@ final class KeySets {
   }
 
   List<KeySet> list() {
-    return transport.get("/api/keys", KeySetList.class).keySets();
+    return Pages.all(transport, "/api/keys", KeySetList.class, KeySetList::keySets,
+        KeySetList::nextCursor);
+  }
+
+  void delete(String keySetId) {
+    transport.delete("/api/keys/" + segment(keySetId));
   }
 
   KeySet get(String keySetId) {
@@ -68,5 +73,5 @@ final class KeySets {
     return uploadEvaluationKeys(ks.id(), evk, listener, pk.length(), total);
   }
 
-  private record KeySetList(List<KeySet> keySets) {}
+  private record KeySetList(List<KeySet> keySets, String nextCursor) {}
 }

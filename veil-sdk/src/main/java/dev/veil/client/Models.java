@@ -22,8 +22,8 @@ final class Models {
   }
 
   List<Model> list(boolean mine, int limit) {
-    return transport.get("/api/models?mine=" + mine + "&limit=" + limit, ModelList.class)
-        .models();
+    return Pages.upTo(transport, "/api/models?mine=" + mine, ModelList.class,
+        ModelList::models, ModelList::nextCursor, limit);
   }
 
   Model get(String modelId) {
@@ -34,5 +34,5 @@ final class Models {
     return transport.patch("/api/models/" + segment(modelId), request, Model.class);
   }
 
-  private record ModelList(List<Model> models) {}
+  private record ModelList(List<Model> models, String nextCursor) {}
 }

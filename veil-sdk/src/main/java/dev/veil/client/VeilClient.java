@@ -113,7 +113,7 @@ public final class VeilClient {
     this.keySets = new KeySets(transport, uploads);
     this.datasets = new Datasets(transport, uploads);
     this.models = new Models(transport);
-    this.inputs = new Inputs(uploads);
+    this.inputs = new Inputs(transport, uploads);
     this.jobs = new Jobs(transport, new Downloads(transport));
     this.handovers = new Handovers(transport, uploads, new Downloads(transport));
     Settings s = transport.settings();
@@ -383,6 +383,16 @@ public final class VeilClient {
     return keySets.get(keySetId);
   }
 
+  /**
+   * {@code DELETE /api/keys/{id}}: deletes a key set nothing uses.
+   *
+   * @throws VeilApiException 409 ({@code in_use}, the message naming them) while a data set,
+   *     an input, a job that has not ended or a pending hand-over uses it
+   */
+  public void deleteKeySet(String keySetId) {
+    keySets.delete(keySetId);
+  }
+
   /** The caller's complete key set of this key id ({@link VeilFiles#keyId}), if any. */
   public Optional<KeySet> findKeySet(String keyId) {
     return keySets.find(keyId);
@@ -520,7 +530,7 @@ public final class VeilClient {
    * {@code GET /api/models}: listed models and the caller's own, newest first.
    *
    * @param mine only the caller's own
-   * @param limit 1 to 500
+   * @param limit the most models (the server's pages are followed as far as needed)
    */
   public List<Model> listModels(boolean mine, int limit) {
     return models.list(mine, limit);
@@ -546,6 +556,20 @@ public final class VeilClient {
   /** {@code POST /api/inputs}: encrypted rows for inference, streamed (sent once). */
   public Input uploadInput(Upload body, TransferListener listener) throws IOException {
     return inputs.upload(body, listener);
+  }
+
+  /** {@code GET /api/inputs}: every input of the caller, oldest first (all the pages). */
+  public List<Input> listInputs() {
+    return inputs.list();
+  }
+
+  /**
+   * {@code DELETE /api/inputs/{id}}.
+   *
+   * @throws VeilApiException 409 while a queued or running job reads it
+   */
+  public void deleteInput(String inputId) {
+    inputs.delete(inputId);
   }
 
   /**
@@ -583,7 +607,7 @@ public final class VeilClient {
    *
    * @param state only jobs in this state, or null
    * @param all every job (operators only)
-   * @param limit 1 to 500
+   * @param limit the most jobs (the server's pages are followed as far as needed)
    */
   public List<Job> listJobs(JobState state, boolean all, int limit) {
     return jobs.list(state, all, limit);
@@ -691,7 +715,8 @@ public final class VeilClient {
 
   /** {@code GET /api/workers}: the caller's workers, newest first. */
   public List<WorkerInfo> listWorkers() {
-    return transport.get("/api/workers", WorkerList.class).workers();
+    return Pages.all(transport, "/api/workers", WorkerList.class, WorkerList::workers,
+        WorkerList::nextCursor);
   }
 
   /** {@code DELETE /api/workers/{id}}: revokes a worker's token. */
@@ -707,7 +732,7 @@ public final class VeilClient {
     return new WorkerClient(transport.withToken(Transport.checkToken(workerToken)));
   }
 
-  private record WorkerList(List<WorkerInfo> workers) {}
+  private record WorkerList(List<WorkerInfo> workers, String nextCursor) {}
 
   // ====================================================================== ledger and audit
 

@@ -109,6 +109,40 @@ class VeilClientTest {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
   }
 
+  // ------------------------------------------------------------------------ pages
+
+  @Test
+  void listsFollowTheServersCursorsToTheEndAndLimitedListsStopAtTheirLimit() {
+    List<String> queries = Collections.synchronizedList(new ArrayList<>());
+    routes.put("GET /api/keys", ex -> {
+      String q = ex.getRequestURI().getRawQuery();
+      queries.add(q);
+      String body = q.contains("cursor=c%2B1")
+          ? "{\"keySets\":[{\"id\":\"ks_2\"}],\"nextCursor\":\"c2\"}"
+          : q.contains("cursor=c2") ? "{\"keySets\":[{\"id\":\"ks_3\"}],\"nextCursor\":null}"
+          : "{\"keySets\":[{\"id\":\"ks_1\"}],\"nextCursor\":\"c+1\"}";
+      send(ex, 200, "application/json", body);
+    });
+    assertThat(client().listKeySets()).extracting(k -> k.id())
+        .containsExactly("ks_1", "ks_2", "ks_3");
+    assertThat(queries).hasSize(3).allMatch(q -> q.contains("limit=500"));
+
+    List<String> jobQueries = Collections.synchronizedList(new ArrayList<>());
+    routes.put("GET /api/jobs", ex -> {
+      jobQueries.add(ex.getRequestURI().getRawQuery());
+      send(ex, 200, "application/json", "{\"jobs\":[" + job("QUEUED", 0, "queued") + ","
+          + job("QUEUED", 0, "queued") + "],\"nextCursor\":\"c" + jobQueries.size() + "\"}");
+    });
+    assertThat(client().listJobs(null, false, 3)).hasSize(3);
+    assertThat(jobQueries).hasSize(2);
+    assertThat(jobQueries.get(0)).contains("limit=3");
+    assertThat(jobQueries.get(1)).contains("limit=1", "cursor=c1");
+    // a server that sends no cursor answers in one page
+    routes.put("GET /api/datasets", ex -> send(ex, 200, "application/json",
+        "{\"datasets\":[]}"));
+    assertThat(client().listDatasets()).isEmpty();
+  }
+
   // ------------------------------------------------------------------------ errors
 
   @Test

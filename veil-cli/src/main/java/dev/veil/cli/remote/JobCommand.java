@@ -208,7 +208,7 @@ public final class JobCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
-      return Remote.printList(ctx, json, Remote.client(ctx, remote).listJobs(state, false, 500),
+      return Remote.printList(ctx, json, Remote.client(ctx, remote).listJobs(state, false, Integer.MAX_VALUE),
           "no jobs",
           new String[] {"ID", "KIND", "STATE", "PROGRESS", "PRICE", "CREATED"},
           j -> new String[] {j.id(),

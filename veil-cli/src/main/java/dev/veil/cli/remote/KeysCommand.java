@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code veil keys}: the key sets on the server. */
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
     versionProvider = VeilVersion.class,
     description = "Key sets on the server: the public and evaluation keys of a key directory "
         + "(never the secret key).",
-    subcommands = {KeysCommand.Upload.class, KeysCommand.ListKeys.class})
+    subcommands = {KeysCommand.Upload.class, KeysCommand.ListKeys.class,
+        KeysCommand.Delete.class})
 public final class KeysCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -113,6 +115,32 @@ public final class KeysCommand implements Callable<Integer> {
           k -> new String[] {k.id(), k.name(),
               k.keyId() == null ? "-" : k.keyId(), "2^" + k.logN(), "" + k.maxLevel(),
               k.complete() ? "yes" : "no", String.valueOf(k.createdAt())});
+    }
+  }
+
+  /** {@code veil keys delete ID}. */
+  @Command(
+      name = "delete",
+      description = "Delete one of your key sets (ks_...) that nothing uses: refused, naming"
+          + " them, while a data set, an input, a job that has not ended or a pending hand-over"
+          + " uses it. Your key directory is not touched.")
+  static final class Delete implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "ID", description = "The key set's id, from veil keys list.")
+    String id;
+
+    @Mixin Remote.Options remote;
+
+    @Mixin RemoteCommand standard;
+
+    @Override
+    public Integer call() throws Exception {
+      CliContext ctx = CliContext.of(spec);
+      Remote.client(ctx, remote).deleteKeySet(id);
+      ctx.out().println("deleted key set " + id);
+      ctx.out().flush();
+      return CliErrors.OK;
     }
   }
 }

@@ -161,7 +161,7 @@ public final class ModelCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
-      return Remote.printList(ctx, json, Remote.client(ctx, remote).listModels(mine, 500),
+      return Remote.printList(ctx, json, Remote.client(ctx, remote).listModels(mine, Integer.MAX_VALUE),
           "no models",
           new String[] {"ID", "NAME", "TASK", "FEATURES", "PRICE/ROW", "LISTED"},
           m -> new String[] {m.id(), m.name(), m.task(),

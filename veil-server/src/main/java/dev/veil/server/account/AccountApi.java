@@ -66,5 +66,6 @@ public final class AccountApi {
   }
 
   /** The user list of {@code GET /api/tokens}. */
-  public record TokenList(List<TokenView> tokens) {}
+  /** One page of live tokens, newest first; {@code nextCursor} null on the last. */
+  public record TokenList(List<TokenView> tokens, String nextCursor) {}
 }

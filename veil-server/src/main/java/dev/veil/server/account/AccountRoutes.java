@@ -8,6 +8,8 @@ import dev.veil.server.account.AccountApi.PasswordChange;
 import dev.veil.server.account.AccountApi.PasswordChanged;
 import dev.veil.server.account.AccountApi.RegisterRequest;
 import dev.veil.server.account.AccountApi.TokenList;
+import dev.veil.server.account.AccountApi.TokenView;
+import dev.veil.server.core.Page;
 import dev.veil.server.core.Role;
 import dev.veil.server.core.ServiceException;
 import dev.veil.server.http.ApiModule;
@@ -59,7 +61,10 @@ public final class AccountRoutes implements ApiModule {
         ctx.json(accounts.setDisabled(p, ctx.pathParam("user"), true)));
     r.post("/api/users/{user}/enable", (ctx, p) ->
         ctx.json(accounts.setDisabled(p, ctx.pathParam("user"), false)));
-    r.get("/api/tokens", (ctx, p) -> ctx.json(new TokenList(accounts.tokens(p))));
+    r.get("/api/tokens", (ctx, p) -> {
+      Page.Slice<TokenView> page = accounts.tokens(p, Requests.page(ctx));
+      ctx.json(new TokenList(page.items(), page.nextCursor()));
+    });
     r.post("/api/tokens", (ctx, p) ->
         ctx.status(201).json(accounts.createToken(p, requests.json(ctx,
             CreateTokenRequest.class))));

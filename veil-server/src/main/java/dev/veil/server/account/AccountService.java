@@ -22,6 +22,7 @@ import dev.veil.server.account.AccountApi.TokenView;
 import dev.veil.server.account.AccountApi.UserView;
 import dev.veil.server.audit.AuditLog;
 import dev.veil.server.core.Ids;
+import dev.veil.server.core.Page;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.Role;
 import dev.veil.server.core.ServiceException;
@@ -260,6 +261,14 @@ public final class AccountService {
   }
 
   /** The caller's active tokens, newest first (never the tokens themselves). */
+  public Page.Slice<TokenView> tokens(Principal p, Page page) {
+    Instant now = now();
+    Page.Slice<ApiToken> s = page.descending().ofAll(tokens.byUser(p.userId()).stream()
+        .filter(t -> t.activeAt(now)).toList(), t -> new Page.Position(t.createdAt(), t.id()));
+    return new Page.Slice<>(s.items().stream().map(TokenView::of).toList(), s.nextCursor());
+  }
+
+  /** The caller's live tokens, newest first. */
   public List<TokenView> tokens(Principal p) {
     Instant now = now();
     return tokens.byUser(p.userId()).stream().filter(t -> t.activeAt(now)).map(TokenView::of)

@@ -94,6 +94,11 @@ import org.slf4j.LoggerFactory;
  * uploads, jobs' admission and the job runners share one {@link KeyCache}: key sets' parameters
  * and keys are parsed once, and contexts kept between uploads and jobs.
  *
+ * <p>Blobs no row references any more (a part uploaded again, a deleted input, data set or key
+ * set) are deleted at start and every {@link StorageLimits#blobCollectionInterval} once older than
+ * {@link StorageLimits#blobGrace} ({@link BlobCollector}); scratch directories of jobs killed with
+ * a previous process are removed by {@link WorkerPool#start}.
+ *
  * <p>On first start with an empty database an operator account is created ({@link
  * ServerConfig#operatorUsername}); its password is the configured one or a generated one, which
  * {@link #bootstrapPassword} returns (once per process: it is stored only as a hash).
@@ -108,10 +113,12 @@ public final class App implements AutoCloseable {
   private final List<AutoCloseable> closeables;
   private final WorkerPool workers;
   private final AuditCheckpoints checkpoints;
+  private final BlobCollector blobCollector;
   private boolean started;
 
   private App(ServerConfig config, Database database, Javalin javalin, String bootstrapPassword,
-      List<AutoCloseable> closeables, WorkerPool workers, AuditCheckpoints checkpoints) {
+      List<AutoCloseable> closeables, WorkerPool workers, AuditCheckpoints checkpoints,
+      BlobCollector blobCollector) {
     this.config = config;
     this.database = database;
     this.javalin = javalin;
@@ -119,6 +126,7 @@ public final class App implements AutoCloseable {
     this.closeables = closeables;
     this.workers = workers;
     this.checkpoints = checkpoints;
+    this.blobCollector = blobCollector;
   }
 
   /**
@@ -159,6 +167,11 @@ public final class App implements AutoCloseable {
 
       // storage
       FileBlobStore blobs = new FileBlobStore(config.blobDir());
+      // file times are the wall clock's, whatever clock the services read
+      BlobCollector blobCollector = new BlobCollector(db.jdbi(), blobs,
+          config.storageLimits().blobGrace(), config.storageLimits().blobCollectionInterval(),
+          Clock.systemUTC());
+      closeables.add(blobCollector);
       AuditCheckpoints checkpoints = new AuditCheckpoints(db.jdbi(),
           AuditSigner.openOrCreate(config.dataDir()), clock, AuditCheckpoints.Policy.defaults());
       closeables.add(checkpoints);
@@ -196,9 +209,11 @@ public final class App implements AutoCloseable {
       InferenceInputs inputs = new InferenceInputs(db.jdbi(), blobs, (p, digest) -> {
         var ks = keys.ownedWithParameters(p, digest);
         return ks.isEmpty() ? java.util.Optional.empty()
-            : java.util.Optional.of(keys.parameters(ks.get()));
-      }, audit, clock,
-          config.maxUploadBytes());
+            : java.util.Optional.of(new InferenceInputs.KeyMatch(ks.get().id(),
+                keys.parameters(ks.get())));
+      }, audit, clock, config.maxUploadBytes(),
+          new InferenceInputs.Quota(config.storageLimits().maxInputsPerUser(),
+              config.storageLimits().maxInputBytesPerUser()));
       InferenceSettings inferenceSettings = InferenceSettings.defaults();
       TrainingJobs training = new TrainingJobs(jobs, catalog, blobs, keyCache, mapper);
       InferenceJobs inference = new InferenceJobs(jobs, models, inputs, catalog, blobs,
@@ -277,7 +292,8 @@ public final class App implements AutoCloseable {
         Routes routes = new Routes(cfg.routes, accounts::authenticate);
         modules.forEach(m -> m.register(routes));
       });
-      return new App(config, db, javalin, generated, closeables, workers, checkpoints);
+      return new App(config, db, javalin, generated, closeables, workers, checkpoints,
+          blobCollector);
     } catch (IOException e) {
       closeQuietly(closeables);
       throw new UncheckedIOException("cannot set up the data directory " + config.dataDir(), e);
@@ -292,6 +308,7 @@ public final class App implements AutoCloseable {
     if (!started) {
       workers.start();
       checkpoints.start();
+      blobCollector.start();
       javalin.start();
       started = true;
       LOG.info("Veil server listening on {} (data in {})", url(), config.dataDir());

@@ -119,6 +119,22 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Live API tokens one user may hold (default: ${DEFAULT-VALUE}).")
   int maxTokensPerUser;
 
+  @Option(names = "--max-inputs-per-user", defaultValue = "100", paramLabel = "N",
+      description = "Inputs (uploads of encrypted rows for inference) one user may hold at once"
+          + " (default: ${DEFAULT-VALUE}).")
+  int maxInputsPerUser;
+
+  @Option(names = "--max-input-mb-per-user", defaultValue = "16384", paramLabel = "MB",
+      description = "MiB all of one user's inputs may hold together (default:"
+          + " ${DEFAULT-VALUE}).")
+  long maxInputMbPerUser;
+
+  @Option(names = "--blob-grace-minutes", defaultValue = "1440", paramLabel = "MIN",
+      description = "How old an unreferenced blob (a replaced part, a deleted input or key set)"
+          + " must be before it is deleted; collected at start and every hour (default:"
+          + " ${DEFAULT-VALUE}).")
+  long blobGraceMinutes;
+
   /** Counted down when the server has stopped; tests count it down to stop the command. */
   final CountDownLatch stopped = new CountDownLatch(1);
   private volatile App app;
@@ -168,7 +184,22 @@ public final class ServeCommand implements Callable<Integer> {
           + e.getMessage() + " (--login-lockout-failures and --login-lockout-minutes must be at"
           + " least 1, --password-hashing-slots and --max-tokens-per-user at least 1)");
     }
+    StorageLimits storage;
+    try {
+      if (maxInputMbPerUser < 1 || maxInputMbPerUser > Long.MAX_VALUE >> 20) {
+        throw new IllegalArgumentException("--max-input-mb-per-user must be at least 1, got "
+            + maxInputMbPerUser);
+      }
+      storage = StorageLimits.defaults().withMaxInputsPerUser(maxInputsPerUser)
+          .withMaxInputBytesPerUser(maxInputMbPerUser << 20)
+          .withBlobGrace(Duration.ofMinutes(blobGraceMinutes));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "Invalid storage limit: "
+          + e.getMessage() + " (--max-inputs-per-user, --max-input-mb-per-user and"
+          + " --blob-grace-minutes must be at least 1)");
+    }
     ServerConfig config = ServerConfig.builder()
+        .storageLimits(storage)
         .accountLimits(limits)
         .tls(tls.load(spec))
         .host(host)

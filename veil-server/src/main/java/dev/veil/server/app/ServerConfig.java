@@ -47,6 +47,7 @@ import dev.veil.server.http.ServerTls;
  *     training jobs wait for a remote training worker ({@code veil worker --training})
  * @param accountLimits login throttling, concurrent password hashing and tokens per user
  * @param tls the certificate and key to serve HTTPS with, or null for plain HTTP (default)
+ * @param storageLimits inputs per user and their bytes, and the collection of unreferenced blobs
  */
 public record ServerConfig(
     String host,
@@ -73,7 +74,8 @@ public record ServerConfig(
     Duration jobLease,
     boolean serverTraining,
     AccountLimits accountLimits,
-    ServerTls tls) {
+    ServerTls tls,
+    StorageLimits storageLimits) {
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -118,6 +120,7 @@ public record ServerConfig(
       throw new IllegalArgumentException("jobLease must be at least a second, got " + jobLease);
     }
     Objects.requireNonNull(accountLimits, "accountLimits");
+    Objects.requireNonNull(storageLimits, "storageLimits");
   }
 
   /**
@@ -187,6 +190,7 @@ public record ServerConfig(
     b.serverTraining = serverTraining;
     b.accountLimits = accountLimits;
     b.tls = tls;
+    b.storageLimits = storageLimits;
     return b;
   }
 
@@ -228,6 +232,7 @@ public record ServerConfig(
     private boolean serverTraining = true;
     private AccountLimits accountLimits = AccountLimits.defaults();
     private ServerTls tls;
+    private StorageLimits storageLimits = StorageLimits.defaults();
 
     private Builder() {}
 
@@ -361,12 +366,18 @@ public record ServerConfig(
       return this;
     }
 
+    /** Inputs per user and their bytes, and the collection of unreferenced blobs. */
+    public Builder storageLimits(StorageLimits v) {
+      storageLimits = v;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(host, port, dataDir, jdbcUrl, dbUser, dbPassword, dbSchema,
           maxUploadBytes, maxJsonBytes, workerThreads, openRegistration, allowInsecureParameters,
           operatorUsername, operatorPassword, passwordHashing, loginTokenTtl, maxDatasetParts,
           feeBasisPoints, jobWorkers, jobThreads, jobMaxAttempts, jobLease, serverTraining,
-          accountLimits, tls);
+          accountLimits, tls, storageLimits);
     }
   }
 }

@@ -28,7 +28,15 @@ public final class AuditRoutes implements ApiModule {
       String subject, JsonNode details, String prevHash, String hash) {}
 
   /** A page of records; {@code next} is the {@code after} of the next page, null at the end. */
-  public record RecordPage(List<RecordView> records, Long next) {}
+  /**
+   * One page of records: {@code next} (the last seq, for {@code ?after=}) and {@code nextCursor}
+   * (the same position for {@code ?cursor=}) are null on the last page.
+   */
+  public record RecordPage(List<RecordView> records, Long next, String nextCursor) {
+    RecordPage(List<RecordView> records, Long next) {
+      this(records, next, next == null ? null : next.toString());
+    }
+  }
 
   /** A signed checkpoint as the API shows it (veil-api's {@link AuditCheckpoint}). */
   public record CheckpointView(long id, long seq, String headHash, String signedAt, String keyId,
@@ -40,7 +48,12 @@ public final class AuditRoutes implements ApiModule {
   }
 
   /** A page of checkpoints; {@code next} is the {@code after} of the next page, null at the end. */
-  public record CheckpointPage(List<CheckpointView> checkpoints, Long next) {}
+  /** One page of checkpoints; {@code next} and {@code nextCursor} as in {@link RecordPage}. */
+  public record CheckpointPage(List<CheckpointView> checkpoints, Long next, String nextCursor) {
+    CheckpointPage(List<CheckpointView> checkpoints, Long next) {
+      this(checkpoints, next, next == null ? null : next.toString());
+    }
+  }
 
   private final AuditLog log;
   private final AuditQuery query;
@@ -59,7 +72,7 @@ public final class AuditRoutes implements ApiModule {
   public void register(Routes r) {
     r.get("/api/audit", (ctx, p) -> {
       requireOperator(p);
-      long after = Requests.queryLong(ctx, "after", 0, 0, Long.MAX_VALUE);
+      long after = after(ctx);
       int limit = (int) Requests.queryLong(ctx, "limit", 100, 1, 1000);
       List<AuditRecord> records = query.after(after, limit);
       List<RecordView> views = records.stream().map(this::view).toList();
@@ -75,7 +88,7 @@ public final class AuditRoutes implements ApiModule {
     });
     r.get("/api/audit/checkpoints", (ctx, p) -> {
       requireOperator(p);
-      long after = Requests.queryLong(ctx, "after", 0, 0, Long.MAX_VALUE);
+      long after = after(ctx);
       int limit = (int) Requests.queryLong(ctx, "limit", 100, 1, 1000);
       List<AuditCheckpoint> page = checkpoints.after(after, limit);
       ctx.json(new CheckpointPage(page.stream().map(CheckpointView::of).toList(),
@@ -88,6 +101,24 @@ public final class AuditRoutes implements ApiModule {
     });
     r.anonymous(HandlerType.GET, "/api/audit/public-key", ctx ->
         ctx.json(checkpoints.signingKey()));
+  }
+
+  /** Where a page starts: {@code ?cursor=} (a previous nextCursor) or {@code ?after=} (a seq). */
+  private static long after(io.javalin.http.Context ctx) {
+    String cursor = ctx.queryParam("cursor");
+    if (cursor == null || cursor.isBlank()) {
+      return Requests.queryLong(ctx, "after", 0, 0, Long.MAX_VALUE);
+    }
+    try {
+      long v = Long.parseLong(cursor.strip());
+      if (v >= 0) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw ServiceException.badRequest("query parameter 'cursor' is not a cursor of this list:"
+        + " pass the nextCursor of the previous page unchanged");
   }
 
   private static void requireOperator(Principal p) {

@@ -9,15 +9,19 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import dev.veil.server.core.ServiceException;
@@ -32,7 +36,9 @@ import dev.veil.server.core.ServiceException;
  * directory is forced too, so that an acknowledged blob survives a crash or a power failure. On any failure
  * (too large, wrong digest, the input's {@code IOException}, a crash) the temporary file is
  * deleted, or left under {@code tmp/} where {@link #FileBlobStore} removes it on the next start: a
- * blob at its final path is always complete. Identical content is stored once.
+ * blob at its final path is always complete. Identical content is stored once; storing it again
+ * sets its file's modification time, which the collection of unreferenced blobs reads as the
+ * blob's age ({@link #forEach}, {@link #deleteIfStoredBefore}).
  */
 public final class FileBlobStore implements BlobStore {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -40,6 +46,8 @@ public final class FileBlobStore implements BlobStore {
 
   private final Path root;
   private final Path tmp;
+  /** Held while a commit puts a blob in place and while the collector deletes one. */
+  private final Object placing = new Object();
 
   /** Opens (creating) the store in {@code root}, deleting temporary files left by a crash. */
   public FileBlobStore(Path root) throws IOException {
@@ -94,6 +102,87 @@ public final class FileBlobStore implements BlobStore {
   @Override
   public boolean exists(String sha256) {
     return isDigest(sha256) && Files.isRegularFile(path(sha256));
+  }
+
+  /** A stored blob and when it was last stored (written, or the same bytes stored again). */
+  public record StoredBlob(String sha256, Instant storedAt) {}
+
+  /**
+   * Calls {@code visitor} with every stored blob, in no particular order; uploads under way
+   * (under {@code tmp/}) are not blobs yet and are not visited.
+   */
+  public void forEach(Consumer<StoredBlob> visitor) throws IOException {
+    try (DirectoryStream<Path> shards = Files.newDirectoryStream(root)) {
+      for (Path shard : shards) {
+        String prefix = shard.getFileName().toString();
+        if (prefix.length() != 2 || !Files.isDirectory(shard)) {
+          continue; // tmp/ and anything that is not a shard
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
+          for (Path f : files) {
+            String sha = prefix + f.getFileName();
+            if (!isDigest(sha)) {
+              continue;
+            }
+            try {
+              visitor.accept(new StoredBlob(sha, Files.getLastModifiedTime(f).toInstant()));
+            } catch (NoSuchFileException gone) {
+              // deleted meanwhile
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Deletes a blob last stored before {@code cutoff}; a blob stored (again) since is kept. The
+   * check and the deletion exclude a commit of the same blob in this process, so that bytes
+   * stored again just now are never lost.
+   *
+   * @return whether the blob was deleted
+   */
+  public boolean deleteIfStoredBefore(String sha256, Instant cutoff) throws IOException {
+    if (!isDigest(sha256)) {
+      return false;
+    }
+    Path p = path(sha256);
+    synchronized (placing) {
+      try {
+        if (!Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
+          return false;
+        }
+        Files.delete(p);
+        return true;
+      } catch (NoSuchFileException e) {
+        return false;
+      }
+    }
+  }
+
+  /** A stored blob's size in bytes, or -1 if there is none. */
+  public long size(String sha256) throws IOException {
+    if (!isDigest(sha256)) {
+      return -1;
+    }
+    try {
+      return Files.size(path(sha256));
+    } catch (NoSuchFileException e) {
+      return -1;
+    }
+  }
+
+  /** Marks an existing blob as stored now; false if there is none. */
+  private static boolean touch(Path target) throws IOException {
+    if (!Files.isRegularFile(target)) {
+      return false;
+    }
+    try {
+      Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
+      return true;
+    } catch (NoSuchFileException e) {
+      return false; // deleted between the check and the touch (by another process)
+    }
   }
 
   /** fsync of a directory (its entries); a no-op where the platform cannot open one. */
@@ -212,13 +301,21 @@ public final class FileBlobStore implements BlobStore {
       channel.force(true);
       channel.close();
       Path target = path(sha);
-      if (!Files.isRegularFile(target)) {
-        Files.createDirectories(target.getParent());
-        try {
-          Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+      boolean moved = false;
+      synchronized (placing) {
+        // a blob stored again is younger again: the collector's grace covers its new reference
+        if (!touch(target)) {
+          Files.createDirectories(target.getParent());
+          try {
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+          } catch (AtomicMoveNotSupportedException e) {
+            Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+          }
+          Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
+          moved = true;
         }
+      }
+      if (moved) {
         // the rename and a new shard directory are on disk before the blob is acknowledged
         syncDirectory(target.getParent());
         syncDirectory(root);

@@ -45,7 +45,8 @@ public final class DatasetApi {
       boolean listed, String state, String createdAt, String completedAt) {}
 
   /** {@code GET /api/datasets}. */
-  public record DatasetList(List<DatasetView> datasets) {}
+  /** One page of data sets, newest first; {@code nextCursor} null on the last. */
+  public record DatasetList(List<DatasetView> datasets, String nextCursor) {}
 
   /** An uploaded part. */
   public record PartView(int index, String sha256, long size, String uploadedAt) {
@@ -60,5 +61,10 @@ public final class DatasetApi {
    * @param missing up to 1000 indices not yet uploaded, ascending
    * @param missingCount how many are missing in all
    */
-  public record PartList(List<PartView> parts, List<Integer> missing, int missingCount) {}
+  /**
+   * One page of a data set's parts by index, with what is missing of the whole data set;
+   * {@code nextCursor} null on the last page.
+   */
+  public record PartList(List<PartView> parts, List<Integer> missing, int missingCount,
+      String nextCursor) {}
 }

@@ -5,6 +5,7 @@ import java.util.Objects;
 import dev.veil.api.UpdateDatasetRequest;
 import dev.veil.server.dataset.DatasetApi.CreateDatasetRequest;
 import dev.veil.server.dataset.DatasetApi.DatasetList;
+import dev.veil.server.core.Page;
 import dev.veil.server.http.ApiModule;
 import dev.veil.server.http.Requests.Upload;
 import dev.veil.server.http.Requests;
@@ -29,7 +30,10 @@ public final class DatasetRoutes implements ApiModule {
   public void register(Routes r) {
     r.post("/api/datasets", (ctx, p) ->
         ctx.status(201).json(datasets.create(p, requests.json(ctx, CreateDatasetRequest.class))));
-    r.get("/api/datasets", (ctx, p) -> ctx.json(new DatasetList(datasets.list(p))));
+    r.get("/api/datasets", (ctx, p) -> {
+      Page.Slice<DatasetApi.DatasetView> page = datasets.list(p, Requests.page(ctx));
+      ctx.json(new DatasetList(page.items(), page.nextCursor()));
+    });
     r.get("/api/datasets/{id}", (ctx, p) -> ctx.json(datasets.get(p, ctx.pathParam("id"))));
     r.patch("/api/datasets/{id}", (ctx, p) ->
         ctx.json(datasets.update(p, ctx.pathParam("id"), requests.json(ctx,
@@ -45,7 +49,9 @@ public final class DatasetRoutes implements ApiModule {
           up.expectedSha256()));
     });
     r.get("/api/datasets/{id}/parts", (ctx, p) ->
-        ctx.json(datasets.parts(p, ctx.pathParam("id"))));
+        ctx.json(datasets.parts(p, ctx.pathParam("id"), ctx.queryParam("cursor"),
+            (int) Requests.queryLong(ctx, "limit", DatasetService.DEFAULT_PARTS_PAGE, 1,
+                DatasetService.MAX_PARTS_PAGE))));
     r.post("/api/datasets/{id}/complete", (ctx, p) ->
         ctx.json(datasets.complete(p, ctx.pathParam("id"))));
   }

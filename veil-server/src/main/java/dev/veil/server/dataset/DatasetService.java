@@ -23,6 +23,7 @@ import dev.veil.server.blob.BlobStore.BlobRef;
 import dev.veil.server.blob.BlobStore;
 import dev.veil.server.blob.CheckedUpload;
 import dev.veil.server.core.Ids;
+import dev.veil.server.core.Page;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.Role;
 import dev.veil.server.core.ServiceException;
@@ -175,6 +176,13 @@ public final class DatasetService {
     return repo.visibleTo(p.userId()).stream().map(d -> view(p, d, null, null)).toList();
   }
 
+  /** One page of {@link #list}, newest first (the page's order is made descending). */
+  public Page.Slice<DatasetView> list(Principal p, Page page) {
+    Page newest = page.descending();
+    return newest.of(repo.visibleTo(p.userId(), newest), d -> new Page.Position(d.createdAt(),
+        d.id()), d -> view(p, d, null, null));
+  }
+
   /** A data set the caller owns, or a listed READY one of another user. */
   public DatasetView get(Principal p, String id) {
     Dataset d = visible(p, id);
@@ -185,14 +193,50 @@ public final class DatasetService {
     return view(p, d, parts.size(), total(parts));
   }
 
-  /** The parts of the caller's data set. */
+  /** The parts of the caller's data set (all of them on one page). */
   public PartList parts(Principal p, String id) {
+    return parts(p, id, null, Integer.MAX_VALUE);
+  }
+
+  /** Parts listed per page by default, and at most. */
+  public static final int DEFAULT_PARTS_PAGE = 1000;
+  public static final int MAX_PARTS_PAGE = 10_000;
+
+  /**
+   * One page of the parts of the caller's data set, by index, and what is missing of all of
+   * them (the first {@value #MAX_MISSING_LISTED} indices and the count).
+   *
+   * @param cursor the previous page's {@code nextCursor}, or null for the first page
+   * @param limit the most parts on the page
+   */
+  public PartList parts(Principal p, String id, String cursor, int limit) {
     Dataset d = owned(p, id);
+    int after = -1;
+    if (cursor != null && !cursor.isBlank()) {
+      try {
+        after = Integer.parseInt(cursor.strip());
+      } catch (NumberFormatException e) {
+        after = -2;
+      }
+      if (after < 0) {
+        throw ServiceException.badRequest("query parameter 'cursor' is not a cursor of this"
+            + " list: pass the nextCursor of the previous page unchanged");
+      }
+    }
     List<DatasetPart> parts = repo.parts(id);
     List<Integer> missing = missing(parts, d.partsExpected());
     int count = d.partsExpected() - parts.size();
-    return new PartList(parts.stream().map(PartView::of).toList(),
-        missing.subList(0, Math.min(MAX_MISSING_LISTED, missing.size())), count);
+    int from = after;
+    List<DatasetPart> page = parts.stream().filter(x -> x.index() > from)
+        .sorted(java.util.Comparator.comparingInt(DatasetPart::index))
+        .limit(limit == Integer.MAX_VALUE ? Long.MAX_VALUE : limit + 1L).toList();
+    String next = null;
+    if (page.size() > limit) {
+      page = page.subList(0, limit);
+      next = Integer.toString(page.get(page.size() - 1).index());
+    }
+    return new PartList(page.stream().map(PartView::of).toList(),
+        missing.subList(0, Math.min(MAX_MISSING_LISTED, missing.size())), count, next);
   }
 
   /** Changes the listing fields of the caller's data set. */
@@ -227,13 +271,29 @@ public final class DatasetService {
     return get(p, id);
   }
 
-  /** Deletes the caller's data set (its rows; the blobs stay in the store). */
+  /**
+   * Deletes the caller's data set (its rows; the blobs go with the next collection of
+   * unreferenced blobs).
+   *
+   * @throws ServiceException 409 {@code in_use} naming the training jobs on it that have not
+   *     ended (queued, running, waiting for their hand-over: paid jobs whose builders would lose
+   *     what they paid for)
+   */
   public void delete(Principal p, String id) {
     Dataset d = owned(p, id);
+    List<String> jobs = repo.unendedJobs(d.id());
+    if (!jobs.isEmpty()) {
+      throw new ServiceException(409, "in_use", "data set " + id + " has " + jobs.size()
+          + " training job(s) queued, running or waiting for their hand-over: "
+          + String.join(", ", jobs.subList(0, Math.min(10, jobs.size())))
+          + (jobs.size() > 10 ? " and " + (jobs.size() - 10) + " more" : "")
+          + "; it can be deleted once they end (unlist it to take no new ones)");
+    }
     if (!repo.delete(d.id())) {
       throw ServiceException.notFound("data set", id);
     }
-    audit.record(p.userId(), "dataset.delete", id, details("name", d.name()));
+    audit.record(p.userId(), "dataset.delete", id, details("name", d.name(), "parts",
+        d.partsExpected()));
   }
 
   /** The caller's own data set; 404 for a missing one or another user's. */

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import dev.veil.server.core.Page;
 import dev.veil.server.core.ServiceException;
 import dev.veil.server.db.Sql;
 import org.jdbi.v3.core.Jdbi;
@@ -70,6 +71,20 @@ public final class JdbiDatasetRepository implements DatasetRepository {
   }
 
   @Override
+  public List<Dataset> visibleTo(String userId, Page page) {
+    return jdbi.withHandle(h -> {
+      var q = h.createQuery(SELECT + " WHERE (d.owner_id = :u"
+          + " OR (d.listed = TRUE AND d.state = 'READY'))" + page.afterClause("d.created_at",
+              "d.id") + " ORDER BY " + page.orderBy("d.created_at", "d.id")).bind("u", userId);
+      if (page.after() != null) {
+        q.bind("pageTime", Sql.time(page.after().createdAt())).bind("pageId",
+            page.after().id());
+      }
+      return q.map(MAPPER).list();
+    });
+  }
+
+  @Override
   public boolean putPart(DatasetPart p) {
     return jdbi.inTransaction(h -> {
       int n = h.createUpdate("UPDATE dataset_parts SET blob_sha256 = :sha, size_bytes = :size,"
@@ -120,6 +135,16 @@ public final class JdbiDatasetRepository implements DatasetRepository {
             + " price_per_training = :price, listed = :listed WHERE id = :id")
         .bind("name", name).bind("d", description).bind("price", pricePerTraining)
         .bind("listed", listed).bind("id", id).execute());
+  }
+
+  @Override
+  public List<String> unendedJobs(String id) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT id FROM jobs WHERE kind = 'TRAINING'"
+            + " AND state IN ('QUEUED', 'RUNNING', 'HANDOVER_PENDING')"
+            + " AND parameters LIKE :pattern ESCAPE '!' ORDER BY created_at, id")
+        .bind("pattern", "%" + id.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+            + "%")
+        .mapTo(String.class).list());
   }
 
   @Override

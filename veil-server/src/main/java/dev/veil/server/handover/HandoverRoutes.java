@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.server.core.Page;
 import dev.veil.server.http.ApiModule;
 import dev.veil.server.http.Requests;
 import dev.veil.server.http.Routes;
@@ -17,7 +18,8 @@ import dev.veil.server.job.http.JobApi;
  */
 public final class HandoverRoutes implements ApiModule {
   /** The list's wire form. */
-  public record HandoverList(List<HandoverService.View> handovers) {}
+  /** One page of pending hand-overs, oldest first; {@code nextCursor} null on the last. */
+  public record HandoverList(List<HandoverService.View> handovers, String nextCursor) {}
 
   private final HandoverService handovers;
   private final Requests requests;
@@ -31,7 +33,10 @@ public final class HandoverRoutes implements ApiModule {
 
   @Override
   public void register(Routes r) {
-    r.get("/api/handovers", (ctx, p) -> ctx.json(new HandoverList(handovers.list(p))));
+    r.get("/api/handovers", (ctx, p) -> {
+      Page.Slice<HandoverService.View> page = handovers.list(p, Requests.page(ctx));
+      ctx.json(new HandoverList(page.items(), page.nextCursor()));
+    });
     r.get("/api/handovers/{id}", (ctx, p) -> ctx.json(handovers.get(p, ctx.pathParam("id"))));
     r.get("/api/handovers/{id}/masked", (ctx, p) -> {
       ctx.contentType("application/octet-stream");

@@ -20,6 +20,7 @@ import dev.veil.server.blob.BlobStore;
 import dev.veil.server.blob.BlobStore.BlobRef;
 import dev.veil.server.catalog.Catalog;
 import dev.veil.server.catalog.KeySetRef;
+import dev.veil.server.core.Page;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.ServiceException;
 import dev.veil.server.he.KeyCache;
@@ -74,6 +75,12 @@ public final class HandoverService {
   /** The caller's pending hand-overs. */
   public List<View> list(Principal p) {
     return jobs.pendingHandovers(p).stream().map(View::of).toList();
+  }
+
+  /** One page of the hand-overs pending on the caller's data sets, oldest first. */
+  public Page.Slice<View> list(Principal p, Page page) {
+    Page.Slice<HandoverRecord> s = jobs.pendingHandovers(p, page);
+    return new Page.Slice<>(s.items().stream().map(View::of).toList(), s.nextCursor());
   }
 
   public View get(Principal p, String jobId) {

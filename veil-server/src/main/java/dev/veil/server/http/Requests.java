@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.veil.server.core.Page;
 import dev.veil.server.core.ServiceException;
 import io.javalin.http.Context;
 
@@ -147,6 +148,16 @@ public final class Requests {
           + ", " + max + "], got " + x);
     }
     return x;
+  }
+
+  /**
+   * The page a list route is asked for: {@code limit} (1 to {@link Page#MAX_LIMIT}, default
+   * {@link Page#DEFAULT_LIMIT}) items after {@code cursor} (a previous answer's {@code
+   * nextCursor}; absent for the first page).
+   */
+  public static Page page(Context ctx) {
+    int limit = (int) queryLong(ctx, "limit", Page.DEFAULT_LIMIT, 1, Page.MAX_LIMIT);
+    return Page.of(limit, ctx.queryParam("cursor"));
   }
 
   /** Whether a boolean query parameter is {@code true}; absent is false. */

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import dev.veil.server.core.Page;
 import org.jdbi.v3.core.Handle;
 
 /** The hand-overs' SQL, portable between SQLite and PostgreSQL. */
@@ -31,10 +32,15 @@ final class HandoverRepository {
         .map((rs, ctx) -> record(rs)).findOne();
   }
 
-  List<HandoverRecord> pendingFor(Handle h, String ownerId, int limit) {
-    return h.createQuery("SELECT * FROM handovers WHERE dataset_owner_id = :o AND state ="
-            + " 'PENDING' ORDER BY created_at, job_id LIMIT :limit")
-        .bind("o", ownerId).bind("limit", limit).map((rs, ctx) -> record(rs)).list();
+  List<HandoverRecord> pendingFor(Handle h, String ownerId, Page page) {
+    var q = h.createQuery("SELECT * FROM handovers WHERE dataset_owner_id = :o AND state ="
+            + " 'PENDING'" + page.afterClause("created_at", "job_id") + " ORDER BY "
+            + page.orderBy("created_at", "job_id"))
+        .bind("o", ownerId);
+    if (page.after() != null) {
+      q.bind("pageTime", time(page.after().createdAt())).bind("pageId", page.after().id());
+    }
+    return q.map((rs, ctx) -> record(rs)).list();
   }
 
   List<HandoverRecord> expired(Handle h, Instant now, int limit) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.veil.server.core.Page;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -69,20 +70,22 @@ final class JobRepository {
   }
 
   /** Jobs the user owns or is the training counterparty of; everything for {@code all}. */
-  List<Job> list(Handle h, String userId, boolean all, JobState state, int limit) {
+  List<Job> list(Handle h, String userId, boolean all, JobState state, Page page) {
     String where = all ? "1 = 1"
         : "(owner_id = :u OR (kind = 'TRAINING' AND counterparty_id = :u))";
     if (state != null) {
       where += " AND state = :state";
     }
     var q = h.createQuery("SELECT * FROM jobs WHERE " + where
-            + " ORDER BY created_at DESC, id DESC LIMIT :limit")
-        .bind("limit", limit);
+        + page.afterClause("created_at", "id") + " ORDER BY " + page.orderBy("created_at", "id"));
     if (!all) {
       q.bind("u", userId);
     }
     if (state != null) {
       q.bind("state", state.name());
+    }
+    if (page.after() != null) {
+      q.bind("pageTime", time(page.after().createdAt())).bind("pageId", page.after().id());
     }
     return q.map((rs, ctx) -> job(rs)).list();
   }

@@ -18,6 +18,7 @@ import dev.veil.server.audit.AuditLog;
 import dev.veil.server.blob.BlobStore;
 import dev.veil.server.budget.QueryBudgets;
 import dev.veil.server.core.Ids;
+import dev.veil.server.core.Page;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.Role;
 import dev.veil.server.core.ServiceException;
@@ -158,6 +159,12 @@ public final class JobService {
     return job;
   }
 
+  /** Whether a job of this id is RUNNING (for the worker pool's clean-up of scratch space). */
+  boolean isRunning(String id) {
+    return jdbi.withHandle(h -> repo.find(h, id)).map(j -> j.state() == JobState.RUNNING)
+        .orElse(false);
+  }
+
   /** A job the caller may see; 404 otherwise. */
   public Job get(Principal p, String id) {
     return visible(p, id);
@@ -174,10 +181,25 @@ public final class JobService {
     if (limit < 1 || limit > 500) {
       throw ServiceException.badRequest("limit must be 1 to 500, got " + limit);
     }
+    return page(p, all, state, Page.first(limit)).items();
+  }
+
+  /**
+   * One page of {@link #list}, newest first (the page's order is made descending).
+   *
+   * @param page the limit (1 to 500) and the cursor of the previous page
+   */
+  public Page.Slice<Job> page(Principal p, boolean all, JobState state, Page page) {
+    if (page.limit() > Page.MAX_LIMIT) {
+      throw ServiceException.badRequest("limit must be 1 to " + Page.MAX_LIMIT + ", got "
+          + page.limit());
+    }
     if (all && !p.has(Role.OPERATOR)) {
       throw ServiceException.forbidden("only an operator lists every job");
     }
-    return jdbi.withHandle(h -> repo.list(h, p.userId(), all, state, limit));
+    Page newest = page.descending();
+    return newest.of(jdbi.withHandle(h -> repo.list(h, p.userId(), all, state, newest)),
+        j -> new Page.Position(j.createdAt(), j.id()), j -> j);
   }
 
   /**
@@ -391,7 +413,13 @@ public final class JobService {
 
   /** The caller's pending hand-overs (as a data owner), oldest first. */
   public List<HandoverRecord> pendingHandovers(Principal p) {
-    return jdbi.withHandle(h -> handovers.pendingFor(h, p.userId(), 100));
+    return pendingHandovers(p, Page.first(Page.DEFAULT_LIMIT)).items();
+  }
+
+  /** One page of the hand-overs pending on the caller's data sets, oldest first. */
+  public Page.Slice<HandoverRecord> pendingHandovers(Principal p, Page page) {
+    return page.of(jdbi.withHandle(h -> handovers.pendingFor(h, p.userId(), page)),
+        r -> new Page.Position(r.createdAt(), r.jobId()), r -> r);
   }
 
   /**

@@ -180,6 +180,7 @@ public final class WorkerPool implements AutoCloseable {
     if (recovered > 0) {
       LOG.info("recovered {} job(s) left running by a previous process", recovered);
     }
+    removeLeftoverScratch();
     for (int i = 0; i < settings.workers(); i++) {
       Thread t = new Thread(this::loop, "veil-worker-" + i);
       t.setDaemon(true);
@@ -341,6 +342,37 @@ public final class WorkerPool implements AutoCloseable {
       }
     } catch (RuntimeException again) {
       LOG.error("job {}: recording its end failed; recovery will end it", jobId, again);
+    }
+  }
+
+  /**
+   * Deletes the scratch directories that runs killed with their process left behind (a run
+   * deletes its own when it ends). Before this pool's workers start, every directory is such a
+   * leftover when this is the sole worker; otherwise (a scratch root shared by servers on one
+   * PostgreSQL) only those of jobs that are not RUNNING, the directory being listed before the job
+   * is looked up (a claim precedes its directory).
+   */
+  private void removeLeftoverScratch() {
+    List<Path> leftovers = new ArrayList<>();
+    try (Stream<Path> s = Files.list(settings.scratchRoot())) {
+      s.forEach(leftovers::add);
+    } catch (IOException e) {
+      LOG.warn("could not list {}: {}", settings.scratchRoot(), e.toString());
+      return;
+    }
+    int removed = 0;
+    for (Path dir : leftovers) {
+      String name = dir.getFileName().toString();
+      int dash = name.indexOf('-');
+      String jobId = dash > 0 ? name.substring(0, dash) : name;
+      if (!settings.soleWorker() && jobs.isRunning(jobId)) {
+        continue;
+      }
+      deleteQuietly(dir);
+      removed++;
+    }
+    if (removed > 0) {
+      LOG.info("removed {} scratch director(ies) left by jobs a previous process ran", removed);
     }
   }
 

@@ -1,11 +1,13 @@
 package dev.veil.server.keys;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 import dev.veil.server.blob.BlobStore.BlobRef;
+import dev.veil.server.core.Page;
 import dev.veil.server.db.Sql;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -62,6 +64,20 @@ public final class JdbiKeySetRepository implements KeySetRepository {
   }
 
   @Override
+  public List<KeySet> byOwner(String ownerId, Page page) {
+    return jdbi.withHandle(h -> {
+      var q = h.createQuery("SELECT * FROM key_sets WHERE owner_id = :o"
+          + page.afterClause("created_at", "id") + " ORDER BY "
+          + page.orderBy("created_at", "id")).bind("o", ownerId);
+      if (page.after() != null) {
+        q.bind("pageTime", Sql.time(page.after().createdAt())).bind("pageId",
+            page.after().id());
+      }
+      return q.map(MAPPER).list();
+    });
+  }
+
+  @Override
   public boolean setPublicKey(String id, BlobRef blob, String keyId) {
     return jdbi.withHandle(h -> h.createUpdate("UPDATE key_sets SET public_key_sha256 = :sha,"
             + " public_key_size = :size, key_id = :kid WHERE id = :id"
@@ -81,6 +97,49 @@ public final class JdbiKeySetRepository implements KeySetRepository {
         .bind("sha", blob.sha256()).bind("size", blob.size()).bind("relin", relinearization)
         .bind("elements", elements).bind("id", id)
         .execute()) == 1;
+  }
+
+  @Override
+  public List<String> uses(KeySet k) {
+    return jdbi.withHandle(h -> {
+      List<String> out = new ArrayList<>();
+      describe(out, "data set", h.createQuery("SELECT id FROM datasets WHERE key_set_id = :id"
+          + " ORDER BY created_at, id").bind("id", k.id()).mapTo(String.class).list());
+      describe(out, "input", h.createQuery("SELECT id FROM job_inputs WHERE key_set_id = :id"
+          + " ORDER BY created_at, id").bind("id", k.id()).mapTo(String.class).list());
+      // inputs uploaded before they recorded their key set: any of the owner's may be under it
+      describe(out, "input (uploaded before inputs named their key set)", h.createQuery(
+          "SELECT id FROM job_inputs WHERE key_set_id IS NULL AND owner_id = :o"
+              + " ORDER BY created_at, id").bind("o", k.ownerId()).mapTo(String.class).list());
+      describe(out, "queued, running or hand-over job", h.createQuery("SELECT id FROM jobs"
+              + " WHERE state IN ('QUEUED', 'RUNNING', 'HANDOVER_PENDING')"
+              + " AND parameters LIKE :pattern ESCAPE '!' ORDER BY created_at, id")
+          .bind("pattern", "%" + k.id().replace("!", "!!").replace("%", "!%")
+              .replace("_", "!_") + "%")
+          .mapTo(String.class).list());
+      describe(out, "pending hand-over of job", h.createQuery("SELECT job_id FROM handovers"
+              + " WHERE builder_key_set_id = :id AND state = 'PENDING' ORDER BY created_at,"
+              + " job_id").bind("id", k.id()).mapTo(String.class).list());
+      return out;
+    });
+  }
+
+  private static void describe(List<String> out, String what, List<String> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    String shown = String.join(", ", ids.subList(0, Math.min(10, ids.size())));
+    out.add(what + (ids.size() > 1 ? "s " : " ") + shown
+        + (ids.size() > 10 ? " and " + (ids.size() - 10) + " more" : ""));
+  }
+
+  @Override
+  public boolean delete(KeySet k) {
+    return jdbi.withHandle(h -> h.createUpdate("DELETE FROM key_sets WHERE id = :id"
+            + " AND owner_id = :o"
+            + " AND NOT EXISTS (SELECT 1 FROM datasets WHERE key_set_id = :id)"
+            + " AND NOT EXISTS (SELECT 1 FROM job_inputs WHERE key_set_id = :id)")
+        .bind("id", k.id()).bind("o", k.ownerId()).execute()) == 1;
   }
 
   private static List<Long> elements(String s) {

@@ -33,5 +33,6 @@ public final class KeyApi {
   }
 
   /** {@code GET /api/keys}. */
-  public record KeySetList(List<KeySetView> keySets) {}
+  /** One page of key sets, oldest first; {@code nextCursor} null on the last. */
+  public record KeySetList(List<KeySetView> keySets, String nextCursor) {}
 }

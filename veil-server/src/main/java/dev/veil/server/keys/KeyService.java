@@ -20,6 +20,7 @@ import dev.veil.server.blob.BlobStore.BlobRef;
 import dev.veil.server.blob.BlobStore;
 import dev.veil.server.blob.CheckedUpload;
 import dev.veil.server.core.Ids;
+import dev.veil.server.core.Page;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.ServiceException;
 import dev.veil.server.he.KeyCache;
@@ -173,9 +174,45 @@ public final class KeyService {
     return KeySetView.of(repo.byId(k.id()).orElseThrow());
   }
 
+  /**
+   * Deletes the caller's key set once nothing uses it (its blobs go with the next collection of
+   * unreferenced blobs).
+   *
+   * @throws ServiceException 404 for a missing key set or another user's; 409 {@code in_use}
+   *     naming what uses it: a data set made under it, an input checked against it, a job not
+   *     ended that computes under it, a hand-over waiting to deliver to it
+   */
+  public void delete(Principal p, String id) {
+    KeySet k = owned(p, id);
+    List<String> uses = repo.uses(k);
+    if (uses.isEmpty() && repo.delete(k)) {
+      Map<String, Object> details = new java.util.LinkedHashMap<>();
+      details.put("name", k.name());
+      details.put("paramsDigest", k.paramsDigest());
+      if (k.keyId() != null) {
+        details.put("keyId", k.keyId());
+      }
+      audit.record(p.userId(), "keys.delete", k.id(), details);
+      return;
+    }
+    if (repo.byId(k.id()).isEmpty()) {
+      throw ServiceException.notFound("key set", id);
+    }
+    List<String> now = uses.isEmpty() ? repo.uses(k) : uses;
+    throw new ServiceException(409, "in_use", "key set " + id + " is in use by "
+        + (now.isEmpty() ? "an object made under it just now" : String.join("; ", now))
+        + ": delete those first (or wait for the jobs to end)");
+  }
+
   /** The caller's key sets. */
   public List<KeySetView> list(Principal p) {
     return repo.byOwner(p.userId()).stream().map(KeySetView::of).toList();
+  }
+
+  /** One page of the caller's key sets, oldest first. */
+  public Page.Slice<KeySetView> list(Principal p, Page page) {
+    return page.of(repo.byOwner(p.userId(), page), k -> new Page.Position(k.createdAt(),
+        k.id()), KeySetView::of);
   }
 
   /** One of the caller's key sets. */

@@ -11,6 +11,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.veil.api.InputSchema;
+import dev.veil.server.core.Page;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -121,15 +122,18 @@ final class ModelRepository {
    * Listed models that no version supersedes, and the caller's own, every version (newest
    * first).
    */
-  List<ModelListing> list(String sellerId, boolean onlyMine, int limit) {
+  List<ModelListing> list(String sellerId, boolean onlyMine, Page page) {
     String where = onlyMine ? "seller_id = :s"
-        : "(listed AND superseded_by IS NULL) OR seller_id = :s";
-    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM models WHERE " + where
-            + " ORDER BY created_at DESC, id DESC LIMIT :limit")
-        .bind("s", sellerId)
-        .bind("limit", limit)
-        .map((rs, ctx) -> listing(rs))
-        .list());
+        : "((listed AND superseded_by IS NULL) OR seller_id = :s)";
+    return jdbi.withHandle(h -> {
+      var q = h.createQuery("SELECT * FROM models WHERE " + where
+          + page.afterClause("created_at", "id") + " ORDER BY "
+          + page.orderBy("created_at", "id")).bind("s", sellerId);
+      if (page.after() != null) {
+        q.bind("pageTime", time(page.after().createdAt())).bind("pageId", page.after().id());
+      }
+      return q.map((rs, ctx) -> listing(rs)).list();
+    });
   }
 
   private ModelListing listing(ResultSet rs) throws SQLException {

@@ -6,6 +6,7 @@ import java.util.Objects;
 import dev.veil.api.InputSchema;
 import dev.veil.api.UpdateModelRequest;
 import dev.veil.server.budget.BudgetUsage;
+import dev.veil.server.core.Page;
 import dev.veil.server.core.Principal;
 import dev.veil.server.http.ApiModule;
 import dev.veil.server.http.Requests;
@@ -45,7 +46,8 @@ public final class ModelRoutes implements ApiModule {
   }
 
   /** {@code GET /api/models}. */
-  public record ModelList(List<ModelView> models) {}
+  /** One page of models, newest first; {@code nextCursor} null on the last. */
+  public record ModelList(List<ModelView> models, String nextCursor) {}
 
   private final ModelService models;
   private final Requests requests;
@@ -60,9 +62,10 @@ public final class ModelRoutes implements ApiModule {
     r.post("/api/models", (ctx, p) -> ctx.status(201).json(ModelView.of(models.publish(p,
         requests.json(ctx, PublishModelRequest.class)))));
     r.get("/api/models", (ctx, p) -> {
-      int limit = (int) Requests.queryLong(ctx, "limit", 100, 1, 500);
-      ctx.json(new ModelList(models.list(p, Requests.queryFlag(ctx, "mine"), limit).stream()
-          .map(ModelView::of).toList()));
+      Page.Slice<ModelListing> page = models.page(p, Requests.queryFlag(ctx, "mine"),
+          Requests.page(ctx));
+      ctx.json(new ModelList(page.items().stream().map(ModelView::of).toList(),
+          page.nextCursor()));
     });
     r.get("/api/models/{id}", (ctx, p) -> ctx.json(withUsage(p, models.get(p,
         ctx.pathParam("id")))));

@@ -19,6 +19,7 @@ import dev.veil.server.budget.BudgetLimits;
 import dev.veil.server.budget.BudgetUsage;
 import dev.veil.server.budget.QueryBudgets;
 import dev.veil.server.core.Ids;
+import dev.veil.server.core.Page;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.Role;
 import dev.veil.server.core.ServiceException;
@@ -128,7 +129,14 @@ public final class ModelService {
     if (limit < 1 || limit > 500) {
       throw ServiceException.badRequest("limit must be 1 to 500, got " + limit);
     }
-    return repo.list(p.userId(), mine, limit);
+    return page(p, mine, Page.first(limit)).items();
+  }
+
+  /** One page of {@link #list}, newest first (the page's order is made descending). */
+  public Page.Slice<ModelListing> page(Principal p, boolean mine, Page page) {
+    Page newest = page.descending();
+    return newest.of(repo.list(p.userId(), mine, newest),
+        l -> new Page.Position(l.createdAt(), l.id()), l -> l);
   }
 
   /** A listed model, or the caller's own; 404 otherwise. */

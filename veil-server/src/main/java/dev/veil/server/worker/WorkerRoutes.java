@@ -11,6 +11,7 @@ import java.util.Optional;
 import dev.veil.api.RegisterWorkerRequest;
 import dev.veil.api.WorkerClaim;
 import dev.veil.api.WorkerReport;
+import dev.veil.server.core.Page;
 import dev.veil.server.core.ServiceException;
 import dev.veil.server.http.ApiModule;
 import dev.veil.server.http.Requests;
@@ -54,7 +55,8 @@ public final class WorkerRoutes implements ApiModule {
   }
 
   /** {@code GET /api/workers}. */
-  public record WorkerList(List<WorkerView> workers) {}
+  /** One page of workers, newest first; {@code nextCursor} null on the last. */
+  public record WorkerList(List<WorkerView> workers, String nextCursor) {}
 
   private final WorkerService workers;
   private final Requests requests;
@@ -71,8 +73,12 @@ public final class WorkerRoutes implements ApiModule {
           RegisterWorkerRequest.class));
       ctx.status(201).json(new NewWorkerView(w.token(), WorkerView.of(w.worker())));
     });
-    r.get("/api/workers", (ctx, p) -> ctx.json(new WorkerList(workers.list(p).stream()
-        .map(WorkerView::of).toList())));
+    r.get("/api/workers", (ctx, p) -> {
+      Page.Slice<Worker> page = Requests.page(ctx).descending().ofAll(workers.list(p),
+          w -> new Page.Position(w.createdAt(), w.id()));
+      ctx.json(new WorkerList(page.items().stream().map(WorkerView::of).toList(),
+          page.nextCursor()));
+    });
     r.delete("/api/workers/{id}", (ctx, p) -> {
       workers.revoke(p, ctx.pathParam("id"));
       ctx.status(204);

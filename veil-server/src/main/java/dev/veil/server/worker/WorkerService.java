@@ -288,9 +288,13 @@ public final class WorkerService {
       String expectedSha256) throws IOException {
     visible(a, jobId);
     claims.fenced(a.worker().id(), jobId, attempt);
-    BlobRef ref = blobs.put(body, maxResultBytes, expectedSha256);
-    if (ref.size() == 0) {
-      throw ServiceException.badRequest("the result is empty");
+    BlobRef ref;
+    try (BlobStore.Writer w = blobs.writer(maxResultBytes)) {
+      body.transferTo(w.stream());
+      if (w.size() == 0) {
+        throw ServiceException.badRequest("the result is empty (nothing was stored)");
+      }
+      ref = w.commit(expectedSha256);
     }
     claims.recordResult(a.worker().id(), jobId, attempt, ref);
     return new WorkerResult(ref.sha256(), ref.size());

@@ -52,6 +52,7 @@ class AuthorizationHttpTest {
   static String aliceTokenId;
   static String aliceModel;
   static String aliceJob;
+  static String aliceInput;
   static String aliceWorker;
   static String aliceWorkerToken;
   static String bobWorkerToken;
@@ -76,6 +77,9 @@ class AuthorizationHttpTest {
                 List.of(0), "scales", List.of(1))))), 201)
         .json().get("id").asText();
     aliceJob = aliceJob(server.get("/api/me", alice).json().get("id").asText());
+    aliceInput = TestServer.expect(server.send("POST", "/api/inputs", alice,
+        "application/octet-stream", HttpRequest.BodyPublishers.ofByteArray(
+            TestCrypto.ciphertext(1)), Map.of()), 201).json().get("id").asText();
     TestServer.Response w = TestServer.expect(server.post("/api/workers", alice, Map.of("name",
         "alice's", "models", List.of(aliceModel), "training", true)), 201);
     aliceWorker = w.json().get("worker").get("id").asText();
@@ -140,6 +144,8 @@ class AuthorizationHttpTest {
           || r.path().startsWith("/api/worker/jobs/")
           || r.path().startsWith("/api/handovers/"))) {
         value = aliceJob;
+      } else if (name.equals("id") && r.path().startsWith("/api/inputs/")) {
+        value = aliceInput;
       } else if (name.equals("id") && r.path().startsWith("/api/workers/")) {
         value = aliceWorker;
       } else if (name.equals("user")) {
@@ -273,6 +279,10 @@ class AuthorizationHttpTest {
     assertThat(server.get("/api/workers", alice).json().get("workers").get(0)
         .get("revokedAt").isNull()).isTrue();
     assertThat(server.get("/api/worker/self", aliceWorkerToken).status()).isEqualTo(200);
+    assertThat(server.get("/api/inputs", alice).json().get("inputs").toString())
+        .contains(aliceInput);
+    assertThat(server.get("/api/keys", alice).json().get("keySets").toString())
+        .contains(aliceKeySet);
   }
 
   @Test

@@ -141,7 +141,8 @@ class InferenceJobsTest {
     WeightsVault vault = WeightsVault.openOrCreate(dir.resolve("data"));
     models = new ModelService(db.jdbi(), vault, budgets, audit, clock, JSON);
     inputs = new InferenceInputs(db.jdbi(), blobs,
-        (p, digest) -> java.util.Optional.of(PARAMS), audit, clock, 1L << 30);
+        (p, digest) -> java.util.Optional.of(new InferenceInputs.KeyMatch(null, PARAMS)), audit,
+        clock, 1L << 30);
     keys = new KeyCache(KeyCache.Limits.defaults()); // shared, as App wires it
     inference = new InferenceJobs(jobs, models, inputs, catalog, blobs, SETTINGS, JSON, keys);
     pool = new WorkerPool(jobs, signal, List.of(new InferenceRunner(SETTINGS, JSON, keys)),

@@ -54,4 +54,15 @@ public final class InMemoryKeySets implements KeySetRepository {
         k.createdAt()));
     return true;
   }
+
+  /** Nothing else lives here: no data set, input or job uses a key set. */
+  @Override
+  public synchronized List<String> uses(KeySet k) {
+    return List.of();
+  }
+
+  @Override
+  public synchronized boolean delete(KeySet k) {
+    return byId.remove(k.id()) != null;
+  }
 }

@@ -453,6 +453,13 @@ class WorkerHttpTest {
         + (attempt + 1), sellerToken).status()).isEqualTo(409);
     assertThat(s.get("/api/worker/jobs/" + jobId + "/blobs/" + paramsSha + "?attempt="
         + attempt, otherToken).status()).isEqualTo(404);
+    // an empty result is refused and leaves no empty blob behind
+    TestServer.Response empty = s.upload("/api/worker/jobs/" + jobId + "/result?attempt="
+        + attempt, sellerToken, new byte[0], null);
+    assertThat(empty.status()).as(empty.toString()).isEqualTo(400);
+    String emptySha = TestCrypto.sha256(new byte[0]);
+    assertThat(s.app().config().blobDir().resolve(emptySha.substring(0, 2))
+        .resolve(emptySha.substring(2))).doesNotExist();
     // complete needs the claim's own upload
     assertThat(s.post("/api/worker/jobs/" + jobId + "/complete", sellerToken, Map.of(
         "attempt", attempt, "sha256", paramsSha, "info", Map.of("format", "x"))).status())

@@ -58,7 +58,8 @@ public final class JobApi {
   }
 
   /** {@code GET /api/jobs}. */
-  public record JobList(List<JobView> jobs) {}
+  /** One page of jobs, newest first; {@code nextCursor} null on the last. */
+  public record JobList(List<JobView> jobs, String nextCursor) {}
 
   /** One server-sent event ({@code event: job}) of {@code GET /api/jobs/{id}/events}. */
   public record EventView(String jobId, String state, String stage, int progress, String error,

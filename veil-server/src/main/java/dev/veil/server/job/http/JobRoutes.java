@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.server.core.Page;
 import dev.veil.server.core.Principal;
 import dev.veil.server.core.ServiceException;
 import dev.veil.server.http.ApiModule;
@@ -82,9 +83,10 @@ public final class JobRoutes implements ApiModule, AutoCloseable {
               + java.util.Arrays.toString(JobState.values()));
         }
       }
-      int limit = (int) Requests.queryLong(ctx, "limit", 100, 1, 500);
-      ctx.json(new JobList(jobs.list(p, Requests.queryFlag(ctx, "all"), s, limit).stream()
-          .map(this::view).toList()));
+      Page.Slice<Job> page = jobs.page(p, Requests.queryFlag(ctx, "all"), s,
+          Requests.page(ctx));
+      ctx.json(new JobList(page.items().stream().map(this::view).toList(),
+          page.nextCursor()));
     });
     r.get("/api/jobs/{id}", (ctx, p) -> ctx.json(view(jobs.get(p, ctx.pathParam("id")))));
     r.post("/api/jobs/{id}/cancel", (ctx, p) ->
