@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.veil.server.core.Ids;
 import dev.veil.server.testing.TestCrypto;
 import dev.veil.server.testing.TestServer;
+import dev.veil.server.testing.TestDatabases;
 import dev.veil.server.testing.TestServer.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +48,7 @@ class DeletionsHttpTest {
             + " owner_id, kind, state, stage, progress, parameters, request_hash, price,"
             + " attempts, max_attempts, cancel_requested, placement, created_at, updated_at)"
             + " VALUES (:id, :owner, :kind, :state, 'x', 0, :params, 'h', :price, 0, 3, FALSE,"
-            + " 'mdl_nobody', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+            + " 'mdl_nobody', " + TestDatabases.NOW + ", " + TestDatabases.NOW + ")")
         .bind("id", id).bind("owner", owner).bind("kind", kind).bind("state", state)
         .bind("price", price).bind("params", parameters).execute());
     return id;

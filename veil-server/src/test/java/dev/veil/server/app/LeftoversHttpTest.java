@@ -19,6 +19,7 @@ import dev.veil.server.core.Ids;
 import dev.veil.server.testing.Await;
 import dev.veil.server.testing.TestCrypto;
 import dev.veil.server.testing.TestServer;
+import dev.veil.server.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,8 +90,8 @@ class LeftoversHttpTest {
       h.createUpdate("INSERT INTO jobs (id, owner_id, kind, state, stage, progress, parameters,"
               + " request_hash, price, attempts, max_attempts, cancel_requested, placement,"
               + " created_at, updated_at) VALUES (:id, :owner, 'INFERENCE', 'QUEUED', 'queued',"
-              + " 0, :params, 'h', 0, 0, 3, FALSE, 'mdl_nobody', CURRENT_TIMESTAMP,"
-              + " CURRENT_TIMESTAMP)")
+              + " 0, :params, 'h', 0, 0, 3, FALSE, 'mdl_nobody', " + TestDatabases.NOW + ","
+              + " " + TestDatabases.NOW + ")")
           .bind("id", Ids.next("job")).bind("owner", aliceId)
           .bind("params", "{\"inputId\":\"" + queued + "\",\"inputSha256\":\""
               + TestCrypto.sha256(queuedInput) + "\"}").execute();

@@ -11,6 +11,7 @@ import dev.veil.server.app.StorageLimits;
 import dev.veil.server.core.Ids;
 import dev.veil.server.testing.TestCrypto;
 import dev.veil.server.testing.TestServer;
+import dev.veil.server.testing.TestDatabases;
 import dev.veil.server.testing.TestServer.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -155,7 +156,7 @@ class InputsHttpTest {
             + " owner_id, kind, state, stage, progress, parameters, request_hash, price,"
             + " attempts, max_attempts, cancel_requested, placement, created_at, updated_at)"
             + " VALUES (:id, :owner, 'INFERENCE', :state, 'queued', 0, :params, 'h', 0, 0, 3,"
-            + " FALSE, 'mdl_nobody', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+            + " FALSE, 'mdl_nobody', " + TestDatabases.NOW + ", " + TestDatabases.NOW + ")")
         .bind("id", id).bind("owner", owner).bind("state", state).bind("params", parameters)
         .execute());
     return id;

@@ -2,7 +2,7 @@
 -- made before this migration), so that a key set in use by an input is not deleted; the caller's
 -- inputs are listed and counted (the per-user quota) by owner.
 --
--- Portable SQL: runs unchanged on H2 (MODE=PostgreSQL), PostgreSQL 15 and SQLite (only CREATE
+-- Portable SQL: runs unchanged on SQLite and PostgreSQL 15 (only CREATE
 -- TABLE, CREATE INDEX and ALTER TABLE ... ADD COLUMN).
 ALTER TABLE job_inputs ADD COLUMN key_set_id VARCHAR(64);
 CREATE INDEX job_inputs_owner_created ON job_inputs (owner_id, created_at, id);
