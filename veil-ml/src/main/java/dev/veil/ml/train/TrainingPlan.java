@@ -60,6 +60,18 @@ public record TrainingPlan(Parameters params, Layout layout, int iterations, Sig
     return PlanMemory.of(params, layout, rotations.length, compactKeys);
   }
 
+  /**
+   * The estimate against a heap of {@code maxHeap} bytes: expanded keys when they fit, else
+   * compact ones (for a process that reads keys made elsewhere and trains, e.g. with {@link
+   * Runtime#maxMemory()}).
+   *
+   * @throws InsufficientMemoryException naming the need, the heap and the remedy when even compact
+   *     keys do not fit
+   */
+  public PlanMemory requireHeap(long maxHeap) {
+    return Planner.memory(params, layout, rotations.length, maxHeap, true);
+  }
+
   /** Rows n of the training table. */
   public int rows() {
     return layout.rows();
