@@ -25,6 +25,7 @@ import dev.veil.he.rlwe.SwitchingKey;
 final class BenchKeys implements AutoCloseable {
   final Parameters params;
   final int[] rotations;
+  final boolean compact;
   final HeContext ctx;
   final SecretKey sk;
   final PublicKey pk;
@@ -34,8 +35,18 @@ final class BenchKeys implements AutoCloseable {
   final Evaluator evaluator;
 
   BenchKeys(Parameters params, int[] rotations, int threads) {
+    this(params, rotations, threads, false);
+  }
+
+  /**
+   * @param compact whether the relinearisation and Galois keys are held {@linkplain
+   *     SwitchingKey#compact() compact} (each compacted as soon as it is generated, so that at
+   *     most one expanded key is alive at a time)
+   */
+  BenchKeys(Parameters params, int[] rotations, int threads, boolean compact) {
     this.params = params;
     this.rotations = rotations.clone();
+    this.compact = compact;
     this.ctx = new HeContext(params, threads);
     KeyGenerator kg = new KeyGenerator(ctx, new SecureRandom());
     this.sk = kg.secretKey();
@@ -45,15 +56,22 @@ final class BenchKeys implements AutoCloseable {
     this.decryptor = new Decryptor(ctx, sk);
     List<SwitchingKey> galois = new ArrayList<>();
     for (long e : Evaluator.galoisElements(params, rotations)) {
-      galois.add(kg.galoisKey(sk, e));
+      SwitchingKey k = kg.galoisKey(sk, e);
+      galois.add(compact ? k.compact() : k);
     }
-    this.evaluator =
-        new Evaluator(ctx, new EvaluationKeys(params, kg.relinearizationKey(sk), galois));
+    SwitchingKey relin = kg.relinearizationKey(sk);
+    this.evaluator = new Evaluator(ctx,
+        new EvaluationKeys(params, compact ? relin.compact() : relin, galois));
   }
 
   /** Whether these keys serve another run: same parameters and rotations. */
   boolean fits(Parameters other, int[] otherRotations) {
     return other.equals(params) && Arrays.equals(otherRotations, rotations);
+  }
+
+  /** {@link #fits(Parameters, int[])} with the keys in the given form. */
+  boolean fits(Parameters other, int[] otherRotations, boolean otherCompact) {
+    return fits(other, otherRotations) && otherCompact == compact;
   }
 
   @Override

@@ -33,6 +33,7 @@ import dev.veil.ml.plain.LogisticModel;
 import dev.veil.ml.plain.CertifiedNesterov;
 import dev.veil.ml.plain.NesterovLogisticRegression;
 import dev.veil.ml.train.EncryptedLogisticRegression;
+import dev.veil.ml.train.InsufficientMemoryException;
 import dev.veil.ml.train.KeyHolderRefresher;
 import dev.veil.ml.train.Planner;
 import dev.veil.ml.train.TrainingPlan;
@@ -76,7 +77,12 @@ import dev.veil.ml.train.TrainingPlan;
  * "auc","logLoss"},"plain":{...},"exact":{...},"sigmoidBound","maxInnerProduct","step",
  * "maxWeightErrorVsPlain", ...}]}} (rewritten after each data set; bound and inner product:
  * the largest over the folds; the weight error is on the prepared rows' weights). {@code
- * trainSeconds} is the mean encrypted training time of one fold.
+ * trainSeconds} is the mean encrypted training time of one fold. Memory per data set: {@code
+ * peakHeapMiB} (the most heap occupied, garbage included), {@code peakLiveHeapMiB} (the most
+ * still occupied right after a collection), {@code plannedHeapMiB} (the planner's estimate) and
+ * {@code compactKeys} (whether the planner had the keys held compact to fit the heap); the top
+ * level gives {@code maxHeapMiB} and {@code jvmArgs}. The planner checks the heap before any key
+ * is generated and the data set fails with its message when the plan cannot fit.
  */
 public final class HelrBenchmark {
   /** Seed of the fold split (the one veil-ml's cross-validation tests use). */
@@ -133,7 +139,8 @@ public final class HelrBenchmark {
       double trainSeconds, Scores encrypted, Scores plain, Scores exact, double[] foldTrainSeconds,
       double keygenSeconds, double encryptSeconds, int logN, int levels, int dnum,
       int ciphertexts, int rotations, int refreshes, double maxWeightError, double bound,
-      double maxInnerProduct, double step) {}
+      double maxInnerProduct, double step, long peakHeapBytes, long peakLiveHeapBytes,
+      long plannedHeapBytes, boolean compactKeys) {}
 
   private HelrBenchmark() {}
 
@@ -242,6 +249,8 @@ public final class HelrBenchmark {
     double maxWeightError = 0;
     BenchKeys keys = null;
     TrainingPlan lastPlan = null;
+    System.gc(); // the previous data set's keys are garbage: start the peaks from live data
+    HeapMonitor heap = new HeapMonitor();
     try {
       for (int f = 0; f < k; f++) {
         Table train = table.select(folds.train(f));
@@ -267,38 +276,45 @@ public final class HelrBenchmark {
             .withIterations(config.iterations())
             .withSigmoid(prep.sigmoid(), -prep.bound(), prep.bound())
             .withLearningRate(NesterovLogisticRegression.LearningRate.constant(prep.step()))
-            .withLambda0(CertifiedNesterov.LAMBDA0);
+            .withLambda0(CertifiedNesterov.LAMBDA0)
+            .checkingHeap();
         if (fixed != null) {
           planner = planner.withParameters(fixed);
         }
         TrainingPlan plan;
         try {
           plan = planner.plan();
+        } catch (InsufficientMemoryException noHeap) {
+          throw noHeap; // a refresh would not make the keys smaller
         } catch (IllegalArgumentException noRoom) {
           plan = planner.allowRefresh(true).plan();
         }
         lastPlan = plan;
         if (f == 0) {
           err.printf(Locale.ROOT, "helr: %s: %d x %d, interval [-%.0f, %.0f] (max |z.v| %.2f),"
-              + " step %.3f, plan %s, dnum %d, log2 QP %d%s%n", name, table.rows(),
+              + " step %.3f, plan %s, dnum %d, log2 QP %d%s; max heap %,d MiB%n", name, table.rows(),
               table.columns(), prep.bound(), prep.bound(), prep.maxInnerProduct(), prep.step(),
               plan, plan.params().dnum(),
               Math.round(logQp(plan.params())),
               plan.refreshes() > 0 ? " (needs " + plan.refreshes() + " refreshes per training)"
-                  : ", no refresh");
+                  : ", no refresh", Runtime.getRuntime().maxMemory() >> 20);
         }
 
         // key holder
-        if (keys == null || !keys.fits(plan.params(), plan.rotations())) {
+        if (keys == null
+            || !keys.fits(plan.params(), plan.rotations(), plan.compactKeys())) {
           if (keys != null) {
             keys.close();
+            keys = null;
           }
           long t0 = System.nanoTime();
-          keys = new BenchKeys(plan.params(), plan.rotations(), config.threads());
+          keys = new BenchKeys(plan.params(), plan.rotations(), config.threads(),
+              plan.compactKeys());
           double s = (System.nanoTime() - t0) / 1e9;
           keygenSeconds += s;
-          err.printf(Locale.ROOT, "helr: %s: keys (secret, public, relinearisation, %d Galois)"
-              + " in %.1f s%n", name, plan.rotations().length, s);
+          err.printf(Locale.ROOT, "helr: %s: keys (secret, public, relinearisation, %d Galois%s)"
+              + " in %.1f s%n", name, plan.rotations().length,
+              plan.compactKeys() ? ", compact" : "", s);
         }
 
         // data owner
@@ -350,6 +366,7 @@ public final class HelrBenchmark {
       if (keys != null) {
         keys.close();
       }
+      heap.close();
     }
     Parameters p = lastPlan.params();
     return new DatasetResult(name, table.rows(), table.columns(), config.iterations(),
@@ -357,7 +374,9 @@ public final class HelrBenchmark {
         new Scores(mean(accP), mean(aucP), mean(llP)),
         new Scores(mean(accX), mean(aucX), mean(llX)), trainSeconds, keygenSeconds, encryptSeconds,
         p.logN(), p.maxLevel(), p.dnum(), lastPlan.layout().ciphertexts(),
-        lastPlan.rotations().length, lastPlan.refreshes(), maxWeightError, bound, maxInner, step);
+        lastPlan.rotations().length, lastPlan.refreshes(), maxWeightError, bound, maxInner, step,
+        heap.peakUsed(), heap.peakLive(), lastPlan.memory().totalBytes(),
+        lastPlan.compactKeys());
   }
 
   private static double maxAbs(double[][] rows) {
@@ -400,6 +419,12 @@ public final class HelrBenchmark {
     root.put("sigmoidDegree", config.degree());
     root.put("scaling", config.scaling().cliName());
     root.put("secureParameters", fixed == null);
+    root.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
+    root.put("jvmArgs", String.join(" ",
+        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
+    root.put("peakHeapMeaning", "peakHeapMiB: most heap occupied during the data set (live plus"
+        + " uncollected garbage); peakLiveHeapMiB: most heap still occupied right after a"
+        + " collection; plannedHeapMiB: the planner's estimate");
     root.put("trainSecondsMeaning", "mean encrypted training time of one fold (training only)");
     ArrayNode sets = root.putArray("datasets");
     for (DatasetResult r : results) {
@@ -428,6 +453,10 @@ public final class HelrBenchmark {
       d.put("sigmoidBound", r.bound());
       d.put("maxInnerProduct", r.maxInnerProduct());
       d.put("step", r.step());
+      d.put("peakHeapMiB", r.peakHeapBytes() >> 20);
+      d.put("peakLiveHeapMiB", r.peakLiveHeapBytes() >> 20);
+      d.put("plannedHeapMiB", r.plannedHeapBytes() >> 20);
+      d.put("compactKeys", r.compactKeys());
     }
     return root;
   }

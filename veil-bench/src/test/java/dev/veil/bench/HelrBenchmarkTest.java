@@ -93,6 +93,13 @@ class HelrBenchmarkTest {
     assertThat(d.get("maxWeightErrorVsPlain").asDouble()).isLessThan(1e-3);
     assertThat(d.get("refreshes").asInt()).isZero();
     assertThat(d.get("foldTrainSeconds")).hasSize(2);
+    // memory: the peak within the heap, the live peak below it, the planner's estimate present
+    long maxHeap = root.get("maxHeapMiB").asLong();
+    assertThat(d.get("peakHeapMiB").asLong()).isPositive().isLessThanOrEqualTo(maxHeap);
+    assertThat(d.get("peakLiveHeapMiB").asLong())
+        .isLessThanOrEqualTo(d.get("peakHeapMiB").asLong());
+    assertThat(d.get("plannedHeapMiB").asLong()).isPositive();
+    assertThat(d.get("compactKeys").isBoolean()).isTrue();
   }
 
   @Test

@@ -95,10 +95,13 @@ public final class Keys {
       int degree, Inference.Output output, Sharing sharing, int scaleBits, Bars bars)
       throws IOException {
     Path dir = Store.outputDir(out, null);
+    boolean[] compact = {false};
     KeyPlan kp = switch (kind) {
       case LOGISTIC, OVR -> {
+        // refuses, before any key, a key set that cannot fit this JVM's heap
         TrainingPlan plan = Workflow.planner(rows, features, iterations, degree)
-            .withScaleBits(scaleBits).plan();
+            .withScaleBits(scaleBits).checkingHeap().plan();
+        compact[0] = plan.compactKeys();
         yield new KeyPlan(plan.params(), plan.rotations(), true);
       }
       case LINEAR -> {
@@ -118,7 +121,8 @@ public final class Keys {
       if (elements.length > 0) {
         try (Progress bar = bars.start("galois keys", elements.length)) {
           for (long e : elements) {
-            galois.add(kg.galoisKey(sk, e));
+            SwitchingKey k = kg.galoisKey(sk, e);
+            galois.add(compact[0] ? k.compact() : k); // written alike, seeded
             bar.step();
           }
         }

@@ -6,9 +6,11 @@ import static dev.veil.cli.local.Workflow.PLAN;
 import static dev.veil.cli.local.Workflow.WEIGHTS;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -25,7 +27,9 @@ import dev.veil.he.rlwe.EvaluationKeys;
 import dev.veil.he.rlwe.HeContext;
 import dev.veil.he.rlwe.MissingKeyException;
 import dev.veil.he.rlwe.Parameters;
+import dev.veil.he.rlwe.SwitchingKey;
 import dev.veil.ml.linalg.Layout;
+import dev.veil.ml.train.InsufficientMemoryException;
 import dev.veil.ml.train.ModelTraining;
 import dev.veil.ml.train.TrainingKind;
 import dev.veil.ml.train.TrainingPlan;
@@ -107,9 +111,18 @@ public final class Training {
           + n + " rows x " + d + " features has " + layout.ciphertexts());
     }
     checkEvaluationKeysMatch(evalKeys, kind, data.paramsDigest(), data.keyId(), dataDir);
+    // before reading any key: the plan must fit this JVM's heap, the keys compact if need be
+    boolean compact;
+    try {
+      compact = setup.plan() != null
+          && setup.plan().requireHeap(Runtime.getRuntime().maxMemory()).compactKeys();
+    } catch (InsufficientMemoryException e) {
+      throw Store.bad(e.getMessage());
+    }
     long start = System.nanoTime();
     try (HeContext ctx = new HeContext(params, Workflow.threads())) {
-      EvaluationKeys evk = Store.readVeil(evalKeys, in -> VeilIO.readEvaluationKeys(in, ctx));
+      EvaluationKeys evk = Store.readVeil(evalKeys, in -> compact ? readCompact(in, ctx)
+          : VeilIO.readEvaluationKeys(in, ctx));
       try {
         ModelTraining.requireKeys(setup, evk);
       } catch (MissingKeyException e) {
@@ -182,6 +195,21 @@ public final class Training {
    * A plan.json next to the evaluation keys names their model kind and key pair: refuses keys
    * made for another kind, or for another key pair of the same parameters, before any work.
    */
+  /** An evaluation-key set read one key at a time, each seeded key held compact. */
+  static EvaluationKeys readCompact(InputStream in, HeContext ctx) throws IOException {
+    SwitchingKey[] relin = new SwitchingKey[1];
+    List<SwitchingKey> galois = new ArrayList<>();
+    VeilIO.scanEvaluationKeys(in, ctx, k -> {
+      SwitchingKey held = k.seed() != null ? k.compact() : k;
+      if (held.isRelinearization()) {
+        relin[0] = held;
+      } else {
+        galois.add(held);
+      }
+    });
+    return new EvaluationKeys(ctx.parameters(), relin[0], galois);
+  }
+
   static void checkEvaluationKeysMatch(Path evalKeys, ModelKind kind, String paramsDigest,
       String keyId, Path encrypted) throws IOException {
     Path keysPlan = evalKeys.toAbsolutePath().resolveSibling(PLAN);

@@ -80,7 +80,7 @@ final class SwitchingKeyCodec {
     int rows = params.qCount() + params.pCount();
     for (int j = 0; j < key.digits(); j++) {
       requireRows(key.b(j), rows, "switching key b" + j);
-      if (!seeded) {
+      if (!seeded && !key.isCompact()) { // a compact key's a parts are expanded to its shape
         requireRows(key.a(j), rows, "switching key a" + j);
       }
     }

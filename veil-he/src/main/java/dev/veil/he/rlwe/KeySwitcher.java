@@ -1,5 +1,6 @@
 package dev.veil.he.rlwe;
 
+import java.lang.ref.WeakReference;
 import java.util.Arrays;
 
 import dev.veil.he.ring.BasisConverter;
@@ -24,6 +25,12 @@ import dev.veil.he.ring.ScratchPool;
  * {@link #switchKey}, {@link #apply} and {@link #modDown} allocate no polynomial after the first
  * call of each concurrent caller; the pool keeps one workspace per caller there has been at once,
  * for the life of the instance. {@link #decompose} returns new rows by design.
+ *
+ * <p>A {@linkplain SwitchingKey#isCompact() compact} key's {@code a_j} are expanded from its seed
+ * at each switch into a further buffer of the workspace ({@code dnum (qCount + pCount) N} longs,
+ * allocated on the first compact key): the digits in parallel, each the AES-CTR stream it was
+ * generated from. A workspace remembers the key it expanded last, so consecutive switches with one
+ * key expand it once.
  */
 public final class KeySwitcher {
   private final HeContext ctx;
@@ -64,9 +71,41 @@ public final class KeySwitcher {
       modDownOverflow = params.pCount() > 1 ? new long[n] : null;
     }
 
+    /** The a parts of the last compact key expanded here ([digit][ring row][N]), or null. */
+    long[][][] keyA;
+    /** The compact key whose first {@code keyADigits} a parts {@link #keyA} holds (weakly). */
+    WeakReference<SwitchingKey> keyAOf = new WeakReference<>(null);
+    int keyADigits;
+
     long[] digitOverflow(int j) {
       return digitOverflow == null ? null : digitOverflow[j];
     }
+  }
+
+  /**
+   * The key's a parts of the first {@code digits} digits, ring-indexed: the key's own rows when it
+   * is expanded, else its seed's expansion into the workspace.
+   */
+  private long[][][] keyA(SwitchingKey key, int digits, Workspace ws) {
+    long[][][] out = new long[digits][][];
+    if (!key.isCompact()) {
+      for (int j = 0; j < digits; j++) {
+        out[j] = key.a(j);
+      }
+      return out;
+    }
+    if (ws.keyA == null) {
+      ws.keyA = new long[params.dnum()][params.qCount() + params.pCount()][params.n()];
+    }
+    if (ws.keyAOf.get() != key || ws.keyADigits < digits) {
+      ws.keyAOf = new WeakReference<>(null);
+      long[][][] buf = ws.keyA;
+      ring.parallelFor(digits, j -> key.expandA(j, buf[j]));
+      ws.keyAOf = new WeakReference<>(key);
+      ws.keyADigits = digits;
+    }
+    System.arraycopy(ws.keyA, 0, out, 0, digits);
+    return out;
   }
 
   /** The digits of a polynomial raised to {@code Q_l P}, NTT form; reusable across keys. */
@@ -263,7 +302,7 @@ public final class KeySwitcher {
     try {
       BasisConverter[] conv = converters(level);
       BasisConverter.Prepared[] y = digitInputs(c, level, conv, ws);
-      innerProducts(level, conv.length, key, k0, k1, ws,
+      innerProducts(level, conv.length, key, keyA(key, conv.length, ws), k0, k1, ws,
           (j, r, buf) -> digitRow(c, y[j], j, level, r, conv[j], buf));
     } finally {
       workspaces.give(ws);
@@ -280,8 +319,8 @@ public final class KeySwitcher {
    * each row's accumulators stay in cache while the key rows stream through once; on rows with
    * spare bits the sums are kept unreduced in 128 bits and reduced once.
    */
-  private void innerProducts(int level, int digits, SwitchingKey key, long[][] k0, long[][] k1,
-      Workspace ws, DigitRows digit) {
+  private void innerProducts(int level, int digits, SwitchingKey key, long[][][] ka,
+      long[][] k0, long[][] k1, Workspace ws, DigitRows digit) {
     int rows = level + 1 + params.pCount();
     long[][] acc0 = ws.acc0;
     long[][] acc1 = ws.acc1;
@@ -298,9 +337,9 @@ public final class KeySwitcher {
             for (int j = 0; j < digits; j++) {
               long[] d = digit.row(j, r, buf);
               if (j == 0) {
-                acc.set(d, key.b(j)[ri], key.a(j)[ri]);
+                acc.set(d, key.b(j)[ri], ka[j][ri]);
               } else {
-                acc.add(d, key.b(j)[ri], key.a(j)[ri]);
+                acc.add(d, key.b(j)[ri], ka[j][ri]);
               }
             }
             acc.reduceInto(a0, a1, m);
@@ -308,7 +347,7 @@ public final class KeySwitcher {
             Arrays.fill(a0, 0);
             Arrays.fill(a1, 0);
             for (int j = 0; j < digits; j++) {
-              mulAdd2(digit.row(j, r, buf), key.b(j)[ri], key.a(j)[ri], a0, a1, m);
+              mulAdd2(digit.row(j, r, buf), key.b(j)[ri], ka[j][ri], a0, a1, m);
             }
           }
         });
@@ -346,7 +385,8 @@ public final class KeySwitcher {
   public void apply(Decomposition dec, SwitchingKey key, int[] perm, long[][] k0, long[][] k1) {
     Workspace ws = workspaces.take();
     try {
-      innerProducts(dec.level, dec.digits.length, key, k0, k1, ws, (j, r, buf) -> {
+      innerProducts(dec.level, dec.digits.length, key, keyA(key, dec.digits.length, ws), k0, k1,
+          ws, (j, r, buf) -> {
         if (perm == null) {
           return dec.digits[j][r];
         }

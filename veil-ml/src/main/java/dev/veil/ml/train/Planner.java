@@ -20,6 +20,17 @@ import dev.veil.ml.poly.PolynomialEvaluator;
  * <p>Refuses impossible runs with an {@link IllegalArgumentException} whose message says what to
  * change (fewer iterations, a lower sigmoid degree, or allowing refreshes). Configure with the
  * {@code with...} methods; instances are immutable.
+ *
+ * <h2>Memory</h2>
+ *
+ * The plan carries its heap estimate ({@link TrainingPlan#memory()}, {@link PlanMemory}): with
+ * the evaluation keys expanded when that fits {@link PlanMemory#HEAP_SHARE} of the heap (the
+ * fastest form), else with {@linkplain dev.veil.he.rlwe.SwitchingKey#compact() compact} keys
+ * (half their bytes, the {@code a} parts expanded at each key switch, a few percent slower);
+ * when even that does not fit, {@link #plan()} throws {@link InsufficientMemoryException} before
+ * any key exists, naming the need, the heap and how to give the JVM more, when the planner was
+ * told the heap ({@link #checkingHeap()}, {@link #withMaxHeap}; the form is chosen against this
+ * JVM's heap otherwise, and nothing is refused).
  */
 public final class Planner {
   /** Default scale, 2^40. */
@@ -38,10 +49,11 @@ public final class Planner {
   private final int scaleBits;
   private final boolean allowRefresh;
   private final Parameters params;
+  private final long maxHeap;
 
   private Planner(int rows, int features, int iterations, Sigmoid sigmoid, double a, double b,
       LearningRate learningRate, double l2, double lambda0, int slots, int scaleBits,
-      boolean allowRefresh, Parameters params) {
+      boolean allowRefresh, Parameters params, long maxHeap) {
     this.rows = rows;
     this.features = features;
     this.iterations = iterations;
@@ -55,6 +67,7 @@ public final class Planner {
     this.scaleBits = scaleBits;
     this.allowRefresh = allowRefresh;
     this.params = params;
+    this.maxHeap = maxHeap;
   }
 
   /**
@@ -67,7 +80,7 @@ public final class Planner {
           "need at least one row and one feature, got " + rows + " x " + features);
     }
     return new Planner(rows, features, 7, Sigmoid.KIM_DEGREE_3, -8, 8, LearningRate.kim(), 0, 0,
-        0, DEFAULT_SCALE_BITS, false, null);
+        0, DEFAULT_SCALE_BITS, false, null, 0);
   }
 
   public Planner withIterations(int t) {
@@ -75,7 +88,7 @@ public final class Planner {
       throw new IllegalArgumentException("iterations must be at least 1, got " + t);
     }
     return new Planner(rows, features, t, sigmoid, a, b, learningRate, l2, lambda0, slots,
-        scaleBits, allowRefresh, params);
+        scaleBits, allowRefresh, params, maxHeap);
   }
 
   /** A polynomial sigmoid and the interval [a, b] its argument {@code -z.v} is assumed in. */
@@ -92,12 +105,12 @@ public final class Planner {
       throw new IllegalArgumentException("interval must have a < b, got [" + a + ", " + b + "]");
     }
     return new Planner(rows, features, iterations, s, a, b, learningRate, l2, lambda0, slots,
-        scaleBits, allowRefresh, params);
+        scaleBits, allowRefresh, params, maxHeap);
   }
 
   public Planner withLearningRate(LearningRate rate) {
     return new Planner(rows, features, iterations, sigmoid, a, b, Objects.requireNonNull(rate),
-        l2, lambda0, slots, scaleBits, allowRefresh, params);
+        l2, lambda0, slots, scaleBits, allowRefresh, params, maxHeap);
   }
 
   public Planner withL2(double lambda) {
@@ -105,7 +118,7 @@ public final class Planner {
       throw new IllegalArgumentException("l2 must be finite and >= 0, got " + lambda);
     }
     return new Planner(rows, features, iterations, sigmoid, a, b, learningRate, lambda, lambda0,
-        slots, scaleBits, allowRefresh, params);
+        slots, scaleBits, allowRefresh, params, maxHeap);
   }
 
   public Planner withLambda0(double lambda) {
@@ -113,7 +126,7 @@ public final class Planner {
       throw new IllegalArgumentException("lambda0 must be finite and >= 0, got " + lambda);
     }
     return new Planner(rows, features, iterations, sigmoid, a, b, learningRate, l2, lambda,
-        slots, scaleBits, allowRefresh, params);
+        slots, scaleBits, allowRefresh, params, maxHeap);
   }
 
   /** Slots to ask the parameter selector for (a power of two); 0: enough for all rows. */
@@ -122,24 +135,45 @@ public final class Planner {
       throw new IllegalArgumentException("slots must be a power of two, got " + s);
     }
     return new Planner(rows, features, iterations, sigmoid, a, b, learningRate, l2, lambda0, s,
-        scaleBits, allowRefresh, params);
+        scaleBits, allowRefresh, params, maxHeap);
   }
 
   public Planner withScaleBits(int bits) {
     return new Planner(rows, features, iterations, sigmoid, a, b, learningRate, l2, lambda0,
-        slots, bits, allowRefresh, params);
+        slots, bits, allowRefresh, params, maxHeap);
   }
 
   /** Whether the run may call a {@link Refresher} when the levels run out. */
   public Planner allowRefresh(boolean allow) {
     return new Planner(rows, features, iterations, sigmoid, a, b, learningRate, l2, lambda0,
-        slots, scaleBits, allow, params);
+        slots, scaleBits, allow, params, maxHeap);
   }
 
   /** Uses these parameters instead of selecting secure ones (tests, or a fixed deployment). */
   public Planner withParameters(Parameters p) {
     return new Planner(rows, features, iterations, sigmoid, a, b, learningRate, l2, lambda0,
-        slots, scaleBits, allowRefresh, Objects.requireNonNull(p));
+        slots, scaleBits, allowRefresh, Objects.requireNonNull(p),
+        maxHeap);
+  }
+
+  /**
+   * Refuses, in {@link #plan()}, a run whose estimate ({@link PlanMemory}) does not fit a heap of
+   * {@code bytes} even with compact keys, and chooses the keys' form against it.
+   */
+  public Planner withMaxHeap(long bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("the maximum heap must be positive, got " + bytes);
+    }
+    return new Planner(rows, features, iterations, sigmoid, a, b, learningRate, l2, lambda0,
+        slots, scaleBits, allowRefresh, params, bytes);
+  }
+
+  /**
+   * {@link #withMaxHeap} with this JVM's maximum heap ({@link Runtime#maxMemory()}): for the
+   * process that will generate or hold the evaluation keys and train.
+   */
+  public Planner checkingHeap() {
+    return withMaxHeap(Runtime.getRuntime().maxMemory());
   }
 
   // ------------------------------------------------------------------ planning
@@ -163,6 +197,8 @@ public final class Planner {
    *
    * @throws IllegalArgumentException before any work when the run cannot fit, saying what to
    *     change
+   * @throws InsufficientMemoryException (an IllegalArgumentException) when a heap to check was
+   *     given and the run does not fit it
    */
   public TrainingPlan plan() {
     int per = levelsPerIteration();
@@ -210,7 +246,35 @@ public final class Planner {
     int[] rot = RotateSum.rotationsNeeded(layout, RotateSum.Op.FEATURES_REPLICATED,
         RotateSum.Op.ROWS);
     return new TrainingPlan(p, layout, iterations, sigmoid, a, b, learningRate, l2, lambda0,
-        sigmoidLevels(), per, perSegment, refreshes, rot);
+        sigmoidLevels(), per, perSegment, refreshes, rot,
+        memory(p, layout, rot.length, maxHeap > 0 ? maxHeap : Runtime.getRuntime().maxMemory(),
+            maxHeap > 0).compactKeys());
+  }
+
+  /**
+   * The estimate with expanded keys when it fits the heap, else with compact keys.
+   *
+   * @throws InsufficientMemoryException when neither fits and {@code refuse}
+   */
+  static PlanMemory memory(Parameters p, Layout layout, int rotations, long heap,
+      boolean refuse) {
+    PlanMemory expanded = PlanMemory.of(p, layout, rotations, false);
+    if (expanded.fits(heap)) {
+      return expanded;
+    }
+    PlanMemory compact = PlanMemory.of(p, layout, rotations, true);
+    if (compact.fits(heap) || !refuse) {
+      return compact;
+    }
+    long needHeap = (long) Math.ceil(compact.totalBytes() / PlanMemory.HEAP_SHARE);
+    long gib = (needHeap + (1L << 30) - 1) >> 30;
+    throw new InsufficientMemoryException(String.format(Locale.ROOT,
+        "the training plan needs about %s of heap (N = 2^%d, %d levels, %d table ciphertexts)"
+            + " but the maximum heap is %,d MiB, of which %.0f%% can hold it: give the JVM at"
+            + " least %d GiB (the veil launcher: VEIL_JAVA_OPTS=\"-Xmx%dg -XX:+UseParallelGC\";"
+            + " java: -Xmx%dg), or train on fewer rows or features",
+        compact.describe(), p.logN(), p.maxLevel(), layout.ciphertexts(), PlanMemory.mib(heap),
+        100 * PlanMemory.HEAP_SHARE, gib, gib, gib), compact, heap);
   }
 
   /** The largest depth ParameterSelector accepts for these slots (0 if none). */

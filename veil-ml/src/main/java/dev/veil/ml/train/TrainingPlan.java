@@ -37,10 +37,14 @@ import dev.veil.ml.plain.Sigmoid;
  * @param iterationsPerSegment iterations between two refreshes (all of them when none is planned)
  * @param refreshes refreshes planned
  * @param rotations the Galois rotations the evaluation keys must hold
+ * @param compactKeys whether the evaluation keys are to be held {@linkplain
+ *     dev.veil.he.rlwe.SwitchingKey#compact() compact} (the expanded ones do not fit the heap
+ *     planned against; see {@link #memory()})
  */
 public record TrainingPlan(Parameters params, Layout layout, int iterations, Sigmoid sigmoid,
     double a, double b, LearningRate learningRate, double l2, double lambda0, int sigmoidLevels,
-    int levelsPerIteration, int iterationsPerSegment, int refreshes, int[] rotations) {
+    int levelsPerIteration, int iterationsPerSegment, int refreshes, int[] rotations,
+    boolean compactKeys) {
 
   public TrainingPlan {
     rotations = rotations.clone();
@@ -49,6 +53,23 @@ public record TrainingPlan(Parameters params, Layout layout, int iterations, Sig
   @Override
   public int[] rotations() {
     return rotations.clone();
+  }
+
+  /** The heap estimate of the run with its keys in the planned form. */
+  public PlanMemory memory() {
+    return PlanMemory.of(params, layout, rotations.length, compactKeys);
+  }
+
+  /**
+   * The estimate against a heap of {@code maxHeap} bytes: expanded keys when they fit, else
+   * compact ones (for a process that reads keys made elsewhere and trains, e.g. with {@link
+   * Runtime#maxMemory()}).
+   *
+   * @throws InsufficientMemoryException naming the need, the heap and the remedy when even compact
+   *     keys do not fit
+   */
+  public PlanMemory requireHeap(long maxHeap) {
+    return Planner.memory(params, layout, rotations.length, maxHeap, true);
   }
 
   /** Rows n of the training table. */
@@ -101,6 +122,6 @@ public record TrainingPlan(Parameters params, Layout layout, int iterations, Sig
         + " on [" + a + ", " + b + "], " + levelsPerIteration + " levels per iteration ("
         + sigmoidLevels + " for the sigmoid), " + totalLevels() + " in total, " + refreshes
         + " refreshes, logN " + params.logN() + ", " + params.maxLevel() + " levels, "
-        + rotations.length + " rotations]";
+        + rotations.length + " rotations, heap " + memory().describe() + "]";
   }
 }
