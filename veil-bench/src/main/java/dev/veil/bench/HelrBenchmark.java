@@ -74,7 +74,8 @@ import dev.veil.ml.train.TrainingPlan;
  * <p>Progress goes to {@code err}, the table to {@code out}, and with a JSON path a report {@code
  * {"datasets":[{"name","rows","features","iterations","trainSeconds","encrypted":{"accuracy",
  * "auc","logLoss"},"plain":{...},"exact":{...},"sigmoidBound","maxInnerProduct","step",
- * "maxWeightErrorVsPlain", ...}]}} (rewritten after each data set; bound and inner product:
+ * "foldSigmoids" (each fold's polynomial, e.g. {@code wls3[12,1.414]}: weighted fit on
+ * [-12, 12], width 1.414), "maxWeightErrorVsPlain", ...}]}} (rewritten after each data set; bound and inner product:
  * the largest over the folds; the weight error is on the prepared rows' weights). {@code
  * trainSeconds} is the mean encrypted training time of one fold.
  */
@@ -133,7 +134,7 @@ public final class HelrBenchmark {
       double trainSeconds, Scores encrypted, Scores plain, Scores exact, double[] foldTrainSeconds,
       double keygenSeconds, double encryptSeconds, int logN, int levels, int dnum,
       int ciphertexts, int rotations, int refreshes, double maxWeightError, double bound,
-      double maxInnerProduct, double step) {}
+      double maxInnerProduct, double step, String[] foldSigmoids) {}
 
   private HelrBenchmark() {}
 
@@ -237,6 +238,7 @@ public final class HelrBenchmark {
     double maxInner = 0;
     double step = 0;
     double[] trainSeconds = new double[k];
+    String[] sigmoids = new String[k];
     double keygenSeconds = 0;
     double encryptSeconds = 0;
     double maxWeightError = 0;
@@ -259,6 +261,7 @@ public final class HelrBenchmark {
         bound = Math.max(bound, prep.bound());
         maxInner = Math.max(maxInner, prep.maxInnerProduct());
         step = prep.step();
+        sigmoids[f] = prep.sigmoid().name();
         LogisticModel plain = prep.toCaller(prep.weights());
         LogisticModel exact = exactTrainer.fit(xTrain, yTrain);
 
@@ -357,7 +360,7 @@ public final class HelrBenchmark {
         new Scores(mean(accP), mean(aucP), mean(llP)),
         new Scores(mean(accX), mean(aucX), mean(llX)), trainSeconds, keygenSeconds, encryptSeconds,
         p.logN(), p.maxLevel(), p.dnum(), lastPlan.layout().ciphertexts(),
-        lastPlan.rotations().length, lastPlan.refreshes(), maxWeightError, bound, maxInner, step);
+        lastPlan.rotations().length, lastPlan.refreshes(), maxWeightError, bound, maxInner, step, sigmoids);
   }
 
   private static double maxAbs(double[][] rows) {
@@ -428,6 +431,10 @@ public final class HelrBenchmark {
       d.put("sigmoidBound", r.bound());
       d.put("maxInnerProduct", r.maxInnerProduct());
       d.put("step", r.step());
+      ArrayNode sig = d.putArray("foldSigmoids");
+      for (String n : r.foldSigmoids()) {
+        sig.add(n);
+      }
     }
     return root;
   }
