@@ -37,6 +37,7 @@ import dev.veil.he.rlwe.Plaintext;
 import dev.veil.he.rlwe.SecretKey;
 import dev.veil.ml.data.FeatureTransform;
 import dev.veil.ml.linalg.Layout;
+import dev.veil.ml.plain.CertifiedNesterov;
 import dev.veil.ml.plain.NesterovLogisticRegression.LearningRate;
 import dev.veil.ml.train.EncryptedLinearRegression;
 import dev.veil.ml.train.EncryptedLogisticRegression;
@@ -132,9 +133,25 @@ public final class Models {
         }
       }
     }
+    Scaling scaler = mi.scaler();
+    if (scaler != null && scaler.standardisation() != null) {
+      // trained on the standardised rows veil encrypt prepared: the weights back to the
+      // scaler's coordinates (the same predictions), the map dropped
+      if (kind != ModelKind.LOGISTIC) {
+        throw Store.bad(metaFile + ": a " + kind.id() + " model with a standardised scaler");
+      }
+      Scaling.Standardisation st = scaler.standardisation();
+      try {
+        scaler.transform(); // the map's shape against the features
+        w[0] = CertifiedNesterov.toCaller(w[0], st.matrix(), st.offset()).weights();
+      } catch (IllegalArgumentException e) {
+        throw Store.bad(metaFile + ": " + e.getMessage());
+      }
+      scaler = scaler.base();
+    }
     ModelFile plain = switch (kind) {
       case LOGISTIC -> new ModelFile(ModelFile.FORMAT, kind.id(), mi.featureNames(), mi.label(),
-          mi.scaler(), w[0], null, mi.training());
+          scaler, w[0], null, mi.training());
       case LINEAR -> {
         Label l = mi.label();
         if (l == null || l.offset() == null || l.scale() == null) {

@@ -26,6 +26,7 @@ import dev.veil.ml.data.CsvReader;
 import dev.veil.ml.data.Metrics;
 import dev.veil.ml.data.Scaler;
 import dev.veil.ml.data.Table;
+import dev.veil.ml.plain.CertifiedNesterov;
 import dev.veil.ml.plain.LogisticModel;
 import dev.veil.ml.plain.NesterovLogisticRegression;
 import dev.veil.ml.plain.Sigmoid;
@@ -168,14 +169,23 @@ class WorkflowCliTest {
         modelJson.toString())).as(err()).isZero();
     ModelFile m = Models.readModel(modelJson);
 
-    // the plain algorithm on the same scaled rows
+    // the plain twin veil encrypt certified (CertifiedNesterov) on the same scaled rows; decrypt
+    // mapped the weights back to the scaler's coordinates and dropped the standardisation
     Table t = CsvReader.defaults().withLabel("y").withFeatures("a", "b", "c").read(trainCsv);
     Scaler scaler = Scaler.fit(Scaler.Kind.MIN_MAX, t.features());
-    LogisticModel plain = NesterovLogisticRegression.defaults().withIterations(1)
-        .withSigmoid(Sigmoid.KIM_DEGREE_3).fit(scaler.transform(t.features()), t.labels());
+    CertifiedNesterov.Prepared prep =
+        CertifiedNesterov.prepare(scaler.transform(t.features()), t.labels(), 3, 1);
+    LogisticModel plain = prep.toCaller(prep.weights());
     for (int j = 0; j < 4; j++) {
       assertThat(m.weights()[j]).isCloseTo(plain.weights()[j], within(1e-4));
     }
+    assertThat(m.scaler().standardisation()).isNull();
+    assertThat(m.scaler().kind()).isEqualTo("MIN_MAX");
+    DataInfo info = Encryption.readDataInfo(data);
+    assertThat(info.schedule().bound()).isEqualTo(prep.bound());
+    assertThat(info.schedule().maxInnerProduct()).isLessThanOrEqualTo(info.schedule().bound());
+    assertThat(info.schedule().sigmoid()).isEqualTo(prep.sigmoid().name());
+    assertThat(info.scaler().standardisation().offset()).containsExactly(prep.offset());
 
     assertThat(veil("evaluate", "--model", modelJson.toString(), "--csv", testCsv.toString()))
         .as(err()).isZero();
@@ -187,7 +197,9 @@ class WorkflowCliTest {
     double plainAccuracy = Metrics.accuracy(test.labels(), pp, 0.5);
     assertThat(plainAccuracy).isGreaterThan(0.75);
     assertThat(out()).contains(String.format(Locale.ROOT, "accuracy  %.4f", plainAccuracy),
-        "AUC", "actual\\pred");
+        String.format(Locale.ROOT, "AUC       %.4f", Metrics.auc(test.labels(), pp)),
+        String.format(Locale.ROOT, "log-loss  %.4f", Metrics.logLoss(test.labels(), pp)),
+        "actual\\pred");
 
     Path predictions = dir.resolve("p.csv");
     assertThat(veil("predict", "--model", modelJson.toString(), "--csv", testCsv.toString(),
@@ -434,7 +446,7 @@ class WorkflowCliTest {
         .as(err()).isZero();
     assertThat(out()).contains("80 training rows and 20 held-out rows", "N = 2^14",
         "keygen", "encrypt", "train", "decrypt", "evaluate", "total", "plaintext", "encrypted",
-        "accuracy", "AUC");
+        "accuracy", "AUC", "log-loss");
     String acc = out().lines().filter(l -> l.startsWith("accuracy")).findFirst().orElseThrow();
     String[] f = acc.trim().split("\\s+");
     assertThat(Double.parseDouble(f[2])).isCloseTo(Double.parseDouble(f[1]), within(0.051));

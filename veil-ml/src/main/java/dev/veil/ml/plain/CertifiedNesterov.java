@@ -366,7 +366,7 @@ public final class CertifiedNesterov {
   }
 
   /** {@code w . (1, A x + b) = w' . (1, x)} with {@code w'_0 = w_0 + w . b}, {@code w'_x = A^T w}. */
-  static LogisticModel toCaller(double[] w, double[][] matrix, double[] offset) {
+  public static LogisticModel toCaller(double[] w, double[][] matrix, double[] offset) {
     int d = offset.length;
     if (w.length != d + 1) {
       throw new IllegalArgumentException("need " + (d + 1) + " weights, got " + w.length);
