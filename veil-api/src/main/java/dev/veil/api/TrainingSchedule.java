@@ -17,10 +17,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param step the constant step
  * @param lambda0 the start of the momentum sequence
  * @param maxInnerProduct the largest {@code |z_i . v_t|} of the plain twin, at most {@code bound}
+ * @param inputBound the largest absolute value in the encrypted table (at least 1): the
+ *     standardised rows are not bounded by 1, and the noise of the trained weights (what a
+ *     flooded decryption must hide) grows with it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainingSchedule(String sigmoid, double[] coefficients, double bound, double width,
-    double step, double lambda0, double maxInnerProduct) {
+    double step, double lambda0, double maxInnerProduct, double inputBound) {
   /**
    * Checks the fields: a polynomial of odd degree 3, 5 or 7, bound, step and width finite and
    * positive, lambda_0 not negative, the certified inner product inside the interval.
@@ -45,6 +48,10 @@ public record TrainingSchedule(String sigmoid, double[] coefficients, double bou
     positive(bound, "bound");
     positive(width, "width");
     positive(step, "step");
+    if (!(inputBound >= 1) || !Double.isFinite(inputBound)) {
+      throw new IllegalArgumentException("schedule: inputBound must be finite and >= 1, got "
+          + inputBound);
+    }
     if (!(lambda0 >= 0) || !Double.isFinite(lambda0)) {
       throw new IllegalArgumentException("schedule: lambda0 must be finite and >= 0, got "
           + lambda0);
@@ -73,7 +80,7 @@ public record TrainingSchedule(String sigmoid, double[] coefficients, double bou
     validate();
     return new dev.veil.ml.train.ModelTraining.Schedule(
         dev.veil.ml.plain.Sigmoid.polynomial(sigmoid == null ? "schedule" : sigmoid,
-            coefficients), bound, step, lambda0);
+            coefficients), bound, step, lambda0, inputBound);
   }
 
   /** The polynomial's degree. */

@@ -182,7 +182,7 @@ public final class Encryption {
         scalerInfo = scalerInfo.withStandardisation(prep.matrix(), prep.offset());
         schedule = new TrainingSchedule(prep.sigmoid().name(), prep.sigmoid().coefficients(),
             prep.bound(), prep.width(), prep.step(), CertifiedNesterov.LAMBDA0,
-            prep.maxInnerProduct());
+            prep.maxInnerProduct(), prep.inputBound());
       }
       case OVR -> {
         labelInfo = new Label(t.labelName(), t.classNames());

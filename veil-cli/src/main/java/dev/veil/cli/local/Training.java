@@ -183,9 +183,13 @@ public final class Training {
     TrainingReport first = result.reports().get(0);
     double[] millis = result.reports().stream().flatMapToDouble(rep ->
         Arrays.stream(rep.iterationMillis())).toArray();
+    ModelTraining.Schedule s = spec.schedule();
     return new TrainingInfo(spec.iterations(), linear ? 0 : spec.degree(),
         result.setup().levelsPerIteration(), first.inputLevel(), first.outputLevel(), millis,
-        seconds, linear ? spec.learningRate() : null);
+        seconds, linear ? spec.learningRate() : null,
+        s == null ? null : s.sigmoid().coefficients(), s == null ? null : s.bound(),
+        s == null ? null : s.step(), s == null ? null : s.lambda0(),
+        s == null ? null : s.inputBound());
   }
 
   /** Reads the ciphertexts of one table of a data set, checking that they are at the top level. */

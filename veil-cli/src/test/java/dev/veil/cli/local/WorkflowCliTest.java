@@ -243,6 +243,28 @@ class WorkflowCliTest {
         dir.resolve("no-credentials").toString()), "decrypted exactly",
         "veil decrypt --for-sharing");
 
+    // the flooding is sized from the noise of the certified run the training report names
+    // (polynomial, step, the table's largest value); a report that lost it is refused, not
+    // flooded for Kim et al.'s smaller run
+    assertThat(Files.readString(model.resolve("meta.json"))).contains("\"sigmoid\"",
+        "\"inputBound\"");
+    Path stripped = Files.createDirectories(node.resolve("stripped.veil"));
+    try (Stream<Path> files = Files.list(model)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, stripped.resolve(f.getFileName()));
+      }
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode meta =
+        (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind
+            .ObjectMapper().readTree(stripped.resolve("meta.json").toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) meta.get("training")).remove("sigmoid");
+    Files.writeString(stripped.resolve("meta.json"), meta.toString());
+    long usedBefore = DecryptionBudget.open(keys).used();
+    assertBadInput(veil("decrypt", "--keys", keys.toString(), "--model", stripped.toString(),
+        "--out", dir.resolve("stripped.json").toString(), "--for-sharing"),
+        "does not say with which schedule");
+    assertThat(DecryptionBudget.open(keys).used()).isEqualTo(usedBefore);
+
     // a copy of the key directory, with a budget of one shared decryption
     Path copy = Files.createDirectories(dir.resolve("keys-copy"));
     try (Stream<Path> files = Files.list(keys)) {

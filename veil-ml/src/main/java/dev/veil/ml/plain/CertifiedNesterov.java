@@ -104,6 +104,20 @@ public final class CertifiedNesterov {
     public Sigmoid sigmoid() {
       return trainer.sigmoid();
     }
+
+    /**
+     * The largest absolute value of the table {@code z = y (1, rows)}, at least 1 (the
+     * intercept's column): what the noise of the encrypted run is traced for.
+     */
+    public double inputBound() {
+      double m = 1;
+      for (double[] r : rows) {
+        for (double v : r) {
+          m = Math.max(m, Math.abs(v));
+        }
+      }
+      return m;
+    }
   }
 
   private CertifiedNesterov() {}

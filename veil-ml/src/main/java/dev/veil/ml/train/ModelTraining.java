@@ -83,23 +83,25 @@ public final class ModelTraining {
    * step and {@code lambda_0} ({@link dev.veil.ml.plain.CertifiedNesterov.Prepared}).
    */
   public record Schedule(dev.veil.ml.plain.Sigmoid sigmoid, double bound, double step,
-      double lambda0) {
+      double lambda0, double inputBound) {
     public Schedule {
       Objects.requireNonNull(sigmoid, "sigmoid");
       if (sigmoid.isExact()) {
         throw new IllegalArgumentException("the schedule needs a polynomial sigmoid");
       }
       if (!(bound > 0) || !Double.isFinite(bound) || !(step > 0) || !Double.isFinite(step)
-          || !(lambda0 >= 0) || !Double.isFinite(lambda0)) {
+          || !(lambda0 >= 0) || !Double.isFinite(lambda0) || !(inputBound >= 1)
+          || !Double.isFinite(inputBound)) {
         throw new IllegalArgumentException("schedule: bound and step must be finite and > 0,"
-            + " lambda0 finite and >= 0; got " + bound + ", " + step + ", " + lambda0);
+            + " lambda0 finite and >= 0, inputBound finite and >= 1; got " + bound + ", " + step
+            + ", " + lambda0 + ", " + inputBound);
       }
     }
 
     /** The prepared run's schedule. */
     public static Schedule of(dev.veil.ml.plain.CertifiedNesterov.Prepared p) {
       return new Schedule(p.sigmoid(), p.bound(), p.step(), dev.veil.ml.plain.CertifiedNesterov
-          .LAMBDA0);
+          .LAMBDA0, p.inputBound());
     }
   }
 
