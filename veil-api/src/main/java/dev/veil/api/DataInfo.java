@@ -31,13 +31,24 @@ import dev.veil.ml.train.TrainingKind;
  *     TrainingKind#tables}: {@code z}; {@code a, w}; {@code z-c000, z-c001, ...} one label table
  *     per class for ovr), each of {@code ciphertexts} parts; null in files written before it was
  *     recorded: the kind's tables for the label's classes
+ * @param schedule the certified logistic run the rows were prepared for (the scaler then holds
+ *     the standardisation), or null: Kim et al.'s schedule (ovr, linear, older files)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DataInfo(String format, String model, Integer rows, Integer features,
     List<String> featureNames, Label label, Scaling scaler, Integer iterations, Integer degree,
-    Integer slots, Integer ciphertexts, String paramsDigest, String keyId, List<String> tables) {
+    Integer slots, Integer ciphertexts, String paramsDigest, String keyId, List<String> tables,
+    TrainingSchedule schedule) {
   /** The format tag of an encrypted data set. */
   public static final String FORMAT = "veil-data/1";
+
+  /** A data set without a certified schedule. */
+  public DataInfo(String format, String model, Integer rows, Integer features,
+      List<String> featureNames, Label label, Scaling scaler, Integer iterations, Integer degree,
+      Integer slots, Integer ciphertexts, String paramsDigest, String keyId, List<String> tables) {
+    this(format, model, rows, features, featureNames, label, scaler, iterations, degree, slots,
+        ciphertexts, paramsDigest, keyId, tables, null);
+  }
 
   /**
    * Checks the description on its own: the format tag, the model, rows, features and ciphertexts
@@ -66,6 +77,17 @@ public record DataInfo(String format, String model, Integer rows, Integer featur
       throw new IllegalArgumentException("tables: a " + kind.id() + " data set of this label"
           + " holds the tables " + expected + ", the metadata names " + tables);
     }
+    if (schedule != null) {
+      if (kind != TrainingKind.LOGISTIC) {
+        throw new IllegalArgumentException("schedule: only a logistic data set has one, this is "
+            + kind.id());
+      }
+      schedule.validate();
+      if (degree != null && degree != 0 && degree != schedule.degree()) {
+        throw new IllegalArgumentException("schedule: a degree-" + schedule.degree()
+            + " sigmoid, the data set says degree " + degree);
+      }
+    }
     return this;
   }
 
@@ -93,6 +115,6 @@ public record DataInfo(String format, String model, Integer rows, Integer featur
   /** The same without the scaler: what users other than the owner see. */
   public DataInfo withoutScaler() {
     return new DataInfo(format, model, rows, features, featureNames, label, null, iterations,
-        degree, slots, ciphertexts, paramsDigest, keyId, tables);
+        degree, slots, ciphertexts, paramsDigest, keyId, tables, schedule);
   }
 }

@@ -18,9 +18,24 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param totalSeconds the whole run's time
  * @param learningRate linear regression's constant step; null (omitted) for the logistic models,
  *     whose steps are Kim et al.'s
+ * @param sigmoid a certified logistic run's sigmoid polynomial (ascending powers), or null:
+ *     Kim et al.'s schedule on [-8, 8]
+ * @param sigmoidBound its interval's bound B
+ * @param step its constant step
+ * @param lambda0 its lambda_0
+ * @param inputBound the largest absolute value of its table
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TrainingInfo(Integer iterations, Integer degree, Integer levelsPerIteration,
     Integer inputLevel, Integer outputLevel, double[] iterationMillis, Double totalSeconds,
-    Double learningRate) {}
+    Double learningRate, double[] sigmoid, Double sigmoidBound, Double step, Double lambda0,
+    Double inputBound) {
+  /** A report without a certified schedule. */
+  public TrainingInfo(Integer iterations, Integer degree, Integer levelsPerIteration,
+      Integer inputLevel, Integer outputLevel, double[] iterationMillis, Double totalSeconds,
+      Double learningRate) {
+    this(iterations, degree, levelsPerIteration, inputLevel, outputLevel, iterationMillis,
+        totalSeconds, learningRate, null, null, null, null, null);
+  }
+}

@@ -57,6 +57,33 @@ class MetadataValidationTest {
     data(DataInfo.FORMAT, 100, 2, null, null, null, null, 2).validate();
   }
 
+  /** A certified data set: its schedule is checked, its scaler composes the standardisation. */
+  @Test
+  void aScheduleAndAStandardisationAreChecked() {
+    double[] cubic = {0.5, 0.1, 0, -0.001};
+    TrainingSchedule ok = new TrainingSchedule("wls3[12,2]", cubic, 12, 2, 2.5, 1, 9.5, 4);
+    Scaling std = SCALER.withStandardisation(new double[][] {{2, 0}, {1, 1}},
+        new double[] {-1, 0.5});
+    DataInfo good = new DataInfo(DataInfo.FORMAT, "logistic", 100, 2, NAMES,
+        new Label("y", null), std, 5, 3, 8192, 2, "ab12", "k", null, ok);
+    assertThat(good.validate()).isSameAs(good);
+    // (x - 0) / 2 = 1, (x - 1) / 3 = 1, then (2 * 1 - 1, 1 + 1 + 0.5)
+    assertThat(std.transform().transform(new double[] {2, 4})).containsExactly(1, 2.5);
+    assertThat(std.base().transform().transform(new double[] {2, 4})).containsExactly(1, 1);
+    refused(() -> new TrainingSchedule("s", cubic, 12, 2, 2.5, 1, 13, 4).validate(),
+        "schedule: maxInnerProduct 13.0 is not in [0, bound = 12.0]");
+    refused(() -> new TrainingSchedule("s", new double[] {0.5, 0.1, 0}, 12, 2, 2.5, 1, 1, 4)
+        .validate(), "schedule: the sigmoid must have degree 3, 5 or 7, got 2");
+    refused(() -> new DataInfo(DataInfo.FORMAT, "logistic", 100, 2, NAMES, new Label("y", null),
+        std, 5, 5, 8192, 2, "ab12", "k", null, ok).validate(),
+        "schedule: a degree-3 sigmoid, the data set says degree 5");
+    refused(() -> new TrainingSchedule("s", cubic, 12, 2, 2.5, 1, 1, 0.5).validate(),
+        "schedule: inputBound must be finite and >= 1, got 0.5");
+    Scaling wrong = SCALER.withStandardisation(new double[][] {{1, 0}}, new double[] {0});
+    assertThatThrownBy(() -> wrong.transform()).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("standardisation:");
+  }
+
   @Test
   void aModelFileNeedsWeightsOfItsShape() {
     refused(() -> new ModelFile("veil-encrypted-model/1", "logistic", NAMES, null, SCALER,

@@ -75,7 +75,8 @@ import dev.veil.ml.train.TrainingPlan;
  * <p>Progress goes to {@code err}, the table to {@code out}, and with a JSON path a report {@code
  * {"datasets":[{"name","rows","features","iterations","trainSeconds","encrypted":{"accuracy",
  * "auc","logLoss"},"plain":{...},"exact":{...},"sigmoidBound","maxInnerProduct","step",
- * "maxWeightErrorVsPlain", ...}]}} (rewritten after each data set; bound and inner product:
+ * "foldSigmoids" (each fold's polynomial, e.g. {@code wls3[12,1.414]}: weighted fit on
+ * [-12, 12], width 1.414), "maxWeightErrorVsPlain", ...}]}} (rewritten after each data set; bound and inner product:
  * the largest over the folds; the weight error is on the prepared rows' weights). {@code
  * trainSeconds} is the mean encrypted training time of one fold. Memory per data set: {@code
  * peakHeapMiB} (the most heap occupied, garbage included), {@code peakLiveHeapMiB} (the most
@@ -140,7 +141,7 @@ public final class HelrBenchmark {
       double keygenSeconds, double encryptSeconds, int logN, int levels, int dnum,
       int ciphertexts, int rotations, int refreshes, double maxWeightError, double bound,
       double maxInnerProduct, double step, long peakHeapBytes, long peakLiveHeapBytes,
-      long plannedHeapBytes, boolean compactKeys) {}
+      long plannedHeapBytes, boolean compactKeys, String[] foldSigmoids) {}
 
   private HelrBenchmark() {}
 
@@ -244,6 +245,7 @@ public final class HelrBenchmark {
     double maxInner = 0;
     double step = 0;
     double[] trainSeconds = new double[k];
+    String[] sigmoids = new String[k];
     double keygenSeconds = 0;
     double encryptSeconds = 0;
     double maxWeightError = 0;
@@ -268,6 +270,7 @@ public final class HelrBenchmark {
         bound = Math.max(bound, prep.bound());
         maxInner = Math.max(maxInner, prep.maxInnerProduct());
         step = prep.step();
+        sigmoids[f] = prep.sigmoid().name();
         LogisticModel plain = prep.toCaller(prep.weights());
         LogisticModel exact = exactTrainer.fit(xTrain, yTrain);
 
@@ -376,7 +379,7 @@ public final class HelrBenchmark {
         p.logN(), p.maxLevel(), p.dnum(), lastPlan.layout().ciphertexts(),
         lastPlan.rotations().length, lastPlan.refreshes(), maxWeightError, bound, maxInner, step,
         heap.peakUsed(), heap.peakLive(), lastPlan.memory().totalBytes(),
-        lastPlan.compactKeys());
+        lastPlan.compactKeys(), sigmoids);
   }
 
   private static double maxAbs(double[][] rows) {
@@ -457,6 +460,10 @@ public final class HelrBenchmark {
       d.put("peakLiveHeapMiB", r.peakLiveHeapBytes() >> 20);
       d.put("plannedHeapMiB", r.plannedHeapBytes() >> 20);
       d.put("compactKeys", r.compactKeys());
+      ArrayNode sig = d.putArray("foldSigmoids");
+      for (String n : r.foldSigmoids()) {
+        sig.add(n);
+      }
     }
     return root;
   }

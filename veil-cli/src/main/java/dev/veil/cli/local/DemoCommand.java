@@ -24,6 +24,7 @@ import dev.veil.cli.output.Bars;
 import dev.veil.ml.data.FeatureTransform;
 import dev.veil.ml.data.Scaling;
 import dev.veil.ml.data.Table;
+import dev.veil.ml.plain.CertifiedNesterov;
 import dev.veil.ml.plain.LogisticModel;
 import dev.veil.ml.plain.NesterovLogisticRegression;
 import picocli.CommandLine.Command;
@@ -146,12 +147,14 @@ public final class DemoCommand implements Callable<Integer> {
     Scoring.Evaluation encEval = Scoring.Evaluation.of(enc.labels(), enc.probabilities());
     seconds.put("evaluate", Opts.seconds(t));
 
-    // The same algorithm in double precision, on the same scaled rows.
+    // The same algorithm in double precision (the plain twin veil encrypt certified), on the
+    // same scaled rows.
     Table trainTable = Encryption.readTable(trainCsv, "y", null);
     FeatureTransform scaler = m.scaler().transform();
-    LogisticModel plain = NesterovLogisticRegression.defaults().withIterations(iterations)
-        .withSigmoid(Workflow.sigmoid(degree))
-        .fit(scaler.transform(trainTable.features()), Workflow.binaryLabels(trainTable));
+    CertifiedNesterov.Prepared prep = CertifiedNesterov.prepare(
+        scaler.transform(trainTable.features()), Workflow.binaryLabels(trainTable), degree,
+        iterations);
+    LogisticModel plain = prep.toCaller(prep.weights());
     double[] pp = new double[enc.probabilities().length];
     double[][] xt = scaler.transform(enc.table().features());
     for (int i = 0; i < pp.length; i++) {
@@ -178,6 +181,8 @@ public final class DemoCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "%-22s %10.4f %10.4f%n", "accuracy", plainEval.accuracy(),
         encEval.accuracy());
     out.printf(Locale.ROOT, "%-22s %10.4f %10.4f%n", "AUC", plainEval.auc(), encEval.auc());
+    out.printf(Locale.ROOT, "%-22s %10.4f %10.4f%n", "log-loss", plainEval.logLoss(),
+        encEval.logLoss());
     out.printf(Locale.ROOT, "max |weight difference| %.2e%n", maxDiff);
     out.flush();
   }

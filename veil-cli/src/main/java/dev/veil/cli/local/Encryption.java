@@ -16,6 +16,7 @@ import dev.veil.api.KeysInfo;
 import dev.veil.api.Label;
 import dev.veil.api.RowsInfo;
 import dev.veil.api.Scaling;
+import dev.veil.api.TrainingSchedule;
 import dev.veil.cli.output.Bars;
 import dev.veil.cli.output.Progress;
 import dev.veil.he.ckks.Encoder;
@@ -33,6 +34,7 @@ import dev.veil.ml.data.Table;
 import dev.veil.ml.linalg.Layout;
 import dev.veil.ml.linalg.TablePacker;
 import dev.veil.ml.train.EncryptedLinearRegression;
+import dev.veil.ml.plain.CertifiedNesterov;
 import dev.veil.ml.train.EncryptedLogisticRegression;
 import dev.veil.ml.train.EncryptedOneVsRest;
 import dev.veil.ml.train.TrainingPlan;
@@ -162,10 +164,25 @@ public final class Encryption {
     double[][] x = scaler.transform(t.features());
     Label labelInfo;
     double[][][] tables;
+    Scaling scalerInfo = Scaling.of(scaler);
+    TrainingSchedule schedule = null;
     switch (kind) {
       case LOGISTIC -> {
         labelInfo = new Label(t.labelName(), t.isCategorical() ? t.classNames() : null);
-        tables = new double[][][] {EncryptedLogisticRegression.design(x, Workflow.binaryLabels(t))};
+        // the owner prepares the rows and certifies the run in clear (CertifiedNesterov): the
+        // encrypted table holds the standardised rows, the metadata the schedule and the map
+        double[] y = Workflow.binaryLabels(t);
+        CertifiedNesterov.Prepared prep;
+        try {
+          prep = CertifiedNesterov.prepare(x, y, keys.degree(), keys.iterations());
+        } catch (IllegalStateException e) {
+          throw Store.bad(csv.getFileName() + ": " + e.getMessage());
+        }
+        tables = new double[][][] {EncryptedLogisticRegression.design(prep.rows(), y)};
+        scalerInfo = scalerInfo.withStandardisation(prep.matrix(), prep.offset());
+        schedule = new TrainingSchedule(prep.sigmoid().name(), prep.sigmoid().coefficients(),
+            prep.bound(), prep.width(), prep.step(), CertifiedNesterov.LAMBDA0,
+            prep.maxInnerProduct(), prep.inputBound());
       }
       case OVR -> {
         labelInfo = new Label(t.labelName(), t.classNames());
@@ -185,8 +202,8 @@ public final class Encryption {
     List<String> names = Workflow.tables(kind, tables.length);
     String keyId = Keys.checkPublicKey(keysDir, keys);
     DataInfo info = new DataInfo(DataInfo.FORMAT, kind.id(), n, d, t.featureNames(), labelInfo,
-        Scaling.of(scaler), keys.iterations(), keys.degree(), params.slots(),
-        layout.ciphertexts(), params.digestHex(), keyId, names);
+        scalerInfo, keys.iterations(), keys.degree(), params.slots(),
+        layout.ciphertexts(), params.digestHex(), keyId, names, schedule);
     try (HeContext ctx = new HeContext(params, Workflow.threads())) {
       PublicKey pk = Store.readVeil(keysDir.resolve(PUBLIC_KEY),
           in -> VeilIO.readPublicKey(in, ctx));

@@ -14,15 +14,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code veil evaluate}: a decrypted model on a labelled CSV: accuracy, AUC and confusion matrix
- * (logistic), RMSE and R2 (linear), accuracy and the k x k confusion matrix (ovr).
+ * {@code veil evaluate}: a decrypted model on a labelled CSV: accuracy, AUC, log-loss and
+ * confusion matrix (logistic), RMSE and R2 (linear), accuracy and the k x k confusion matrix (ovr).
  */
 @Command(
     name = "evaluate",
     sortOptions = false,
     description = {
       "Evaluate a decrypted model on a labelled CSV (the model's feature and label columns). "
-          + "Logistic: accuracy at threshold 1/2, AUC and the confusion matrix; linear: RMSE and "
+          + "Logistic: accuracy at threshold 1/2, AUC, log-loss (natural log: the calibration of "
+          + "the probabilities) and the confusion matrix; linear: RMSE and "
           + "R2; ovr: accuracy and the k x k confusion matrix with the class names."
     })
 public final class EvaluateCommand implements Callable<Integer> {

@@ -37,6 +37,9 @@ import dev.veil.he.rlwe.Plaintext;
 import dev.veil.he.rlwe.SecretKey;
 import dev.veil.ml.data.FeatureTransform;
 import dev.veil.ml.linalg.Layout;
+import dev.veil.ml.plain.CertifiedNesterov;
+import dev.veil.ml.plain.Sigmoid;
+import dev.veil.ml.train.Planner;
 import dev.veil.ml.plain.NesterovLogisticRegression.LearningRate;
 import dev.veil.ml.train.EncryptedLinearRegression;
 import dev.veil.ml.train.EncryptedLogisticRegression;
@@ -132,9 +135,25 @@ public final class Models {
         }
       }
     }
+    Scaling scaler = mi.scaler();
+    if (scaler != null && scaler.standardisation() != null) {
+      // trained on the standardised rows veil encrypt prepared: the weights back to the
+      // scaler's coordinates (the same predictions), the map dropped
+      if (kind != ModelKind.LOGISTIC) {
+        throw Store.bad(metaFile + ": a " + kind.id() + " model with a standardised scaler");
+      }
+      Scaling.Standardisation st = scaler.standardisation();
+      try {
+        scaler.transform(); // the map's shape against the features
+        w[0] = CertifiedNesterov.toCaller(w[0], st.matrix(), st.offset()).weights();
+      } catch (IllegalArgumentException e) {
+        throw Store.bad(metaFile + ": " + e.getMessage());
+      }
+      scaler = scaler.base();
+    }
     ModelFile plain = switch (kind) {
       case LOGISTIC -> new ModelFile(ModelFile.FORMAT, kind.id(), mi.featureNames(), mi.label(),
-          mi.scaler(), w[0], null, mi.training());
+          scaler, w[0], null, mi.training());
       case LINEAR -> {
         Label l = mi.label();
         if (l == null || l.offset() == null || l.scale() == null) {
@@ -268,8 +287,29 @@ public final class Models {
           EncryptedLinearRegression.layout(params, rows, mi.features()));
     }
     int degree = t.degree() == null ? keys.degree() : t.degree();
-    TrainingPlan plan = Workflow.planner(rows, mi.features(), t.iterations(), degree)
-        .withParameters(params).plan();
+    Planner planner = Workflow.planner(rows, mi.features(), t.iterations(), degree);
+    if (t.sigmoid() != null) {
+      // a certified run: its polynomial, step and lambda_0, on tables up to its input bound
+      if (t.sigmoidBound() == null || t.step() == null || t.lambda0() == null
+          || t.inputBound() == null) {
+        throw Store.bad("the encrypted model's training report names a sigmoid without its"
+            + " bound, step, lambda0 and inputBound: cannot bound its noise, refusing to share"
+            + " it");
+      }
+      try {
+        planner = planner.withSigmoid(Sigmoid.polynomial("schedule", t.sigmoid()),
+            -t.sigmoidBound(), t.sigmoidBound())
+            .withLearningRate(LearningRate.constant(t.step())).withLambda0(t.lambda0());
+      } catch (IllegalArgumentException e) {
+        throw Store.bad("the encrypted model's training report: " + e.getMessage());
+      }
+      inputBound = Math.max(inputBound, t.inputBound());
+    } else if (mi.scaler() != null && mi.scaler().standardisation() != null) {
+      throw Store.bad("the encrypted model was trained on standardised rows but its training"
+          + " report does not say with which schedule: cannot bound its noise, refusing to"
+          + " share it");
+    }
+    TrainingPlan plan = planner.withParameters(params).plan();
     return new Trained(TrainingNoise.logistic(plan, inputBound, Double.POSITIVE_INFINITY),
         plan.layout());
   }

@@ -238,8 +238,12 @@ final class Scoring {
     return new Scored(p, labels, t);
   }
 
-  /** Accuracy (threshold 1/2), AUC (NaN when one class is absent) and the confusion matrix. */
-  record Evaluation(int rows, double accuracy, double auc, ConfusionMatrix confusion) {
+  /**
+   * Accuracy (threshold 1/2), AUC (NaN when one class is absent), log-loss (the calibration of
+   * the probabilities, natural log) and the confusion matrix.
+   */
+  record Evaluation(int rows, double accuracy, double auc, double logLoss,
+      ConfusionMatrix confusion) {
     static Evaluation of(double[] labels, double[] probabilities) {
       double auc;
       try {
@@ -248,13 +252,14 @@ final class Scoring {
         auc = Double.NaN;
       }
       return new Evaluation(labels.length, Metrics.accuracy(labels, probabilities, 0.5), auc,
-          ConfusionMatrix.binary(labels, probabilities, 0.5));
+          Metrics.logLoss(labels, probabilities), ConfusionMatrix.binary(labels, probabilities,
+              0.5));
     }
 
     String format(List<String> classNames) {
-      return String.format(Locale.ROOT, "rows      %d%naccuracy  %.4f%nAUC       %s%n%n%s", rows,
-          accuracy, Double.isNaN(auc) ? "n/a (one class only)" : String.format(Locale.ROOT,
-              "%.4f", auc), confusion.format(classNames));
+      return String.format(Locale.ROOT, "rows      %d%naccuracy  %.4f%nAUC       %s%nlog-loss  %.4f%n"
+          + "%n%s", rows, accuracy, Double.isNaN(auc) ? "n/a (one class only)"
+          : String.format(Locale.ROOT, "%.4f", auc), logLoss, confusion.format(classNames));
     }
   }
 

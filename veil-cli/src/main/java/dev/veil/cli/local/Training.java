@@ -19,6 +19,7 @@ import dev.veil.api.DataInfo;
 import dev.veil.api.EncryptedModelInfo;
 import dev.veil.api.KeysInfo;
 import dev.veil.api.TrainingInfo;
+import dev.veil.api.TrainingSchedule;
 import dev.veil.cli.output.Bars;
 import dev.veil.cli.output.Progress;
 import dev.veil.he.io.VeilIO;
@@ -98,10 +99,35 @@ public final class Training {
     if (kind.hasSigmoid()) {
       Workflow.sigmoid(deg); // the option's name in the message
     }
+    ModelTraining.Schedule schedule = null;
+    TrainingSchedule certified = data.schedule();
+    if (certified != null) {
+      // the owner certified exactly this run: other iterations or another degree could leave the
+      // sigmoid's interval unnoticed
+      if (it != Objects.requireNonNullElse(data.iterations(), it)
+          || deg != certified.degree()) {
+        try { // what the parameters cannot hold first
+          ModelTraining.setup(new ModelTraining.Spec(kind.training(), n, d, classes, it, deg, 0,
+              alpha), params);
+        } catch (IllegalArgumentException e) {
+          throw Store.bad(e.getMessage());
+        }
+        throw Store.bad(dataDir + " was certified for " + data.iterations() + " iterations of a"
+            + " degree-" + certified.degree() + " sigmoid (" + certified.sigmoid() + " on [-"
+            + certified.bound() + ", " + certified.bound() + "]): train it without --iterations"
+            + " and --degree, or encrypt it again with keys made for " + it + " iterations and"
+            + " degree " + deg);
+      }
+      try {
+        schedule = certified.toModelTraining();
+      } catch (IllegalArgumentException e) {
+        throw Store.bad(dataDir.resolve(META) + ": " + e.getMessage());
+      }
+    }
     ModelTraining.Setup setup;
     try {
       setup = ModelTraining.setup(new ModelTraining.Spec(kind.training(), n, d, classes, it, deg,
-          0, alpha), params);
+          0, alpha, schedule), params);
     } catch (IllegalArgumentException e) {
       throw Store.bad(e.getMessage());
     }
@@ -170,9 +196,13 @@ public final class Training {
     TrainingReport first = result.reports().get(0);
     double[] millis = result.reports().stream().flatMapToDouble(rep ->
         Arrays.stream(rep.iterationMillis())).toArray();
+    ModelTraining.Schedule s = spec.schedule();
     return new TrainingInfo(spec.iterations(), linear ? 0 : spec.degree(),
         result.setup().levelsPerIteration(), first.inputLevel(), first.outputLevel(), millis,
-        seconds, linear ? spec.learningRate() : null);
+        seconds, linear ? spec.learningRate() : null,
+        s == null ? null : s.sigmoid().coefficients(), s == null ? null : s.bound(),
+        s == null ? null : s.step(), s == null ? null : s.lambda0(),
+        s == null ? null : s.inputBound());
   }
 
   /** Reads the ciphertexts of one table of a data set, checking that they are at the top level. */

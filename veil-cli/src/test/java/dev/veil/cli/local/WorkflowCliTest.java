@@ -26,6 +26,7 @@ import dev.veil.ml.data.CsvReader;
 import dev.veil.ml.data.Metrics;
 import dev.veil.ml.data.Scaler;
 import dev.veil.ml.data.Table;
+import dev.veil.ml.plain.CertifiedNesterov;
 import dev.veil.ml.plain.LogisticModel;
 import dev.veil.ml.plain.NesterovLogisticRegression;
 import dev.veil.ml.plain.Sigmoid;
@@ -168,14 +169,23 @@ class WorkflowCliTest {
         modelJson.toString())).as(err()).isZero();
     ModelFile m = Models.readModel(modelJson);
 
-    // the plain algorithm on the same scaled rows
+    // the plain twin veil encrypt certified (CertifiedNesterov) on the same scaled rows; decrypt
+    // mapped the weights back to the scaler's coordinates and dropped the standardisation
     Table t = CsvReader.defaults().withLabel("y").withFeatures("a", "b", "c").read(trainCsv);
     Scaler scaler = Scaler.fit(Scaler.Kind.MIN_MAX, t.features());
-    LogisticModel plain = NesterovLogisticRegression.defaults().withIterations(1)
-        .withSigmoid(Sigmoid.KIM_DEGREE_3).fit(scaler.transform(t.features()), t.labels());
+    CertifiedNesterov.Prepared prep =
+        CertifiedNesterov.prepare(scaler.transform(t.features()), t.labels(), 3, 1);
+    LogisticModel plain = prep.toCaller(prep.weights());
     for (int j = 0; j < 4; j++) {
       assertThat(m.weights()[j]).isCloseTo(plain.weights()[j], within(1e-4));
     }
+    assertThat(m.scaler().standardisation()).isNull();
+    assertThat(m.scaler().kind()).isEqualTo("MIN_MAX");
+    DataInfo info = Encryption.readDataInfo(data);
+    assertThat(info.schedule().bound()).isEqualTo(prep.bound());
+    assertThat(info.schedule().maxInnerProduct()).isLessThanOrEqualTo(info.schedule().bound());
+    assertThat(info.schedule().sigmoid()).isEqualTo(prep.sigmoid().name());
+    assertThat(info.scaler().standardisation().offset()).containsExactly(prep.offset());
 
     assertThat(veil("evaluate", "--model", modelJson.toString(), "--csv", testCsv.toString()))
         .as(err()).isZero();
@@ -187,7 +197,9 @@ class WorkflowCliTest {
     double plainAccuracy = Metrics.accuracy(test.labels(), pp, 0.5);
     assertThat(plainAccuracy).isGreaterThan(0.75);
     assertThat(out()).contains(String.format(Locale.ROOT, "accuracy  %.4f", plainAccuracy),
-        "AUC", "actual\\pred");
+        String.format(Locale.ROOT, "AUC       %.4f", Metrics.auc(test.labels(), pp)),
+        String.format(Locale.ROOT, "log-loss  %.4f", Metrics.logLoss(test.labels(), pp)),
+        "actual\\pred");
 
     Path predictions = dir.resolve("p.csv");
     assertThat(veil("predict", "--model", modelJson.toString(), "--csv", testCsv.toString(),
@@ -230,6 +242,28 @@ class WorkflowCliTest {
         "--price", "1", "--max-queries", "1", "--max-rows", "1", "--config-dir",
         dir.resolve("no-credentials").toString()), "decrypted exactly",
         "veil decrypt --for-sharing");
+
+    // the flooding is sized from the noise of the certified run the training report names
+    // (polynomial, step, the table's largest value); a report that lost it is refused, not
+    // flooded for Kim et al.'s smaller run
+    assertThat(Files.readString(model.resolve("meta.json"))).contains("\"sigmoid\"",
+        "\"inputBound\"");
+    Path stripped = Files.createDirectories(node.resolve("stripped.veil"));
+    try (Stream<Path> files = Files.list(model)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, stripped.resolve(f.getFileName()));
+      }
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode meta =
+        (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind
+            .ObjectMapper().readTree(stripped.resolve("meta.json").toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) meta.get("training")).remove("sigmoid");
+    Files.writeString(stripped.resolve("meta.json"), meta.toString());
+    long usedBefore = DecryptionBudget.open(keys).used();
+    assertBadInput(veil("decrypt", "--keys", keys.toString(), "--model", stripped.toString(),
+        "--out", dir.resolve("stripped.json").toString(), "--for-sharing"),
+        "does not say with which schedule");
+    assertThat(DecryptionBudget.open(keys).used()).isEqualTo(usedBefore);
 
     // a copy of the key directory, with a budget of one shared decryption
     Path copy = Files.createDirectories(dir.resolve("keys-copy"));
@@ -434,7 +468,7 @@ class WorkflowCliTest {
         .as(err()).isZero();
     assertThat(out()).contains("80 training rows and 20 held-out rows", "N = 2^14",
         "keygen", "encrypt", "train", "decrypt", "evaluate", "total", "plaintext", "encrypted",
-        "accuracy", "AUC");
+        "accuracy", "AUC", "log-loss");
     String acc = out().lines().filter(l -> l.startsWith("accuracy")).findFirst().orElseThrow();
     String[] f = acc.trim().split("\\s+");
     assertThat(Double.parseDouble(f[2])).isCloseTo(Double.parseDouble(f[1]), within(0.051));

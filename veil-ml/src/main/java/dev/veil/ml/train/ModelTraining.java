@@ -39,9 +39,17 @@ public final class ModelTraining {
    * @param degree the sigmoid's degree, 3, 5 or 7 (logistic, ovr; ignored for linear)
    * @param l2 ridge penalty, 0 or more
    * @param learningRate linear regression's constant step (ignored otherwise)
+   * @param schedule logistic only: the certified run ({@link dev.veil.ml.plain.CertifiedNesterov})
+   *     the data set was prepared for; null: Kim et al.'s schedule on [-8, 8]
    */
   public record Spec(TrainingKind kind, int rows, int features, int classes, int iterations,
-      int degree, double l2, double learningRate) {
+      int degree, double l2, double learningRate, Schedule schedule) {
+    /** Kim et al.'s schedule (no certified run). */
+    public Spec(TrainingKind kind, int rows, int features, int classes, int iterations,
+        int degree, double l2, double learningRate) {
+      this(kind, rows, features, classes, iterations, degree, l2, learningRate, null);
+    }
+
     public Spec {
       Objects.requireNonNull(kind, "kind");
       if (rows < 1 || features < 1) {
@@ -59,6 +67,41 @@ public final class ModelTraining {
         throw new IllegalArgumentException("the learning rate must be finite and > 0, got "
             + learningRate);
       }
+      if (schedule != null && kind != TrainingKind.LOGISTIC) {
+        throw new IllegalArgumentException("a certified schedule applies to logistic regression"
+            + " only, not " + kind.id());
+      }
+      if (schedule != null && schedule.sigmoid().degree() != degree) {
+        throw new IllegalArgumentException("the schedule's sigmoid has degree "
+            + schedule.sigmoid().degree() + ", the run asks for degree " + degree);
+      }
+    }
+  }
+
+  /**
+   * A certified logistic run's settings: the polynomial on {@code [-bound, bound]}, a constant
+   * step and {@code lambda_0} ({@link dev.veil.ml.plain.CertifiedNesterov.Prepared}).
+   */
+  public record Schedule(dev.veil.ml.plain.Sigmoid sigmoid, double bound, double step,
+      double lambda0, double inputBound) {
+    public Schedule {
+      Objects.requireNonNull(sigmoid, "sigmoid");
+      if (sigmoid.isExact()) {
+        throw new IllegalArgumentException("the schedule needs a polynomial sigmoid");
+      }
+      if (!(bound > 0) || !Double.isFinite(bound) || !(step > 0) || !Double.isFinite(step)
+          || !(lambda0 >= 0) || !Double.isFinite(lambda0) || !(inputBound >= 1)
+          || !Double.isFinite(inputBound)) {
+        throw new IllegalArgumentException("schedule: bound and step must be finite and > 0,"
+            + " lambda0 finite and >= 0, inputBound finite and >= 1; got " + bound + ", " + step
+            + ", " + lambda0 + ", " + inputBound);
+      }
+    }
+
+    /** The prepared run's schedule. */
+    public static Schedule of(dev.veil.ml.plain.CertifiedNesterov.Prepared p) {
+      return new Schedule(p.sigmoid(), p.bound(), p.step(), dev.veil.ml.plain.CertifiedNesterov
+          .LAMBDA0, p.inputBound());
     }
   }
 
@@ -112,8 +155,14 @@ public final class ModelTraining {
           EncryptedLinearRegression.rotationsNeeded(params, spec.rows(), spec.features()), null,
           per, tables);
     }
-    TrainingPlan plan = LogisticTraining.planner(spec.rows(), spec.features(), spec.iterations(),
-        spec.degree()).withL2(spec.l2()).withParameters(params).plan();
+    Planner planner = LogisticTraining.planner(spec.rows(), spec.features(), spec.iterations(),
+        spec.degree()).withL2(spec.l2());
+    Schedule s = spec.schedule();
+    if (s != null) {
+      planner = planner.withSigmoid(s.sigmoid(), -s.bound(), s.bound())
+          .withLearningRate(LearningRate.constant(s.step())).withLambda0(s.lambda0());
+    }
+    TrainingPlan plan = planner.withParameters(params).plan();
     if (plan.refreshes() > 0) {
       throw new IllegalArgumentException(spec.iterations() + " iterations need "
           + plan.totalLevels() + " levels but the parameters have " + params.maxLevel()

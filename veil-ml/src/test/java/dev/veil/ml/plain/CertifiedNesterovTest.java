@@ -112,18 +112,41 @@ class CertifiedNesterovTest {
     double auc = Metrics.auc(y, p);
     double accX = Metrics.accuracy(y, pX, 0.5);
     double aucX = Metrics.auc(y, pX);
+    double ll = Metrics.logLoss(y, p);
+    double llX = Metrics.logLoss(y, pX);
     System.out.printf(Locale.ROOT, "30 features, min-max: Kim max|z.v| %.3g acc %.4f AUC %.4f;"
-        + " certified B %.0f max|z.v| %.2f acc %.4f AUC %.4f; IRLS acc %.4f AUC %.4f;"
-        + " step %.3f worst-case bound %.0f%n", kimMax, accKim, aucKim, prep.bound(),
-        prep.maxInnerProduct(), acc, auc, accX, aucX, prep.step(),
+        + " certified B %.0f width %.3g max|z.v| %.2f acc %.4f AUC %.4f log-loss %.4f;"
+        + " IRLS acc %.4f AUC %.4f log-loss %.4f; step %.3f worst-case bound %.0f%n", kimMax,
+        accKim, aucKim, prep.bound(), prep.width(), prep.maxInnerProduct(), acc, auc, ll, accX,
+        aucX, llX, prep.step(),
         CertifiedNesterov.worstCaseBound(prep.trainer(), Math.sqrt(D + 1), prep.bound()));
     assertThat(kimMax).as("Kim's defaults leave the interval [-8, 8]").isGreaterThan(8);
     assertThat(prep.maxInnerProduct()).isLessThanOrEqualTo(prep.bound());
-    // 600 rows, 30 features, 7 iterations: 7 steps stop early of IRLS here (measured: accuracy
-    // 0.012 and AUC 0.007 below it), wider than issue 10's 0.01 / 0.005 (met on the HELR sets)
-    assertThat(Math.abs(acc - accX)).isLessThanOrEqualTo(0.02);
-    assertThat(Math.abs(auc - aucX)).isLessThanOrEqualTo(0.01);
+    // issue 10's target is accuracy within 0.01 of IRLS and AUC within 0.005. Measured here, on
+    // the training rows: 0.0100 and 0.0058 below IRLS (the uniform fit: 0.012 and 0.007). Not
+    // the target: the same 7 steps with the exact sigmoid are 0.005 / 0.0026 below, and a
+    // degree-7 polynomial gets 0.0067 / 0.0028 (next test); degree 3 costs the difference.
+    assertThat(Math.abs(acc - accX)).isLessThanOrEqualTo(0.0125);
+    assertThat(Math.abs(auc - aucX)).isLessThanOrEqualTo(0.0075);
+    // calibration: the weighted fit keeps the log-loss near IRLS's (the uniform fit on [-24, 24]
+    // was 0.14 above it on held-out rows of this kind of table)
+    assertThat(ll - llX).isLessThanOrEqualTo(0.03);
     assertThat(acc).isGreaterThan(accKim + 0.1);
+  }
+
+  /** What the target costs on this table: a degree-7 sigmoid (one level more per iteration). */
+  @Test
+  void degreeSevenReachesTheTargetOnThirtyFeatures() {
+    double[][] raw = features(11);
+    double[] y = labels(raw, 12);
+    double[][] x = Scaling.MIN_MAX.fit(raw).transform(raw);
+    double[] pX = probabilities(ExactLogisticRegression.defaults().fit(x, y), x);
+    CertifiedNesterov.Prepared prep = CertifiedNesterov.prepare(x, y, 7, 7);
+    double[] p = probabilities(prep.toCaller(prep.weights()), x);
+    assertThat(prep.maxInnerProduct()).isLessThanOrEqualTo(prep.bound());
+    assertThat(Math.abs(Metrics.accuracy(y, p, 0.5) - Metrics.accuracy(y, pX, 0.5)))
+        .isLessThanOrEqualTo(0.01);
+    assertThat(Math.abs(Metrics.auc(y, p) - Metrics.auc(y, pX))).isLessThanOrEqualTo(0.005);
   }
 
   @Test
@@ -143,6 +166,36 @@ class CertifiedNesterovTest {
         }
       }
     }
+  }
+
+  @Test
+  void theWeightedFitFollowsTheSigmoidNearZeroAndStaysBoundedOnTheInterval() {
+    Sigmoid uniform = Sigmoid.leastSquares(3, 24);
+    Sigmoid weighted = Sigmoid.weightedLeastSquares(3, 24, 2);
+    double nearUniform = 0;
+    double nearWeighted = 0;
+    for (double u = -4; u <= 4; u += 0.01) {
+      nearUniform = Math.max(nearUniform, Math.abs(uniform.apply(u) - Sigmoid.logistic(u)));
+      nearWeighted = Math.max(nearWeighted, Math.abs(weighted.apply(u) - Sigmoid.logistic(u)));
+    }
+    assertThat(nearWeighted).isLessThan(nearUniform * 0.6);
+    assertThat(weighted.maxError(24)).isLessThan(2);
+    assertThat(weighted.name()).isEqualTo("wls3[24,2]");
+    assertThatThrownBy(() -> Sigmoid.weightedLeastSquares(3, 24, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theWidthIsOneOfAFewPublicValues() {
+    double[][] raw = features(31);
+    double[] y = labels(raw, 32);
+    CertifiedNesterov.Prepared prep =
+        CertifiedNesterov.prepare(Scaling.MIN_MAX.fit(raw).transform(raw), y, 3, 7);
+    double halfOctaves = 2 * Math.log(prep.width()) / Math.log(2);
+    assertThat(halfOctaves).isCloseTo(Math.rint(halfOctaves),
+        org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(prep.width()).isBetween(CertifiedNesterov.MIN_WIDTH, CertifiedNesterov.MAX_WIDTH);
+    assertThat(prep.sigmoid().name()).startsWith("wls3[" + (long) prep.bound() + ",");
   }
 
   @Test

@@ -83,6 +83,41 @@ class SharedDatasetsTest {
         assertThat(failures).as("data sets where whitened Nesterov is not within 0.01 AUC of IRLS").isEmpty();
     }
 
+    /**
+     * Issue 10's target for the scheme {@code veil bench helr} and {@code veil encrypt} train
+     * ({@link CertifiedNesterov}, degree 3, 7 iterations), decided here in double precision since the encrypted
+     * run equals its plain twin: on every HELR set and with every scaling, held-out accuracy at 1/2 at most 0.01
+     * below IRLS and AUC within 0.005 (5-fold CV, seed 2018). Accuracy is held one-sided: on lbw (189 rows,
+     * 38 per held-out fold) the scheme is 0.016 above IRLS, 3 rows in all.
+     */
+    @Test
+    void certifiedSchemeMatchesIrlsOnHelrWithEveryScaling() throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (String name : HELR) {
+            SharedDatasets.file("helr/" + name + ".csv").ifPresent(files::add);
+        }
+        Assumptions.assumeTrue(!files.isEmpty(), SharedDatasets.missing("helr/*.csv"));
+        List<String> failures = new ArrayList<>();
+        StringBuilder table = new StringBuilder();
+        for (Path f : files) {
+            Table t = CsvReader.defaults().read(f);
+            String name = f.getFileName().toString().replace(".csv", "");
+            var irls = CrossValidation.binary(t, 5, 2018, Scaling.MIN_MAX, ExactLogisticRegression.defaults());
+            for (Scaling s : Scaling.values()) {
+                var c = CrossValidation.binary(t, 5, 2018, s, CertifiedNesterov.asTrainer(3, 7));
+                table.append(String.format(Locale.ROOT, "%-8s %-8s acc %.4f (IRLS %.4f) AUC %.4f (IRLS %.4f)%n",
+                        name, s.cliName(), c.meanAccuracy(), irls.meanAccuracy(), c.meanAuc(), irls.meanAuc()));
+                if (irls.meanAccuracy() - c.meanAccuracy() > 0.01
+                        || Math.abs(c.meanAuc() - irls.meanAuc()) > 0.005) {
+                    failures.add(name + " " + s.cliName() + ": acc " + c.meanAccuracy() + " vs " + irls.meanAccuracy()
+                            + ", AUC " + c.meanAuc() + " vs " + irls.meanAuc());
+                }
+            }
+        }
+        System.out.print("certified scheme (degree 3, 7 iterations) vs IRLS, 5-fold CV (seed 2018)\n" + table);
+        assertThat(failures).as("accuracy more than 0.01 or AUC more than 0.005 from IRLS").isEmpty();
+    }
+
     @Test
     void crossValidationIsDeterministic() throws IOException {
         var file = SharedDatasets.file("helr/lbw.csv");

@@ -126,7 +126,7 @@ class EncryptedLogisticRegressionTest {
 
   /**
    * The calibrated scheme's settings at an interval other than Kim's: whitened unit-variance rows
-   * ({@link CertifiedNesterov}), the least-squares sigmoid on [-16, 16], constant step and
+   * ({@link CertifiedNesterov}), the weighted least-squares sigmoid on [-16, 16], constant step and
    * {@code lambda_0 = 1}, two iterations: the encrypted weights equal the plain twin's within the
    * same CKKS tolerance as above, scaled by the rows' largest value.
    */
@@ -134,7 +134,8 @@ class EncryptedLogisticRegressionTest {
   void certifiedSchemeAtAWiderIntervalMatchesThePlainTwin() {
     CertifiedNesterov.Prepared prep = CertifiedNesterov.prepare(x, y, 3, 2);
     double bound = 16;
-    NesterovLogisticRegression twin = CertifiedNesterov.trainer(3, bound, 2, prep.step());
+    NesterovLogisticRegression twin =
+        CertifiedNesterov.trainer(3, bound, prep.width(), 2, prep.step());
     NesterovLogisticRegression.Trace trace = twin.trace(prep.rows(), y);
     assertThat(CertifiedNesterov.maxInnerProduct(trace, prep.rows(), y)).isLessThan(bound);
     TrainingPlan p = Planner.logistic(ROWS, D).withIterations(2)
