@@ -5,6 +5,7 @@ import java.io.IOException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.veil.api.DataInfo;
+import dev.veil.api.TrainingSchedule;
 import dev.veil.he.rlwe.Parameters;
 import dev.veil.ml.train.ModelTraining;
 import dev.veil.ml.train.TrainingKind;
@@ -100,7 +101,8 @@ final class TrainingSetup {
     ModelTraining.Setup setup;
     try {
       setup = ModelTraining.setup(new ModelTraining.Spec(kind(meta), meta.rows(),
-          meta.features(), classes(meta), iterations, degree, l2, learningRate), params);
+          meta.features(), classes(meta), iterations, degree, l2, learningRate,
+          schedule(ds, meta, iterations, degree)), params);
     } catch (IllegalArgumentException e) {
       throw ServiceException.badRequest(e.getMessage());
     }
@@ -112,6 +114,27 @@ final class TrainingSetup {
           + expected);
     }
     return new Resolved(ds, ks, meta, params, setup);
+  }
+
+  /**
+   * The run its owner certified when encrypting the data set (the sigmoid, its interval, the step;
+   * {@code veil encrypt}), which the training must follow: another number of iterations or
+   * another degree could leave the sigmoid's interval unnoticed. Null for a data set without one.
+   */
+  private static ModelTraining.Schedule schedule(DatasetRef ds, DataInfo meta, int iterations,
+      int degree) {
+    TrainingSchedule certified = meta.schedule();
+    if (certified == null) {
+      return null;
+    }
+    if ((meta.iterations() != null && iterations != meta.iterations())
+        || degree != certified.degree()) {
+      throw ServiceException.badRequest("data set " + ds.id() + " was certified by its owner for "
+          + meta.iterations() + " iterations of a degree-" + certified.degree() + " sigmoid ("
+          + certified.sigmoid() + " on [-" + certified.bound() + ", " + certified.bound()
+          + "]): submit the training without other iterations or degree");
+    }
+    return certified.toModelTraining();
   }
 
   static Parameters parameters(KeyCache keys, KeyCache.Blobs blobs, String sha256) {
