@@ -36,7 +36,8 @@ class ArchitectureTest {
       new Module("veil-server", "dev.veil.server",
           Set.of("veil-he", "veil-ml", "veil-api", "veil-sdk", "veil-cli"),
           Set.of("com.fasterxml.jackson", "picocli", "io.javalin", "org.jdbi", "org.flywaydb",
-              "com.zaxxer.hikari", "org.sqlite", "org.bouncycastle", "org.slf4j", "org.eclipse.jetty")),
+              "com.zaxxer.hikari", "org.sqlite", "org.bouncycastle", "org.slf4j",
+              "org.eclipse.jetty")),
       new Module("veil-bench", "dev.veil.bench",
           Set.of("veil-he", "veil-ml", "veil-api", "veil-sdk", "veil-cli", "veil-server"),
           Set.of("com.fasterxml.jackson", "picocli", "org.openjdk.jmh", "com.sun.management")));
