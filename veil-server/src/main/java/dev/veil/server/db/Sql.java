@@ -57,8 +57,11 @@ public final class Sql {
       }
     } else if (v instanceof java.sql.Timestamp ts) { // PostgreSQL's driver, for timestamptz
       t = ts.toInstant();
+    } else if (v instanceof OffsetDateTime o) {
+      t = o.toInstant();
     } else {
-      t = rs.getObject(column, OffsetDateTime.class).toInstant();
+      throw new SQLException("column " + column + " holds a " + v.getClass().getName()
+          + ", not a timestamp");
     }
     return t.truncatedTo(ChronoUnit.MILLIS);
   }
