@@ -28,7 +28,7 @@ class ArchitectureTest {
       new Module("veil-he", "dev.veil.he", Set.of(), Set.of(),
           List.of("ring", "rlwe", "ckks", "io", "multiparty")),
       new Module("veil-ml", "dev.veil.ml", Set.of("veil-he"), Set.of(),
-          List.of("data", "plain", "poly", "linalg", "train|infer")),
+          List.of("data", "plain", "poly", "linalg", "train|infer", "nn")),
       new Module("veil-api", "dev.veil.api", Set.of("veil-ml"), JSON),
       new Module("veil-sdk", "dev.veil.client", Set.of("veil-api"), JSON),
       new Module("veil-cli", "dev.veil.cli", Set.of("veil-he", "veil-ml", "veil-api", "veil-sdk"),
