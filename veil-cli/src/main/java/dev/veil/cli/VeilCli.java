@@ -86,7 +86,7 @@ import picocli.CommandLine;
     footer = {
       "",
       "JVM options: the ./veil launcher passes $VEIL_JAVA_OPTS to java "
-          + "(default -Xmx4g -XX:+UseParallelGC)."
+          + "(default: -Xmx of half the machine's memory, -XX:+UseParallelGC)."
     })
 public final class VeilCli implements Callable<Integer>, CliContext.Holder {
   @Spec CommandSpec spec;
