@@ -131,15 +131,27 @@ public final class AccountService {
   }
 
   /**
-   * Creates the operator account on an empty database.
+   * What {@link #bootstrapOperator} did.
+   *
+   * @param created whether it created the operator account (the database had no user)
+   * @param generatedPassword the password it generated, to show once; null when it created none
+   *     or used the configured one
+   */
+  public record Bootstrap(boolean created, String generatedPassword) {
+    /** The generated password, if one was generated. */
+    public Optional<String> password() {
+      return Optional.ofNullable(generatedPassword);
+    }
+  }
+
+  /**
+   * Creates the operator account on an empty database; does nothing when the database has users.
    *
    * @param password the password, or null to generate one
-   * @return the generated password (to show once), or empty if none was generated or the
-   *     database already has users
    */
-  public Optional<String> bootstrapOperator(String username, String password) {
+  public Bootstrap bootstrapOperator(String username, String password) {
     if (users.count() > 0) {
-      return Optional.empty();
+      return new Bootstrap(false, null);
     }
     String name = username(username);
     String pw = password;
@@ -152,7 +164,7 @@ public final class AccountService {
         now());
     users.insert(user);
     audit.record(null, "user.bootstrap", user.id(), details("username", name));
-    return password == null ? Optional.of(pw) : Optional.empty();
+    return new Bootstrap(true, password == null ? pw : null);
   }
 
   /** {@link #login(String, String, String, String)} from an unknown address. */

@@ -229,16 +229,16 @@ public final class App implements AutoCloseable {
               config.soleJobRunner(), Duration.ofSeconds(30)));
       closeables.add(workers);
 
-      String generated;
-      boolean firstStart = users.count() == 0;
+      AccountService.Bootstrap bootstrap;
       try {
-        generated = accounts.bootstrapOperator(config.operatorUsername(),
-            config.operatorPassword()).orElse(null);
+        bootstrap = accounts.bootstrapOperator(config.operatorUsername(),
+            config.operatorPassword());
       } catch (ServiceException e) {
         throw new IllegalArgumentException("cannot create the operator account '"
             + config.operatorUsername() + "': " + e.getMessage(), e);
       }
-      if (firstStart) {
+      String generated = bootstrap.generatedPassword();
+      if (bootstrap.created()) {
         LOG.info("created the operator account '{}'", config.operatorUsername());
       }
 

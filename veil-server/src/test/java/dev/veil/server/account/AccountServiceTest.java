@@ -215,18 +215,20 @@ class AccountServiceTest {
 
   @Test
   void theOperatorIsBootstrappedOnlyOnAnEmptyDatabase() {
-    String pw = accounts.bootstrapOperator("operator", null).orElseThrow();
+    String pw = accounts.bootstrapOperator("operator", null).password().orElseThrow();
     assertThat(pw).hasSize(24);
     Principal op = accounts.authenticate(accounts.login("operator", pw, null).token());
     assertThat(op.roles()).containsExactly(Role.OPERATOR);
-    assertThat(accounts.bootstrapOperator("operator", null)).isEmpty();
+    assertThat(accounts.bootstrapOperator("operator", null).created()).isFalse();
     assertThat(users.count()).isEqualTo(1);
     assertThat(audit.actions()).contains("user.bootstrap");
   }
 
   @Test
   void aConfiguredOperatorPasswordIsUsedAndNotReturned() {
-    assertThat(accounts.bootstrapOperator("root-op", "configured-password")).isEmpty();
+    AccountService.Bootstrap b = accounts.bootstrapOperator("root-op", "configured-password");
+    assertThat(b.created()).isTrue();
+    assertThat(b.password()).isEmpty();
     assertThat(accounts.login("root-op", "configured-password", null).user().roles())
         .containsExactly(Role.OPERATOR);
   }
