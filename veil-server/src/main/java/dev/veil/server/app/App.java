@@ -242,6 +242,16 @@ public final class App implements AutoCloseable {
         LOG.info("created the operator account '{}'", config.operatorUsername());
       }
 
+      Path handoverScratch = config.dataDir().resolve("handovers");
+      HandoverService handovers = new HandoverService(jobs, catalog, blobs, keyCache,
+          handoverScratch);
+      int leftovers = HandoverService.removeLeftovers(handoverScratch, config.soleJobRunner(),
+          Duration.ofHours(6));
+      if (leftovers > 0) {
+        LOG.info("removed {} file(s) left by hand-over deliveries a previous process ran",
+            leftovers);
+      }
+
       // HTTP
       Requests requests = new Requests(mapper, config.maxJsonBytes(), config.maxUploadBytes());
       WorkerService remoteWorkers = new WorkerService(db.jdbi(), users, models, catalog, blobs,
@@ -258,8 +268,7 @@ public final class App implements AutoCloseable {
           new InputRoutes(inputs, requests),
           jobRoutes,
           new WorkerRoutes(remoteWorkers, requests),
-          new HandoverRoutes(new HandoverService(jobs, catalog, blobs, keyCache,
-              config.dataDir().resolve("handovers")), requests, mapper),
+          new HandoverRoutes(handovers, requests, mapper),
           new LedgerRoutes(ledger, users, audit, requests),
           new DocsRoutes()));
       modules.addAll(extraModules);

@@ -6,6 +6,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -51,6 +54,34 @@ public final class HandoverService {
     this.blobs = Objects.requireNonNull(blobs, "blobs");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.scratch = Objects.requireNonNull(scratch, "scratch");
+  }
+
+  /**
+   * Deletes the files that deliveries interrupted by a crash left in {@code scratch}, the
+   * directory given to the service (a
+   * delivery deletes its own when it ends): when this server is the only one using the directory,
+   * all of them (nothing is being delivered before the server starts); otherwise (servers sharing
+   * a data directory) those not modified for {@code staleAfter}, which no delivery in progress
+   * leaves that long.
+   *
+   * @return how many files were deleted
+   */
+  public static int removeLeftovers(Path scratch, boolean soleServer, Duration staleAfter)
+      throws IOException {
+    if (!Files.isDirectory(scratch)) {
+      return 0;
+    }
+    FileTime cutoff = FileTime.from(Instant.now().minus(staleAfter));
+    int removed = 0;
+    try (var files = Files.newDirectoryStream(scratch, "{switched,delivered}-*.ct")) {
+      for (Path f : files) {
+        if (soleServer || Files.getLastModifiedTime(f).compareTo(cutoff) < 0) {
+          Files.deleteIfExists(f);
+          removed++;
+        }
+      }
+    }
+    return removed;
   }
 
   /**
