@@ -64,7 +64,17 @@ class VeilCliTest {
   void helpListsTheSubcommands() {
     assertThat(veil("--help")).isZero();
     assertThat(out()).contains("Usage: veil", "version", "bench", "help", "VEIL_JAVA_OPTS");
+  }
 
+  @Test
+  void theCommandsOnOneIdSayWhereTheIdComesFrom() {
+    for (String[] cmd : new String[][] {{"keys", "delete"}, {"inputs", "delete"},
+        {"tokens", "revoke"}}) {
+      out.reset();
+      assertThat(veil(cmd[0], cmd[1], "--help")).isZero();
+      assertThat(out()).contains("Usage: veil " + cmd[0] + " " + cmd[1])
+          .contains("Its id, from veil " + cmd[0] + " list.").doesNotContain("${");
+    }
   }
 
 

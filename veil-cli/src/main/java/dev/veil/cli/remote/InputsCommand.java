@@ -5,10 +5,10 @@ import java.util.concurrent.Callable;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.output.JsonOutput;
+import dev.veil.client.VeilClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code veil inputs list} and {@code veil inputs delete ID}: the caller's inference inputs. */
@@ -50,23 +50,11 @@ public final class InputsCommand implements Callable<Integer> {
   /** {@code veil inputs delete ID}. */
   @Command(name = "delete", description = "Delete one of your inputs (inp_...); refused while a"
       + " queued or running job reads it.")
-  public static final class Delete implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Parameters(paramLabel = "ID", description = "The input's id, from veil inputs list.")
-    String id;
-
-    @Mixin Remote.Options remote;
-
-    @Mixin RemoteCommand standard;
-
+  public static final class Delete extends RemoteIdCommand {
     @Override
-    public Integer call() throws Exception {
-      CliContext ctx = CliContext.of(spec);
-      Remote.client(ctx, remote).deleteInput(id);
-      ctx.out().println("deleted " + id);
-      ctx.out().flush();
-      return CliErrors.OK;
+    String act(VeilClient client, String id) throws Exception {
+      client.deleteInput(id);
+      return "deleted " + id;
     }
   }
 }

@@ -18,7 +18,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code veil keys}: the key sets on the server. */
@@ -124,23 +123,11 @@ public final class KeysCommand implements Callable<Integer> {
       description = "Delete one of your key sets (ks_...) that nothing uses: refused, naming"
           + " them, while a data set, an input, a job that has not ended or a pending hand-over"
           + " uses it. Your key directory is not touched.")
-  static final class Delete implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Parameters(paramLabel = "ID", description = "The key set's id, from veil keys list.")
-    String id;
-
-    @Mixin Remote.Options remote;
-
-    @Mixin RemoteCommand standard;
-
+  static final class Delete extends RemoteIdCommand {
     @Override
-    public Integer call() throws Exception {
-      CliContext ctx = CliContext.of(spec);
-      Remote.client(ctx, remote).deleteKeySet(id);
-      ctx.out().println("deleted key set " + id);
-      ctx.out().flush();
-      return CliErrors.OK;
+    String act(VeilClient client, String id) throws Exception {
+      client.deleteKeySet(id);
+      return "deleted key set " + id;
     }
   }
 }

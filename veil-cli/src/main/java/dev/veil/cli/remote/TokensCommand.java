@@ -8,10 +8,10 @@ import dev.veil.api.TokenInfo;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.output.JsonOutput;
+import dev.veil.client.VeilClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code veil tokens list} and {@code veil tokens revoke ID}: the caller's API tokens. */
@@ -63,23 +63,11 @@ public final class TokensCommand implements Callable<Integer> {
 
   /** {@code veil tokens revoke ID}. */
   @Command(name = "revoke", description = "Revoke one of your tokens (tok_...).")
-  public static final class Revoke implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Parameters(paramLabel = "ID", description = "The token's id, from veil tokens list.")
-    String id;
-
-    @Mixin Remote.Options remote;
-
-    @Mixin RemoteCommand standard;
-
+  public static final class Revoke extends RemoteIdCommand {
     @Override
-    public Integer call() throws Exception {
-      CliContext ctx = CliContext.of(spec);
-      Remote.client(ctx, remote).revokeToken(id);
-      ctx.out().println("revoked " + id);
-      ctx.out().flush();
-      return CliErrors.OK;
+    String act(VeilClient client, String id) throws Exception {
+      client.revokeToken(id);
+      return "revoked " + id;
     }
   }
 }
