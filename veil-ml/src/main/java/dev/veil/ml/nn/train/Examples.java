@@ -69,6 +69,27 @@ public record Examples(Shape shape, float[] values, int[] labels, int classes) {
     }
   }
 
+  /**
+   * Copies the input of example {@code k}, moved {@code down} rows and {@code right} columns
+   * (negative: up, left), into {@code to}; the positions it leaves are 0.
+   */
+  public void shifted(int k, int down, int right, double[] to) {
+    int h = shape.height();
+    int w = shape.width();
+    int base = k * shape.size();
+    for (int c = 0; c < shape.channels(); c++) {
+      for (int y = 0; y < h; y++) {
+        int sy = y - down;
+        for (int x = 0; x < w; x++) {
+          int sx = x - right;
+          int at = (c * h + y) * w + x;
+          to[at] = sy >= 0 && sy < h && sx >= 0 && sx < w ? values[base + at - down * w - right]
+              : 0;
+        }
+      }
+    }
+  }
+
   /** The input of example {@code k}, in double precision. */
   public double[] input(int k) {
     double[] x = new double[shape.size()];

@@ -125,6 +125,10 @@ public final class NetworkTrainer {
         }
       }
       Random random = new Random(options.seed());
+      Random shifts = new Random(options.seed() * 0x9E3779B97F4A7C15L + 1);
+      int shift = options.shift();
+      int[] down = new int[batch];
+      int[] right = new int[batch];
       int n = train.count();
       int[] order = new int[n];
       for (int k = 0; k < n; k++) {
@@ -149,6 +153,12 @@ public final class NetworkTrainer {
           int size = Math.min(batch, n - first);
           int used = (size + CHUNK - 1) / CHUNK;
           int from = first;
+          if (shift > 0) {
+            for (int e = 0; e < size; e++) {
+              down[e] = shifts.nextInt(2 * shift + 1) - shift;
+              right[e] = shifts.nextInt(2 * shift + 1) - shift;
+            }
+          }
           run(pool, used, c -> {
             Gradients.Workspace w = spaces.get(c);
             java.util.Arrays.fill(w.gradient, 0);
@@ -156,7 +166,11 @@ public final class NetworkTrainer {
             w.correct = 0;
             int end = Math.min(from + (c + 1) * CHUNK, from + size);
             for (int e = from + c * CHUNK; e < end; e++) {
-              train.input(order[e], w.x);
+              if (shift > 0) {
+                train.shifted(order[e], down[e - from], right[e - from], w.x);
+              } else {
+                train.input(order[e], w.x);
+              }
               g.accumulate(p, w, train.label(order[e]));
             }
           });

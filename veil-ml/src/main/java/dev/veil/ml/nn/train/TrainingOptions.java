@@ -20,12 +20,16 @@ import java.util.Objects;
  * @param normaliseInit whether, before training, each convolution's and dense layer's weights
  *     are scaled so that its output has unit root-mean-square on the first training examples
  *     (data-dependent initialisation: it fixes the scale of each square's input)
- * @param seed seeds the shuffling (the initial weights come with the network)
+ * @param shift data augmentation: each time an example is used, its image is moved by a
+ *     random number of pixels in {@code [-shift, shift]} down and right (zeros come in); 0 for
+ *     none. Translations are what a handwritten digit tolerates, and they keep a small network
+ *     from learning the training images by heart
+ * @param seed seeds the shuffling and the shifts (the initial weights come with the network)
  * @param threads worker threads for the gradients, at least 1; the result does not depend on it
  */
 public record TrainingOptions(int epochs, int batchSize, Optimizer optimizer,
     double learningRate, Schedule schedule, double momentum, double weightDecay,
-    double clipNorm, boolean normaliseInit, long seed, int threads) {
+    double clipNorm, boolean normaliseInit, int shift, long seed, int threads) {
   /** The update rule. */
   public enum Optimizer {
     /** Adam (Kingma and Ba), bias-corrected, beta2 0.999, epsilon 1e-8. */
@@ -65,6 +69,9 @@ public record TrainingOptions(int epochs, int batchSize, Optimizer optimizer,
     if (!(clipNorm >= 0 && Double.isFinite(clipNorm))) {
       throw new IllegalArgumentException("clip norm must be at least 0, got " + clipNorm);
     }
+    if (shift < 0 || shift > 64) {
+      throw new IllegalArgumentException("shift must be 0..64 pixels, got " + shift);
+    }
     if (threads < 1 || threads > 1024) {
       throw new IllegalArgumentException("threads must be 1..1024, got " + threads);
     }
@@ -72,76 +79,83 @@ public record TrainingOptions(int epochs, int batchSize, Optimizer optimizer,
 
   /**
    * 20 epochs of Adam, batch 64, learning rate 0.002 with cosine decay, weight decay 0.0001,
-   * gradients clipped at norm 5, normalised initialisation, seed 1, all available cores.
+   * gradients clipped at norm 5, normalised initialisation, no shifts, seed 1, all available
+   * cores.
    */
   public static TrainingOptions defaults() {
     return new TrainingOptions(20, 64, Optimizer.ADAM, 0.002, Schedule.COSINE, 0.9, 1e-4, 5.0,
-        true, 1L, Runtime.getRuntime().availableProcessors());
+        true, 0, 1L, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** These options with {@code shift} changed. */
+  public TrainingOptions withShift(int shift) {
+    return new TrainingOptions(epochs, batchSize, optimizer, learningRate, schedule, momentum,
+        weightDecay, clipNorm, normaliseInit, shift, seed, threads);
   }
 
   /** These options with {@code epochs} changed. */
   public TrainingOptions withEpochs(int epochs) {
     return new TrainingOptions(epochs, batchSize, optimizer, learningRate, schedule, momentum,
-        weightDecay, clipNorm, normaliseInit, seed, threads);
+        weightDecay, clipNorm, normaliseInit, shift, seed, threads);
   }
 
   /** These options with {@code batchSize} changed. */
   public TrainingOptions withBatchSize(int batchSize) {
     return new TrainingOptions(epochs, batchSize, optimizer, learningRate, schedule, momentum,
-        weightDecay, clipNorm, normaliseInit, seed, threads);
+        weightDecay, clipNorm, normaliseInit, shift, seed, threads);
   }
 
   /** These options with {@code optimizer} changed. */
   public TrainingOptions withOptimizer(Optimizer optimizer) {
     return new TrainingOptions(epochs, batchSize, optimizer, learningRate, schedule, momentum,
-        weightDecay, clipNorm, normaliseInit, seed, threads);
+        weightDecay, clipNorm, normaliseInit, shift, seed, threads);
   }
 
   /** These options with {@code learningRate} changed. */
   public TrainingOptions withLearningRate(double learningRate) {
     return new TrainingOptions(epochs, batchSize, optimizer, learningRate, schedule, momentum,
-        weightDecay, clipNorm, normaliseInit, seed, threads);
+        weightDecay, clipNorm, normaliseInit, shift, seed, threads);
   }
 
   /** These options with {@code schedule} changed. */
   public TrainingOptions withSchedule(Schedule schedule) {
     return new TrainingOptions(epochs, batchSize, optimizer, learningRate, schedule, momentum,
-        weightDecay, clipNorm, normaliseInit, seed, threads);
+        weightDecay, clipNorm, normaliseInit, shift, seed, threads);
   }
 
   /** These options with {@code momentum} changed. */
   public TrainingOptions withMomentum(double momentum) {
     return new TrainingOptions(epochs, batchSize, optimizer, learningRate, schedule, momentum,
-        weightDecay, clipNorm, normaliseInit, seed, threads);
+        weightDecay, clipNorm, normaliseInit, shift, seed, threads);
   }
 
   /** These options with {@code weightDecay} changed. */
   public TrainingOptions withWeightDecay(double weightDecay) {
     return new TrainingOptions(epochs, batchSize, optimizer, learningRate, schedule, momentum,
-        weightDecay, clipNorm, normaliseInit, seed, threads);
+        weightDecay, clipNorm, normaliseInit, shift, seed, threads);
   }
 
   /** These options with {@code clipNorm} changed. */
   public TrainingOptions withClipNorm(double clipNorm) {
     return new TrainingOptions(epochs, batchSize, optimizer, learningRate, schedule, momentum,
-        weightDecay, clipNorm, normaliseInit, seed, threads);
+        weightDecay, clipNorm, normaliseInit, shift, seed, threads);
   }
 
   /** These options with {@code normaliseInit} changed. */
   public TrainingOptions withNormaliseInit(boolean normaliseInit) {
     return new TrainingOptions(epochs, batchSize, optimizer, learningRate, schedule, momentum,
-        weightDecay, clipNorm, normaliseInit, seed, threads);
+        weightDecay, clipNorm, normaliseInit, shift, seed, threads);
   }
 
   /** These options with {@code seed} changed. */
   public TrainingOptions withSeed(long seed) {
     return new TrainingOptions(epochs, batchSize, optimizer, learningRate, schedule, momentum,
-        weightDecay, clipNorm, normaliseInit, seed, threads);
+        weightDecay, clipNorm, normaliseInit, shift, seed, threads);
   }
 
   /** These options with {@code threads} changed. */
   public TrainingOptions withThreads(int threads) {
     return new TrainingOptions(epochs, batchSize, optimizer, learningRate, schedule, momentum,
-        weightDecay, clipNorm, normaliseInit, seed, threads);
+        weightDecay, clipNorm, normaliseInit, shift, seed, threads);
   }
 }
