@@ -121,7 +121,6 @@ public final class NnTrainCommand implements Callable<Integer> {
           + shape.width() + " are too small for a 5x5 convolution with padding 1");
     }
     if (trainLimit != null) {
-      Opts.atLeast(spec, "--train-limit", trainLimit, 1);
       train = train.head(trainLimit);
     }
     Network initial = NetworkTrainer.cryptonets(shape, 100, 10, seed);
@@ -189,6 +188,9 @@ public final class NnTrainCommand implements Callable<Integer> {
     Opts.atLeast(spec, "--epochs", epochs, 1);
     Opts.atLeast(spec, "--batch", batch, 1);
     Opts.atLeast(spec, "--shift", shift, 0);
+    if (trainLimit != null) {
+      Opts.atLeast(spec, "--train-limit", trainLimit, 1);
+    }
     double rate = learningRate != null ? learningRate
         : opt == TrainingOptions.Optimizer.ADAM ? 0.002 : 0.02;
     if (!(rate > 0 && Double.isFinite(rate))) {
