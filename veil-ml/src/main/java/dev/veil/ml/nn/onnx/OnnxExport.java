@@ -39,8 +39,9 @@ import dev.veil.ml.nn.Shape;
  * reshape to {@code Flatten} (to a vector) or {@code Reshape} with a constant shape, a residual add
  * to {@code Add}, an affine layer to {@code Mul} and {@code Add} by constants, a polynomial
  * activation to Horner's rule in {@code Mul} and {@code Add}, the exact activations to {@code
- * Relu}, {@code Sigmoid}, {@code Tanh} or their formulas (SiLU, GELU). {@link Network.Output#SOFTMAX}
- * adds a final {@code Softmax} (axis 1), {@link Network.Output#LOG_SOFTMAX} a {@code LogSoftmax}.
+ * Relu}, {@code Sigmoid}, {@code Tanh} or their formulas (SiLU, GELU). {@link
+ * Network.Output#SOFTMAX} adds a final {@code Softmax} (axis 1), {@link
+ * Network.Output#LOG_SOFTMAX} a {@code LogSoftmax}.
  *
  * <p>An activation is an ONNX tensor of rank 4 ({@code [1, C, H, W]}) or, after a dense layer,
  * rank 2 ({@code [1, n]}); the exporter inserts the {@code Flatten} or {@code Reshape} that each

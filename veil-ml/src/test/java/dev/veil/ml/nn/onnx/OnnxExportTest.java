@@ -142,6 +142,34 @@ class OnnxExportTest {
   }
 
   @Test
+  void exactActivationsBecomeTheirOperatorsOrFormulas() throws IOException {
+    Random r = new Random(6);
+    Shape in = Shape.vector(4);
+    Network net = Network.sequential(in, Network.Output.LOG_SOFTMAX,
+        new Layer.Dense(4, 4, rand(r, 16, 1), rand(r, 4, 0.1)),
+        Activation.of(Activation.Function.SILU),
+        new Layer.Dense(4, 4, rand(r, 16, 1), rand(r, 4, 0.1)),
+        Activation.of(Activation.Function.TANH),
+        new Layer.Dense(4, 4, rand(r, 16, 1), rand(r, 4, 0.1)),
+        Activation.of(Activation.Function.SIGMOID),
+        new Layer.Dense(3, 4, rand(r, 12, 1), rand(r, 3, 0.1)));
+    ModelProto m = ModelProto.parseFrom(OnnxExport.toBytes(net));
+    assertThat(m.getGraph().getNodeList()).extracting(NodeProto::getOpType).containsExactly(
+        "Flatten", "Gemm", "Sigmoid", "Mul", "Gemm", "Tanh", "Gemm", "Sigmoid", "Gemm",
+        "LogSoftmax");
+    double[] x = rand(r, 4, 1);
+    double[] expected = net.output().apply(net.forward(x, Network.Mode.EXACT));
+    double[] got = Evaluator.run(m, x);
+    for (int c = 0; c < 3; c++) {
+      assertThat(got[c]).isCloseTo(expected[c], org.assertj.core.data.Offset.offset(1e-5));
+    }
+    Network gelu = Network.sequential(in, Network.Output.NONE,
+        Activation.of(Activation.Function.GELU));
+    assertThat(OnnxExport.toModel(gelu).getGraph().getNodeList())
+        .extracting(NodeProto::getOpType).containsExactly("Mul", "Erf", "Add", "Mul", "Mul");
+  }
+
+  @Test
   void writeReplacesTheFileWholeAndLeavesNoTemporaryFile() throws IOException {
     Path file = dir.resolve("model.onnx");
     Files.writeString(file, "old");
@@ -242,6 +270,9 @@ class OnnxExportTest {
           case "Reshape" -> new T(Arrays.stream(b.v()).mapToLong(d -> (long) d).toArray(),
               a.v());
           case "Softmax" -> softmax(a);
+          case "LogSoftmax" -> map(softmax(a), Math::log);
+          case "Sigmoid" -> map(a, v -> 1 / (1 + Math.exp(-v)));
+          case "Tanh" -> map(a, Math::tanh);
           default -> throw new IllegalArgumentException("no evaluator for " + n.getOpType());
         };
         env.put(n.getOutput(0), out);
