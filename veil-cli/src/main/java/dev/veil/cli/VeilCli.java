@@ -20,6 +20,7 @@ import dev.veil.cli.local.EvaluateCommand;
 import dev.veil.cli.local.KeygenCommand;
 import dev.veil.cli.local.PredictCommand;
 import dev.veil.cli.local.SchemaCommand;
+import dev.veil.cli.nn.NnCommand;
 import dev.veil.cli.program.BenchCommand;
 import dev.veil.cli.program.VersionCommand;
 import dev.veil.cli.remote.AuditCommand;
@@ -49,7 +50,8 @@ import picocli.CommandLine;
  * <p>Each command is one class, in the sub-package of its concern: {@code dev.veil.cli.local} for
  * the file-based workflow (keygen, encrypt, decrypt, predict...), {@code dev.veil.cli.remote} for
  * the commands that talk to a server (login, dataset, train, infer...), {@code
- * dev.veil.cli.program} for the program itself (version, the bench group). A new top-level
+ * dev.veil.cli.program} for the program itself (version, the bench group), {@code
+ * dev.veil.cli.nn} for neural networks (the nn group: train). A new top-level
  * command is a class annotated with {@code @Command} that implements {@code Callable<Integer>},
  * listed in {@code subcommands} below; a group of commands (like {@code bench}) is a command
  * whose own {@code subcommands} list its members. Commands write to {@link CliContext#out()} and
@@ -79,7 +81,8 @@ import picocli.CommandLine;
       DemoCommand.class, BenchCommand.class, LoginCommand.class, LogoutCommand.class,
       RegisterCommand.class, KeysCommand.class, DatasetCommand.class, ModelCommand.class,
       InferCommand.class, JobCommand.class, BalanceCommand.class, AuditCommand.class,
-      TokensCommand.class, InputsCommand.class, PasswordCommand.class, HelpCommand.class
+      TokensCommand.class, InputsCommand.class, PasswordCommand.class, NnCommand.class,
+      HelpCommand.class
     },
     exitCodeListHeading = CliErrors.EXIT_CODES_HEADING,
     exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_FAILURE, CliErrors.EXIT_BAD_INPUT},
