@@ -230,6 +230,14 @@ public final class OnnxConformance {
       }
     }
     out.println("refusals by reason:");
+    int unknown = 0;
+    for (Map.Entry<String, Integer> e : groups.entrySet()) {
+      if (e.getKey().startsWith("operator not supported: ")) {
+        unknown += e.getValue();
+      }
+    }
+    out.printf(Locale.ROOT, "  %4d  operators Veil does not import (%d distinct)%n", unknown,
+        groups.keySet().stream().filter(k -> k.startsWith("operator not supported: ")).count());
     groups.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue())
         .forEach(e -> out.printf(Locale.ROOT, "  %4d  %s%n", e.getValue(), e.getKey()));
     for (Case c : report.failures()) {
@@ -238,16 +246,29 @@ public final class OnnxConformance {
   }
 
   /**
-   * A refusal's group: the operator for an operator refusal ("MaxPool"), else the reason's
-   * first words without names and numbers.
+   * A refusal's group: "operator not supported: X" for an operator the importer does not know,
+   * "X: reason" for a supported operator refused for an attribute or shape, else the reason;
+   * names in quotes, lists in brackets and numbers are blanked out so that alike reasons meet.
    */
   public static String group(String refusal) {
     int node = refusal.indexOf(" (node '");
-    if (node > 0 && !refusal.substring(0, node).contains(" ")) {
-      return refusal.substring(0, node);
+    int end = node < 0 ? -1 : refusal.indexOf("'): ", node);
+    String g;
+    if (node > 0 && end > 0 && !refusal.substring(0, node).contains(" ")) {
+      String op = refusal.substring(0, node);
+      if (!OnnxImport.SUPPORTED.contains(op)) {
+        return "operator not supported: " + op;
+      }
+      g = op + ": " + refusal.substring(end + 4);
+    } else {
+      g = refusal;
     }
-    String g = refusal.replaceAll("'[^']*'", "'…'").replaceAll("\\[[^\\]]*\\]", "[…]")
-        .replaceAll("\\d+", "N");
-    return g.length() > 90 ? g.substring(0, 90) + "…" : g;
+    g = g.replaceAll("'[^'\\s]*'", "'…'").replaceAll("\\[[^\\]]*\\]", "[…]")
+        .replaceAll("-?\\d+(\\.\\d+)?(?!-D)", "N");
+    int semi = g.indexOf("; Veil imports");
+    if (semi > 0) {
+      g = g.substring(0, semi);
+    }
+    return g.length() > 100 ? g.substring(0, 100) + "…" : g;
   }
 }
