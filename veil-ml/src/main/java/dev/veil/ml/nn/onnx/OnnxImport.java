@@ -61,14 +61,18 @@ public final class OnnxImport {
   /** The largest model file {@link #read(Path)} accepts: 256 MiB. */
   public static final long MAX_MODEL_BYTES = 256L << 20;
 
-  /** The most weights one MatMul on a batch of rows may expand to (its block-diagonal form). */
-  static final long MAX_EXPANDED_WEIGHTS = 1L << 24;
+  /**
+   * The most weights a linear operator imported as a {@link Layer.Dense} may expand to (a MatMul
+   * on rows of a sample in block-diagonal form, a Transpose, Pad or partial ReduceMean).
+   */
+  static final long MAX_EXPANDED_WEIGHTS = 1L << 22;
 
   /** The operators this importer knows, for messages. */
   public static final List<String> SUPPORTED = List.of("Conv", "Gemm", "MatMul", "Add", "Sub",
       "Mul", "Div", "Neg", "Pow", "AveragePool", "GlobalAveragePool", "BatchNormalization",
       "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Identity", "Dropout", "Constant", "Shape",
-      "Relu", "Sigmoid", "Tanh", "Softmax", "LogSoftmax");
+      "Relu", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Transpose", "Pad", "ReduceMean",
+      "ReduceSum");
 
   /** What to use instead of operators Veil refuses, by operator. */
   private static final Map<String, String> INSTEAD = Map.ofEntries(
@@ -86,8 +90,6 @@ public final class OnnxImport {
       Map.entry("Max", "comparisons have no low-degree polynomial form"),
       Map.entry("Min", "comparisons have no low-degree polynomial form"),
       Map.entry("ConvTranspose", "transposed convolution is not supported: use Conv"),
-      Map.entry("Transpose", "Veil keeps values channel-major: export the model without the"
-          + " transpose"),
       Map.entry("LRN", "use BatchNormalization"),
       Map.entry("InstanceNormalization", "normalising by the input's own statistics needs a"
           + " division: use BatchNormalization"),
@@ -95,8 +97,6 @@ public final class OnnxImport {
           + " division: use BatchNormalization"),
       Map.entry("Exp", "use Sigmoid or Tanh (approximated by a polynomial)"),
       Map.entry("Sqrt", "no polynomial form near 0"),
-      Map.entry("Pad", "use the pads of Conv or AveragePool"),
-      Map.entry("ReduceMean", "use GlobalAveragePool"),
       Map.entry("Sum", "use Add"));
 
   private final String source;
@@ -424,6 +424,9 @@ public final class OnnxImport {
       case "Reshape" -> reshape(n, k, in);
       case "Squeeze", "Unsqueeze" -> squeeze(n, k, in, op.equals("Squeeze"));
       case "Shape" -> shape(n, k, in);
+      case "Transpose" -> transpose(n, k, in);
+      case "Pad" -> pad(n, k, in);
+      case "ReduceMean", "ReduceSum" -> reduce(n, k, in, op.equals("ReduceMean"));
       case "Softmax", "LogSoftmax" -> softmax(n, k, in, graphOutput);
       default -> throw refuse(n, k, INSTEAD.getOrDefault(op, "not supported")
           + "; Veil imports " + SUPPORTED);
@@ -1109,6 +1112,250 @@ public final class OnnxImport {
       v[j] = full[j];
     }
     return Value.constant(new long[] {v.length}, v);
+  }
+
+  /** Row-major strides of dimensions {@code d}. */
+  private static long[] strides(long[] d) {
+    long[] st = new long[d.length];
+    long s = 1;
+    for (int j = d.length - 1; j >= 0; j--) {
+      st[j] = s;
+      s *= d[j];
+    }
+    return st;
+  }
+
+  /** Coordinates of row-major index {@code i} in dimensions {@code d}. */
+  private static long[] coords(long i, long[] d) {
+    long[] c = new long[d.length];
+    for (int j = d.length - 1; j >= 0; j--) {
+      c[j] = i % d[j];
+      i /= d[j];
+    }
+    return c;
+  }
+
+  /**
+   * A linear map of a sample as a {@link Layer.Dense}: {@code weights[o]} lists (input index,
+   * weight) pairs of output o, flattened; refused above {@link #MAX_EXPANDED_WEIGHTS}.
+   */
+  private Value dense(NodeProto n, int k, Value x, long[] od, double[][] rows, double[] bias)
+      throws UnsupportedModelException {
+    long ins = OnnxTensor.count(x.dims());
+    long outs = OnnxTensor.count(od);
+    if (ins * outs > MAX_EXPANDED_WEIGHTS) {
+      throw refuse(n, k, "as a dense layer it needs " + ins + " x " + outs + " weights, more"
+          + " than " + MAX_EXPANDED_WEIGHTS + ": reshape the model so it is not needed");
+    }
+    double[] w = new double[(int) (ins * outs)];
+    for (int o = 0; o < outs; o++) {
+      for (int j = 0; j + 1 < rows[o].length; j += 2) {
+        w[(int) (o * ins + (long) rows[o][j])] += rows[o][j + 1];
+      }
+    }
+    return emitValue(n, new Layer.Dense((int) outs, (int) ins, w, bias), od, x.node());
+  }
+
+  private Value transpose(NodeProto n, int k, List<Value> in) throws UnsupportedModelException {
+    Value x = input(n, k, in, 0);
+    long[] full = x.isConstant() ? x.dims() : withBatch(x.dims());
+    long[] perm = intsAttr(n, "perm");
+    if (perm == null) {
+      perm = new long[full.length];
+      for (int j = 0; j < perm.length; j++) {
+        perm[j] = full.length - 1 - j;
+      }
+    }
+    boolean[] seen = new boolean[full.length];
+    if (perm.length != full.length) {
+      throw refuse(n, k, "perm " + Arrays.toString(perm) + " for " + full.length
+          + " dimensions");
+    }
+    for (long p : perm) {
+      if (p < 0 || p >= full.length || seen[(int) p]) {
+        throw refuse(n, k, "perm " + Arrays.toString(perm) + " is not a permutation");
+      }
+      seen[(int) p] = true;
+    }
+    if (!x.isConstant() && perm[0] != 0) {
+      throw refuse(n, k, "perm " + Arrays.toString(perm) + " moves the batch dimension");
+    }
+    int lo = x.isConstant() ? 0 : 1;
+    long[] d = x.isConstant() ? full : x.dims();
+    long[] od = new long[d.length];
+    int[] p = new int[d.length];
+    for (int j = 0; j < d.length; j++) {
+      p[j] = (int) perm[j + lo] - lo;
+      od[j] = d[p[j]];
+    }
+    long[] st = strides(d);
+    int size = (int) OnnxTensor.count(d);
+    int[] src = new int[size];
+    boolean identity = true;
+    for (int o = 0; o < size; o++) {
+      long[] c = coords(o, od);
+      long i = 0;
+      for (int j = 0; j < d.length; j++) {
+        i += c[j] * st[p[j]];
+      }
+      src[o] = (int) i;
+      identity &= src[o] == o;
+    }
+    if (x.isConstant()) {
+      double[] v = new double[size];
+      for (int o = 0; o < size; o++) {
+        v[o] = x.data()[src[o]];
+      }
+      return Value.constant(od, v);
+    }
+    if (identity) {
+      return reshapeTo(n, x, od);
+    }
+    double[][] rows = new double[size][];
+    for (int o = 0; o < size; o++) {
+      rows[o] = new double[] {src[o], 1};
+    }
+    return dense(n, k, x, od, rows, new double[size]);
+  }
+
+  private Value pad(NodeProto n, int k, List<Value> in) throws UnsupportedModelException {
+    Value x = activationInput(n, k, in, 0);
+    long[] full = withBatch(x.dims());
+    long[] pads;
+    double value;
+    if (opset >= 11) {
+      pads = toLongs(constantInput(n, k, in, 1, "the pads").data());
+      value = in.size() > 2 && in.get(2) != null
+          ? constantInput(n, k, in, 2, "the constant value").data()[0] : 0;
+      if (in.size() > 3 && in.get(3) != null) {
+        throw refuse(n, k, "padding only some axes (the axes input) is not supported");
+      }
+    } else {
+      pads = intsAttr(n, "pads");
+      value = floatAttr(n, "value", 0);
+    }
+    String mode = stringAttr(n, "mode", "constant");
+    if (pads == null || pads.length != 2 * full.length) {
+      throw refuse(n, k, "pads must give " + 2 * full.length + " values");
+    }
+    if (pads[0] != 0 || pads[full.length] != 0) {
+      throw refuse(n, k, "padding the batch dimension is not supported");
+    }
+    if (!mode.equals("constant") && !mode.equals("edge") && !mode.equals("reflect")) {
+      throw refuse(n, k, "mode '" + mode + "' is not one of constant, edge, reflect");
+    }
+    long[] d = x.dims();
+    long[] od = new long[d.length];
+    for (int j = 0; j < d.length; j++) {
+      od[j] = d[j] + pads[j + 1] + pads[j + 1 + full.length];
+      if (od[j] < 1 || (mode.equals("reflect") && (pads[j + 1] >= d[j]
+          || pads[j + 1 + full.length] >= d[j]))) {
+        throw refuse(n, k, "pads " + Arrays.toString(pads) + " do not fit the input "
+            + Arrays.toString(full));
+      }
+    }
+    long outs = OnnxTensor.count(od);
+    if (outs > Shape.MAX_SIZE) {
+      throw refuse(n, k, "the padded sample is too large");
+    }
+    long[] st = strides(d);
+    double[][] rows = new double[(int) outs][];
+    double[] bias = new double[(int) outs];
+    for (int o = 0; o < outs; o++) {
+      long[] c = coords(o, od);
+      long i = 0;
+      boolean inside = true;
+      for (int j = 0; j < d.length; j++) {
+        long cj = c[j] - pads[j + 1];
+        if (cj < 0 || cj >= d[j]) {
+          if (mode.equals("edge")) {
+            cj = cj < 0 ? 0 : d[j] - 1;
+          } else if (mode.equals("reflect")) {
+            cj = cj < 0 ? -cj : 2 * (d[j] - 1) - cj;
+          } else {
+            inside = false;
+          }
+        }
+        i += cj * st[j];
+      }
+      rows[o] = inside ? new double[] {i, 1} : new double[0];
+      bias[o] = inside ? 0 : value;
+    }
+    return dense(n, k, x, od, rows, finite(n, k, bias));
+  }
+
+  private Value reduce(NodeProto n, int k, List<Value> in, boolean mean)
+      throws UnsupportedModelException {
+    Value x = activationInput(n, k, in, 0);
+    long[] full = withBatch(x.dims());
+    long[] axes = intsAttr(n, "axes");
+    if (in.size() > 1 && in.get(1) != null) {
+      axes = toLongs(constantInput(n, k, in, 1, "the axes").data());
+    }
+    boolean keep = intAttr(n, "keepdims", 1) != 0;
+    boolean[] reduced = new boolean[full.length];
+    if (axes == null || axes.length == 0) {
+      if (intAttr(n, "noop_with_empty_axes", 0) != 0) {
+        return x;
+      }
+      throw refuse(n, k, "reducing over every axis includes the batch dimension");
+    }
+    for (long a : axes) {
+      int ax = (int) (a < 0 ? a + full.length : a);
+      if (ax < 0 || ax >= full.length) {
+        throw refuse(n, k, "axis " + a + " outside the tensor");
+      }
+      if (ax == 0) {
+        throw refuse(n, k, "reducing over the batch dimension is not supported");
+      }
+      reduced[ax] = true;
+    }
+    long[] d = x.dims();
+    List<Long> kept = new ArrayList<>();
+    long[] keptDims = new long[d.length];
+    long count = 1;
+    for (int j = 0; j < d.length; j++) {
+      keptDims[j] = reduced[j + 1] ? 1 : d[j];
+      if (reduced[j + 1]) {
+        count *= d[j];
+      }
+      if (keep || !reduced[j + 1]) {
+        kept.add(keptDims[j]);
+      }
+    }
+    long[] od = kept.stream().mapToLong(Long::longValue).toArray();
+    boolean spatial = d.length >= 2 && !reduced[1];
+    for (int j = 2; j <= d.length; j++) {
+      spatial &= reduced[j];
+    }
+    if (mean && spatial) {
+      return reshapeTo(n, emitValue(n, new Layer.GlobalAveragePool(), keptDims, x.node()), od);
+    }
+    long ins = OnnxTensor.count(d);
+    long outs = OnnxTensor.count(keptDims);
+    long[] ost = strides(keptDims);
+    List<List<Double>> lists = new ArrayList<>();
+    for (long o = 0; o < outs; o++) {
+      lists.add(new ArrayList<>());
+    }
+    if (ins * outs > MAX_EXPANDED_WEIGHTS) {
+      throw refuse(n, k, "as a dense layer it needs " + ins + " x " + outs + " weights, more"
+          + " than " + MAX_EXPANDED_WEIGHTS);
+    }
+    for (long i = 0; i < ins; i++) {
+      long[] c = coords(i, d);
+      long o = 0;
+      for (int j = 0; j < d.length; j++) {
+        o += (reduced[j + 1] ? 0 : c[j]) * ost[j];
+      }
+      lists.get((int) o).add((double) i);
+      lists.get((int) o).add(mean ? 1.0 / count : 1.0);
+    }
+    double[][] rows = new double[(int) outs][];
+    for (int o = 0; o < outs; o++) {
+      rows[o] = lists.get(o).stream().mapToDouble(Double::doubleValue).toArray();
+    }
+    return dense(n, k, x, od, rows, new double[(int) outs]);
   }
 
   private Value softmax(NodeProto n, int k, List<Value> in, String graphOutput)
