@@ -127,8 +127,9 @@ public final class ModelImportCommand implements Callable<Integer> {
 
   private void print(CliContext ctx, Network net, Calibration.Result cal) {
     var o = ctx.out();
-    o.printf(Locale.ROOT, "imported %s: input %s, %d layers, %d parameters, output %s%n", onnx,
-        net.input(), net.nodes().size(), net.parameters(),
+    o.printf(Locale.ROOT, "imported %s: input %s, %d layer%s, %d parameters, output %s%n",
+        onnx, net.input(), net.nodes().size(), net.nodes().size() == 1 ? "" : "s",
+        net.parameters(),
         net.output().name().toLowerCase(Locale.ROOT).replace('_', '-'));
     List<Shape> shapes = net.shapes();
     for (int k = 0; k < net.nodes().size(); k++) {
@@ -143,7 +144,7 @@ public final class ModelImportCommand implements Callable<Integer> {
       }
     }
     if (activations == 0) {
-      o.println("activations: none (x^2 only: exact under encryption)");
+      o.println("activations: none (every layer is exact under encryption)");
     } else if (cal == null) {
       o.printf("activations: %d, not approximated (give --calibration to fit their"
           + " polynomials; until then the network runs only in the clear)%n", activations);

@@ -428,8 +428,8 @@ public final class OnnxImport {
       case "Pad" -> pad(n, k, in);
       case "ReduceMean", "ReduceSum" -> reduce(n, k, in, op.equals("ReduceMean"));
       case "Softmax", "LogSoftmax" -> softmax(n, k, in, graphOutput);
-      default -> throw refuse(n, k, INSTEAD.getOrDefault(op, "not supported")
-          + "; Veil imports " + SUPPORTED);
+      default -> throw refuse(n, k, INSTEAD.containsKey(op) ? INSTEAD.get(op)
+          : "not supported; Veil imports " + String.join(", ", SUPPORTED));
     };
     values.put(n.getOutput(0), result);
   }
