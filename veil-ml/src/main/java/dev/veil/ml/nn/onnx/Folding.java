@@ -19,6 +19,13 @@ final class Folding {
 
   /** The simplified list; {@code input} is the network's input shape. */
   static List<Network.Node> fold(Shape input, List<Network.Node> nodes) {
+    // affine layers first, with every node still in place (so that a reader count is the
+    // count of the value the affine layer reads), then the reshapes that change nothing
+    return pass(input, pass(input, nodes, true), false);
+  }
+
+  private static List<Network.Node> pass(Shape input, List<Network.Node> nodes,
+      boolean affine) {
     int n = nodes.size();
     int[] readers = new int[n];
     for (Network.Node node : nodes) {
@@ -40,13 +47,14 @@ final class Folding {
       Layer layer = node.layer();
       int src = ins[0];
       Shape inShape = src == Network.INPUT ? input : shapes.get(src);
-      if (layer instanceof Layer.Reshape r && r.to().equals(inShape)
+      if (!affine && layer instanceof Layer.Reshape r && r.to().equals(inShape)
           && (k < n - 1 || src == out.size() - 1) && src != Network.INPUT) {
         map[k] = src;
         continue;
       }
       int old = node.inputs()[0];
-      if (layer instanceof Layer.Affine a && old != Network.INPUT && readers[old] == 1) {
+      if (affine && layer instanceof Layer.Affine a && old != Network.INPUT
+          && readers[old] == 1) {
         Network.Node prev = out.get(src);
         Layer merged = merge(prev.layer(), a, shapes.get(src));
         if (merged != null) {

@@ -1365,9 +1365,6 @@ public final class OnnxImport {
       throw refuse(n, k, "only the model's last operation may be a softmax (applied after"
           + " decryption)");
     }
-    if (x.node() != lastNode() && !(x.node() == Network.INPUT && nodes.isEmpty())) {
-      emitReshape(name(n) + "/input", x, x.dims());
-    }
     long[] full = withBatch(x.dims());
     long axis = intAttr(n, "axis", opset < 13 ? 1 : -1);
     if (axis < 0) {
