@@ -72,7 +72,7 @@ public final class OnnxImport {
       "Mul", "Div", "Neg", "Pow", "AveragePool", "GlobalAveragePool", "BatchNormalization",
       "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Identity", "Dropout", "Constant", "Shape",
       "Relu", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Transpose", "Pad", "ReduceMean",
-      "ReduceSum");
+      "ReduceSum", "Sum", "Cast", "Slice", "Gather", "Concat");
 
   /** What to use instead of operators Veil refuses, by operator. */
   private static final Map<String, String> INSTEAD = Map.ofEntries(
@@ -97,7 +97,7 @@ public final class OnnxImport {
           + " division: use BatchNormalization"),
       Map.entry("Exp", "use Sigmoid or Tanh (approximated by a polynomial)"),
       Map.entry("Sqrt", "no polynomial form near 0"),
-      Map.entry("Sum", "use Add"));
+      Map.entry("ConstantOfShape", "not supported"));
 
   private final String source;
   private final GraphProto graph;
@@ -413,6 +413,11 @@ public final class OnnxImport {
       case "Tanh" -> unary(n, k, in, Function.TANH);
       case "Neg" -> neg(n, k, in);
       case "Add", "Sub", "Mul", "Div" -> binary(n, k, in, allConstant);
+      case "Sum" -> sum(n, k, in);
+      case "Cast" -> cast(n, k, in);
+      case "Slice" -> slice(n, k, in);
+      case "Gather" -> gather(n, k, in);
+      case "Concat" -> concat(n, k, in);
       case "Pow" -> pow(n, k, in, allConstant);
       case "Conv" -> conv(n, k, in);
       case "Gemm" -> gemm(n, k, in);
@@ -525,9 +530,21 @@ public final class OnnxImport {
     if (in.size() != 2 || in.get(0) == null || in.get(1) == null) {
       throw refuse(n, k, op + " takes two inputs");
     }
-    Value a = in.get(0);
-    Value b = in.get(1);
-    if (allConstant) {
+    return binary(n, k, op, in.get(0), in.get(1));
+  }
+
+  private Value sum(NodeProto n, int k, List<Value> in) throws UnsupportedModelException {
+    Value acc = input(n, k, in, 0);
+    for (int j = 1; j < in.size(); j++) {
+      acc = binary(n, k, "Add", acc, input(n, k, in, j));
+    }
+    return acc;
+  }
+
+  /** {@code a op b} for op Add, Sub, Mul or Div. */
+  private Value binary(NodeProto n, int k, String op, Value a, Value b)
+      throws UnsupportedModelException {
+    if (a.isConstant() && b.isConstant()) {
       DoubleBinaryOperator f = switch (op) {
         case "Add" -> (x, y) -> x + y;
         case "Sub" -> (x, y) -> x - y;
@@ -1099,19 +1116,306 @@ public final class OnnxImport {
 
   private Value shape(NodeProto n, int k, List<Value> in) throws UnsupportedModelException {
     Value x = input(n, k, in, 0);
-    if (hasAttr(n, "start") || hasAttr(n, "end")) {
-      throw refuse(n, k, "start and end are not supported");
+    // a symbolic batch counts as 1: the network computes one sample at a time
+    long[] full = x.isConstant() ? x.dims() : withBatch(x.dims());
+    int r = full.length;
+    long start = intAttr(n, "start", 0);
+    long end = intAttr(n, "end", r);
+    start = Math.max(0, Math.min(r, start < 0 ? start + r : start));
+    end = Math.max(0, Math.min(r, end < 0 ? end + r : end));
+    int len = (int) Math.max(0, end - start);
+    double[] v = new double[len];
+    for (int j = 0; j < len; j++) {
+      v[j] = full[(int) start + j];
+    }
+    return Value.constant(new long[] {len}, v);
+  }
+
+  private Value cast(NodeProto n, int k, List<Value> in) throws UnsupportedModelException {
+    Value x = input(n, k, in, 0);
+    int to = (int) intAttr(n, "to", 0);
+    boolean real = to == OnnxTensor.FLOAT || to == OnnxTensor.DOUBLE;
+    if (!x.isConstant()) {
+      if (!real) {
+        throw refuse(n, k, "a cast of the activation to " + OnnxTensor.typeName(to)
+            + ": Veil computes on real numbers");
+      }
+      return x;
+    }
+    return switch (to) {
+      case OnnxTensor.FLOAT -> map(x, v -> (float) v);
+      case OnnxTensor.DOUBLE -> x;
+      case OnnxTensor.BOOL -> map(x, v -> v != 0 ? 1 : 0);
+      case 2, 3, 4, 5, OnnxTensor.INT32, OnnxTensor.INT64, 12, 13 -> map(x, v -> (double) (long) v);
+      default -> throw refuse(n, k, "a cast to " + OnnxTensor.typeName(to));
+    };
+  }
+
+  /**
+   * Values of {@code x} picked by {@code src} (an index into x's values for each output value):
+   * a constant folded, or a selection of the activation as a dense layer (the identity kept).
+   */
+  private Value select(NodeProto n, int k, Value x, long[] od, int[] src)
+      throws UnsupportedModelException {
+    if (x.isConstant()) {
+      double[] v = new double[src.length];
+      for (int o = 0; o < src.length; o++) {
+        v[o] = x.data()[src[o]];
+      }
+      return Value.constant(od, v);
+    }
+    boolean identity = src.length == OnnxTensor.count(x.dims());
+    for (int o = 0; o < src.length && identity; o++) {
+      identity = src[o] == o;
+    }
+    if (identity) {
+      return reshapeTo(n, x, od);
+    }
+    double[][] rows = new double[src.length][];
+    for (int o = 0; o < src.length; o++) {
+      rows[o] = new double[] {src[o], 1};
+    }
+    return dense(n, k, x, od, rows, new double[src.length]);
+  }
+
+  private Value slice(NodeProto n, int k, List<Value> in) throws UnsupportedModelException {
+    Value x = input(n, k, in, 0);
+    long[] starts;
+    long[] ends;
+    long[] axes;
+    long[] steps = null;
+    if (opset >= 10) {
+      starts = toLongs(constantInput(n, k, in, 1, "starts").data());
+      ends = toLongs(constantInput(n, k, in, 2, "ends").data());
+      axes = in.size() > 3 && in.get(3) != null
+          ? toLongs(constantInput(n, k, in, 3, "axes").data()) : null;
+      steps = in.size() > 4 && in.get(4) != null
+          ? toLongs(constantInput(n, k, in, 4, "steps").data()) : null;
+    } else {
+      starts = intsAttr(n, "starts");
+      ends = intsAttr(n, "ends");
+      axes = intsAttr(n, "axes");
     }
     long[] full = x.isConstant() ? x.dims() : withBatch(x.dims());
-    if (!x.isConstant() && batch == 0) {
-      throw refuse(n, k, "the shape of an input of symbolic batch size is not static: export"
-          + " with a fixed batch size");
+    int r = full.length;
+    if (starts == null || ends == null || starts.length != ends.length) {
+      throw refuse(n, k, "starts and ends must have one value per sliced axis");
     }
-    double[] v = new double[full.length];
-    for (int j = 0; j < v.length; j++) {
-      v[j] = full[j];
+    if (axes == null) {
+      axes = new long[starts.length];
+      for (int j = 0; j < axes.length; j++) {
+        axes[j] = j;
+      }
     }
-    return Value.constant(new long[] {v.length}, v);
+    if (axes.length != starts.length || (steps != null && steps.length != starts.length)) {
+      throw refuse(n, k, "axes and steps must have one value per sliced axis");
+    }
+    long[] from = new long[r];
+    long[] step = new long[r];
+    long[] od = full.clone();
+    Arrays.fill(step, 1);
+    boolean[] seen = new boolean[r];
+    for (int j = 0; j < axes.length; j++) {
+      int ax = (int) (axes[j] < 0 ? axes[j] + r : axes[j]);
+      if (ax < 0 || ax >= r || seen[ax]) {
+        throw refuse(n, k, "axis " + axes[j] + " outside the tensor or repeated");
+      }
+      seen[ax] = true;
+      long d = full[ax];
+      long st = steps == null ? 1 : steps[j];
+      if (st == 0) {
+        throw refuse(n, k, "step 0");
+      }
+      long a = starts[j] < 0 ? starts[j] + d : starts[j];
+      long b = ends[j] < 0 ? ends[j] + d : ends[j];
+      if (st > 0) {
+        a = Math.max(0, Math.min(d, a));
+        b = Math.max(0, Math.min(d, b));
+      } else {
+        a = Math.max(0, Math.min(d - 1, a));
+        b = Math.max(-1, Math.min(d - 1, b));
+      }
+      long len = st > 0 ? Math.max(0, (b - a + st - 1) / st) : Math.max(0, (a - b - st - 1) / -st);
+      if (len < 1) {
+        throw refuse(n, k, "the slice of axis " + axes[j] + " is empty");
+      }
+      from[ax] = a;
+      step[ax] = st;
+      od[ax] = len;
+    }
+    if (!x.isConstant() && (od[0] != full[0] || from[0] != 0 || step[0] != 1)) {
+      throw refuse(n, k, "slicing the batch dimension is not supported");
+    }
+    int lo = x.isConstant() ? 0 : 1;
+    long[] d = Arrays.copyOfRange(full, lo, r);
+    long[] outDims = Arrays.copyOfRange(od, lo, r);
+    long[] st = strides(d);
+    long total = OnnxTensor.count(outDims);
+    int[] src = new int[(int) total];
+    for (int o = 0; o < total; o++) {
+      long[] c = coords(o, outDims);
+      long i = 0;
+      for (int j = 0; j < d.length; j++) {
+        i += (from[j + lo] + c[j] * step[j + lo]) * st[j];
+      }
+      src[o] = (int) i;
+    }
+    return select(n, k, x, outDims, src);
+  }
+
+  private Value gather(NodeProto n, int k, List<Value> in) throws UnsupportedModelException {
+    Value x = input(n, k, in, 0);
+    Value idx = constantInput(n, k, in, 1, "the indices");
+    long[] full = x.isConstant() ? x.dims() : withBatch(x.dims());
+    int r = full.length;
+    long axis = intAttr(n, "axis", 0);
+    int ax = (int) (axis < 0 ? axis + r : axis);
+    if (ax < 0 || ax >= r) {
+      throw refuse(n, k, "axis " + axis + " outside the tensor");
+    }
+    if (!x.isConstant() && ax == 0) {
+      throw refuse(n, k, "gathering along the batch dimension is not supported");
+    }
+    int lo = x.isConstant() ? 0 : 1;
+    long[] d = Arrays.copyOfRange(full, lo, r);
+    int a = ax - lo;
+    long[] id = idx.dims();
+    long[] od = new long[d.length - 1 + id.length];
+    System.arraycopy(d, 0, od, 0, a);
+    System.arraycopy(id, 0, od, a, id.length);
+    System.arraycopy(d, a + 1, od, a + id.length, d.length - a - 1);
+    long total = OnnxTensor.count(od);
+    if (total > Shape.MAX_SIZE) {
+      throw refuse(n, k, "the gathered tensor is too large");
+    }
+    long[] st = strides(d);
+    long inner = 1;
+    for (int j = a + 1; j < d.length; j++) {
+      inner *= d[j];
+    }
+    int nIdx = idx.data().length;
+    int[] src = new int[(int) total];
+    for (int o = 0; o < total; o++) {
+      long outer = o / (nIdx * inner);
+      long rest = o % (nIdx * inner);
+      long which = rest / inner;
+      long in0 = rest % inner;
+      long v = (long) idx.data()[(int) which];
+      if (v < 0) {
+        v += d[a];
+      }
+      if (v < 0 || v >= d[a]) {
+        throw refuse(n, k, "index " + (long) idx.data()[(int) which] + " outside [0, " + d[a]
+            + ")");
+      }
+      src[o] = (int) (outer * d[a] * inner + v * st[a] + in0);
+    }
+    return select(n, k, x, od, src);
+  }
+
+  private Value concat(NodeProto n, int k, List<Value> in) throws UnsupportedModelException {
+    if (in.isEmpty()) {
+      throw refuse(n, k, "no inputs");
+    }
+    boolean constant = true;
+    for (int j = 0; j < in.size(); j++) {
+      constant &= input(n, k, in, j).isConstant();
+    }
+    List<long[]> dims = new ArrayList<>();
+    for (Value v : in) {
+      // constants have every dimension, activations one sample's
+      dims.add(v.isConstant() ? v.dims() : withBatch(v.dims()));
+    }
+    int r = dims.get(0).length;
+    long axis = intAttr(n, "axis", 0);
+    int ax = (int) (axis < 0 ? axis + r : axis);
+    if (ax < 0 || ax >= r) {
+      throw refuse(n, k, "axis " + axis + " outside the tensor");
+    }
+    if (!constant && ax == 0) {
+      throw refuse(n, k, "concatenating along the batch dimension is not supported");
+    }
+    long[] od = dims.get(0).clone();
+    od[ax] = 0;
+    for (int j = 0; j < in.size(); j++) {
+      long[] dj = dims.get(j);
+      if (dj.length != r) {
+        throw refuse(n, k, "inputs of different ranks (a constant must have the batch"
+            + " dimension too)");
+      }
+      for (int a = 0; a < r; a++) {
+        if (a != ax && dj[a] != od[a]) {
+          throw refuse(n, k, "inputs of dimensions " + Arrays.toString(dims.get(0)) + " and "
+              + Arrays.toString(dj) + " do not concatenate along axis " + axis);
+        }
+      }
+      od[ax] += dj[ax];
+    }
+    long inner = 1;
+    for (int a = ax + 1; a < r; a++) {
+      inner *= od[a];
+    }
+    long total = OnnxTensor.count(od);
+    if (total > Shape.MAX_SIZE) {
+      throw refuse(n, k, "the concatenation is too large");
+    }
+    // where each input's values go: output index of value i of input j
+    if (constant) {
+      double[] v = new double[(int) total];
+      long offset = 0;
+      for (int j = 0; j < in.size(); j++) {
+        long len = dims.get(j)[ax];
+        double[] data = in.get(j).data();
+        for (int i = 0; i < data.length; i++) {
+          long o1 = i / (len * inner);
+          long rest = i % (len * inner);
+          v[(int) (o1 * od[ax] * inner + offset * inner + rest)] = data[i];
+        }
+        offset += len;
+      }
+      return Value.constant(od, v);
+    }
+    long[] sample = Arrays.copyOfRange(od, 1, r);
+    long perSample = total / od[0];
+    double[] bias = new double[(int) perSample];
+    Value acc = null;
+    long offset = 0;
+    for (int j = 0; j < in.size(); j++) {
+      Value v = in.get(j);
+      long len = dims.get(j)[ax];
+      long size = OnnxTensor.count(dims.get(j)) / od[0];
+      double[][] rows = new double[(int) perSample][];
+      Arrays.fill(rows, new double[0]);
+      for (long i = 0; i < size; i++) {
+        long o1 = i / (len * inner);
+        long rest = i % (len * inner);
+        int o = (int) (o1 * od[ax] * inner + offset * inner + rest);
+        if (v.isConstant()) {
+          if (dims.get(j)[0] != 1) {
+            throw refuse(n, k, "a constant that varies across the batch");
+          }
+          bias[o] = v.data()[(int) i];
+        } else {
+          rows[o] = new double[] {i, 1};
+        }
+      }
+      offset += len;
+      if (!v.isConstant()) {
+        Value part = dense(n, k, v, sample, rows, new double[(int) perSample]);
+        acc = acc == null ? part : emitValue(n, new Layer.Add(), sample, acc.node(),
+            part.node());
+      }
+    }
+    boolean shifted = false;
+    for (double b : bias) {
+      shifted |= b != 0;
+    }
+    if (!shifted) {
+      return acc;
+    }
+    double[] ones = new double[(int) perSample];
+    Arrays.fill(ones, 1);
+    return emitValue(n, new Layer.Affine(ones, finite(n, k, bias)), sample, acc.node());
   }
 
   /** Row-major strides of dimensions {@code d}. */

@@ -151,6 +151,28 @@ class OnnxImportTest {
   }
 
   @Test
+  void sliceGatherConcatAndAPyTorchStyleFlattenOfAComputedShape() throws Exception {
+    // x [N, 2, 3]: a = x[:, 0:1, :] (Slice), c = concat(a, x) along axis 1 (two activations),
+    // g = c[:, :, [2, 0]] (Gather), then a reshape to [shape(x)[0], -1] computed by Shape,
+    // Gather and Concat on constants, as PyTorch exports x.view(x.size(0), -1)
+    ModelProto m = model(value("x", null, 2L, 3L), "y", List.of(
+        longs("s0", 0), longs("s1", 1), longs("ax", 1), longs("idx", 2, 0), longs("zero", 0),
+        longs("minus1", -1)),
+        node("sl", "Slice", List.of("x", "s0", "s1", "ax"), "a"),
+        node("cat", "Concat", List.of("a", "x"), "c", integer("axis", 1)),
+        node("ga", "Gather", List.of("c", "idx"), "g", integer("axis", 2)),
+        node("shape", "Shape", List.of("x"), "sh"),
+        node("first", "Gather", List.of("sh", "zero"), "n0", integer("axis", 0)),
+        node("cat2", "Concat", List.of("n0", "minus1"), "target", integer("axis", 0)),
+        node("rs", "Reshape", List.of("g", "target"), "y"));
+    Network net = OnnxImport.of(m).network();
+    double[] x = {1, 2, 3, 4, 5, 6}; // x[0] = [1 2 3], x[1] = [4 5 6]
+    // c = [[1 2 3], [1 2 3], [4 5 6]]; g = c[:, :, [2, 0]] = [[3 1], [3 1], [6 4]]
+    assertThat(net.forward(x, Network.Mode.EXACT)).containsExactly(3, 1, 3, 1, 6, 4);
+    assertThat(net.outputShape()).isEqualTo(Shape.vector(6));
+  }
+
+  @Test
   void maxPoolIsRefusedNamingTheNodeAndTheAlternative() {
     ModelProto m = model(value("x", 1L, 1L, 4L, 4L), "y", List.of(),
         node("pool1", "MaxPool", List.of("x"), "y", ints("kernel_shape", 2, 2)));
