@@ -48,14 +48,18 @@ import dev.veil.ml.nn.Shape;
  * <p>Supported operators: Conv (group 1, dilation 1, explicit pads or auto_pad NOTSET, VALID,
  * SAME_UPPER, SAME_LOWER; 1-D and 2-D), Gemm (alpha, beta, transB; transA only on a constant),
  * MatMul by a constant matrix, Add/Sub/Mul/Div by a constant (an {@link Layer.Affine}, merged into
- * the preceding Conv, Gemm or affine layer where that layer has no other reader), Add and Sub of
- * two activations of the same shape (residual {@link Layer.Add}), Mul(x, x) and Pow(x, 2)
+ * the preceding Conv, Gemm or affine layer where that layer has no other reader), Add, Sub and Sum
+ * of activations of the same shape (residual {@link Layer.Add}), Mul(x, x) and Pow(x, 2)
  * ({@link Layer.Square}), Neg, AveragePool (count_include_pad, pads, strides, ceil_mode 0),
  * GlobalAveragePool, BatchNormalization in inference mode (folded like a constant Mul and Add),
  * Flatten, Reshape, Squeeze and Unsqueeze (static shapes, batch kept), Identity, Dropout
- * (inference), Constant and Shape (folded), Relu, Sigmoid, Tanh ({@link Activation}, exact until
- * approximated by {@link dev.veil.ml.nn.Calibration}), and a final Softmax or LogSoftmax over the
- * sample ({@link Network.Output}). Operators on constants only are evaluated at import.
+ * (inference), Constant, Shape and Cast (folded), Transpose, Pad (constant, edge, reflect),
+ * Slice, Gather and Concat along the dimensions of a sample and ReduceMean/ReduceSum over them
+ * (folded on constants; on a sample, linear maps imported as a {@link Layer.Dense} of at most
+ * {@link #MAX_EXPANDED_WEIGHTS} weights, or a GlobalAveragePool for a mean over the spatial
+ * dimensions), Relu, Sigmoid, Tanh ({@link Activation}, exact until approximated by {@link
+ * dev.veil.ml.nn.Calibration}), and a final Softmax or LogSoftmax over the sample ({@link
+ * Network.Output}). Operators on constants only are evaluated at import.
  */
 public final class OnnxImport {
   /** The largest model file {@link #read(Path)} accepts: 256 MiB. */
