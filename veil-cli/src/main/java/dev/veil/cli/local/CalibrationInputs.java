@@ -21,7 +21,7 @@ import java.util.zip.GZIPInputStream;
  */
 final class CalibrationInputs {
   /** The most bytes read from a calibration file (decompressed). */
-  static final long MAX_BYTES = 512L << 20;
+  static final long MAX_BYTES = 256L << 20;
 
   private CalibrationInputs() {}
 

@@ -69,7 +69,7 @@ public final class OnnxImport {
    * The most weights a linear operator imported as a {@link Layer.Dense} may expand to (a MatMul
    * on rows of a sample in block-diagonal form, a Transpose, Pad or partial ReduceMean).
    */
-  static final long MAX_EXPANDED_WEIGHTS = 1L << 22;
+  public static final long MAX_EXPANDED_WEIGHTS = 1L << 22;
 
   /** The operators this importer knows, for messages. */
   public static final List<String> SUPPORTED = List.of("Conv", "Gemm", "MatMul", "Add", "Sub",
@@ -256,6 +256,9 @@ public final class OnnxImport {
     } catch (IllegalArgumentException e) {
       // a layer that does not fit its inputs: the model's shapes disagree with its weights
       throw new UnsupportedModelException("the model's shapes do not fit: " + e.getMessage());
+    } catch (IndexOutOfBoundsException | ArithmeticException | NegativeArraySizeException e) {
+      // fields that contradict each other in a way no check above names
+      throw new UnsupportedModelException("a malformed model (" + e + ")");
     }
   }
 

@@ -248,6 +248,36 @@ class OnnxImportTest {
         .isInstanceOf(UnsupportedModelException.class).hasMessageContaining("not an ONNX model");
   }
 
+  @Test
+  void corruptedModelsImportOrAreRefusedButNeverThrowAnythingElse() {
+    ModelProto m = model(value("x", 1L, 1L, 4L, 4L), "y", List.of(
+        tensor("w", new long[] {2, 1, 3, 3}, new double[18]), tensor("cb", new long[] {2}, 1, 2),
+        tensor("gw", new long[] {8, 3}, new double[24]), longs("shape", 1, -1)),
+        node("conv1", "Conv", List.of("x", "w", "cb"), "c", ints("pads", 1, 1, 1, 1),
+            ints("strides", 2, 2)),
+        node("relu1", "Relu", List.of("c"), "a"),
+        node("pool", "AveragePool", List.of("a"), "p", ints("kernel_shape", 1, 1)),
+        node("flat", "Reshape", List.of("p", "shape"), "fl"),
+        node("fc", "MatMul", List.of("fl", "gw"), "z"),
+        node("sm", "Softmax", List.of("z"), "y"));
+    byte[] bytes = m.toByteArray();
+    Random r = new Random(17);
+    int imported = 0;
+    for (int trial = 0; trial < 2000; trial++) {
+      byte[] b = bytes.clone();
+      for (int j = 0; j < 1 + r.nextInt(3); j++) {
+        b[r.nextInt(b.length)] = (byte) r.nextInt(256);
+      }
+      try {
+        OnnxImport.of(OnnxImport.parse(b));
+        imported++;
+      } catch (UnsupportedModelException e) {
+        assertThat(e.getMessage()).isNotBlank();
+      }
+    }
+    assertThat(imported).isPositive(); // some mutations only touch weights
+  }
+
   private static void assertRefused(ModelProto m, String... mentions) {
     assertThatThrownBy(() -> OnnxImport.of(m)).isInstanceOf(UnsupportedModelException.class)
         .hasMessageContainingAll(mentions);
