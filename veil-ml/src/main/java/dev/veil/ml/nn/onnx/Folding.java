@@ -12,7 +12,8 @@ import dev.veil.ml.nn.Shape;
  * {@link Layer.Affine} whose input is a {@link Layer.Conv2d} (with one scale and shift per output
  * channel), a {@link Layer.Dense} or another affine layer that nothing else reads is merged into
  * it (batch normalisation and constant biases and scales cost no layer of their own), and a
- * {@link Layer.Reshape} to its input's own shape is dropped.
+ * {@link Layer.Reshape} to its input's own shape is dropped, and so is every node the output does
+ * not depend on.
  */
 final class Folding {
   private Folding() {}
@@ -21,7 +22,38 @@ final class Folding {
   static List<Network.Node> fold(Shape input, List<Network.Node> nodes) {
     // affine layers first, with every node still in place (so that a reader count is the
     // count of the value the affine layer reads), then the reshapes that change nothing
-    return pass(input, pass(input, nodes, true), false);
+    return pass(input, pass(input, live(nodes), true), false);
+  }
+
+  /** The nodes the last one depends on, in order (a SiLU leaves its sigmoid unread). */
+  static List<Network.Node> live(List<Network.Node> nodes) {
+    int n = nodes.size();
+    boolean[] used = new boolean[n];
+    used[n - 1] = true;
+    for (int k = n - 1; k >= 0; k--) {
+      if (used[k]) {
+        for (int i : nodes.get(k).inputs()) {
+          if (i != Network.INPUT) {
+            used[i] = true;
+          }
+        }
+      }
+    }
+    int[] map = new int[n];
+    List<Network.Node> out = new ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      if (!used[k]) {
+        continue;
+      }
+      Network.Node node = nodes.get(k);
+      int[] ins = node.inputs();
+      for (int j = 0; j < ins.length; j++) {
+        ins[j] = ins[j] == Network.INPUT ? Network.INPUT : map[ins[j]];
+      }
+      out.add(new Network.Node(node.name(), node.layer(), ins));
+      map[k] = out.size() - 1;
+    }
+    return out;
   }
 
   private static List<Network.Node> pass(Shape input, List<Network.Node> nodes,

@@ -50,7 +50,7 @@ import dev.veil.ml.nn.Shape;
  * MatMul by a constant matrix, Add/Sub/Mul/Div by a constant (an {@link Layer.Affine}, merged into
  * the preceding Conv, Gemm or affine layer where that layer has no other reader), Add, Sub and Sum
  * of activations of the same shape (residual {@link Layer.Add}), Mul(x, x) and Pow(x, 2)
- * ({@link Layer.Square}), Neg, AveragePool (count_include_pad, pads, strides, ceil_mode 0),
+ * ({@link Layer.Square}), Mul(x, Sigmoid(x)) (a SiLU {@link Activation}), Neg, AveragePool (count_include_pad, pads, strides, ceil_mode 0),
  * GlobalAveragePool, BatchNormalization in inference mode (folded like a constant Mul and Add),
  * Flatten, Reshape, Squeeze and Unsqueeze (static shapes, batch kept), Identity, Dropout
  * (inference), Constant, Shape and Cast (folded), Transpose, Pad (constant, edge, reflect),
@@ -565,8 +565,15 @@ public final class OnnxImport {
         if (a.node() == b.node() && Arrays.equals(a.dims(), b.dims())) {
           return emitValue(n, new Layer.Square(), a.dims(), a.node());
         }
+        Value silu = silu(n, a, b);
+        if (silu == null) {
+          silu = silu(n, b, a);
+        }
+        if (silu != null) {
+          return silu;
+        }
         throw refuse(n, k, "a product of two different activations is not supported: only"
-            + " x*x (Square)");
+            + " x*x (Square) and x*sigmoid(x) (SiLU)");
       }
       if (op.equals("Div")) {
         throw refuse(n, k, "division by an activation has no polynomial form: divide by"
@@ -616,6 +623,19 @@ public final class OnnxImport {
       }
     }
     return emitValue(n, affine(n, k, scale, shift), x.dims(), x.node());
+  }
+
+  /** {@code x * sigmoid(x)} as one SiLU activation where {@code s} is the sigmoid of {@code x}. */
+  private Value silu(NodeProto n, Value x, Value s) {
+    if (s.node() == Network.INPUT || !Arrays.equals(x.dims(), s.dims())) {
+      return null;
+    }
+    Network.Node producer = nodes.get(s.node());
+    if (producer.layer() instanceof Activation act && act.function() == Function.SIGMOID
+        && producer.inputs()[0] == x.node()) {
+      return emitValue(n, Activation.of(Function.SILU), x.dims(), x.node());
+    }
+    return null;
   }
 
   private Layer.Affine affine(NodeProto n, int k, double[] scale, double[] shift)

@@ -173,6 +173,25 @@ class OnnxImportTest {
   }
 
   @Test
+  void xTimesSigmoidOfXIsOneSiluAndUnusedNodesAreDropped() throws Exception {
+    ModelProto m = model(value("x", 1L, 3L), "y", List.of(),
+        node("sig", "Sigmoid", List.of("x"), "s"),
+        node("unused", "Tanh", List.of("x"), "t"),
+        node("swish", "Mul", List.of("s", "x"), "y"));
+    Network net = OnnxImport.of(m).network();
+    assertThat(net.nodes()).extracting(n -> n.layer().kind()).containsExactly("silu");
+    double[] x = {-1, 0.5, 2};
+    double[] y = net.forward(x, Network.Mode.EXACT);
+    for (int j = 0; j < 3; j++) {
+      assertThat(y[j]).isCloseTo(x[j] / (1 + Math.exp(-x[j])), within(1e-15));
+    }
+    assertRefused(model(value("x", 1L, 3L), "y", List.of(),
+        node("sig", "Sigmoid", List.of("x"), "s"), node("tanh", "Tanh", List.of("x"), "t"),
+        node("mul", "Mul", List.of("s", "t"), "y")), "Mul (node 'mul')",
+        "two different activations");
+  }
+
+  @Test
   void maxPoolIsRefusedNamingTheNodeAndTheAlternative() {
     ModelProto m = model(value("x", 1L, 1L, 4L, 4L), "y", List.of(),
         node("pool1", "MaxPool", List.of("x"), "y", ints("kernel_shape", 2, 2)));
