@@ -20,6 +20,7 @@ import dev.veil.cli.core.CliErrors;
 import dev.veil.cli.core.Opts;
 import dev.veil.cli.core.VeilVersion;
 import dev.veil.cli.local.Inference;
+import dev.veil.cli.local.ModelImportCommand;
 import dev.veil.cli.local.Models;
 import dev.veil.cli.local.Store;
 import dev.veil.cli.output.JsonOutput;
@@ -36,9 +37,10 @@ import picocli.CommandLine.Spec;
     name = "model",
     mixinStandardHelpOptions = true,
     versionProvider = VeilVersion.class,
-    description = "Models on the server: publish (sellers), list, show.",
+    description = "Models on the server: publish (sellers), list, show; and import (an ONNX"
+        + " network into a Veil network file, on this machine).",
     subcommands = {ModelCommand.Publish.class, ModelCommand.ListModels.class,
-        ModelCommand.Show.class})
+        ModelCommand.Show.class, ModelImportCommand.class})
 public final class ModelCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

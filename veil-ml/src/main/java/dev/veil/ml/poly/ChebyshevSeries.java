@@ -252,6 +252,18 @@ public final class ChebyshevSeries {
     return g;
   }
 
+  /** Equal when the intervals and all coefficients are equal (as doubles, trailing zeros count). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ChebyshevSeries s && Double.compare(s.a, a) == 0
+        && Double.compare(s.b, b) == 0 && Arrays.equals(s.c, c);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(c) * 31 + Double.hashCode(a) * 7 + Double.hashCode(b);
+  }
+
   @Override
   public String toString() {
     return "ChebyshevSeries[" + a + ", " + b + "] degree " + degree() + " " + Arrays.toString(c);
