@@ -4,13 +4,15 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+
+import dev.veil.ml.data.DataFormatException;
+import dev.veil.ml.data.Idx;
 
 /**
  * The calibration inputs of {@code veil model import}: a CSV file (one input per row, its values
@@ -50,44 +52,32 @@ final class CalibrationInputs {
     boolean idx = bytes.length >= 4 && bytes[0] == 0 && bytes[1] == 0
         && (bytes[2] & 0xff) >= 0x08 && (bytes[2] & 0xff) <= 0x0e && bytes[3] >= 1
         && bytes[3] <= 4;
-    List<double[]> out = idx ? idx(file, bytes, size, limit) : csv(file, bytes, size, limit);
+    List<double[]> out = idx ? idx(file, size, limit) : csv(file, bytes, size, limit);
     if (out.isEmpty()) {
       throw Store.bad(file + ": no calibration inputs");
     }
     return out;
   }
 
-  private static List<double[]> idx(Path file, byte[] bytes, int size, int limit) {
-    ByteBuffer b = ByteBuffer.wrap(bytes); // IDX is big-endian
-    int type = bytes[2] & 0xff;
-    int rank = bytes[3];
-    if (type != 0x08) {
-      throw Store.bad(file + ": IDX data type 0x" + Integer.toHexString(type)
-          + ": only unsigned bytes (0x08, images) are read");
+  /** The first {@code limit} images of an IDX file ({@link Idx}), each of {@code size} values. */
+  private static List<double[]> idx(Path file, int size, int limit) throws IOException {
+    Idx.Images images;
+    try {
+      images = Idx.readImages(file);
+    } catch (DataFormatException e) {
+      throw Store.bad(e.getMessage());
     }
-    if (bytes.length < 4 + 4 * rank) {
-      throw Store.bad(file + ": IDX header cut short");
+    if (images.imageSize() != size) {
+      throw Store.bad(file + ": IDX images of " + images.rows() + " x " + images.columns()
+          + " values, the network takes " + size);
     }
-    b.position(4);
-    long count = b.getInt() & 0xffffffffL;
-    long per = 1;
-    for (int k = 1; k < rank; k++) {
-      per *= b.getInt() & 0xffffffffL;
-    }
-    if (per != size) {
-      throw Store.bad(file + ": IDX items of " + per + " values, the network takes " + size);
-    }
-    long present = (bytes.length - 4L - 4L * rank) / Math.max(1, per);
-    if (present < count) {
-      throw Store.bad(file + ": IDX file claims " + count + " items but holds " + present);
-    }
-    int n = (int) Math.min(count, limit);
+    int n = Math.min(images.count(), limit);
+    float[] px = images.pixels();
     List<double[]> out = new ArrayList<>(n);
-    int at = 4 + 4 * rank;
     for (int i = 0; i < n; i++) {
       double[] x = new double[size];
       for (int j = 0; j < size; j++) {
-        x[j] = (bytes[at++] & 0xff) / 255.0;
+        x[j] = px[i * size + j];
       }
       out.add(x);
     }
