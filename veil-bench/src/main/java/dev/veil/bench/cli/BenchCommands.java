@@ -6,7 +6,7 @@ import dev.veil.bench.server.BenchServerCommand;
 import dev.veil.cli.spi.CommandProvider;
 
 /**
- * Adds the benchmarks under {@code veil bench}: {@code ckks}, {@code helr}, {@code iris},
+ * Adds the benchmarks under {@code veil bench}: {@code ckks}, {@code helr}, {@code iris}, {@code mnist},
  * {@code infer} and {@code server} (listed in {@code META-INF/services}).
  */
 public final class BenchCommands implements CommandProvider {
@@ -18,6 +18,6 @@ public final class BenchCommands implements CommandProvider {
   @Override
   public List<Object> benchCommands() {
     return List.of(new BenchCkksCommand(), new BenchHelrCommand(), new BenchIrisCommand(),
-        new BenchInferCommand(), new BenchServerCommand());
+        new BenchInferCommand(), new BenchMnistCommand(), new BenchServerCommand());
   }
 }
