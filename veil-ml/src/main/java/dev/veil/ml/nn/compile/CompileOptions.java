@@ -30,10 +30,19 @@ public record CompileOptions(NetworkCompiler.Mode mode, Parameters parameters,
   /**
    * The sanitiser's flooding: statistical security s and D, the number of sanitised ciphertexts
    * one key holder may ever receive from this model (see {@link
-   * dev.veil.ml.infer.OutputSanitizer}).
+   * dev.veil.ml.infer.OutputSanitizer}), and the noise bound B.
+   *
+   * @param noiseBoundBits NaN: B is the compiled circuit's traced bound (what circuit privacy
+   *     needs); a number: B = 2^that, declared by the caller (a bound below the traced one does
+   *     NOT hide the noise; for measuring the sanitiser's cost where the traced flooding leaves
+   *     no precision)
    */
-  public record Sanitization(int securityBits, long maxResults) {
+  public record Sanitization(int securityBits, long maxResults, double noiseBoundBits) {
     public Sanitization {
+      if (!Double.isNaN(noiseBoundBits) && !(noiseBoundBits >= 0 && noiseBoundBits < 62)) {
+        throw new IllegalArgumentException("noiseBoundBits must be NaN or in [0, 62), got "
+            + noiseBoundBits);
+      }
       if (securityBits < FloodingPolicy.MIN_SECURITY_BITS) {
         throw new IllegalArgumentException("flooding security must be at least "
             + FloodingPolicy.MIN_SECURITY_BITS + " bits, got " + securityBits);
@@ -45,7 +54,17 @@ public record CompileOptions(NetworkCompiler.Mode mode, Parameters parameters,
 
     /** s = {@value FloodingPolicy#DEFAULT_SECURITY_BITS} bits for {@code maxResults} results. */
     public static Sanitization of(long maxResults) {
-      return new Sanitization(FloodingPolicy.DEFAULT_SECURITY_BITS, maxResults);
+      return new Sanitization(FloodingPolicy.DEFAULT_SECURITY_BITS, maxResults, Double.NaN);
+    }
+
+    /** Whether B is the traced bound. */
+    public boolean traced() {
+      return Double.isNaN(noiseBoundBits);
+    }
+
+    /** The same with B declared as 2^bits instead of traced. */
+    public Sanitization withNoiseBoundBits(double bits) {
+      return new Sanitization(securityBits, maxResults, bits);
     }
   }
 

@@ -628,7 +628,8 @@ public final class NetworkCompiler {
       double sd = Math.sqrt(cleared.variance()) / scale;
       return new Outcome(bits, null, -log2(6 * sd), 0, cleared);
     }
-    FloodingPolicy policy = new FloodingPolicy(o.sanitization().securityBits(), bits,
+    double b = o.sanitization().traced() ? bits : o.sanitization().noiseBoundBits();
+    FloodingPolicy policy = new FloodingPolicy(o.sanitization().securityBits(), b,
         o.sanitization().maxResults());
     double logQ0 = log2(p.q(0));
     double fit = log2(8 * Math.pow(2, policy.log2Sigma())) + 2 - (logQ0 - 1);
