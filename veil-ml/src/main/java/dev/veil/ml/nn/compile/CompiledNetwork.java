@@ -291,6 +291,14 @@ public final class CompiledNetwork {
       }
       Ciphertext[][] values = new Ciphertext[plan.steps.size()][];
       double[] seconds = new double[plan.steps.size()];
+      int[] lastUse = new int[plan.steps.size()];
+      for (Step st : plan.steps) {
+        for (int i : st.inputs) {
+          if (i != Network.INPUT) {
+            lastUse[i] = st.node;
+          }
+        }
+      }
       for (int k = 0; k < plan.steps.size(); k++) {
         Step st = plan.steps.get(k);
         Ciphertext[][] args = new Ciphertext[st.inputs.length][];
@@ -300,6 +308,11 @@ public final class CompiledNetwork {
         long t0 = System.nanoTime();
         values[k] = prepared.get(k).run(ev, args);
         seconds[k] = (System.nanoTime() - t0) / 1e9;
+        for (int i : st.inputs) {
+          if (i != Network.INPUT && lastUse[i] == k) {
+            values[i] = null; // no later step reads it: let it go
+          }
+        }
       }
       Ciphertext[] y = values[values.length - 1];
       Step.materialize(ev, y, plan.last().pending);

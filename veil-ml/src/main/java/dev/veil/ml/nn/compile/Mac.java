@@ -96,4 +96,69 @@ final class Mac {
       }
     }
   }
+
+  /** Coefficients per task of {@link #accumulateLayer}: the inputs' tiles stay in cache. */
+  static final int TILE = 256;
+
+  /**
+   * Every output of a layer at once: {@code out[r] = sum_t k[r][t] in[idx[r][t]] + bias[r]},
+   * split into tasks of one polynomial, one prime and {@value #TILE} coefficients, so that a
+   * task reads each input's tile once from memory for all the outputs (a row-at-a-time loop
+   * would stream every input ciphertext once per output: for CryptoNets' 845 x 100 layer, a
+   * hundred passes over 845 ciphertexts). Outputs are reset to {@code degree}, {@code level},
+   * {@code scale}; parallel over the tasks.
+   */
+  static void accumulateLayer(Parameters params, RingContext ring, Ciphertext[] in,
+      int[][] idx, long[][][] k, long[][][] kShoup, long[][] bias, int level, int degree,
+      double scale, Ciphertext[] out) {
+    int n = params.n();
+    for (Ciphertext o : out) {
+      o.reset(degree, level, scale);
+    }
+    int tiles = (n + TILE - 1) / TILE;
+    int tasks = (degree + 1) * (level + 1) * tiles;
+    ring.parallelFor(tasks, task -> {
+      int tile = task % tiles;
+      int i = (task / tiles) % (level + 1);
+      int p = task / tiles / (level + 1);
+      int from = tile * TILE;
+      int to = Math.min(n, from + TILE);
+      long q = ring.modulus(i).q;
+      long limit = Long.MAX_VALUE / (2 * q) - 1;
+      long[] acc = new long[to - from];
+      for (int r = 0; r < out.length; r++) {
+        java.util.Arrays.fill(acc, 0);
+        int[] ir = idx[r];
+        long[][] kr = k[r];
+        long[][] ksr = kShoup[r];
+        long pending = 0;
+        for (int t = 0; t < ir.length; t++) {
+          Ciphertext x = in[ir[t]];
+          long w = kr[t][i];
+          if (p > x.degree() || w == 0) {
+            continue;
+          }
+          long ws = ksr[t][i];
+          long[] row = x.poly(p)[i];
+          for (int j = from; j < to; j++) {
+            long xj = row[j];
+            long hi = Math.multiplyHigh(xj, ws) + ((ws >> 63) & xj);
+            acc[j - from] += xj * w - hi * q;
+          }
+          if (++pending >= limit) {
+            for (int j = 0; j < acc.length; j++) {
+              acc[j] %= q;
+            }
+            pending = 1;
+          }
+        }
+        long b = p == 0 && bias != null ? bias[r][i] : 0;
+        long[] o = out[r].poly(p)[i];
+        for (int j = from; j < to; j++) {
+          long v = acc[j - from] % q + b;
+          o[j] = v >= q ? v - q : v;
+        }
+      }
+    });
+  }
 }

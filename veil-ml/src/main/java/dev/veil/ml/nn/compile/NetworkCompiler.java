@@ -115,7 +115,13 @@ public final class NetworkCompiler {
     }
     String last = "";
     int minLogN = 12;
+    int depthBound = planThroughput(network, minLogN, bounds).depth;
     for (int logN = minLogN; logN <= 16; logN++) {
+      String skip = hopeless(logN, depthBound, options);
+      if (skip != null) {
+        last = skip;
+        continue;
+      }
       Plan plan;
       try {
         plan = plan(network, options.mode(), logN, bounds);
@@ -161,6 +167,42 @@ public final class NetworkCompiler {
     throw new IllegalArgumentException("no 128-bit-secure parameters up to N = 2^16 give "
         + options.minPrecisionBits() + " bits of precision for this network (" + last
         + "): ask for fewer bits, a smaller flooding budget, or a shallower network");
+  }
+
+  /**
+   * Why no parameters of ring degree 2^logN can work, before planning (which builds every
+   * layer's diagonals): no secure set of that degree holds the depth, or even its largest scale
+   * would leave less than the precision asked for after the flooding (whose noise is at least
+   * the declared bound, 2^0 when traced). Null when it may work.
+   */
+  private static String hopeless(int logN, int depth, CompileOptions o) {
+    int slots = 1 << (logN - 1);
+    int best = -1;
+    for (int sb = 60; sb >= o.minScaleBits() && best < 0; sb--) {
+      try {
+        if (ParameterSelector.select(depth, sb, slots, 1).logN() == logN) {
+          best = sb;
+        }
+      } catch (InvalidParametersException e) {
+        // too deep at this scale
+      }
+    }
+    if (best < 0) {
+      return "N = 2^" + logN + " holds no " + depth + " levels at scale 2^" + o.minScaleBits()
+          + " or more";
+    }
+    if (o.sanitization() == null) {
+      return null;
+    }
+    CompileOptions.Sanitization z = o.sanitization();
+    double b = z.traced() ? 0 : z.noiseBoundBits();
+    double sigma = new FloodingPolicy(z.securityBits(), b, z.maxResults()).log2Sigma();
+    double bits = best - sigma - logN / 2.0;
+    if (bits < o.minPrecisionBits()) {
+      return String.format(java.util.Locale.ROOT, "at N = 2^%d even scale 2^%d keeps at most"
+          + " %.1f bits after flooding", logN, best, bits);
+    }
+    return null;
   }
 
   // ================================================================ magnitudes

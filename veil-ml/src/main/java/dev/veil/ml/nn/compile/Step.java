@@ -379,10 +379,13 @@ abstract class Step {
       return (ev, in) -> {
         Ciphertext[] x = in[0];
         Ciphertext[] out = new Ciphertext[m];
+        for (int r = 0; r < m; r++) {
+          out[r] = new Ciphertext(params, inDegree, level, inScale * cs);
+        }
+        Mac.accumulateLayer(params, ring, x, map.index(), k, ks, bias, level, inDegree,
+            inScale * cs, out);
         ring.parallelFor(m, r -> {
-          Ciphertext y = new Ciphertext(params, inDegree, level, inScale * cs);
-          Mac.accumulate(params, ring, x, map.index()[r], k[r], ks[r], bias[r], level, inDegree,
-              inScale * cs, y);
+          Ciphertext y = out[r];
           if (inDegree == 2) {
             ev.relinearize(y, y);
           }
@@ -390,7 +393,6 @@ abstract class Step {
             ev.rescale(y, y);
           }
           y.setScale(delta);
-          out[r] = y;
         });
         return out;
       };
