@@ -78,9 +78,11 @@ public final class MnistBenchmark {
    * @param json report path or null
    * @param model the network (the hook for trained or imported models)
    * @param modelName how the report names it
+   * @param flooding sanitise the results (traced flooding, else a declared bound); false: no
+   *     sanitisation, parameters for the arithmetic alone (a reference, not a deployment)
    */
   public record Config(Path data, boolean latency, boolean throughput, int images, int threads,
-      Path json, Supplier<Network> model, String modelName) {
+      Path json, Supplier<Network> model, String modelName, boolean flooding) {
     public Config {
       Objects.requireNonNull(data, "data");
       Objects.requireNonNull(model, "model");
@@ -116,7 +118,7 @@ public final class MnistBenchmark {
     ObjectNode modes = root.putObject("modes");
     List<double[]> calibration = Arrays.asList(cal.images());
     CompileOptions base = CompileOptions.latency().withCalibration(calibration)
-        .withSanitization(CompileOptions.Sanitization.of(MAX_RESULTS))
+        .withSanitization(c.flooding() ? CompileOptions.Sanitization.of(MAX_RESULTS) : null)
         .withMinPrecisionBits(MIN_PRECISION_BITS);
     boolean first = true;
     if (c.latency()) {
@@ -160,6 +162,9 @@ public final class MnistBenchmark {
     try {
       return NetworkCompiler.compile(net, o);
     } catch (IllegalArgumentException e) {
+      if (o.sanitization() == null) {
+        throw e;
+      }
       err.println(o.mode() + ": traced flooding infeasible (" + e.getMessage() + "); flooding"
           + " with a declared bound B = 2^0 instead");
       return NetworkCompiler.compile(net, o.withSanitization(o.sanitization()
@@ -188,10 +193,13 @@ public final class MnistBenchmark {
     m.put("im2colInput", p.im2colInput());
     m.put("noiseBoundBits", p.noiseBoundBits());
     m.put("expectedPrecisionBits", round(p.expectedPrecisionBits(), 2));
-    m.put("floodingSecurityBits", p.floodingPolicy().securityBits());
-    m.put("floodingNoiseBoundBits", p.floodingPolicy().noiseBoundBits());
-    m.put("floodingTraced", p.options().sanitization().traced());
-    m.put("floodingMaxResults", p.floodingPolicy().maxDecryptions());
+    m.put("sanitized", p.floodingPolicy() != null);
+    if (p.floodingPolicy() != null) {
+      m.put("floodingSecurityBits", p.floodingPolicy().securityBits());
+      m.put("floodingNoiseBoundBits", p.floodingPolicy().noiseBoundBits());
+      m.put("floodingTraced", p.options().sanitization().traced());
+      m.put("floodingMaxResults", p.floodingPolicy().maxDecryptions());
+    }
     m.put("compileSeconds", round(compileSeconds, 2));
     return m;
   }
@@ -226,13 +234,13 @@ public final class MnistBenchmark {
       int correct = 0;
       int agree = 0;
       // one untimed warm-up image (JIT)
-      client.decrypt(server.sanitize(server.evaluate(ev, client.encrypt(test.images()[0])), pk));
+      client.decrypt(sanitize(server, server.evaluate(ev, client.encrypt(test.images()[0])), pk));
       for (int i = 0; i < n; i++) {
         long a = System.nanoTime();
         CompiledNetwork.EncryptedInput in = client.encrypt(test.images()[i]);
         long b = System.nanoTime();
         CompiledNetwork.Evaluation e = server.evaluateTimed(ev, in);
-        CompiledNetwork.EncryptedOutput o = server.sanitize(e.output(), pk);
+        CompiledNetwork.EncryptedOutput o = sanitize(server, e.output(), pk);
         long d = System.nanoTime();
         double[] scores = client.decrypt(o)[0];
         long f = System.nanoTime();
@@ -298,7 +306,7 @@ public final class MnistBenchmark {
         CompiledNetwork.EncryptedInput in = client.encryptBatch(batch);
         long b = System.nanoTime();
         CompiledNetwork.Evaluation e = server.evaluateTimed(ev, in);
-        CompiledNetwork.EncryptedOutput o = server.sanitize(e.output(), pk);
+        CompiledNetwork.EncryptedOutput o = sanitize(server, e.output(), pk);
         long d = System.nanoTime();
         double[][] scores = client.decrypt(o);
         long f = System.nanoTime();
@@ -328,6 +336,11 @@ public final class MnistBenchmark {
       info.put("evaluationKeyBytes", VeilIO.serializedSize(evk));
       layers.set("throughput", layerArray(p.layers(cost), perLayer.toArray(new double[0][])));
     }
+  }
+
+  private static CompiledNetwork.EncryptedOutput sanitize(CompiledNetwork.Server server,
+      CompiledNetwork.EncryptedOutput out, PublicKey pk) {
+    return server.sanitizes() ? server.sanitize(out, pk) : out;
   }
 
   private static long bytes(Ciphertext[] cts) {

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code veil bench mnist --data DIR [--mode latency|throughput|both] [--images N] [--model
- * FILE] [--threads T] [--json FILE]}: encrypted MNIST inference with a compiled network ({@link
+ * FILE] [--flooding auto|none] [--threads T] [--json FILE]}: encrypted MNIST inference with a compiled network ({@link
  * MnistBenchmark}). The option names and the JSON fields are a contract: scripts call them.
  */
 @Command(
@@ -70,6 +70,13 @@ final class BenchMnistCommand implements Callable<Integer> {
       description = "The network to run instead of the seeded CryptoNets-shaped one.")
   Path model;
 
+  @Option(names = "--flooding", paramLabel = "WHAT", defaultValue = "auto",
+      description = "auto: sanitise the results with the flooding the noise trace sizes, or,"
+          + " where no secure parameters keep 8 bits after it, with a declared bound B = 2^0"
+          + " (reported); none: no sanitisation, parameters for the arithmetic alone (a"
+          + " reference, not a deployment) (default: ${DEFAULT-VALUE}).")
+  String flooding;
+
   @Mixin ThreadsOption threads;
 
   @Mixin ReportOption report;
@@ -99,6 +106,12 @@ final class BenchMnistCommand implements Callable<Integer> {
       default -> throw Opts.invalid(spec, "--mode", "must be latency, throughput or both, got '"
           + mode + "'");
     }
+    boolean flood = switch (flooding.strip().toLowerCase(Locale.ROOT)) {
+      case "auto" -> true;
+      case "none" -> false;
+      default -> throw Opts.invalid(spec, "--flooding", "must be auto or none, got '"
+          + flooding + "'");
+    };
     Opts.atLeast(spec, "--images", images, 1);
     if (images > MAX_IMAGES) {
       throw Opts.invalid(spec, "--images", "must be at most " + MAX_IMAGES + ", got " + images);
@@ -109,8 +122,13 @@ final class BenchMnistCommand implements Callable<Integer> {
       if (!Files.isRegularFile(model)) {
         throw Opts.invalid(spec, "--model", "'" + model + "' is not a file");
       }
-      Path m = model;
-      net = () -> modelLoader.apply(m);
+      Network loaded;
+      try {
+        loaded = modelLoader.apply(model);
+      } catch (UnsupportedOperationException | IllegalArgumentException e) {
+        throw Opts.invalid(spec, "--model", e.getMessage());
+      }
+      net = () -> loaded;
       name = model.getFileName().toString();
     } else {
       net = MnistBenchmark.defaultModel(data, 2026);
@@ -121,7 +139,7 @@ final class BenchMnistCommand implements Callable<Integer> {
     CliContext context = CliContext.of(spec);
     try {
       return MnistBenchmark.run(new MnistBenchmark.Config(data, latency, throughput, images, t,
-          json, net, name), context.out(), context.err());
+          json, net, name, flood), context.out(), context.err());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

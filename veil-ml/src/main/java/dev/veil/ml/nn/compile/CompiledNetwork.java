@@ -335,6 +335,11 @@ public final class CompiledNetwork {
       return new EncryptedOutput(r, count);
     }
 
+    /** Whether the program was compiled with sanitisation ({@link #sanitize} works). */
+    public boolean sanitizes() {
+      return policy != null;
+    }
+
     /**
      * The output sanitised for the key holder whose public key is {@code resultKey}: non-result
      * slots cleared, level 0, re-randomised and flooded with the program's policy ({@link

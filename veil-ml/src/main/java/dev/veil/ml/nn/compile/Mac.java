@@ -98,7 +98,7 @@ final class Mac {
   }
 
   /** Coefficients per task of {@link #accumulateLayer}: the inputs' tiles stay in cache. */
-  static final int TILE = 256;
+  static final int TILE = 128;
 
   /**
    * Every output of a layer at once: {@code out[r] = sum_t k[r][t] in[idx[r][t]] + bias[r]},

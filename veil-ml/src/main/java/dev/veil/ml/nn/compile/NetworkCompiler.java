@@ -58,11 +58,13 @@ import dev.veil.ml.poly.PolynomialEvaluator;
  *
  * Input value v of image i sits in slot i of ciphertext v; N/2 images per batch. A linear layer
  * is one multiply-accumulate per output with integer constants (the weights at the scale that
- * lands the result exactly on the default scale), lazily reduced ({@link Mac}), then one rescale:
- * no rotation, no Galois key. A square feeding only linear layers is neither relinearised nor
- * rescaled: the next layer accumulates the degree-2 products at the higher level and
- * relinearises and rescales once per output (100 relinearisations instead of 845 for
- * CryptoNets' second layer).
+ * lands the result exactly on the default scale), lazily reduced over cache-sized tiles of the
+ * whole layer ({@link Mac}), then one rescale: no rotation, no Galois key. A square feeding only
+ * linear layers is not relinearised: the next layer accumulates the degree-2 products and
+ * relinearises once per output (100 relinearisations instead of 845 for CryptoNets' second
+ * layer); it is rescaled (a deferred rescale would cost every following multiply-accumulate term
+ * one more prime, more than the rescales it saves). The multiply-accumulate still supports an
+ * input whose rescale is pending (it then rescales twice per output).
  *
  * <h2>Levels, scales and parameters</h2>
  *
@@ -340,6 +342,14 @@ public final class NetworkCompiler {
     List<Network.Node> nodes = net.nodes();
     List<Shape> shapes = net.shapes();
     List<List<Layer>> consumers = consumers(net);
+    int[] readers = new int[nodes.size()];
+    for (Network.Node n : nodes) {
+      for (int i : n.inputs()) {
+        if (i != Network.INPUT) {
+          readers[i]++;
+        }
+      }
+    }
     List<Step> steps = new ArrayList<>();
     for (int k = 0; k < nodes.size(); k++) {
       Network.Node node = nodes.get(k);
@@ -361,10 +371,14 @@ public final class NetworkCompiler {
         for (Layer c : consumers.get(k)) {
           lazy &= LinearMap.isLinear(c);
         }
-        Step.Square sq = new Step.Square(k, node.name(), in[0], !lazy, !lazy);
+        // relinearisation deferred to the consumers (one per output instead of one per value);
+        // the rescale is not: it takes a prime off every multiply-accumulate term that follows
+        boolean inPlace = in[0] != Network.INPUT && readers[in[0]] == 1
+            && !(nodes.get(in[0]).layer() instanceof Layer.Reshape); // a reshape shares arrays
+        Step.Square sq = new Step.Square(k, node.name(), in[0], !lazy, true, inPlace);
         sq.ctMults = sIn.size();
         sq.keySwitches = lazy ? 0 : sIn.size();
-        sq.rescales = lazy ? 0 : sIn.size();
+        sq.rescales = sIn.size();
         sq.depth = dIn + 1;
         st = sq;
       } else if (l instanceof Layer.Activation a) {
@@ -445,7 +459,7 @@ public final class NetworkCompiler {
             isLast, l instanceof Layer.Affine, bIn);
         st.depth = dIn + 1;
       } else if (l instanceof Layer.Square) {
-        st = new Step.Square(k, node.name(), in[0], true, true);
+        st = new Step.Square(k, node.name(), in[0], true, true, false);
         st.layout = lIn;
         st.ctMults = 1;
         st.keySwitches = 1;

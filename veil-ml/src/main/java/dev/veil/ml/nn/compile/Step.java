@@ -406,15 +406,20 @@ abstract class Step {
     final boolean relinearize;
     final boolean rescale;
 
-    Square(int node, String name, int input, boolean relinearize, boolean rescale) {
+    /** Whether the product may overwrite its input (no other step reads it). */
+    final boolean inPlace;
+
+    Square(int node, String name, int input, boolean relinearize, boolean rescale,
+        boolean inPlace) {
       super(node, name, "square", new int[] {input});
       this.relinearize = relinearize;
       this.rescale = rescale;
+      this.inPlace = inPlace;
       this.degree = relinearize ? 1 : 2;
       this.pending = rescale ? 0 : 1;
       this.exact = false;
       this.lowering = "mul" + (relinearize ? "+relin" : " (relin deferred)")
-          + (rescale ? "+rescale" : " (rescale deferred)");
+          + (rescale ? "+rescale" : " (rescale deferred)") + (inPlace ? ", in place" : "");
     }
 
     @Override
@@ -437,7 +442,8 @@ abstract class Step {
         Ciphertext[] x = in[0];
         Ciphertext[] out = new Ciphertext[x.length];
         env.ctx.ring().parallelFor(x.length, v -> {
-          Ciphertext y = ev.mulNew(x[v], x[v]);
+          Ciphertext y = inPlace ? x[v] : Ciphertext.empty(env.params);
+          ev.mul(x[v], x[v], y);
           if (relinearize) {
             ev.relinearize(y, y);
           }

@@ -271,4 +271,55 @@ class NetworkCompilerTest {
     assertThat(t.get(2).keySwitches()).isEqualTo(10);
     assertThat(t.get(4).keySwitches()).isEqualTo(4);
   }
+
+  @Test
+  void sanitised_latency_result_is_at_level_zero_with_the_other_slots_cleared() {
+    Network net = cryptoNetsLike(new Random(10));
+    Random r = new Random(20);
+    CompiledNetwork program = NetworkCompiler.compile(net, CompileOptions.latency()
+        .withParameters(PARAMS).withCalibration(samples(net, r, 16))
+        .withSanitization(CompileOptions.Sanitization.of(16).withNoiseBoundBits(0)));
+    assertThat(program.noiseBoundBits()).isGreaterThan(0);
+    assertThat(program.floodingPolicy().noiseBoundBits()).isZero();
+    CompiledNetwork.Server server = program.server(ctx);
+    CompiledNetwork.Client client = program.client(ctx, sk);
+    Evaluator ev = new Evaluator(ctx, keysFor(program));
+    double[] x = uniform(r, net.input().size());
+    CompiledNetwork.EncryptedOutput out = server.sanitize(server.evaluate(ev,
+        client.encrypt(x)), pk);
+    assertThat(out.ciphertexts()).allSatisfy(c -> assertThat(c.level()).isZero());
+    assertThat(out.results()[0].descriptor().otherSlotsZero()).isTrue();
+    double[] want = net.forward(x, Network.Mode.POLYNOMIAL);
+    double[] got = client.decrypt(out)[0];
+    for (int k = 0; k < want.length; k++) {
+      assertThat(got[k]).isCloseTo(want[k], org.assertj.core.data.Offset.offset(1e-3));
+    }
+    // the slots past the scores decrypt to (flooded) zeros, not to by-products
+    double[] slots = new dev.veil.he.ckks.Encoder(ctx).decode(
+        new dev.veil.he.rlwe.Decryptor(ctx, sk).decrypt(out.ciphertexts().get(0)));
+    for (int s = want.length; s < slots.length; s++) {
+      assertThat(Math.abs(slots[s])).as("slot %d", s).isLessThan(1e-3);
+    }
+  }
+
+  @Test
+  void traced_flooding_that_leaves_no_precision_is_refused_without_given_parameters() {
+    Network net = cryptoNetsLike(new Random(11));
+    assertThatThrownBy(() -> NetworkCompiler.compile(net, CompileOptions.latency()
+        .withSanitization(CompileOptions.Sanitization.of(1L << 40)).withMinPrecisionBits(40)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no 128-bit-secure parameters");
+  }
+
+  @Test
+  void chooses_the_smallest_secure_ring_for_an_unsanitised_program() {
+    Network net = cryptoNetsLike(new Random(12));
+    CompiledNetwork program = NetworkCompiler.compile(net, CompileOptions.throughput()
+        .withCalibration(samples(net, new Random(13), 8)));
+    assertThat(program.parameters().securityOff()).isFalse();
+    // five levels of at least 2^24 do not fit N = 2^12's 109 bits; N = 2^13's 218 hold them
+    assertThat(program.parameters().logN()).isEqualTo(13);
+    assertThat(program.expectedPrecisionBits()).isGreaterThanOrEqualTo(10);
+    assertThat(program.parameters().maxLevel()).isEqualTo(program.depth());
+  }
 }
