@@ -317,9 +317,14 @@ class NetworkCompilerTest {
     CompiledNetwork program = NetworkCompiler.compile(net, CompileOptions.throughput()
         .withCalibration(samples(net, new Random(13), 8)));
     assertThat(program.parameters().securityOff()).isFalse();
-    // five levels of at least 2^24 do not fit N = 2^12's 109 bits; N = 2^13's 218 hold them
-    assertThat(program.parameters().logN()).isEqualTo(13);
+    // five levels of at least 2^24 do not fit N = 2^12's 109 bits
+    assertThat(program.parameters().logN()).isGreaterThanOrEqualTo(13);
     assertThat(program.expectedPrecisionBits()).isGreaterThanOrEqualTo(10);
+    // asking for less precision never needs a larger ring or scale
+    CompiledNetwork low = NetworkCompiler.compile(net, CompileOptions.throughput()
+        .withCalibration(samples(net, new Random(13), 8)).withMinPrecisionBits(2));
+    assertThat(low.parameters().logN()).isLessThanOrEqualTo(program.parameters().logN());
+    assertThat(low.parameters().logQP()).isLessThanOrEqualTo(program.parameters().logQP());
     assertThat(program.parameters().maxLevel()).isEqualTo(program.depth());
   }
 }
