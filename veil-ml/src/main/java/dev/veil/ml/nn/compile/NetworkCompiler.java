@@ -680,17 +680,19 @@ public final class NetworkCompiler {
     Noise cleared = ScoringNoise.cleared(est, out, maskRms);
     double bits = Math.ceil(est.log2Bound(cleared));
     double scale = cleared.scale();
+    double circuit = -log2(6 * Math.sqrt(cleared.variance()) / scale);
     if (o.sanitization() == null) {
-      double sd = Math.sqrt(cleared.variance()) / scale;
-      return new Outcome(bits, null, -log2(6 * sd), 0, cleared);
+      return new Outcome(bits, null, circuit, 0, cleared);
     }
     double b = o.sanitization().traced() ? bits : o.sanitization().noiseBoundBits();
     FloodingPolicy policy = new FloodingPolicy(o.sanitization().securityBits(), b,
         o.sanitization().maxResults());
     double logQ0 = log2(p.q(0));
     double fit = log2(8 * Math.pow(2, policy.log2Sigma())) + 2 - (logQ0 - 1);
-    return new Outcome(bits, policy, policy.precisionBits(scale, p.logN()), Math.max(0, fit),
-        cleared);
+    // the circuit's own error and the flooding's add up (in variance)
+    double flood = policy.precisionBits(scale, p.logN());
+    double both = -0.5 * log2(Math.pow(2, -2 * flood) + Math.pow(2, -2 * circuit));
+    return new Outcome(bits, policy, both, Math.max(0, fit), cleared);
   }
 
   static Step.Schedule schedule(Plan plan, Parameters p) {
