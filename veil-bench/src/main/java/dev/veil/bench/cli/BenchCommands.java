@@ -6,7 +6,8 @@ import dev.veil.bench.server.BenchServerCommand;
 import dev.veil.cli.spi.CommandProvider;
 
 /**
- * Adds the benchmarks under {@code veil bench}: {@code ckks}, {@code helr}, {@code iris}, {@code mnist},
+ * Adds the benchmarks under {@code veil bench}: {@code ckks}, {@code helr}, {@code iris},
+ * {@code mnist},
  * {@code infer} and {@code server} (listed in {@code META-INF/services}).
  */
 public final class BenchCommands implements CommandProvider {

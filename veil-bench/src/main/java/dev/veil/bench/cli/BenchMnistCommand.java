@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code veil bench mnist --data DIR [--mode latency|throughput|both] [--images N] [--model
- * FILE] [--flooding auto|none] [--threads T] [--json FILE]}: encrypted MNIST inference with a compiled network ({@link
- * MnistBenchmark}). The option names and the JSON fields are a contract: scripts call them.
+ * FILE] [--flooding auto|none] [--threads T] [--json FILE]}: encrypted MNIST inference with a
+ * compiled network ({@link MnistBenchmark}). The option names and the JSON fields are a
+ * contract: scripts call them.
  */
 @Command(
     name = "mnist",

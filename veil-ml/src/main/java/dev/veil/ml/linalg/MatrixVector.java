@@ -365,8 +365,8 @@ public final class MatrixVector {
    *
    * @param diagonals offset to a slot vector of S entries (copied)
    */
-  public static MatrixVector ofDiagonals(Encoder encoder, java.util.Map<Integer, double[]> diagonals,
-      Method method) {
+  public static MatrixVector ofDiagonals(Encoder encoder,
+      java.util.Map<Integer, double[]> diagonals, Method method) {
     Objects.requireNonNull(encoder, "encoder");
     Objects.requireNonNull(diagonals, "diagonals");
     int s = encoder.slots();

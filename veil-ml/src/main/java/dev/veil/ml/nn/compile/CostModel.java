@@ -77,8 +77,10 @@ public record CostModel(double plainMultiply, double rotation, double hoistedRot
       w[t] = 0.01 * (t + 1);
     }
     long[][][] k = Mac.constants(ctx.ring(), w, p.q(top), top);
-    double mac = time(reps, () -> Mac.accumulate(p, ctx.ring(), xs, idx, k[0], k[1], null, top, 1,
-        ct.scale() * p.q(top), out)) / terms;
+    Ciphertext[] outs = {out};
+    double mac = time(reps, () -> Mac.accumulateLayer(p, ctx.ring(), xs, new int[][] {idx},
+        new long[][][] {k[0]}, new long[][][] {k[1]}, null, top, 1, ct.scale() * p.q(top), outs))
+        / terms;
     return new CostModel(plain, rot, per, dec, tensor, relin, rescale, mac, top);
   }
 

@@ -524,7 +524,8 @@ public final class NetworkCompiler {
     return SlotLayout.contiguous(size, slots);
   }
 
-  private static final Map<Integer, Encoder> PROBES = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<Integer, Encoder> PROBES =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** An encoder at this ring degree: the diagonal plans depend on the slots only. */
   private static Encoder probeEncoder(int logN) {

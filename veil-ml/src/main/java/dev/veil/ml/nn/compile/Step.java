@@ -12,7 +12,6 @@ import dev.veil.he.rlwe.HeContext;
 import dev.veil.he.rlwe.Parameters;
 import dev.veil.he.rlwe.Plaintext;
 import dev.veil.ml.linalg.MatrixVector;
-import dev.veil.ml.nn.Layer;
 import dev.veil.ml.nn.Network;
 import dev.veil.ml.poly.ChebyshevSeries;
 import dev.veil.ml.poly.PolynomialEvaluator;
@@ -595,8 +594,4 @@ abstract class Step {
     }
   }
 
-  /** The layer of a network node (for reports). */
-  static String kindOf(Layer layer) {
-    return layer.kind();
-  }
 }
