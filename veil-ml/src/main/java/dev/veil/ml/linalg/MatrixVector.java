@@ -396,8 +396,37 @@ public final class MatrixVector {
         }
       }
     }
-    return new MatrixVector(encoder, new Diagonals(s, s, 1, 1, s, 0, s, d), Packing.FIRST_SLOTS,
-        method);
+    // Offsets are cyclic; number them from just after the largest gap between used ones (so
+    // that -7 stays -7 rather than S - 7): the baby-step giant-step plan then sees one compact
+    // range instead of two ends of [0, S).
+    int lo = 0;
+    int prev = -1;
+    int first = -1;
+    int bestGap = -1;
+    for (int t = 0; t < s; t++) {
+      if (d[0][0][t] == null) {
+        continue;
+      }
+      if (first < 0) {
+        first = t;
+      } else if (t - prev > bestGap) {
+        bestGap = t - prev;
+        lo = t;
+      }
+      prev = t;
+    }
+    if (first >= 0 && first + s - prev >= bestGap) {
+      lo = first;
+    }
+    if (lo > s / 2) {
+      lo -= s;
+    }
+    double[][][][] shifted = new double[1][1][s][];
+    for (int t = 0; t < s; t++) {
+      shifted[0][0][Math.floorMod(t - lo, s)] = d[0][0][t];
+    }
+    return new MatrixVector(encoder, new Diagonals(s, s, 1, 1, s, lo, s, shifted),
+        Packing.FIRST_SLOTS, method);
   }
 
   // ------------------------------------------------------------------ plan

@@ -204,6 +204,8 @@ class MatrixVectorTest {
     }
     MatrixVector mv = MatrixVector.ofDiagonals(f.encoder, diags, Method.BSGS);
     assertThat(mv.rotationsNeeded()).doesNotContain(55);
+    // offsets -7..100 form one range: about 2 sqrt(108) key switches, not a plan over [0, S)
+    assertThat(mv.keySwitches()).isLessThanOrEqualTo(8);
     double[] x = HeFixture.vector(s, 9);
     Ciphertext v = f.pkEncryptor.encrypt(f.encoder.encode(x, 1, f.params.defaultScale()));
     double plainScale = f.params.q(1) * 0.75;
