@@ -7,7 +7,8 @@ import dev.veil.cli.spi.CommandProvider;
 
 /**
  * Adds the benchmarks under {@code veil bench}: {@code ckks}, {@code helr}, {@code iris},
- * {@code infer}, {@code onnx} and {@code server} (listed in {@code META-INF/services}).
+ * {@code infer}, {@code mnist}, {@code onnx} and {@code server} (listed in {@code
+ * META-INF/services}).
  */
 public final class BenchCommands implements CommandProvider {
   @Override
@@ -18,6 +19,7 @@ public final class BenchCommands implements CommandProvider {
   @Override
   public List<Object> benchCommands() {
     return List.of(new BenchCkksCommand(), new BenchHelrCommand(), new BenchIrisCommand(),
-        new BenchInferCommand(), new BenchOnnxCommand(), new BenchServerCommand());
+        new BenchInferCommand(), new BenchMnistCommand(), new BenchOnnxCommand(),
+        new BenchServerCommand());
   }
 }

@@ -109,18 +109,18 @@ public final class MatrixVector {
   private final int decompositions;
   private final AtomicLong performed = new AtomicLong();
 
-  private MatrixVector(Encoder encoder, double[][] matrix, Packing packing, Method method) {
-    this.encoder = Objects.requireNonNull(encoder, "encoder");
-    this.packing = Objects.requireNonNull(packing, "packing");
-    this.method = Objects.requireNonNull(method, "method");
-    this.params = encoder.parameters();
-    this.slots = encoder.slots();
+  /** The plain diagonals of a matrix and the shape facts the plan needs. */
+  private record Diagonals(int m, int k, int rowBlocks, int colChunks, int period, int lo,
+      int diagonalCount, double[][][][] d) {}
+
+  private static Diagonals diagonalsOf(int slots, double[][] matrix, Packing packing) {
+    Objects.requireNonNull(packing, "packing");
     Objects.requireNonNull(matrix, "matrix");
     if (matrix.length == 0 || matrix[0] == null || matrix[0].length == 0) {
       throw new IllegalArgumentException("matrix must have at least one row and one column");
     }
-    this.m = matrix.length;
-    this.k = matrix[0].length;
+    int m = matrix.length;
+    int k = matrix[0].length;
     for (int i = 0; i < m; i++) {
       if (matrix[i] == null || matrix[i].length != k) {
         throw new IllegalArgumentException("matrix row " + i + " has "
@@ -133,19 +133,15 @@ public final class MatrixVector {
         }
       }
     }
-    this.rowBlocks = (m + slots - 1) / slots;
-    this.colChunks = (k + slots - 1) / slots;
-    this.period = packing == Packing.REPLICATED && colChunks == 1
+    int rowBlocks = (m + slots - 1) / slots;
+    int colChunks = (k + slots - 1) / slots;
+    int period = packing == Packing.REPLICATED && colChunks == 1
         ? Layout.nextPowerOfTwo(k) : slots;
     int mMax = Math.min(m, slots);
     int kMax = Math.min(k, period);
-    this.diagonalCount = Math.min(period, mMax + kMax - 1);
-    this.lo = diagonalCount == period ? 0 : -(mMax - 1);
-
-    // plain diagonals and which are non-zero
+    int diagonalCount = Math.min(period, mMax + kMax - 1);
+    int lo = diagonalCount == period ? 0 : -(mMax - 1);
     double[][][][] d = new double[rowBlocks][colChunks][diagonalCount][];
-    boolean[][] nzChunk = new boolean[colChunks][diagonalCount];
-    boolean[][] nzRow = new boolean[rowBlocks][diagonalCount];
     for (int r = 0; r < rowBlocks; r++) {
       int mr = Math.min(slots, m - r * slots);
       for (int c = 0; c < colChunks; c++) {
@@ -166,7 +162,32 @@ public final class MatrixVector {
             }
           }
           d[r][c][t] = diag;
-          if (diag != null) {
+        }
+      }
+    }
+    return new Diagonals(m, k, rowBlocks, colChunks, period, lo, diagonalCount, d);
+  }
+
+  private MatrixVector(Encoder encoder, Diagonals dg, Packing packing, Method method) {
+    this.encoder = Objects.requireNonNull(encoder, "encoder");
+    this.packing = Objects.requireNonNull(packing, "packing");
+    this.method = Objects.requireNonNull(method, "method");
+    this.params = encoder.parameters();
+    this.slots = encoder.slots();
+    this.m = dg.m();
+    this.k = dg.k();
+    this.rowBlocks = dg.rowBlocks();
+    this.colChunks = dg.colChunks();
+    this.period = dg.period();
+    this.diagonalCount = dg.diagonalCount();
+    this.lo = dg.lo();
+    double[][][][] d = dg.d();
+    boolean[][] nzChunk = new boolean[colChunks][diagonalCount];
+    boolean[][] nzRow = new boolean[rowBlocks][diagonalCount];
+    for (int r = 0; r < rowBlocks; r++) {
+      for (int c = 0; c < colChunks; c++) {
+        for (int t = 0; t < diagonalCount; t++) {
+          if (d[r][c][t] != null) {
             nzChunk[c][t] = true;
             nzRow[r][t] = true;
           }
@@ -323,13 +344,89 @@ public final class MatrixVector {
 
   /** Prepares {@code matrix} (m x k) for products by the baby-step giant-step method. */
   public static MatrixVector of(Encoder encoder, double[][] matrix, Packing packing) {
-    return new MatrixVector(encoder, matrix, packing, Method.BSGS);
+    return of(encoder, matrix, packing, Method.BSGS);
   }
 
   /** Prepares {@code matrix} (m x k) for products by the given method. */
   public static MatrixVector of(
       Encoder encoder, double[][] matrix, Packing packing, Method method) {
-    return new MatrixVector(encoder, matrix, packing, method);
+    Objects.requireNonNull(encoder, "encoder");
+    return new MatrixVector(encoder, diagonalsOf(encoder.slots(), matrix, packing), packing,
+        method);
+  }
+
+  /**
+   * A slot-level linear map given by its cyclic diagonals, for maps whose dense S x S matrix
+   * would not fit in memory (a compiled network's layer from one slot layout to another): the
+   * product is {@code y = sum_i diagonals.get(i) * rot_i(v)} over the S slots of one ciphertext,
+   * i.e. the S x S matrix {@code M[j][(j + i) mod S] = diagonals.get(i)[j]}. Packing {@link
+   * Packing#FIRST_SLOTS} with m = k = S; the vector is the whole slot vector. Offsets are taken
+   * modulo S; an all-zero or missing diagonal is skipped like a zero diagonal of a matrix.
+   *
+   * @param diagonals offset to a slot vector of S entries (copied)
+   */
+  public static MatrixVector ofDiagonals(Encoder encoder,
+      java.util.Map<Integer, double[]> diagonals, Method method) {
+    Objects.requireNonNull(encoder, "encoder");
+    Objects.requireNonNull(diagonals, "diagonals");
+    int s = encoder.slots();
+    double[][][][] d = new double[1][1][s][];
+    for (java.util.Map.Entry<Integer, double[]> e : diagonals.entrySet()) {
+      double[] v = Objects.requireNonNull(e.getValue(), "diagonal");
+      if (v.length != s) {
+        throw new IllegalArgumentException("diagonal " + e.getKey() + " has " + v.length
+            + " entries, the ciphertext " + s + " slots");
+      }
+      boolean nonZero = false;
+      for (double x : v) {
+        if (!Double.isFinite(x)) {
+          throw new IllegalArgumentException("diagonal " + e.getKey() + " holds " + x);
+        }
+        nonZero |= x != 0;
+      }
+      if (!nonZero) {
+        continue;
+      }
+      int t = Math.floorMod(e.getKey(), s);
+      if (d[0][0][t] == null) {
+        d[0][0][t] = v.clone();
+      } else {
+        for (int j = 0; j < s; j++) {
+          d[0][0][t][j] += v[j];
+        }
+      }
+    }
+    // Offsets are cyclic; number them from just after the largest gap between used ones (so
+    // that -7 stays -7 rather than S - 7): the baby-step giant-step plan then sees one compact
+    // range instead of two ends of [0, S).
+    int lo = 0;
+    int prev = -1;
+    int first = -1;
+    int bestGap = -1;
+    for (int t = 0; t < s; t++) {
+      if (d[0][0][t] == null) {
+        continue;
+      }
+      if (first < 0) {
+        first = t;
+      } else if (t - prev > bestGap) {
+        bestGap = t - prev;
+        lo = t;
+      }
+      prev = t;
+    }
+    if (first >= 0 && first + s - prev >= bestGap) {
+      lo = first;
+    }
+    if (lo > s / 2) {
+      lo -= s;
+    }
+    double[][][][] shifted = new double[1][1][s][];
+    for (int t = 0; t < s; t++) {
+      shifted[0][0][Math.floorMod(t - lo, s)] = d[0][0][t];
+    }
+    return new MatrixVector(encoder, new Diagonals(s, s, 1, 1, s, lo, s, shifted),
+        Packing.FIRST_SLOTS, method);
   }
 
   // ------------------------------------------------------------------ plan
@@ -485,6 +582,90 @@ public final class MatrixVector {
    * @throws dev.veil.he.ckks.LevelException before any work if v is at level 0
    */
   public Ciphertext[] multiply(Evaluator ev, Ciphertext[] v) {
+    return multiply(ev, v, null);
+  }
+
+  /**
+   * The diagonals of this matrix encoded once, at one level and one plaintext scale, for
+   * repeated products ({@link #multiply(Evaluator, Ciphertext[], Encoded)}): a product then
+   * encodes nothing. Holds one plaintext per non-zero diagonal and block (memory: that many times
+   * {@code (level + 1) N} longs). Immutable.
+   */
+  public static final class Encoded {
+    private final MatrixVector owner;
+    private final int level;
+    private final double scale;
+    private final Plaintext[][][] plaintexts;
+
+    private Encoded(MatrixVector owner, int level, double scale, Plaintext[][][] plaintexts) {
+      this.owner = owner;
+      this.level = level;
+      this.scale = scale;
+      this.plaintexts = plaintexts;
+    }
+
+    /** The level the vector must be at (higher levels are dropped to it). */
+    public int level() {
+      return level;
+    }
+
+    /** The plaintexts' scale. */
+    public double scale() {
+      return scale;
+    }
+
+    /** Number of plaintexts held. */
+    public int count() {
+      int n = 0;
+      for (Plaintext[][] row : plaintexts) {
+        for (Plaintext[] chunk : row) {
+          for (Plaintext p : chunk) {
+            n += p == null ? 0 : 1;
+          }
+        }
+      }
+      return n;
+    }
+  }
+
+  /**
+   * Encodes the diagonals at {@code level} (at least 1) and {@code plainScale}: a product of a
+   * vector at scale s then has scale {@code s * plainScale / q_level} (the input's scale when
+   * plainScale is {@code q_level}, as {@link #multiply(Evaluator, Ciphertext[])} uses).
+   */
+  public Encoded encode(int level, double plainScale) {
+    if (level < 1 || level > params.maxLevel()) {
+      throw new IllegalArgumentException("level must be in [1, " + params.maxLevel() + "], got "
+          + level);
+    }
+    if (!(plainScale > 0) || !Double.isFinite(plainScale)) {
+      throw new IllegalArgumentException("plaintext scale must be finite and > 0: " + plainScale);
+    }
+    Plaintext[][][] pts = new Plaintext[rowBlocks][colChunks][diagonalCount];
+    for (int r = 0; r < rowBlocks; r++) {
+      for (int c = 0; c < colChunks; c++) {
+        for (int t = 0; t < diagonalCount; t++) {
+          double[] diag = diagonals[r][c][t];
+          if (diag != null) {
+            pts[r][c][t] = encoder.encode(diag, level, plainScale);
+          }
+        }
+      }
+    }
+    return new Encoded(this, level, plainScale, pts);
+  }
+
+  /**
+   * {@code M v} with diagonals encoded beforehand: one level consumed, result scale {@code
+   * v.scale * encoded.scale / q_level} (set exactly).
+   *
+   * @param encoded from this object's {@link #encode}; the vector is dropped to its level
+   * @throws IllegalArgumentException if {@code encoded} was made by another matrix
+   */
+  public Ciphertext[] multiply(Evaluator ev, Ciphertext[] v, Encoded encoded) {
+    if (encoded != null && encoded.owner != this) {
+      throw new IllegalArgumentException("the encoded diagonals belong to another matrix");
+    }
     params.requireSame(ev.context().parameters(), "matrix-vector product");
     if (v.length != colChunks) {
       throw new IllegalArgumentException("the vector must come in " + colChunks
@@ -499,12 +680,19 @@ public final class MatrixVector {
       throw new dev.veil.he.ckks.LevelException("matrix-vector product: needs one level (a"
           + " plaintext multiplication and a rescale); the vector is at level 0");
     }
-    double scale = v[0].scale();
+    if (encoded != null) {
+      if (level < encoded.level) {
+        throw new dev.veil.he.ckks.LevelException("matrix-vector product: the diagonals are"
+            + " encoded at level " + encoded.level + ", the vector is at level " + level);
+      }
+      level = encoded.level;
+    }
+    double ptScale = encoded == null ? params.q(level) : encoded.scale;
+    double scale = v[0].scale() * ptScale / params.q(level);
     Ciphertext[] in = new Ciphertext[colChunks];
     for (int c = 0; c < colChunks; c++) {
       in[c] = v[c].level() == level ? v[c] : ev.dropToLevelNew(v[c], level);
     }
-    double ptScale = params.q(level);
 
     // rotations of each chunk, indexed by t (BSGS: baby index b)
     Ciphertext[][] rotated = new Ciphertext[colChunks][];
@@ -542,7 +730,8 @@ public final class MatrixVector {
             if (diag == null) {
               continue;
             }
-            Plaintext pt = encoder.encode(diag, level, ptScale);
+            Plaintext pt = encoded != null ? encoded.plaintexts[r][c][t]
+                : encoder.encode(diag, level, ptScale);
             if (inner == null) {
               inner = ev.mulPlainNew(rotated[c][b], pt);
             } else {

@@ -176,4 +176,46 @@ class MatrixVectorTest {
         .isInstanceOf(LevelException.class)
         .hasMessageContaining("level 0");
   }
+
+  /**
+   * A cyclic slot map given by its diagonals, with pre-encoded plaintexts at a plaintext scale
+   * that is not the prime: the product equals the S x S matrix's and lands at {@code v.scale *
+   * plainScale / q}.
+   */
+  @Test
+  void diagonalMapWithEncodedPlaintextsMatchesItsMatrix() {
+    HeFixture f = HeFixture.N10;
+    int s = f.slots();
+    java.util.Map<Integer, double[]> diags = new java.util.HashMap<>();
+    java.util.Random r = new java.util.Random(5);
+    for (int off : new int[] {0, 3, -7, 100, s + 1}) { // s + 1 is offset 1
+      double[] d = new double[s];
+      for (int j = 0; j < s; j++) {
+        d[j] = r.nextGaussian() * 0.3;
+      }
+      diags.put(off, d);
+    }
+    diags.put(55, new double[s]); // all zero: skipped
+    double[][] m = new double[s][s];
+    for (java.util.Map.Entry<Integer, double[]> e : diags.entrySet()) {
+      for (int j = 0; j < s; j++) {
+        m[j][Math.floorMod(j + e.getKey(), s)] += e.getValue()[j];
+      }
+    }
+    MatrixVector mv = MatrixVector.ofDiagonals(f.encoder, diags, Method.BSGS);
+    assertThat(mv.rotationsNeeded()).doesNotContain(55);
+    // offsets -7..100 form one range: about 2 sqrt(108) key switches, not a plan over [0, S)
+    assertThat(mv.keySwitches()).isLessThanOrEqualTo(8);
+    double[] x = HeFixture.vector(s, 9);
+    Ciphertext v = f.pkEncryptor.encrypt(f.encoder.encode(x, 1, f.params.defaultScale()));
+    double plainScale = f.params.q(1) * 0.75;
+    MatrixVector.Encoded enc = mv.encode(1, plainScale);
+    assertThat(enc.count()).isEqualTo(5);
+    Ciphertext y = mv.multiply(f.evaluator(mv.rotationsNeeded()), new Ciphertext[] {v}, enc)[0];
+    assertThat(y.scale()).isCloseTo(v.scale() * 0.75, org.assertj.core.data.Offset.offset(1e-3));
+    double[] got = f.encoder.decode(f.decryptor.decrypt(y));
+    double[] want = MatrixVector.multiplyPlain(m, x);
+    PrecisionStats st = PrecisionStats.of(want, got);
+    assertThat(st.meanBits()).as(st.toString()).isGreaterThan(floor(f, 5));
+  }
 }
