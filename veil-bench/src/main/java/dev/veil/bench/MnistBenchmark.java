@@ -2,13 +2,13 @@ package dev.veil.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Random;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,7 +25,7 @@ import dev.veil.he.rlwe.KeyGenerator;
 import dev.veil.he.rlwe.Parameters;
 import dev.veil.he.rlwe.PublicKey;
 import dev.veil.he.rlwe.SecretKey;
-import dev.veil.ml.nn.Layer;
+import dev.veil.ml.data.Idx;
 import dev.veil.ml.nn.Network;
 import dev.veil.ml.nn.Shape;
 import dev.veil.ml.nn.compile.CompileOptions;
@@ -33,6 +33,9 @@ import dev.veil.ml.nn.compile.CompiledNetwork;
 import dev.veil.ml.nn.compile.CostModel;
 import dev.veil.ml.nn.compile.LayerReport;
 import dev.veil.ml.nn.compile.NetworkCompiler;
+import dev.veil.ml.nn.train.Examples;
+import dev.veil.ml.nn.train.NetworkTrainer;
+import dev.veil.ml.nn.train.TrainingOptions;
 
 /**
  * Encrypted MNIST inference with a compiled network ({@link NetworkCompiler}), in latency mode
@@ -40,11 +43,9 @@ import dev.veil.ml.nn.compile.NetworkCompiler;
  * sanitises, the client decrypts) and throughput mode (one image per slot, N/2 per batch).
  *
  * <p>The model comes from a {@link Supplier} ({@link Config#model()}): by default {@link
- * #defaultModel}, a seeded CryptoNets-shaped network (conv 5x5, 5 channels, stride 2 -> 5x13x13
- * -> square -> dense 845->100 -> square -> dense 100->10) whose convolution and first dense layer
- * are random and whose last layer is fitted by ridge regression on training images when the
- * directory has them (so that accuracy means something); a trained or imported network plugs in
- * there.
+ * #trainedModel}, the CryptoNets network (conv 5x5, 5 channels, stride 2 -> 5x13x13 -> square
+ * -> dense 845->100 -> square -> dense 100->10) trained here as {@code veil nn train} trains it;
+ * or a network file ({@code --model}: ONNX through the importer, or a Veil network file).
  *
  * <p>Times: {@code seconds*} from the encrypted input on the server to the sanitised encrypted
  * result (evaluation + sanitisation), and apart the client's encryption and decryption. {@code
@@ -59,8 +60,6 @@ public final class MnistBenchmark {
   public static final long MAX_RESULTS = 1L << 16;
   /** Precision asked of the outputs after flooding. */
   public static final double MIN_PRECISION_BITS = 8;
-  /** Training images the default model's readout is fitted on. */
-  static final int READOUT_TRAIN = 6000;
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -382,103 +381,31 @@ public final class MnistBenchmark {
   // ================================================================ the default model
 
   /**
-   * The seeded CryptoNets-shaped network: conv 5x5, 5 channels, stride 2, padding 1 at the
-   * bottom and right (28x28 -> 5x13x13), square, dense 845 -> 100, square, dense 100 -> 10. The
-   * convolution and the first dense layer are random (seed {@code seed}); the last layer is a
-   * ridge-regression readout of the 100 squared features fitted on up to {@value
-   * #READOUT_TRAIN} training images when {@code dir} has them, random otherwise.
+   * The CryptoNets network trained here on the directory's training images, as {@code veil nn
+   * train} trains it with its defaults ({@link TrainingOptions#defaults()}, seed {@code seed}):
+   * conv 5x5, 5 channels, stride 2 (28x28 -> 5x13x13), square, dense 845 -> 100, square, dense
+   * 100 -> 10. Progress (one line per epoch) on {@code log}.
    */
-  public static Supplier<Network> defaultModel(Path dir, long seed) {
+  public static Supplier<Network> trainedModel(Path dir, long seed, int threads,
+      PrintStream log) {
     return () -> {
-      Random r = new Random(seed);
-      Layer.Conv2d conv = new Layer.Conv2d(5, 1, 5, 5, 2, 2, 0, 0, 1, 1, gauss(r, 125, 0.3),
-          gauss(r, 5, 0.05));
-      Layer.Dense d1 = new Layer.Dense(100, 845, gauss(r, 84500, 1 / Math.sqrt(845)),
-          gauss(r, 100, 0.05));
-      Shape in = new Shape(1, 28, 28);
-      Network features = Network.sequential(in, Network.Output.NONE, conv, new Layer.Square(),
-          d1, new Layer.Square());
-      double[] w = gauss(r, 1000, 0.1);
-      double[] b = new double[10];
       try {
-        if (MnistData.hasTrain(dir)) {
-          MnistData train = MnistData.train(dir, READOUT_TRAIN);
-          double[][] fit = ridge(features, train, 1e-2);
-          for (int k = 0; k < 10; k++) {
-            for (int j = 0; j < 100; j++) {
-              w[k * 100 + j] = fit[j][k];
-            }
-            b[k] = fit[100][k];
-          }
-        }
+        Examples train = Examples.of(Idx.mnist(dir, true), 10);
+        Examples test = Examples.of(Idx.mnist(dir, false), 10);
+        TrainingOptions options = TrainingOptions.defaults().withSeed(seed).withThreads(threads);
+        Network initial = NetworkTrainer.cryptonets(new Shape(1, MnistData.SIDE, MnistData.SIDE),
+            100, 10, seed);
+        log.printf(Locale.ROOT, "training the model: %d epochs on %d images, seed %d%n",
+            options.epochs(), train.count(), seed);
+        NetworkTrainer.Result r = new NetworkTrainer(options).train(initial, train, test,
+            e -> log.printf(Locale.ROOT, "epoch %d/%d: test accuracy %.2f %%, %.1f s%n",
+                e.epoch(), options.epochs(), 100 * e.testAccuracy(), e.seconds()));
+        return r.network();
       } catch (IOException e) {
-        throw new IllegalStateException("cannot read the training images: " + e.getMessage(), e);
+        throw new UncheckedIOException("cannot read the MNIST images for training: "
+            + e.getMessage(), e);
       }
-      return Network.sequential(in, Network.Output.NONE, conv, new Layer.Square(), d1,
-          new Layer.Square(), new Layer.Dense(10, 100, w, b));
     };
-  }
-
-  /** Least squares with ridge {@code lambda} from the features (and a 1) to one-hot labels. */
-  private static double[][] ridge(Network features, MnistData train, double lambda) {
-    int f = 101;
-    double[][] a = new double[f][f];
-    double[][] y = new double[f][10];
-    for (int i = 0; i < train.size(); i++) {
-      double[] h = Arrays.copyOf(features.forward(train.images()[i], Network.Mode.POLYNOMIAL),
-          f);
-      h[100] = 1;
-      for (int p = 0; p < f; p++) {
-        for (int q = 0; q < f; q++) {
-          a[p][q] += h[p] * h[q];
-        }
-        y[p][train.labels()[i]] += h[p];
-      }
-    }
-    for (int p = 0; p < 100; p++) {
-      a[p][p] += lambda * train.size();
-    }
-    // Gaussian elimination with partial pivoting on [a | y]
-    for (int col = 0; col < f; col++) {
-      int piv = col;
-      for (int r = col + 1; r < f; r++) {
-        if (Math.abs(a[r][col]) > Math.abs(a[piv][col])) {
-          piv = r;
-        }
-      }
-      double[] t = a[col];
-      a[col] = a[piv];
-      a[piv] = t;
-      t = y[col];
-      y[col] = y[piv];
-      y[piv] = t;
-      for (int r = 0; r < f; r++) {
-        if (r == col || a[r][col] == 0) {
-          continue;
-        }
-        double m = a[r][col] / a[col][col];
-        for (int q = col; q < f; q++) {
-          a[r][q] -= m * a[col][q];
-        }
-        for (int k = 0; k < 10; k++) {
-          y[r][k] -= m * y[col][k];
-        }
-      }
-    }
-    for (int r = 0; r < f; r++) {
-      for (int k = 0; k < 10; k++) {
-        y[r][k] /= a[r][r];
-      }
-    }
-    return y;
-  }
-
-  private static double[] gauss(Random r, int n, double sd) {
-    double[] v = new double[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = r.nextGaussian() * sd;
-    }
-    return v;
   }
 
   static double median(double[] v) {

@@ -2,6 +2,7 @@ package dev.veil.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -51,24 +52,20 @@ class MnistDataTest {
     assertThat(d.size()).isEqualTo(2);
     assertThat(d.labels()).containsExactly(7, 2);
     assertThat(d.images()[0][0]).isEqualTo(1.0);
-    assertThat(d.images()[1][5]).isEqualTo(0.2);
+    assertThat(d.images()[1][5]).isCloseTo(0.2, within(1e-7));
     assertThat(MnistData.test(dir, 100).size()).isEqualTo(3);
     assertThat(MnistData.hasTrain(dir)).isFalse();
   }
 
   @Test
-  void refusesBadHeadersAndShortFiles() throws IOException {
-    files(2, new byte[784], new byte[] {1, 2}, false);
-    write("t10k-images-idx3-ubyte", 0x803, 2, 28, 27, new byte[0], false);
+  void refusesImagesOfAnotherSizeAndFilesIdxRefuses() throws IOException {
+    files(2, new byte[2 * 27 * 28], new byte[] {1, 2}, false);
+    write("t10k-images-idx3-ubyte", 0x803, 2, 28, 27, new byte[2 * 27 * 28], false);
     assertThatThrownBy(() -> MnistData.test(dir, 2)).isInstanceOf(IOException.class)
         .hasMessageContaining("28 x 28");
-    write("t10k-images-idx3-ubyte", 0x803, 1_000_000, 28, 28, new byte[0], false);
-    assertThatThrownBy(() -> MnistData.test(dir, 2)).hasMessageContaining("1000000 images");
     write("t10k-images-idx3-ubyte", 0x803, 2, 28, 28, new byte[784], false);
-    assertThatThrownBy(() -> MnistData.test(dir, 2)).hasMessageContaining("shorter");
+    assertThatThrownBy(() -> MnistData.test(dir, 2)).isInstanceOf(IOException.class);
     files(1, new byte[784], new byte[] {12}, false);
     assertThatThrownBy(() -> MnistData.test(dir, 1)).hasMessageContaining("not a digit");
-    write("t10k-labels-idx1-ubyte", 0x999, 1, 0, 0, new byte[] {1}, false);
-    assertThatThrownBy(() -> MnistData.test(dir, 1)).hasMessageContaining("magic");
   }
 }

@@ -51,7 +51,7 @@ class BenchMnistCommandTest {
     err.reset();
     Path model = Files.writeString(dir.resolve("model.onnx"), "not a model");
     assertThat(veil("bench", "mnist", "--data", d, "--model", model.toString())).isEqualTo(2);
-    assertOneLineError("--model", "ONNX importer");
+    assertOneLineError("--model", "model.onnx");
     err.reset();
     assertThat(veil("bench", "mnist", "--data", d, "--json", d)).isEqualTo(2);
     assertOneLineError("is a directory");
