@@ -32,8 +32,10 @@ import dev.veil.ml.nn.onnx.UnsupportedModelException;
  * <p>A case passes when that error is at most {@link #RELATIVE_TOLERANCE} times {@code max(1,
  * max |expected|)}. A case that imports but misses, or that throws anything, is a failure: its
  * {@code refusal} field then starts with {@code "failed: "}, and it counts in neither the passed
- * nor the refused cases. The encrypted evaluation is not wired yet: {@link Encrypted} is the one
- * place where it plugs in ({@code encryptedMaxError} is null without it).
+ * nor the refused cases. With an {@link Encrypted} evaluation ({@link CompiledForward}: the
+ * bench's {@code --encrypted}) every sample of a supported case is also computed under
+ * encryption and the largest absolute error against the expected output is {@code
+ * encryptedMaxError} (null without it, or where the compiler does not take the network).
  */
 public final class OnnxConformance {
   /** Largest error of a passed case, relative to the largest expected value (at least 1). */
@@ -48,7 +50,11 @@ public final class OnnxConformance {
   /** An encrypted evaluation of an imported network on one sample (the compiler, later). */
   @FunctionalInterface
   public interface Encrypted {
-    /** The network's output (before {@link Network#output()}) computed under encryption. */
+    /**
+     * The network's output (before {@link Network#output()}) computed under encryption, or null
+     * when the encrypted evaluation cannot take this network (the case's encryptedMaxError is
+     * then null).
+     */
     double[] forward(Network network, double[] sample) throws Exception;
   }
 
@@ -141,6 +147,7 @@ public final class OnnxConformance {
       }
       double plain = 0;
       double enc = 0;
+      boolean encryptable = true;
       double scale = 1;
       if (sets.isEmpty()) {
         model.imported(Map.of());
@@ -175,8 +182,10 @@ public final class OnnxConformance {
         for (int s = 0; s < samples; s++) {
           double[] sample = java.util.Arrays.copyOfRange(xs, s * in, (s + 1) * in);
           double[] got = net.output().apply(net.forward(sample, Network.Mode.EXACT));
-          double[] enGot = encrypted == null ? null
-              : net.output().apply(encrypted.forward(net, sample));
+          double[] enRaw = encrypted == null || !encryptable ? null
+              : encrypted.forward(net, sample);
+          encryptable &= enRaw != null;
+          double[] enGot = enRaw == null ? null : net.output().apply(enRaw);
           for (int j = 0; j < outSize; j++) {
             double want = ys[s * outSize + j];
             scale = Math.max(scale, Math.abs(want));
@@ -190,7 +199,7 @@ public final class OnnxConformance {
           }
         }
       }
-      Double encrypted = this.encrypted == null ? null : enc;
+      Double encrypted = this.encrypted == null || !encryptable ? null : enc;
       if (!(plain <= RELATIVE_TOLERANCE * scale)) {
         return new Case(name, true, finiteOrNull(plain), encrypted, FAILED
             + String.format(Locale.ROOT, "largest error %.3g exceeds %.0e x %.3g", plain,

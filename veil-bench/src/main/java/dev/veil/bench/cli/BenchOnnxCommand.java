@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import dev.veil.bench.CompiledForward;
 import dev.veil.bench.OnnxConformance;
 import dev.veil.cli.core.CliContext;
 import dev.veil.cli.core.CliErrors;
@@ -35,6 +36,14 @@ final class BenchOnnxCommand implements Callable<Integer> {
       description = "The folder of test cases (searched recursively).")
   Path data;
 
+  @Option(names = "--encrypted",
+      description = "Also run every supported case under encryption (the network compiler in"
+          + " latency mode, exact activations as degree-15 Chebyshev interpolants, no"
+          + " sanitisation) and report encryptedMaxError: minutes instead of seconds.")
+  boolean encrypted;
+
+  @Mixin ThreadsOption threads;
+
   @Mixin ReportOption report;
 
   @Mixin StandardCommand standard;
@@ -46,7 +55,9 @@ final class BenchOnnxCommand implements Callable<Integer> {
     }
     Path file = report.target(spec);
     CliContext ctx = CliContext.of(spec);
-    OnnxConformance.Report r = new OnnxConformance().run(data);
+    OnnxConformance.Report r = (encrypted
+        ? new OnnxConformance(new CompiledForward(threads.resolve(spec)))
+        : new OnnxConformance()).run(data);
     if (r.cases().isEmpty()) {
       throw Opts.invalid(spec, "--data", "no model.onnx under '" + data + "'");
     }

@@ -103,6 +103,18 @@ class BenchOnnxCommandTest {
   }
 
   @Test
+  void anEncryptedRunRecordsTheErrorUnderEncryption() throws Exception {
+    writeCase("test_identity_neg", "Identity", new double[] {-1, 2, -3, 4, -5, 6});
+    Path json = dir.resolve("report.json");
+    assertThat(veil("bench", "onnx", "--data", dir.toString(), "--encrypted", "--threads", "1",
+        "--json", json.toString())).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    JsonNode c = new ObjectMapper().readTree(json.toFile()).get("cases").get(0);
+    assertThat(c.get("plainMaxError").asDouble()).isZero();
+    // compiled for 20 bits: the encrypted outputs are off by noise, not by a wrong program
+    assertThat(c.get("encryptedMaxError").asDouble()).isGreaterThan(0).isLessThan(1e-3);
+  }
+
+  @Test
   void refusesAMissingOrEmptyFolder() throws Exception {
     assertThat(veil("bench", "onnx", "--data", dir.resolve("none").toString())).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("veil bench onnx:")
