@@ -1,9 +1,11 @@
 /**
- * Neural networks for encrypted inference: the representation ({@link dev.veil.ml.nn.Network},
- * {@link dev.veil.ml.nn.Layer}, {@link dev.veil.ml.nn.Shape}) and its forward pass in double
- * precision, the reference that imported, compiled and encrypted networks are checked against;
- * {@link dev.veil.ml.nn.Calibration}, which fits the activations' polynomials on calibration
- * data; and {@link dev.veil.ml.nn.NetworkFile}, the versioned Veil network file. ONNX import is
- * the sub-package {@code onnx}, which uses this one (never the reverse).
+ * Neural networks for encrypted inference. This package holds the representation ({@link
+ * dev.veil.ml.nn.Network}, {@link dev.veil.ml.nn.Layer}, {@link dev.veil.ml.nn.Shape}) with its
+ * forward pass in double precision (the reference every imported, compiled and encrypted network
+ * is checked against), the Veil network file ({@link dev.veil.ml.nn.NetworkFile}) and the
+ * calibration of activations into polynomials ({@link dev.veil.ml.nn.Calibration}). Above it, and
+ * independent of each other: {@code nn.onnx} (import and export of ONNX models), {@code nn.train}
+ * (a plaintext trainer for HE-friendly networks) and {@code nn.compile} (the compiler to packed
+ * CKKS programs, latency and throughput modes).
  */
 package dev.veil.ml.nn;
