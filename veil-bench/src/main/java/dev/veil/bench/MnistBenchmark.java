@@ -91,6 +91,7 @@ public final class MnistBenchmark {
   /** Runs the benchmark; the table to {@code out}, progress to {@code err}; 0 or 1. */
   public static int run(Config c, PrintStream out, PrintStream err) throws IOException {
     long start = System.nanoTime();
+    double[] loadStart = InferBenchmark.loadAverage();
     MnistData test = MnistData.test(c.data(), c.images());
     MnistData cal = MnistData.hasTrain(c.data()) ? MnistData.train(c.data(), 64)
         : MnistData.test(c.data(), 64);
@@ -142,7 +143,15 @@ public final class MnistBenchmark {
     CkksBenchmark.environment(machine);
     machine.put("threads", c.threads());
     machine.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
-    machine.put("note", "timings on a shared machine that also runs another long benchmark");
+    ObjectNode load = machine.putObject("loadAverage"); // 1, 5, 15 minutes; -1: unknown
+    ArrayNode ls = load.putArray("start");
+    for (double v : loadStart) {
+      ls.add(v);
+    }
+    ArrayNode le = load.putArray("end");
+    for (double v : InferBenchmark.loadAverage()) {
+      le.add(v);
+    }
     root.put("seconds", round((System.nanoTime() - start) / 1e9, 1));
     out.println(JSON.writeValueAsString(root));
     if (c.json() != null) {
