@@ -132,7 +132,9 @@ public final class NetworkCompiler {
         continue;
       }
       int slots = 1 << (logN - 1);
-      int headroom = Math.max(1, (int) Math.ceil(log2(bounds[bounds.length - 1])) + 3);
+      // bits of the first prime above the scale: the output's magnitude plus 3, and at least 2,
+      // so that a plaintext product before the last rescale (scale^2 in q0 q1) also fits
+      int headroom = Math.max(2, (int) Math.ceil(log2(bounds[bounds.length - 1])) + 3);
       for (int sb = options.minScaleBits(); sb <= 60; sb++) {
         int h = headroom;
         for (int attempt = 0; attempt < 3; attempt++) {

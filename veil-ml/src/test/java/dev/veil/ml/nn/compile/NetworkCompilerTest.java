@@ -327,4 +327,26 @@ class NetworkCompilerTest {
     assertThat(low.parameters().logQP()).isLessThanOrEqualTo(program.parameters().logQP());
     assertThat(program.parameters().maxLevel()).isEqualTo(program.depth());
   }
+
+  @Test
+  void a_one_level_program_on_its_own_parameters_has_room_for_its_product() {
+    // ONNX's test_operator_add_broadcast: one affine layer, compiled for the smallest secure
+    // ring; the product before the rescale must fit the modulus (it did not: 2^70 in 2^71)
+    Network net = Network.sequential(Shape.vector(3), Network.Output.NONE,
+        new Layer.Affine(new double[] {1, 1, 1}, new double[] {0.0125, -0.025, 0.0375}));
+    double[] x = {0.015, -0.04, 0.005}; // outputs below 2^-4: the headroom from them was 1 bit
+    CompiledNetwork p = NetworkCompiler.compile(net, CompileOptions.latency()
+        .withCalibration(List.of(x)).withSanitization(null).withMinPrecisionBits(20));
+    try (HeContext ctx = new HeContext(p.parameters(), 1)) {
+      KeyGenerator kg = new KeyGenerator(ctx);
+      SecretKey sk = kg.secretKey();
+      CompiledNetwork.Client client = p.client(ctx, sk);
+      double[] y = client.decrypt(p.server(ctx).evaluate(new Evaluator(ctx,
+          p.evaluationKeys(kg, sk)), client.encrypt(x)))[0];
+      double[] want = net.forward(x, Network.Mode.POLYNOMIAL);
+      for (int k = 0; k < want.length; k++) {
+        assertThat(Math.abs(y[k] - want[k])).isLessThan(1e-3);
+      }
+    }
+  }
 }
