@@ -564,9 +564,17 @@ public final class NetworkCompiler {
       counts[c] = offsets(map, in, outs.get(c), folds.get(c)).size();
       fewest = Math.min(fewest, counts[c]);
     }
+    long diagonalBytes = (long) fewest * slots * Double.BYTES;
+    if (diagonalBytes > diagonalBudget()) {
+      throw new DoesNotFitException(String.format(java.util.Locale.ROOT, "layer %s needs %,d"
+          + " diagonals of %,d slots (%,d MiB before encoding) at its cheapest layout, more than"
+          + " the %,d MiB (a sixteenth of the heap) this compiler allows one layer", name, fewest,
+          slots, diagonalBytes >> 20, diagonalBudget() >> 20));
+    }
     List<Candidate> cands = new ArrayList<>();
     for (int c = 0; c < outs.size(); c++) {
-      if (counts[c] <= 8L * fewest + 64) {
+      if (counts[c] <= 8L * fewest + 64 && (long) counts[c] * slots * Double.BYTES
+          <= diagonalBudget()) {
         cands.add(candidate(map, in, outs.get(c), folds.get(c), probe));
       }
     }
@@ -587,6 +595,16 @@ public final class NetworkCompiler {
         bias, best.mv, slots, inBound);
     st.layout = best.out;
     return st;
+  }
+
+  /**
+   * The most bytes the diagonals of one layer may take as doubles while it is planned: a
+   * sixteenth of the maximum heap, since the server then holds them encoded at their level (two
+   * to several times larger) beside the keys. A larger layer is refused instead of running out
+   * of memory.
+   */
+  static long diagonalBudget() {
+    return Runtime.getRuntime().maxMemory() / 16;
   }
 
   private static Step.Diagonal relayout(int node, String name, int input, SlotLayout from,

@@ -349,4 +349,21 @@ class NetworkCompilerTest {
       }
     }
   }
+
+  @Test
+  void a_layer_whose_diagonals_exceed_the_memory_budget_is_refused_not_run_out_of_memory() {
+    // ONNX's test_operator_conv: 16 x 50 x 40 -> 13 x 48 x 38 ran the compiler out of 8 GiB
+    Random r = new Random(21);
+    double[] w = new double[13 * 16 * 9];
+    for (int k = 0; k < w.length; k++) {
+      w[k] = r.nextGaussian();
+    }
+    Network net = Network.sequential(new Shape(16, 50, 40), Network.Output.NONE,
+        new Layer.Conv2d(13, 16, 3, 3, 1, 1, 0, 0, 0, 0, w, new double[13]));
+    double[] x = new double[net.input().size()];
+    assertThatThrownBy(() -> NetworkCompiler.compile(net, CompileOptions.latency()
+        .withCalibration(List.of(x)).withSanitization(null).withMinPrecisionBits(20)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("diagonals").hasMessageContaining("a sixteenth of the heap");
+  }
 }
