@@ -30,33 +30,47 @@ final class CalibrationInputs {
   /** The first {@code limit} inputs of {@code size} values each. */
   static List<double[]> read(Path file, int size, int limit) throws IOException {
     Store.requireFile(file);
-    byte[] head = new byte[4];
-    try (InputStream in = Files.newInputStream(file)) {
-      int n = in.readNBytes(head, 0, 4);
-      if (n < 4) {
-        head = new byte[4];
-      }
-    }
-    boolean gz = (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
-    byte[] bytes;
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file));
-        InputStream in = gz ? new GZIPInputStream(raw) : raw) {
-      bytes = in.readNBytes((int) MAX_BYTES);
-      if (in.read() >= 0) {
-        throw Store.bad(file + ": more than " + MAX_BYTES + " bytes (first " + limit
-            + " inputs wanted: cut the file)");
-      }
-    } catch (java.util.zip.ZipException e) {
-      throw Store.bad(file + ": not a valid gzip file (" + e.getMessage() + ")");
-    }
-    boolean idx = bytes.length >= 4 && bytes[0] == 0 && bytes[1] == 0
-        && (bytes[2] & 0xff) >= 0x08 && (bytes[2] & 0xff) <= 0x0e && bytes[3] >= 1
-        && bytes[3] <= 4;
-    List<double[]> out = idx ? idx(file, size, limit) : csv(file, bytes, size, limit);
+    List<double[]> out = idxHeader(file) ? idx(file, size, limit)
+        : csv(file, content(file, limit), size, limit);
     if (out.isEmpty()) {
       throw Store.bad(file + ": no calibration inputs");
     }
     return out;
+  }
+
+  /** The file's content stream, decompressed when it starts with gzip's magic bytes. */
+  private static InputStream open(Path file) throws IOException {
+    InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    raw.mark(2);
+    boolean gz = raw.read() == 0x1f && raw.read() == 0x8b;
+    raw.reset();
+    return gz ? new GZIPInputStream(raw, 1 << 16) : raw;
+  }
+
+  /** Whether the (decompressed) file starts as an IDX file: 0, 0, a type, a rank of 1 to 4. */
+  private static boolean idxHeader(Path file) throws IOException {
+    byte[] h;
+    try (InputStream in = open(file)) {
+      h = in.readNBytes(4);
+    } catch (java.util.zip.ZipException e) {
+      throw Store.bad(file + ": not a valid gzip file (" + e.getMessage() + ")");
+    }
+    return h.length == 4 && h[0] == 0 && h[1] == 0 && (h[2] & 0xff) >= 0x08
+        && (h[2] & 0xff) <= 0x0e && h[3] >= 1 && h[3] <= 4;
+  }
+
+  /** The whole (decompressed) file, at most {@link #MAX_BYTES}. */
+  private static byte[] content(Path file, int limit) throws IOException {
+    try (InputStream in = open(file)) {
+      byte[] bytes = in.readNBytes((int) MAX_BYTES);
+      if (in.read() >= 0) {
+        throw Store.bad(file + ": more than " + MAX_BYTES + " bytes (first " + limit
+            + " inputs wanted: cut the file)");
+      }
+      return bytes;
+    } catch (java.util.zip.ZipException e) {
+      throw Store.bad(file + ": not a valid gzip file (" + e.getMessage() + ")");
+    }
   }
 
   /** The first {@code limit} images of an IDX file ({@link Idx}), each of {@code size} values. */

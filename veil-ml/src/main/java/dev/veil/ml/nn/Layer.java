@@ -49,14 +49,7 @@ public sealed interface Layer {
     public Conv2d {
       positive("output channels", outChannels);
       positive("input channels", inChannels);
-      positive("kernel height", kernelH);
-      positive("kernel width", kernelW);
-      positive("stride", strideH);
-      positive("stride", strideW);
-      notNegative("padding", padTop);
-      notNegative("padding", padLeft);
-      notNegative("padding", padBottom);
-      notNegative("padding", padRight);
+      checkWindow(kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight);
       weights = finite("convolution weights", weights,
           (long) outChannels * inChannels * kernelH * kernelW);
       bias = finite("convolution bias", bias, outChannels);
@@ -69,13 +62,8 @@ public sealed interface Layer {
         throw new IllegalArgumentException("conv expects " + inChannels + " input channels, got "
             + s);
       }
-      int h = s.height() + padTop + padBottom - kernelH;
-      int w = s.width() + padLeft + padRight - kernelW;
-      if (h < 0 || w < 0) {
-        throw new IllegalArgumentException("conv kernel " + kernelH + "x" + kernelW
-            + " is larger than its padded input " + s);
-      }
-      return new Shape(outChannels, h / strideH + 1, w / strideW + 1);
+      return windowOutput("conv", s, outChannels, kernelH, kernelW, strideH, strideW, padTop,
+          padLeft, padBottom, padRight);
     }
 
     @Override
@@ -237,14 +225,7 @@ public sealed interface Layer {
   record AveragePool(int kernelH, int kernelW, int strideH, int strideW, int padTop, int padLeft,
       int padBottom, int padRight, boolean countIncludePad) implements Layer {
     public AveragePool {
-      positive("kernel height", kernelH);
-      positive("kernel width", kernelW);
-      positive("stride", strideH);
-      positive("stride", strideW);
-      notNegative("padding", padTop);
-      notNegative("padding", padLeft);
-      notNegative("padding", padBottom);
-      notNegative("padding", padRight);
+      checkWindow(kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight);
       if (padTop >= kernelH || padBottom >= kernelH || padLeft >= kernelW
           || padRight >= kernelW) {
         throw new IllegalArgumentException("average-pool padding must be smaller than the kernel");
@@ -254,13 +235,8 @@ public sealed interface Layer {
     @Override
     public Shape outputShape(Shape... in) {
       Shape s = single(this, in);
-      int h = s.height() + padTop + padBottom - kernelH;
-      int w = s.width() + padLeft + padRight - kernelW;
-      if (h < 0 || w < 0) {
-        throw new IllegalArgumentException("average-pool kernel " + kernelH + "x" + kernelW
-            + " is larger than its padded input " + s);
-      }
-      return new Shape(s.channels(), h / strideH + 1, w / strideW + 1);
+      return windowOutput("average-pool", s, s.channels(), kernelH, kernelW, strideH, strideW,
+          padTop, padLeft, padBottom, padRight);
     }
 
     @Override
@@ -577,6 +553,31 @@ public sealed interface Layer {
     public String kind() {
       return function.id();
     }
+  }
+
+  /** The checks of a sliding window: kernel and stride at least 1, paddings not negative. */
+  private static void checkWindow(int kernelH, int kernelW, int strideH, int strideW, int padTop,
+      int padLeft, int padBottom, int padRight) {
+    positive("kernel height", kernelH);
+    positive("kernel width", kernelW);
+    positive("stride", strideH);
+    positive("stride", strideW);
+    notNegative("padding", padTop);
+    notNegative("padding", padLeft);
+    notNegative("padding", padBottom);
+    notNegative("padding", padRight);
+  }
+
+  /** The output of a sliding window over {@code s} (floor division, as ONNX's ceil_mode 0). */
+  private static Shape windowOutput(String kind, Shape s, int channels, int kernelH, int kernelW,
+      int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight) {
+    int h = s.height() + padTop + padBottom - kernelH;
+    int w = s.width() + padLeft + padRight - kernelW;
+    if (h < 0 || w < 0) {
+      throw new IllegalArgumentException(kind + " kernel " + kernelH + "x" + kernelW
+          + " is larger than its padded input " + s);
+    }
+    return new Shape(channels, h / strideH + 1, w / strideW + 1);
   }
 
   private static Shape single(Layer layer, Shape[] in) {
